@@ -187,6 +187,9 @@ func TestDecodeRejectsWire(t *testing.T) {
 		{"no name", good + "&=1", "has no name"},
 		{"invalid UTF-8", strings.Replace(good, "subject%22%3A%22Coffee", "subject%22%3A%22%FF", 1), "orderstr: biz_content: not valid UTF-8"},
 		{"invalid GBK", strings.Replace(strings.Replace(good, "charset=utf-8", "charset=GBK", 1), "subject%22%3A%22Coffee", "subject%22%3A%22%FF%FF", 1), "orderstr: biz_content: not valid GBK"},
+		{"GBK the decoder would replace silently", strings.Replace(strings.Replace(good, "charset=utf-8", "charset=GBK", 1), "subject%22%3A%22Coffee", "subject%22%3A%22%80%83", 1), "orderstr: biz_content: not valid GBK"},
+		// A3A0 decodes to U+3000, which GBK writes as A1A1: the signed bytes would change.
+		{"GBK that does not encode back", strings.Replace(strings.Replace(good, "charset=utf-8", "charset=GBK", 1), "subject%22%3A%22Coffee", "subject%22%3A%22%A3%A0", 1), "orderstr: biz_content: not valid GBK"},
 		{"truncated GBK", strings.Replace(strings.Replace(good, "charset=utf-8", "charset=GBK", 1), "app_id=2021000000000001", "app_id=%D6", 1), "orderstr: app_id: not valid GBK"},
 		{"raw text in GBK", strings.Replace(strings.Replace(good, "charset=utf-8", "charset=GBK", 1), "Coffee", "Café", 1), "orderstr: biz_content: raw non-ASCII"},
 		{"charset latin1", strings.Replace(good, "charset=utf-8", "charset=ISO-8859-1", 1), "orderstr: charset: unsupported \"ISO-8859-1\" (want utf-8 or GBK)"},
