@@ -104,8 +104,9 @@ type Header struct {
 }
 
 // ParseHeader reads "algorithm=RSA256, keyVersion=1, signature=<value>" in any of the
-// tolerated variants. The value is URL-decoded only when it holds a '%' escape, since
-// URL-decoding raw Base64 would turn '+' into a space.
+// tolerated variants. The value is URL-decoded only when it holds a '%' escape, and then
+// with path unescaping: query unescaping would turn a raw Base64 '+' into a space. A header
+// without an algorithm item is read as RSA256; an empty or other algorithm is refused.
 func ParseHeader(h string) (Header, error) {
 	if strings.TrimSpace(h) == "" {
 		return Header{}, ErrMissing
@@ -118,7 +119,7 @@ func ParseHeader(h string) (Header, error) {
 		if !ok {
 			return Header{}, fmt.Errorf("%w: item %q is not key=value", ErrMalformed, clip(part))
 		}
-		k = strings.TrimSpace(k)
+		k, v = strings.TrimSpace(k), strings.TrimSpace(v)
 		if seen[k] {
 			return Header{}, fmt.Errorf("%w: %s appears twice", ErrMalformed, k)
 		}
@@ -135,14 +136,14 @@ func ParseHeader(h string) (Header, error) {
 	if value == "" {
 		return Header{}, fmt.Errorf("%w: no signature value", ErrMalformed)
 	}
-	if out.Algorithm == "" {
+	if !seen["algorithm"] {
 		out.Algorithm = Algorithm
 	}
 	if !strings.EqualFold(out.Algorithm, Algorithm) {
 		return Header{}, fmt.Errorf("%w: %q", ErrAlgorithm, clip(out.Algorithm))
 	}
 	if strings.Contains(value, "%") {
-		unescaped, err := url.QueryUnescape(value)
+		unescaped, err := url.PathUnescape(value)
 		if err != nil {
 			return Header{}, fmt.Errorf("%w: signature value is not URL-encoded Base64", ErrMalformed)
 		}
@@ -161,6 +162,10 @@ func Verify(pub *rsa.PublicKey, m Message, h string) error {
 	parsed, err := ParseHeader(h)
 	if err != nil {
 		return err
+	}
+	if pub == nil || pub.N == nil {
+		// crypto/rsa panics on a nil key; a misconfigured receiver must fail, not crash.
+		return errors.New("signing: no public key to verify with")
 	}
 	sum := sha256.Sum256(m.Content())
 	if err := rsa.VerifyPKCS1v15(pub, crypto.SHA256, sum[:], parsed.Signature); err != nil {
@@ -200,7 +205,7 @@ func CheckFresh(value string, now time.Time, window time.Duration) error {
 		return err
 	}
 	if d := now.Sub(t); d > window || d < -window {
-		return fmt.Errorf("%w: %s is %s away from the receiver's clock (window %s)", ErrTime, value, d.Round(time.Second), window)
+		return fmt.Errorf("%w: %s is %s away from the receiver's clock (window %s)", ErrTime, clip(value), d.Round(time.Second), window)
 	}
 	return nil
 }
