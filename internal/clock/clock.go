@@ -98,19 +98,22 @@ func (t *virtualTimer) Stop() bool {
 	return true
 }
 
-// Advance moves the clock forward by d. Timers due within the span fire in due order, each
-// with the clock set to its due time, and Advance returns once they have run; timers those
-// functions set within the span fire too. Advance does not hold the clock's lock while a
-// function runs, so functions may use the clock.
+// Advance moves the clock forward by d: the offset over the wall clock grows by d. Timers
+// due within the span fire in due order, each with the clock set to its due time, and
+// Advance returns once they have run; timers those functions set within the span fire too.
+// Real time that passes while they run counts as well, so a retry armed "10 minutes after
+// this delivery" is due within an Advance of 10 minutes that starts after the delivery.
+// Advance does not hold the clock's lock while a function runs, so functions may use the
+// clock.
 func (v *Virtual) Advance(d time.Duration) {
 	v.mu.Lock()
-	target := v.nowLocked().Add(d)
+	final := v.offset + d
 	v.mu.Unlock()
 	for {
 		v.mu.Lock()
-		next := v.earliestLocked(target)
+		next := v.earliestLocked(v.real().Add(final))
 		if next == nil {
-			v.offset = target.Sub(v.real())
+			v.offset = final
 			v.mu.Unlock()
 			return
 		}

@@ -1,0 +1,283 @@
+package wallet
+
+import (
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/tradepaykit/tradepaykit/internal/money"
+	"github.com/tradepaykit/tradepaykit/internal/openapi"
+	"github.com/tradepaykit/tradepaykit/internal/orderstr"
+)
+
+// tradePayRequest is the body of POST /conformance/tradePay.
+type tradePayRequest struct {
+	TradeNO    string `json:"tradeNO"`
+	OrderStr   string `json:"orderStr"`
+	PaymentURL string `json:"paymentUrl"`
+	Action     string `json:"action"`
+	Payer      string `json:"payer"`
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=UTF-8")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func badRequest(w http.ResponseWriter, format string, args ...any) {
+	writeJSON(w, http.StatusBadRequest, map[string]string{"error": fmt.Sprintf(format, args...)})
+}
+
+// handleTradePay plays the shopper: my.tradePay with one token, then the payer's action.
+func (s *Server) handleTradePay(w http.ResponseWriter, r *http.Request) {
+	var req tradePayRequest
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, openapi.MaxBodyBytes))
+	if err != nil {
+		badRequest(w, "body: %v", err)
+		return
+	}
+	if err := json.Unmarshal(body, &req); err != nil {
+		badRequest(w, "body is not a JSON object {tradeNO|orderStr|paymentUrl, action, payer}: %v", err)
+		return
+	}
+	tokens := 0
+	for _, t := range []string{req.TradeNO, req.OrderStr, req.PaymentURL} {
+		if t != "" {
+			tokens++
+		}
+	}
+	if tokens != 1 {
+		badRequest(w, "exactly one of tradeNO, orderStr, paymentUrl is required, got %d", tokens)
+		return
+	}
+	if _, ok := resultCodes[req.Action]; !ok {
+		badRequest(w, "action %q is not one of CONFIRM, CANCEL, DECLINE, NETWORK_ERROR, UNKNOWN, PENDING", req.Action)
+		return
+	}
+	code, reason := s.tradePay(req)
+	resp := map[string]string{"resultCode": code}
+	if reason != "" {
+		resp["memo"] = reason
+	}
+	writeJSON(w, http.StatusOK, resp)
+}
+
+// tradePay resolves the token to a payment and applies the action. It returns the result
+// code and, for 4000, why.
+func (s *Server) tradePay(req tradePayRequest) (string, string) {
+	now := s.clock.Now()
+	s.mu.Lock()
+	var p *payment
+	switch {
+	case req.TradeNO != "":
+		p = s.payments[req.TradeNO]
+	case req.PaymentURL != "":
+		p = s.payments[paymentIDFromURL(req.PaymentURL)]
+	default:
+		var reason string
+		p, reason = s.paymentFromOrderStrLocked(req.OrderStr, now)
+		if p == nil {
+			s.mu.Unlock()
+			return tradePayFailed, reason
+		}
+	}
+	if p == nil {
+		s.mu.Unlock()
+		return tradePayFailed, "unknown payment"
+	}
+	code, job := s.actLocked(p, req.Action, req.Payer, now)
+	reason := ""
+	if code == tradePayFailed && req.Action != ActionDecline {
+		reason = "payment is " + p.Status + ", not waiting for the payer"
+	}
+	s.mu.Unlock()
+	s.notify(job)
+	return code, reason
+}
+
+// paymentIDFromURL reads the payment id from a cashier URL {wallet}/cashier/{paymentId}.
+func paymentIDFromURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return ""
+	}
+	_, id, ok := strings.Cut(u.Path, "/cashier/")
+	if !ok || strings.Contains(id, "/") {
+		return ""
+	}
+	return id
+}
+
+// paymentFromOrderStrLocked decodes and verifies an orderStr and returns its payment, created
+// on first sight (PROTOCOL.md, "orderStr": paymentRequestId = out_trade_no or out_request_no).
+func (s *Server) paymentFromOrderStrLocked(raw string, now time.Time) (*payment, string) {
+	o, err := orderstr.Decode(raw)
+	if err != nil {
+		return nil, err.Error()
+	}
+	m, ok := s.byAppID[o.AppID]
+	if !ok {
+		return nil, fmt.Sprintf("app_id %q is not registered with this wallet", o.AppID)
+	}
+	if err := orderstr.Verify(o.Params, m.PublicKey); err != nil {
+		return nil, err.Error()
+	}
+	fp := fingerprint(o.BizContent)
+	if p, ok := s.byReq[reqKey(m.ClientID, o.RequestID())]; ok {
+		if p.Source != "orderStr" || p.fingerprint != fp {
+			return nil, fmt.Sprintf("request id %q was already used with different content", o.RequestID())
+		}
+		return p, ""
+	}
+	kind := General
+	code := s.cfg.Profile.GeneralProductCode
+	if o.Kind == orderstr.PreAuth {
+		kind, code = PreAuth, s.cfg.Profile.PreAuthProductCode
+	}
+	window := o.PayTimeout
+	if window == 0 {
+		window = defaultPayWindow
+	}
+	notifyURL := o.NotifyURL
+	if notifyURL == "" {
+		notifyURL = m.NotifyURL
+	}
+	p := &payment{
+		ID: s.newID(""), RequestID: o.RequestID(), ClientID: m.ClientID, Kind: kind,
+		Amount: o.Amount, Title: o.Title(), ProductCode: code, NotifyURL: notifyURL,
+		Source: "orderStr", fingerprint: fp,
+		Status: openapi.PaymentProcessing, CreatedAt: now, Deadline: now.Add(window),
+	}
+	s.addLocked(p)
+	return p, ""
+}
+
+// handleClock moves the wallet's business clock forward (kit extension).
+func (s *Server) handleClock(w http.ResponseWriter, r *http.Request) {
+	if s.virtual == nil {
+		writeJSON(w, http.StatusNotImplemented, map[string]string{"error": "this wallet runs on a clock that cannot be advanced"})
+		return
+	}
+	var req struct {
+		Advance string `json:"advance"`
+	}
+	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 4096)).Decode(&req); err != nil {
+		badRequest(w, "body is not {\"advance\": \"<duration>\"}: %v", err)
+		return
+	}
+	d, err := time.ParseDuration(req.Advance)
+	if err != nil || d < 0 {
+		badRequest(w, "advance %q is not a non-negative Go duration such as 2m or 48h", req.Advance)
+		return
+	}
+	s.virtual.Advance(d)
+	writeJSON(w, http.StatusOK, map[string]string{"now": s.clock.Now().Format(time.RFC3339)})
+}
+
+// PaymentView is the kit's view of one payment (GET /conformance/payments/{paymentId}).
+type PaymentView struct {
+	PaymentID        string       `json:"paymentId"`
+	PaymentRequestID string       `json:"paymentRequestId"`
+	ClientID         string       `json:"clientId"`
+	Type             Kind         `json:"type"`
+	Status           string       `json:"status"`
+	Amount           money.Amount `json:"amount"`
+	Captured         money.Amount `json:"capturedAmount"`
+	Released         money.Amount `json:"releasedAmount"`
+	Frozen           money.Amount `json:"frozenAmount"`
+	Refunded         money.Amount `json:"refundedAmount"`
+	NotifyURL        string       `json:"notifyUrl"`
+	Deadline         string       `json:"deadline"`
+	AuthExpiryTime   string       `json:"authExpiryTime,omitempty"`
+	Notifications    []Attempt    `json:"notifications"`
+}
+
+func (s *Server) view(p *payment) PaymentView {
+	cur := p.Amount.Currency
+	v := PaymentView{
+		PaymentID: p.ID, PaymentRequestID: p.RequestID, ClientID: p.ClientID, Type: p.Kind,
+		Status: p.Status, Amount: p.Amount,
+		Captured:  money.Amount{Currency: cur, Value: p.Captured.Value},
+		Released:  money.Amount{Currency: cur, Value: p.Released.Value},
+		Frozen:    money.Amount{Currency: cur, Value: p.frozen()},
+		Refunded:  money.Amount{Currency: cur, Value: p.Refunded.Value},
+		NotifyURL: p.NotifyURL, Deadline: formatTime(p.Deadline),
+		AuthExpiryTime: formatTime(p.AuthExpiry),
+		Notifications:  append([]Attempt{}, p.notifications...),
+	}
+	return v
+}
+
+func (s *Server) handlePaymentView(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	p, ok := s.payments[r.PathValue("paymentId")]
+	var v PaymentView
+	var job *notifyJob
+	if ok {
+		job = s.settleDueLocked(p, s.clock.Now())
+		s.settleAuthExpiryLocked(p, s.clock.Now())
+		v = s.view(p)
+	}
+	s.mu.Unlock()
+	s.notify(job)
+	if !ok {
+		writeJSON(w, http.StatusNotFound, map[string]string{"error": "no payment " + r.PathValue("paymentId")})
+		return
+	}
+	writeJSON(w, http.StatusOK, v)
+}
+
+var cashierPage = template.Must(template.New("cashier").Parse(`<!doctype html>
+<html><head><meta charset="utf-8"><title>Cashier</title>
+<style>body{font-family:sans-serif;max-width:28em;margin:2em auto}button{margin:.3em}</style></head>
+<body><h1>{{.Title}}</h1>
+<p>Amount: <b>{{.Amount}} {{.Currency}}</b> &middot; {{.Type}} &middot; status <b>{{.Status}}</b></p>
+{{if .Result}}<p>my.tradePay result code: <b>{{.Result}}</b></p>{{end}}
+{{if .Open}}<form method="post">
+<button name="action" value="CONFIRM">Pay</button>
+<button name="action" value="CANCEL">Cancel</button>
+<button name="action" value="DECLINE">Decline (balance too low)</button>
+</form>{{end}}
+<p><small>tradepaykit wallet mock: a test cashier, no real money.</small></p>
+</body></html>`))
+
+func (s *Server) renderCashier(w http.ResponseWriter, id, result string) {
+	s.mu.Lock()
+	p, ok := s.payments[id]
+	var data map[string]any
+	if ok {
+		data = map[string]any{
+			"Title": p.Title, "Amount": p.Amount.Decimal(), "Currency": p.Amount.Currency,
+			"Type": p.Kind, "Status": p.Status, "Result": result,
+			"Open": p.waitingForPayer(s.clock.Now()),
+		}
+	}
+	s.mu.Unlock()
+	if !ok {
+		http.Error(w, "no such payment", http.StatusNotFound)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	_ = cashierPage.Execute(w, data)
+}
+
+func (s *Server) handleCashierPage(w http.ResponseWriter, r *http.Request) {
+	s.renderCashier(w, r.PathValue("paymentId"), "")
+}
+
+// handleCashierAction is the cashier page's form: the same actions as the control API.
+func (s *Server) handleCashierAction(w http.ResponseWriter, r *http.Request) {
+	action := r.PostFormValue("action")
+	if _, ok := resultCodes[action]; !ok {
+		http.Error(w, "unknown action", http.StatusBadRequest)
+		return
+	}
+	code, _ := s.tradePay(tradePayRequest{TradeNO: r.PathValue("paymentId"), Action: action, Payer: "cashier-page"})
+	s.renderCashier(w, r.PathValue("paymentId"), code)
+}

@@ -1,0 +1,111 @@
+package wallet
+
+import (
+	"time"
+
+	"github.com/tradepaykit/tradepaykit/internal/money"
+	"github.com/tradepaykit/tradepaykit/internal/openapi"
+)
+
+// The payer's actions on the wallet app (DESIGN.md, "Wallet test control").
+const (
+	ActionConfirm      = "CONFIRM"
+	ActionCancel       = "CANCEL"
+	ActionDecline      = "DECLINE"
+	ActionNetworkError = "NETWORK_ERROR"
+	ActionUnknown      = "UNKNOWN"
+	ActionPending      = "PENDING"
+)
+
+// resultCodes maps an action to what my.tradePay returns to the mini program.
+var resultCodes = map[string]string{
+	ActionConfirm: "9000", ActionCancel: "6001", ActionDecline: "4000",
+	ActionNetworkError: "6002", ActionUnknown: "6004", ActionPending: "8000",
+}
+
+// tradePayFailed is what my.tradePay returns for an unknown token or a payment that no
+// longer waits for the payer.
+const tradePayFailed = "4000"
+
+// actLocked applies the payer's action to a payment and returns the tradePay result code and
+// the notification to send, if any.
+func (s *Server) actLocked(p *payment, action, payer string, now time.Time) (string, *notifyJob) {
+	if job := s.settleDueLocked(p, now); job != nil || !p.waitingForPayer(now) {
+		return tradePayFailed, job
+	}
+	switch action {
+	case ActionConfirm, ActionUnknown, ActionPending:
+		// The payment goes through; UNKNOWN and PENDING only change what the app is told.
+		p.Payer = payer
+		p.PaidAt = now
+		if p.Kind == PreAuth {
+			p.Status = openapi.PaymentAuthSuccess
+			p.AuthExpiry = now.Add(s.cfg.Profile.AuthorizationValidity)
+			p.Captured = money.Amount{Currency: p.Amount.Currency}
+			p.Released = money.Amount{Currency: p.Amount.Currency}
+			id := p.ID
+			s.clock.AfterFunc(s.cfg.Profile.AuthorizationValidity, func() { s.expireAuthorization(id) })
+		} else {
+			p.Status = openapi.PaymentSuccess
+		}
+		p.stopDeadline()
+		return resultCodes[action], s.jobLocked(p)
+	case ActionDecline:
+		p.Payer = payer
+		p.Status = openapi.PaymentFail
+		p.FailReason = "payer declined: balance not enough"
+		p.stopDeadline()
+		return resultCodes[action], s.jobLocked(p)
+	default: // CANCEL, NETWORK_ERROR: the payer may come back until the deadline
+		return resultCodes[action], nil
+	}
+}
+
+func (p *payment) stopDeadline() {
+	if p.deadlineTimer != nil {
+		p.deadlineTimer.Stop()
+	}
+}
+
+// settleDueLocked closes a payment whose deadline passed while it waited for the payer; it
+// returns the FAIL notification to send. The deadline timer does the same; whichever comes
+// first wins, so a payment is never seen open after its deadline.
+func (s *Server) settleDueLocked(p *payment, now time.Time) *notifyJob {
+	if p.Status != openapi.PaymentProcessing || now.Before(p.Deadline) {
+		return nil
+	}
+	p.Status = openapi.PaymentFail
+	p.FailReason = "payment expired: the payer did not pay before the deadline"
+	return s.jobLocked(p)
+}
+
+func (s *Server) expire(id string) {
+	s.mu.Lock()
+	p, ok := s.payments[id]
+	var job *notifyJob
+	if ok {
+		job = s.settleDueLocked(p, s.clock.Now())
+	}
+	s.mu.Unlock()
+	s.notify(job)
+}
+
+// settleAuthExpiryLocked releases what an expired authorization still froze.
+func (s *Server) settleAuthExpiryLocked(p *payment, now time.Time) {
+	if p.Kind != PreAuth || p.AuthExpiry.IsZero() || p.Closed || now.Before(p.AuthExpiry) {
+		return
+	}
+	if p.Status != openapi.PaymentAuthSuccess && p.Status != openapi.PaymentSuccess {
+		return
+	}
+	p.Released = money.Amount{Currency: p.Amount.Currency, Value: p.Amount.Value - p.Captured.Value}
+	p.Closed = true
+}
+
+func (s *Server) expireAuthorization(id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if p, ok := s.payments[id]; ok {
+		s.settleAuthExpiryLocked(p, s.clock.Now())
+	}
+}

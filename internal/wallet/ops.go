@@ -1,0 +1,304 @@
+package wallet
+
+import (
+	"time"
+
+	"github.com/tradepaykit/tradepaykit/internal/money"
+	"github.com/tradepaykit/tradepaykit/internal/openapi"
+)
+
+// defaultPayWindow is how long a payment waits for the payer when pay names no
+// paymentExpiryTime: the orderStr default of 15 minutes.
+const defaultPayWindow = 15 * time.Minute
+
+func (s *Server) pay(clientID string, body []byte) (any, error) {
+	var req openapi.PayRequest
+	if err := decode(body, &req); err != nil {
+		return nil, err
+	}
+	amount, _ := req.PaymentAmount.PositiveMoney("paymentAmount") // checked by decode
+	var kind Kind
+	switch req.ProductCode {
+	case s.cfg.Profile.GeneralProductCode:
+		kind = General
+	case s.cfg.Profile.PreAuthProductCode:
+		kind = PreAuth
+	default:
+		return nil, openapi.Errorf(openapi.ParamIllegal, "productCode %q is not a product of this wallet (general %s, pre-authorization %s)",
+			req.ProductCode, s.cfg.Profile.GeneralProductCode, s.cfg.Profile.PreAuthProductCode)
+	}
+	now := s.clock.Now()
+	deadline := now.Add(defaultPayWindow)
+	if req.PaymentExpiryTime != "" {
+		t, _ := time.Parse(time.RFC3339, req.PaymentExpiryTime) // checked by decode
+		if !t.After(now) {
+			return nil, openapi.Errorf(openapi.ParamIllegal, "paymentExpiryTime %s is not in the future", req.PaymentExpiryTime)
+		}
+		deadline = t
+	}
+	fp := fingerprint(body)
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if p, ok := s.byReq[reqKey(clientID, req.PaymentRequestID)]; ok {
+		if p.Source == "pay" && p.fingerprint == fp {
+			return p.payResponse, nil
+		}
+		return nil, openapi.Errorf(openapi.RepeatReqInconsistent, "paymentRequestId %q was already used with different content", req.PaymentRequestID)
+	}
+	notifyURL := req.PaymentNotifyURL
+	if notifyURL == "" {
+		notifyURL = s.merchants[clientID].NotifyURL
+	}
+	p := &payment{
+		ID: s.newID(""), RequestID: req.PaymentRequestID, ClientID: clientID, Kind: kind,
+		Amount: amount, Title: req.PaymentOrderTitle, ProductCode: req.ProductCode,
+		NotifyURL: notifyURL, Source: "pay", fingerprint: fp,
+		Status: openapi.PaymentProcessing, CreatedAt: now, Deadline: deadline,
+	}
+	p.payResponse = &openapi.PayResponse{
+		Result:           openapi.NewResult(openapi.Accept, "accepted: the payer confirms in the cashier"),
+		PaymentID:        p.ID,
+		PaymentRequestID: p.RequestID,
+		RedirectActionForm: &openapi.RedirectActionForm{
+			Method:      "GET",
+			RedirectURL: s.url + "/cashier/" + p.ID,
+		},
+	}
+	s.addLocked(p)
+	return p.payResponse, nil
+}
+
+// addLocked stores a new payment and arms its deadline.
+func (s *Server) addLocked(p *payment) {
+	s.payments[p.ID] = p
+	s.byReq[reqKey(p.ClientID, p.RequestID)] = p
+	id := p.ID
+	p.deadlineTimer = s.clock.AfterFunc(p.Deadline.Sub(p.CreatedAt), func() { s.expire(id) })
+}
+
+// lookupLocked finds a client's payment; paymentId wins over paymentRequestId, and an
+// unknown paymentId is ORDER_NOT_EXIST even when the request id is known.
+func (s *Server) lookupLocked(clientID, paymentID, requestID string) (*payment, error) {
+	if paymentID != "" {
+		p, ok := s.payments[paymentID]
+		if !ok || p.ClientID != clientID {
+			return nil, openapi.Errorf(openapi.OrderNotExist, "no payment with paymentId %q", paymentID)
+		}
+		return p, nil
+	}
+	p, ok := s.byReq[reqKey(clientID, requestID)]
+	if !ok {
+		return nil, openapi.Errorf(openapi.OrderNotExist, "no payment with paymentRequestId %q", requestID)
+	}
+	return p, nil
+}
+
+func (s *Server) inquiryPayment(clientID string, body []byte) (any, error) {
+	var req openapi.InquiryPaymentRequest
+	if err := decode(body, &req); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	p, err := s.lookupLocked(clientID, req.PaymentID, req.PaymentRequestID)
+	if err != nil {
+		s.mu.Unlock()
+		return nil, err
+	}
+	job := s.settleDueLocked(p, s.clock.Now())
+	resp := &openapi.InquiryPaymentResponse{
+		Result:            openapi.SuccessResult(),
+		PaymentID:         p.ID,
+		PaymentRequestID:  p.RequestID,
+		PaymentAmount:     openapi.WireAmountPtr(p.Amount),
+		PaymentStatus:     p.Status,
+		PaymentFailReason: p.FailReason,
+	}
+	if p.Status == openapi.PaymentSuccess || p.Status == openapi.PaymentAuthSuccess {
+		resp.PaymentTime = formatTime(p.PaidAt)
+	}
+	if p.Kind == PreAuth && !p.AuthExpiry.IsZero() {
+		resp.AuthExpiryTime = formatTime(p.AuthExpiry)
+	}
+	s.mu.Unlock()
+	s.notify(job)
+	return resp, nil
+}
+
+func (s *Server) cancel(clientID string, body []byte) (any, error) {
+	var req openapi.CancelRequest
+	if err := decode(body, &req); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	p, err := s.lookupLocked(clientID, req.PaymentID, req.PaymentRequestID)
+	if err != nil {
+		s.mu.Unlock()
+		return nil, err
+	}
+	now := s.clock.Now()
+	job := s.settleDueLocked(p, now)
+	err = s.cancelLocked(p, now)
+	resp := &openapi.CancelResponse{Result: openapi.SuccessResult(), PaymentID: p.ID, PaymentRequestID: p.RequestID, CancelTime: formatTime(p.CancelTime)}
+	s.mu.Unlock()
+	s.notify(job)
+	if err != nil {
+		return nil, err
+	}
+	return resp, nil
+}
+
+// cancelLocked applies the cancel rules of PROTOCOL.md ("Pinned refusals", "Lifecycles").
+func (s *Server) cancelLocked(p *payment, now time.Time) error {
+	switch {
+	case p.Status == openapi.PaymentFail || p.Status == openapi.PaymentCancelled:
+		return openapi.Errorf(openapi.OrderIsClosed, "payment %s is already %s", p.ID, p.Status)
+	case p.Status == openapi.PaymentProcessing:
+		p.Status = openapi.PaymentCancelled
+		p.CancelTime = now
+		if p.deadlineTimer != nil {
+			p.deadlineTimer.Stop()
+		}
+		return nil
+	case p.Kind == General:
+		return openapi.Errorf(openapi.ProcessFail, "payment %s is paid: refund it instead", p.ID)
+	case p.Closed:
+		return openapi.Errorf(openapi.OrderIsClosed, "authorization %s is closed: nothing left to release", p.ID)
+	default:
+		// An authorization: release what is still frozen.
+		p.Released = money.Amount{Currency: p.Amount.Currency, Value: p.Amount.Value - p.Captured.Value}
+		p.Closed = true
+		p.CancelTime = now
+		if p.Captured.Value == 0 {
+			p.Status = openapi.PaymentCancelled
+		}
+		return nil
+	}
+}
+
+func (s *Server) capture(clientID string, body []byte) (any, error) {
+	var req openapi.CaptureRequest
+	if err := decode(body, &req); err != nil {
+		return nil, err
+	}
+	fp := fingerprint(body)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if c, ok := s.captures[reqKey(clientID, req.CaptureRequestID)]; ok {
+		if c.fingerprint == fp {
+			return c.response, nil
+		}
+		return nil, openapi.Errorf(openapi.RepeatReqInconsistent, "captureRequestId %q was already used with different content", req.CaptureRequestID)
+	}
+	p, err := s.lookupLocked(clientID, req.PaymentID, "")
+	if err != nil {
+		return nil, err
+	}
+	now := s.clock.Now()
+	s.settleAuthExpiryLocked(p, now)
+	switch {
+	case p.Kind != PreAuth:
+		return nil, openapi.Errorf(openapi.ProcessFail, "payment %s is a general payment: only authorizations are captured", p.ID)
+	case p.Status == openapi.PaymentFail || p.Status == openapi.PaymentCancelled:
+		return nil, openapi.Errorf(openapi.OrderIsClosed, "authorization %s is %s", p.ID, p.Status)
+	case p.Status == openapi.PaymentProcessing:
+		return nil, openapi.Errorf(openapi.ProcessFail, "authorization %s is not granted yet", p.ID)
+	case !now.Before(p.AuthExpiry):
+		return nil, openapi.Errorf(openapi.AuthorizationExpired, "authorization %s expired at %s", p.ID, formatTime(p.AuthExpiry))
+	case p.Closed:
+		return nil, openapi.Errorf(openapi.OrderIsClosed, "authorization %s is closed: nothing left to capture", p.ID)
+	}
+	remainder := p.Amount.Value - p.Captured.Value - p.Released.Value
+	amount := money.Amount{Currency: p.Amount.Currency, Value: remainder}
+	if req.CaptureAmount != nil {
+		amount, _ = req.CaptureAmount.PositiveMoney("captureAmount") // checked by decode
+		if amount.Currency != p.Amount.Currency {
+			return nil, openapi.Errorf(openapi.ParamIllegal, "captureAmount.currency %s differs from the authorization's %s", amount.Currency, p.Amount.Currency)
+		}
+		if amount.Value > remainder {
+			return nil, openapi.Errorf(openapi.CaptureAmountExceed, "captureAmount %s exceeds the authorized remainder %d", amount.ValueString(), remainder)
+		}
+	}
+	last := req.IsLastCapture == nil || *req.IsLastCapture
+	p.Captured.Value += amount.Value
+	p.Captured.Currency = p.Amount.Currency
+	p.Status = openapi.PaymentSuccess
+	if last {
+		p.Released = money.Amount{Currency: p.Amount.Currency, Value: p.Amount.Value - p.Captured.Value}
+		p.Closed = true
+	}
+	c := &capture{ID: s.newID("C"), RequestID: req.CaptureRequestID, PaymentID: p.ID, Amount: amount, Time: now, fingerprint: fp}
+	c.response = &openapi.CaptureResponse{
+		Result: openapi.SuccessResult(), CaptureRequestID: c.RequestID, CaptureID: c.ID,
+		PaymentID: p.ID, CaptureAmount: openapi.WireAmountPtr(amount), CaptureTime: formatTime(now),
+	}
+	s.captures[reqKey(clientID, req.CaptureRequestID)] = c
+	return c.response, nil
+}
+
+func (s *Server) refund(clientID string, body []byte) (any, error) {
+	var req openapi.RefundRequest
+	if err := decode(body, &req); err != nil {
+		return nil, err
+	}
+	fp := fingerprint(body)
+	amount, _ := req.RefundAmount.PositiveMoney("refundAmount") // checked by decode
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if r, ok := s.refByReq[reqKey(clientID, req.RefundRequestID)]; ok {
+		if r.fingerprint == fp {
+			return r.response, nil
+		}
+		return nil, openapi.Errorf(openapi.RepeatReqInconsistent, "refundRequestId %q was already used with different content", req.RefundRequestID)
+	}
+	p, err := s.lookupLocked(clientID, req.PaymentID, "")
+	if err != nil {
+		return nil, err
+	}
+	now := s.clock.Now()
+	paid := p.paid()
+	if p.Status != openapi.PaymentSuccess || paid.Value == 0 {
+		return nil, openapi.Errorf(openapi.RefundNotAllowed, "payment %s is %s: nothing was paid", p.ID, p.Status)
+	}
+	if amount.Currency != p.Amount.Currency {
+		return nil, openapi.Errorf(openapi.ParamIllegal, "refundAmount.currency %s differs from the payment's %s", amount.Currency, p.Amount.Currency)
+	}
+	refundable := paid.Value - p.Refunded.Value
+	if amount.Value > refundable {
+		return nil, openapi.Errorf(openapi.RefundAmountExceed, "refundAmount %s exceeds the refundable %d (paid %d, refunded %d)", amount.ValueString(), refundable, paid.Value, p.Refunded.Value)
+	}
+	p.Refunded = money.Amount{Currency: p.Amount.Currency, Value: p.Refunded.Value + amount.Value}
+	r := &refund{ID: s.newID("R"), RequestID: req.RefundRequestID, ClientID: clientID, PaymentID: p.ID, Amount: amount, Reason: req.RefundReason, Time: now, fingerprint: fp}
+	r.response = &openapi.RefundResponse{
+		Result: openapi.SuccessResult(), RefundRequestID: r.RequestID, RefundID: r.ID,
+		PaymentID: p.ID, RefundAmount: openapi.WireAmountPtr(amount), RefundTime: formatTime(now),
+	}
+	s.refunds[r.ID] = r
+	s.refByReq[reqKey(clientID, r.RequestID)] = r
+	return r.response, nil
+}
+
+func (s *Server) inquiryRefund(clientID string, body []byte) (any, error) {
+	var req openapi.InquiryRefundRequest
+	if err := decode(body, &req); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var r *refund
+	if req.RefundID != "" {
+		if found, ok := s.refunds[req.RefundID]; ok && found.ClientID == clientID {
+			r = found
+		}
+	} else {
+		r = s.refByReq[reqKey(clientID, req.RefundRequestID)]
+	}
+	if r == nil {
+		return nil, openapi.Errorf(openapi.OrderNotExist, "no refund with refundId %q / refundRequestId %q", req.RefundID, req.RefundRequestID)
+	}
+	return &openapi.InquiryRefundResponse{
+		Result: openapi.SuccessResult(), RefundID: r.ID, RefundRequestID: r.RequestID, PaymentID: r.PaymentID,
+		RefundAmount: openapi.WireAmountPtr(r.Amount), RefundStatus: openapi.RefundSuccess,
+		RefundReason: r.Reason, RefundTime: formatTime(r.Time),
+	}, nil
+}

@@ -1,0 +1,215 @@
+// Package wallet is the kit's wallet mock: a real HTTP server that plays the wallet side of
+// PROTOCOL.md. It serves the server OpenAPI (pay, inquiryPayment, cancel, capture, refund,
+// inquiryRefund) with signature checks and signed answers, delivers notifyPayment to the
+// merchant with the profile's retry schedule, and exposes the test control of DESIGN.md
+// ("Wallet test control": the shopper's my.tradePay, plus the kit's clock and payment view).
+package wallet
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/big"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/tradepaykit/tradepaykit/fixtures"
+	"github.com/tradepaykit/tradepaykit/internal/clock"
+)
+
+// Merchant is a merchant registered with the wallet: the client id it signs under, its
+// public key, the orderStr app_id that maps to it and its registered notify URL.
+type Merchant struct {
+	ClientID  string
+	PublicKey *rsa.PublicKey
+	AppID     string
+	NotifyURL string
+}
+
+// Config configures a wallet mock.
+type Config struct {
+	PrivateKey *rsa.PrivateKey // signs responses and notifications
+	Merchants  []Merchant
+	// Clock drives business time: deadlines, authorization expiry, notification retries.
+	// Nil means a new clock.Virtual, which the control API can advance. Signature times are
+	// always checked against the wall clock, so a scenario may move business time by days
+	// while messages stay fresh.
+	Clock   clock.Clock
+	Profile fixtures.WalletProfile
+	Logger  *slog.Logger
+	// NotifyTimeout bounds one notification delivery. Zero means 10 seconds.
+	NotifyTimeout time.Duration
+	// AllowRemoteNotify lets the wallet notify non-loopback addresses. Off by default: the
+	// mock is a test tool and sends nothing off this machine unless told to.
+	AllowRemoteNotify bool
+	// FreshnessWindow bounds Request-Time skew; zero means signing.DefaultWindow.
+	FreshnessWindow time.Duration
+}
+
+// Server is a running wallet mock.
+type Server struct {
+	cfg       Config
+	clock     clock.Clock
+	virtual   *clock.Virtual
+	log       *slog.Logger
+	merchants map[string]Merchant // by client id
+	byAppID   map[string]Merchant
+	client    *http.Client
+
+	mu       sync.Mutex
+	payments map[string]*payment // by payment id
+	byReq    map[string]*payment // by client id + "\x00" + payment request id
+	captures map[string]*capture // by client id + "\x00" + capture request id
+	refunds  map[string]*refund  // by refund id
+	refByReq map[string]*refund  // by client id + "\x00" + refund request id
+
+	closing  bool // guarded by mu: no new deliveries start
+	notifyWG sync.WaitGroup
+	ln       net.Listener
+	srv      *http.Server
+	url      string
+	closed   chan struct{}
+}
+
+// NewServer builds a wallet mock; Start makes it listen.
+func NewServer(cfg Config) (*Server, error) {
+	if cfg.PrivateKey == nil {
+		return nil, errors.New("wallet: Config.PrivateKey is required")
+	}
+	if cfg.Profile.GeneralProductCode == "" {
+		cfg.Profile = fixtures.DefaultWalletProfile()
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if cfg.NotifyTimeout == 0 {
+		cfg.NotifyTimeout = 10 * time.Second
+	}
+	s := &Server{
+		cfg:       cfg,
+		log:       cfg.Logger,
+		merchants: map[string]Merchant{},
+		byAppID:   map[string]Merchant{},
+		client:    &http.Client{Timeout: cfg.NotifyTimeout},
+		payments:  map[string]*payment{},
+		byReq:     map[string]*payment{},
+		captures:  map[string]*capture{},
+		refunds:   map[string]*refund{},
+		refByReq:  map[string]*refund{},
+		closed:    make(chan struct{}),
+	}
+	if cfg.Clock == nil {
+		s.virtual = clock.NewVirtual()
+		s.clock = s.virtual
+	} else {
+		s.clock = cfg.Clock
+		s.virtual, _ = cfg.Clock.(*clock.Virtual)
+	}
+	for _, m := range cfg.Merchants {
+		if err := s.Register(m); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// Register adds a merchant, or replaces the one with the same client id.
+func (s *Server) Register(m Merchant) error {
+	if m.ClientID == "" || m.PublicKey == nil {
+		return errors.New("wallet: a merchant needs a client id and a public key")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.merchants[m.ClientID] = m
+	if m.AppID != "" {
+		s.byAppID[m.AppID] = m
+	}
+	return nil
+}
+
+func (s *Server) merchant(clientID string) (Merchant, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m, ok := s.merchants[clientID]
+	return m, ok
+}
+
+// Clock returns the virtual clock the server advances on the control API, or nil when the
+// caller supplied a clock of another kind.
+func (s *Server) Clock() *clock.Virtual { return s.virtual }
+
+// Start binds addr (for example "127.0.0.1:0") and serves in the background. The URL is
+// known once Start returns, so nothing races for the port.
+func (s *Server) Start(addr string) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("wallet: listen %s: %w", addr, err)
+	}
+	s.ln = ln
+	s.url = "http://" + ln.Addr().String()
+	s.srv = &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		if err := s.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			s.log.Error("wallet: serve", "err", err)
+		}
+	}()
+	return nil
+}
+
+// URL is the base URL of the OpenAPI and of the test control (they share a listener).
+func (s *Server) URL() string { return s.url }
+
+// Close stops the server and waits for notifications in flight.
+func (s *Server) Close() error {
+	select {
+	case <-s.closed:
+		return nil
+	default:
+		close(s.closed)
+	}
+	s.mu.Lock()
+	s.closing = true
+	s.mu.Unlock()
+	var err error
+	if s.srv != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		err = s.srv.Shutdown(ctx)
+	}
+	s.notifyWG.Wait()
+	return err
+}
+
+// Handler routes the OpenAPI, the test control and the cashier page.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	base := strings.TrimRight(s.cfg.Profile.BasePath, "/")
+	for name, h := range s.apiHandlers() {
+		mux.Handle("POST "+base+"/v1/payments/"+name, s.api(name, h))
+	}
+	mux.HandleFunc("POST /conformance/tradePay", s.handleTradePay)
+	mux.HandleFunc("POST /conformance/clock", s.handleClock)
+	mux.HandleFunc("GET /conformance/payments/{paymentId}", s.handlePaymentView)
+	mux.HandleFunc("GET /cashier/{paymentId}", s.handleCashierPage)
+	mux.HandleFunc("POST /cashier/{paymentId}", s.handleCashierAction)
+	return mux
+}
+
+// newID returns a wallet id: a prefix, the business date and 16 random digits, unique enough
+// that two mocks never collide in a test run.
+func (s *Server) newID(prefix string) string {
+	n, err := rand.Int(rand.Reader, big.NewInt(1e16))
+	if err != nil {
+		panic(fmt.Sprintf("wallet: crypto/rand failed: %v", err))
+	}
+	return fmt.Sprintf("%s%s%016d", prefix, s.clock.Now().UTC().Format("20060102"), n)
+}
+
+func reqKey(clientID, id string) string { return clientID + "\x00" + id }
