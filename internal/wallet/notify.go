@@ -3,13 +3,14 @@ package wallet
 import (
 	"bytes"
 	"context"
+	"crypto/rsa"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
-	"net/url"
+	neturl "net/url"
 	"time"
 
 	"github.com/tradepaykit/tradepaykit/internal/openapi"
@@ -87,34 +88,59 @@ func (s *Server) beginDelivery() bool {
 	return true
 }
 
-// deliver makes one signed POST of the notification and classifies the merchant's answer.
+// Notifier sends one notifyPayment and classifies the merchant's answer. The wallet mock
+// delivers every notification through it; pact consumer tests drive it directly.
+type Notifier struct {
+	PrivateKey  *rsa.PrivateKey // the wallet's key: notifications are signed by the wallet
+	Client      *http.Client
+	Timeout     time.Duration
+	AllowRemote bool // send to non-loopback hosts
+	Style       signing.Style
+}
+
 func (s *Server) deliver(job *notifyJob, attempt int) Attempt {
-	a := Attempt{Attempt: attempt, At: s.clock.Now(), PaymentStatus: job.status}
-	if job.url == "" {
+	n := Notifier{PrivateKey: s.cfg.PrivateKey, Client: s.client, Timeout: s.cfg.NotifyTimeout, AllowRemote: s.cfg.AllowRemoteNotify}
+	a := n.Deliver(context.Background(), job.url, job.clientID, job.body)
+	a.Attempt, a.At, a.PaymentStatus = attempt, s.clock.Now(), job.status
+	return a
+}
+
+// Deliver makes one signed POST of a notification body to url, under clientID (the client
+// id the payment was created under), and classifies the answer: the merchant's resultStatus,
+// or HTTP_<code>, TIMEOUT, GARBAGE, UNREACHABLE.
+func (n Notifier) Deliver(ctx context.Context, url string, clientID string, body []byte) Attempt {
+	var a Attempt
+	u, err := neturl.Parse(url)
+	switch {
+	case url == "":
 		a.Outcome, a.Detail = "UNREACHABLE", "no paymentNotifyUrl and no registered notify URL"
 		return a
-	}
-	u, err := url.Parse(job.url)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
-		a.Outcome, a.Detail = "UNREACHABLE", fmt.Sprintf("notify URL %q is not an http(s) URL", job.url)
+	case err != nil || (u.Scheme != "http" && u.Scheme != "https"):
+		a.Outcome, a.Detail = "UNREACHABLE", fmt.Sprintf("notify URL %q is not an http(s) URL", url)
+		return a
+	case !n.AllowRemote && !isLoopback(u.Hostname()):
+		a.Outcome, a.Detail = "UNREACHABLE", fmt.Sprintf("notify URL host %q is not a loopback address (remote notification is off)", u.Hostname())
 		return a
 	}
-	if !s.cfg.AllowRemoteNotify && !isLoopback(u.Hostname()) {
-		a.Outcome, a.Detail = "UNREACHABLE", fmt.Sprintf("notify URL host %q is not a loopback address (AllowRemoteNotify is off)", u.Hostname())
-		return a
+	if n.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, n.Timeout)
+		defer cancel()
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), s.cfg.NotifyTimeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, job.url, bytes.NewReader(job.body))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
 		a.Outcome, a.Detail = "UNREACHABLE", err.Error()
 		return a
 	}
-	if err := (signing.Style{}).SignRequest(req, job.body, job.clientID, s.cfg.PrivateKey, time.Now()); err != nil {
+	if err := n.Style.SignRequest(req, body, clientID, n.PrivateKey, time.Now()); err != nil {
 		a.Outcome, a.Detail = "UNREACHABLE", err.Error()
 		return a
 	}
-	resp, err := s.client.Do(req)
+	client := n.Client
+	if client == nil {
+		client = http.DefaultClient
+	}
+	resp, err := client.Do(req)
 	if err != nil {
 		var ne net.Error
 		if errors.As(err, &ne) && ne.Timeout() {
@@ -125,24 +151,24 @@ func (s *Server) deliver(job *notifyJob, attempt int) Attempt {
 		return a
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, openapi.MaxBodyBytes))
+	answer, err := io.ReadAll(io.LimitReader(resp.Body, openapi.MaxBodyBytes))
 	if err != nil {
 		a.Outcome, a.Detail = "TIMEOUT", err.Error()
 		return a
 	}
 	a.Signed = resp.Header.Get(signing.HeaderSignature) != ""
 	if resp.StatusCode != http.StatusOK {
-		a.Outcome, a.Detail = fmt.Sprintf("HTTP_%d", resp.StatusCode), clip(string(body))
+		a.Outcome, a.Detail = fmt.Sprintf("HTTP_%d", resp.StatusCode), clip(string(answer))
 		return a
 	}
-	var answer openapi.NotifyPaymentResponse
-	if err := json.Unmarshal(body, &answer); err != nil || answer.Result.ResultStatus == "" {
-		a.Outcome, a.Detail = "GARBAGE", clip(string(body))
+	var parsed openapi.NotifyPaymentResponse
+	if err := json.Unmarshal(answer, &parsed); err != nil || parsed.Result.ResultStatus == "" {
+		a.Outcome, a.Detail = "GARBAGE", clip(string(answer))
 		return a
 	}
-	a.Outcome = string(answer.Result.ResultStatus)
-	a.ResultCode = string(answer.Result.ResultCode)
-	a.Detail = answer.Result.ResultMessage
+	a.Outcome = string(parsed.Result.ResultStatus)
+	a.ResultCode = string(parsed.Result.ResultCode)
+	a.Detail = parsed.Result.ResultMessage
 	return a
 }
 
