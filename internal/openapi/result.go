@@ -105,8 +105,12 @@ func (e *Error) Error() string { return string(e.Code) + ": " + e.Message }
 func (e *Error) Result() Result { return NewResult(e.Code, e.Message) }
 
 // ResultOf maps any error onto a Result: an *Error keeps its code, anything else is
-// UNKNOWN_EXCEPTION, since the server cannot tell whether it took effect.
+// UNKNOWN_EXCEPTION, since the server cannot tell whether it took effect. A nil error is
+// SUCCESS rather than a panic in the handler that asked.
 func ResultOf(err error) Result {
+	if err == nil {
+		return SuccessResult()
+	}
 	var e *Error
 	if errors.As(err, &e) {
 		return e.Result()
