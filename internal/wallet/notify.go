@@ -21,6 +21,7 @@ import (
 // every retry sends the same content.
 type notifyJob struct {
 	paymentID string
+	requestID string
 	clientID  string
 	url       string
 	status    string
@@ -41,7 +42,7 @@ func (s *Server) jobLocked(p *payment) *notifyJob {
 		n.PaymentTime = formatTime(p.PaidAt)
 	}
 	body, _ := json.Marshal(n) // plain structs always marshal
-	return &notifyJob{paymentID: p.ID, clientID: p.ClientID, url: p.NotifyURL, status: p.Status, body: body}
+	return &notifyJob{paymentID: p.ID, requestID: p.RequestID, clientID: p.ClientID, url: p.NotifyURL, status: p.Status, body: body}
 }
 
 // notify starts delivering job in the background: the first attempt now, then one after each
@@ -57,7 +58,7 @@ func (s *Server) notify(job *notifyJob) {
 // server's lock, then the clock's).
 func (s *Server) schedule(job *notifyJob, attempt int, delay time.Duration) {
 	s.clock.AfterFunc(delay, func() {
-		if !s.beginDelivery() {
+		if s.holdIfScripted(job, attempt) || !s.beginDelivery() {
 			return
 		}
 		defer s.notifyWG.Done()

@@ -69,6 +69,8 @@ type Server struct {
 	captures map[string]*capture // by client id + "\x00" + capture request id
 	refunds  map[string]*refund  // by refund id
 	refByReq map[string]*refund  // by client id + "\x00" + refund request id
+	holds    map[string]bool     // notification holds by "id:"+paymentId or "req:"+paymentRequestId
+	held     []heldDelivery      // deliveries waiting for a RELEASE
 
 	closing  bool // guarded by mu: no new deliveries start
 	notifyWG sync.WaitGroup
@@ -103,6 +105,7 @@ func NewServer(cfg Config) (*Server, error) {
 		captures:  map[string]*capture{},
 		refunds:   map[string]*refund{},
 		refByReq:  map[string]*refund{},
+		holds:     map[string]bool{},
 		closed:    make(chan struct{}),
 	}
 	if cfg.Clock == nil {
@@ -197,6 +200,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /conformance/tradePay", s.handleTradePay)
 	mux.HandleFunc("POST /conformance/clock", s.handleClock)
 	mux.HandleFunc("GET /conformance/payments/{paymentId}", s.handlePaymentView)
+	mux.HandleFunc("POST /conformance/notifications", s.handleNotificationScript)
 	mux.HandleFunc("GET /cashier/{paymentId}", s.handleCashierPage)
 	mux.HandleFunc("POST /cashier/{paymentId}", s.handleCashierAction)
 	return mux

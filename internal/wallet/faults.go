@@ -1,0 +1,184 @@
+package wallet
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"sync"
+
+	"github.com/tradepaykit/tradepaykit/internal/openapi"
+)
+
+// Notification scripting (kit extension of the test control): the faults a merchant must
+// survive, played by the wallet on demand (DESIGN.md, "Principles": a defect must show).
+const (
+	// ScriptHold keeps every delivery for the payment back until a RELEASE: a notification
+	// that comes late, after the merchant queried, or never.
+	ScriptHold = "HOLD"
+	// ScriptRelease delivers what a HOLD kept back and lifts the hold.
+	ScriptRelease = "RELEASE"
+	// ScriptResend delivers the payment's notification again, Count times at once.
+	ScriptResend = "RESEND"
+	// ScriptSend delivers a notification with another paymentStatus than the payment's:
+	// out-of-order or contradictory news, signed by the wallet as any other.
+	ScriptSend = "SEND"
+)
+
+type heldDelivery struct {
+	job     *notifyJob
+	attempt int
+}
+
+// notificationScript is the body of POST /conformance/notifications.
+type notificationScript struct {
+	PaymentID        string `json:"paymentId"`
+	PaymentRequestID string `json:"paymentRequestId"`
+	Action           string `json:"action"`
+	Count            int    `json:"count"`
+	PaymentStatus    string `json:"paymentStatus"`
+}
+
+// holdIfScripted parks a delivery when its payment is on hold; it reports whether it did.
+func (s *Server) holdIfScripted(job *notifyJob, attempt int) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.holds["id:"+job.paymentID] && !s.holds["req:"+job.requestID] {
+		return false
+	}
+	s.held = append(s.held, heldDelivery{job: job, attempt: attempt})
+	return true
+}
+
+func (s *Server) handleNotificationScript(w http.ResponseWriter, r *http.Request) {
+	var sc notificationScript
+	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 4096)).Decode(&sc); err != nil {
+		badRequest(w, "body is not a notification script {paymentId|paymentRequestId, action, count?, paymentStatus?}: %v", err)
+		return
+	}
+	if (sc.PaymentID == "") == (sc.PaymentRequestID == "") {
+		badRequest(w, "exactly one of paymentId, paymentRequestId is required")
+		return
+	}
+	switch sc.Action {
+	case ScriptHold:
+		s.mu.Lock()
+		s.holds[holdKey(sc)] = true
+		s.mu.Unlock()
+		writeJSON(w, http.StatusOK, map[string]any{"attempts": []Attempt{}})
+	case ScriptRelease:
+		writeJSON(w, http.StatusOK, map[string]any{"attempts": s.release(sc)})
+	case ScriptResend, ScriptSend:
+		if sc.Action == ScriptSend && sc.PaymentStatus != openapi.PaymentSuccess && sc.PaymentStatus != openapi.PaymentFail && sc.PaymentStatus != openapi.PaymentAuthSuccess {
+			badRequest(w, "paymentStatus %q is not SUCCESS, FAIL or AUTH_SUCCESS", sc.PaymentStatus)
+			return
+		}
+		attempts, err := s.sendScripted(r.Context(), sc)
+		if err != nil {
+			writeJSON(w, http.StatusNotFound, map[string]string{"error": err.Error()})
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"attempts": attempts})
+	default:
+		badRequest(w, "action %q is not HOLD, RELEASE, RESEND or SEND", sc.Action)
+	}
+}
+
+func holdKey(sc notificationScript) string {
+	if sc.PaymentID != "" {
+		return "id:" + sc.PaymentID
+	}
+	return "req:" + sc.PaymentRequestID
+}
+
+// release lifts a hold and delivers what it kept back, on the retry schedule as usual. It
+// returns once the first delivery of each has been made.
+func (s *Server) release(sc notificationScript) []Attempt {
+	s.mu.Lock()
+	delete(s.holds, holdKey(sc))
+	var mine, rest []heldDelivery
+	for _, h := range s.held {
+		if h.job.paymentID == sc.PaymentID || h.job.requestID == sc.PaymentRequestID {
+			mine = append(mine, h)
+		} else {
+			rest = append(rest, h)
+		}
+	}
+	s.held = rest
+	s.mu.Unlock()
+	var out []Attempt
+	for _, h := range mine {
+		out = append(out, s.deliverNow(h.job, h.attempt, true))
+	}
+	return out
+}
+
+// deliverNow makes one delivery synchronously and records it; with retry it also arms the
+// next attempt of the schedule as a normal delivery would.
+func (s *Server) deliverNow(job *notifyJob, attempt int, retry bool) Attempt {
+	if !s.beginDelivery() {
+		return Attempt{Attempt: attempt, Outcome: "UNREACHABLE", Detail: "wallet is closing"}
+	}
+	defer s.notifyWG.Done()
+	a := s.deliver(job, attempt)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sched := s.cfg.Profile.NotifyRetrySchedule
+	if retry && a.Outcome != string(openapi.StatusSuccess) && attempt < len(sched) {
+		s.schedule(job, attempt+1, sched[attempt])
+	}
+	if p, ok := s.payments[job.paymentID]; ok {
+		p.notifications = append(p.notifications, a)
+	}
+	return a
+}
+
+// sendScripted delivers extra notifications for a payment, concurrently when Count > 1,
+// without retries: the scenario asserts on what the merchant answered.
+func (s *Server) sendScripted(_ context.Context, sc notificationScript) ([]Attempt, error) {
+	s.mu.Lock()
+	var p *payment
+	if sc.PaymentID != "" {
+		p = s.payments[sc.PaymentID]
+	} else {
+		for _, cand := range s.payments {
+			if cand.RequestID == sc.PaymentRequestID {
+				p = cand
+				break
+			}
+		}
+	}
+	if p == nil {
+		s.mu.Unlock()
+		return nil, openapi.Errorf(openapi.OrderNotExist, "no payment %s%s", sc.PaymentID, sc.PaymentRequestID)
+	}
+	status, reason := p.Status, p.FailReason
+	if sc.Action == ScriptSend {
+		p.Status = sc.PaymentStatus
+		if sc.PaymentStatus == openapi.PaymentFail {
+			p.FailReason = "scripted by the test control"
+		}
+	}
+	job := s.jobLocked(p)
+	p.Status, p.FailReason = status, reason
+	base := len(p.notifications)
+	s.mu.Unlock()
+
+	n := sc.Count
+	if n < 1 {
+		n = 1
+	}
+	if n > 100 {
+		n = 100
+	}
+	attempts := make([]Attempt, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			attempts[i] = s.deliverNow(job, base+i+1, false)
+		}()
+	}
+	wg.Wait()
+	return attempts, nil
+}
