@@ -1,0 +1,99 @@
+package merchant
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+
+	"github.com/tradepaykit/tradepaykit/internal/openapi"
+	"github.com/tradepaykit/tradepaykit/internal/signing"
+)
+
+// handleNotify receives notifyPayment. Every answer is HTTP 200 with a signed Result: S when
+// the notification is applied or a duplicate, F with the reason otherwise (the wallet then
+// retries, which is what a merchant that cannot trust the message wants).
+func (s *Server) handleNotify(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, openapi.MaxBodyBytes))
+	if err != nil {
+		err = openapi.Errorf(openapi.ParamIllegal, "body is unreadable or larger than %d bytes", openapi.MaxBodyBytes)
+	} else {
+		err = s.notify(r, body)
+	}
+	result := openapi.SuccessResult()
+	if err != nil {
+		result = openapi.ResultOf(err)
+		s.log.Warn("notification refused", "code", result.ResultCode, "reason", result.ResultMessage)
+	}
+	answer, _ := json.Marshal(openapi.NotifyPaymentResponse{Result: result})
+	// The answer echoes the request's Client-Id, as responses do.
+	clientID := r.Header.Get(signing.HeaderClientID)
+	if clientID == "" {
+		clientID = s.cfg.ClientID
+	}
+	if err := (signing.Style{}).SignResponseHeaders(w.Header(), r.Method, signing.PathOf(r), clientID, answer, s.cfg.PrivateKey, s.cfg.WallClock.Now()); err != nil {
+		s.log.Error("sign notification answer", "err", err)
+		w.Header().Set("Content-Type", "application/json; charset=UTF-8")
+	}
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(answer)
+}
+
+// notify checks and applies one notification.
+func (s *Server) notify(r *http.Request, body []byte) error {
+	switch clientID := r.Header.Get(signing.HeaderClientID); {
+	case clientID == "":
+		return openapi.Errorf(openapi.InvalidClient, "Client-Id is missing")
+	case clientID != s.cfg.ClientID:
+		return openapi.Errorf(openapi.InvalidClient, "Client-Id %q is not this merchant's", clientID)
+	}
+	if err := signing.Verify(s.cfg.WalletPublicKey, signing.RequestMessage(r, body), r.Header.Get(signing.HeaderSignature)); err != nil {
+		return openapi.Errorf(openapi.InvalidSignature, "%v", err)
+	}
+	if err := signing.CheckFresh(r.Header.Get(signing.HeaderRequestTime), s.cfg.WallClock.Now(), signing.DefaultWindow); err != nil {
+		return openapi.Errorf(openapi.InvalidSignature, "Request-Time: %v", err)
+	}
+	var n openapi.NotifyPaymentRequest
+	if err := openapi.Decode(body, &n); err != nil {
+		return err
+	}
+	amount, err := n.PaymentAmount.Money("paymentAmount")
+	if err != nil {
+		return err
+	}
+	o, err := s.store.GetByPaymentRequestID(n.PaymentRequestID)
+	if err != nil {
+		return openapi.Errorf(openapi.OrderNotExist, "no order has paymentRequestId %q", n.PaymentRequestID)
+	}
+	o, err = s.store.Update(o.ID, func(o *Order) error {
+		if o.PaymentID != "" && o.PaymentID != n.PaymentID {
+			return openapi.Errorf(openapi.ParamIllegal, "paymentId %q does not match the order's %q", n.PaymentID, o.PaymentID)
+		}
+		if amount != o.Amount {
+			return openapi.Errorf(openapi.ParamIllegal, "paymentAmount does not match the order")
+		}
+		if o.Type == General && n.PaymentStatus == openapi.PaymentAuthSuccess {
+			return openapi.Errorf(openapi.ParamIllegal, "paymentStatus AUTH_SUCCESS does not apply to a general payment")
+		}
+		o.PaymentID = n.PaymentID
+		changed := applyStatus(o, n.PaymentStatus)
+		if changed {
+			o.SettledByNotification = true
+		}
+		o.Notifications = append(o.Notifications, Notification{
+			PaymentID: n.PaymentID, PaymentStatus: n.PaymentStatus, Amount: amount,
+			At: s.cfg.Clock.Now(), Changed: changed,
+		})
+		return nil
+	})
+	var oe *openapi.Error
+	switch {
+	case errors.As(err, &oe):
+		return err
+	case err != nil:
+		// The paymentId belongs to another order.
+		return openapi.Errorf(openapi.ParamIllegal, "paymentId %q: %v", n.PaymentID, err)
+	}
+	s.log.Info("notification applied", "order", o.ID, "paymentStatus", n.PaymentStatus, "status", o.Status)
+	return nil
+}

@@ -1,0 +1,296 @@
+package merchant
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+
+	"github.com/tradepaykit/tradepaykit/internal/openapi"
+)
+
+type captureRequest struct {
+	Amount *openapi.Amount `json:"amount"`
+	Final  *bool           `json:"final"`
+}
+
+// capture handles POST .../capture: default the authorized remainder, final.
+func (s *Server) capture(r *http.Request) (any, error) {
+	var req captureRequest
+	if err := decodeAdapter(r, &req, true); err != nil {
+		return nil, err
+	}
+	o, err := s.loadOrder(r)
+	if err != nil {
+		return nil, err
+	}
+	newID, err := s.ids.next("C")
+	if err != nil {
+		return nil, err
+	}
+	var op Operation
+	o, err = s.store.Update(o.ID, func(o *Order) error {
+		if o.Type != PreAuth {
+			return refused("order %s is a general payment: only a pre-authorization is captured", o.ID)
+		}
+		if o.Status != StatusAuthorized && (o.Status != StatusCaptured || o.AuthorizationClosed) {
+			return refused("order %s is %s: nothing is authorized to capture", o.ID, o.Status)
+		}
+		remainder, err := o.AuthorizedAmount.Sub(o.CapturedAmount)
+		if err != nil {
+			return refused("order %s: %v", o.ID, err)
+		}
+		amount, given, err := amountArg(req.Amount, o.Amount.Currency)
+		if err != nil {
+			return err
+		}
+		if !given {
+			amount = remainder
+		}
+		// The merchant checks first: the wallet should never see a capture it must refuse.
+		if amount.Value > remainder.Value {
+			return refused("capture of %s exceeds the authorized remainder %s", amount, remainder)
+		}
+		final := req.Final == nil || *req.Final
+		op = Operation{Amount: amount, Final: final}
+		return reserve(&o.PendingCapture, &o.CaptureRequestIDs, &op, newID, "capture")
+	})
+	if err != nil {
+		return nil, err
+	}
+
+	ctx, cancel := s.operationContext(r)
+	defer cancel()
+	capture := &openapi.CaptureRequest{
+		CaptureRequestID: op.RequestID,
+		PaymentID:        o.PaymentID,
+		CaptureAmount:    openapi.WireAmountPtr(op.Amount),
+		IsLastCapture:    &op.Final,
+	}
+	var last string
+	for attempt := 1; attempt <= maxAttempts; attempt++ {
+		resp, err := s.wallet.Capture(ctx, capture)
+		if err != nil {
+			// The capture may or may not have happened; the same id is safe to send again.
+			last = err.Error()
+			continue
+		}
+		switch resp.Result.ResultStatus {
+		case openapi.StatusSuccess:
+			return viewOf(s.settle(o.ID, op.RequestID, captureDone(op))), nil
+		case openapi.StatusFail:
+			s.settle(o.ID, op.RequestID, nil)
+			return nil, walletRefused("capture", resp.Result)
+		}
+		last = fmt.Sprintf("%s %s", resp.Result.ResultCode, resp.Result.ResultMessage)
+		// Ask where the payment stands: a payment closed meanwhile will not be captured.
+		if _, status, err := s.inquire(ctx, o); err == nil && (status == openapi.PaymentFail || status == openapi.PaymentCancelled) {
+			s.settle(o.ID, op.RequestID, nil)
+			return nil, refused("capture %s: the payment is %s", op.RequestID, status)
+		}
+	}
+	return nil, walletFailed("", "capture %s: outcome still unknown after %d attempts (last: %s); retry to resolve it", op.RequestID, maxAttempts, last)
+}
+
+// captureDone applies a successful capture.
+func captureDone(op Operation) func(*Order) {
+	return func(o *Order) {
+		o.CapturedAmount, _ = o.CapturedAmount.Add(op.Amount)
+		o.Status = StatusCaptured
+		if op.Final || o.CapturedAmount == o.AuthorizedAmount {
+			o.AuthorizationClosed = true
+		}
+	}
+}
+
+type refundRequest struct {
+	Amount *openapi.Amount `json:"amount"`
+}
+
+// refund handles POST .../refund: default the refundable remainder.
+func (s *Server) refund(r *http.Request) (any, error) {
+	var req refundRequest
+	if err := decodeAdapter(r, &req, true); err != nil {
+		return nil, err
+	}
+	o, err := s.loadOrder(r)
+	if err != nil {
+		return nil, err
+	}
+	newID, err := s.ids.next("F")
+	if err != nil {
+		return nil, err
+	}
+	var op Operation
+	o, err = s.store.Update(o.ID, func(o *Order) error {
+		if o.Status != StatusPaid && o.Status != StatusCaptured {
+			return refused("order %s is %s: nothing paid to refund", o.ID, o.Status)
+		}
+		refundable, err := o.PaidAmount().Sub(o.RefundedAmount)
+		if err != nil {
+			return refused("order %s: %v", o.ID, err)
+		}
+		amount, given, err := amountArg(req.Amount, o.Amount.Currency)
+		if err != nil {
+			return err
+		}
+		if !given {
+			amount = refundable
+		}
+		if amount.Value == 0 || amount.Value > refundable.Value {
+			return refused("refund of %s exceeds the refundable remainder %s", amount, refundable)
+		}
+		op = Operation{Amount: amount}
+		return reserve(&o.PendingRefund, &o.RefundRequestIDs, &op, newID, "refund")
+	})
+	if err != nil {
+		return nil, err
+	}
+
+	ctx, cancel := s.operationContext(r)
+	defer cancel()
+	refund := &openapi.RefundRequest{
+		RefundRequestID: op.RequestID,
+		PaymentID:       o.PaymentID,
+		RefundAmount:    openapi.WireAmount(op.Amount),
+	}
+	var last string
+	for attempt := 1; attempt <= maxAttempts; attempt++ {
+		resp, err := s.wallet.Refund(ctx, refund)
+		if err != nil {
+			last = err.Error()
+			continue
+		}
+		switch resp.Result.ResultStatus {
+		case openapi.StatusSuccess:
+			return viewOf(s.settle(o.ID, op.RequestID, refundDone(op))), nil
+		case openapi.StatusFail:
+			s.settle(o.ID, op.RequestID, nil)
+			return nil, walletRefused("refund", resp.Result)
+		}
+		last = fmt.Sprintf("%s %s", resp.Result.ResultCode, resp.Result.ResultMessage)
+		switch s.refundStatus(ctx, op.RequestID) {
+		case openapi.RefundSuccess:
+			return viewOf(s.settle(o.ID, op.RequestID, refundDone(op))), nil
+		case openapi.RefundFail:
+			s.settle(o.ID, op.RequestID, nil)
+			return nil, refused("refund %s failed at the wallet", op.RequestID)
+		}
+	}
+	return nil, walletFailed("", "refund %s: outcome still unknown after %d attempts (last: %s); retry to resolve it", op.RequestID, maxAttempts, last)
+}
+
+// refundStatus asks the wallet about a refund; "" when the wallet does not say.
+func (s *Server) refundStatus(ctx context.Context, requestID string) string {
+	resp, err := s.wallet.InquiryRefund(ctx, &openapi.InquiryRefundRequest{RefundRequestID: requestID})
+	if err != nil || resp.Result.ResultStatus != openapi.StatusSuccess {
+		return ""
+	}
+	return resp.RefundStatus
+}
+
+// refundDone applies a successful refund.
+func refundDone(op Operation) func(*Order) {
+	return func(o *Order) {
+		o.RefundedAmount, _ = o.RefundedAmount.Add(op.Amount)
+		if o.RefundedAmount == o.PaidAmount() {
+			o.Status = StatusRefunded
+		}
+	}
+}
+
+// reserve records op as the pending operation of its kind. A pending operation with the
+// same amount and finality is the same operation retried, and keeps its request id, so the
+// wallet can never execute it twice; a different one is refused until the pending one is
+// resolved.
+func reserve(pending **Operation, used *[]string, op *Operation, newID, kind string) error {
+	if p := *pending; p != nil {
+		if p.Amount != op.Amount || p.Final != op.Final {
+			return refused("%s %s of %s is still unresolved: retry it before another %s", kind, p.RequestID, p.Amount, kind)
+		}
+		op.RequestID = p.RequestID
+		return nil
+	}
+	op.RequestID = newID
+	p := *op
+	*pending = &p
+	*used = append(*used, newID)
+	return nil
+}
+
+// settle clears the pending capture or refund with the request id and applies done when
+// the wallet executed it (nil when it refused). A concurrent retry that settled the same
+// operation first leaves nothing to do, so an outcome is never counted twice.
+func (s *Server) settle(orderID, requestID string, done func(*Order)) Order {
+	o, err := s.store.Update(orderID, func(o *Order) error {
+		switch {
+		case o.PendingCapture != nil && o.PendingCapture.RequestID == requestID:
+			o.PendingCapture = nil
+		case o.PendingRefund != nil && o.PendingRefund.RequestID == requestID:
+			o.PendingRefund = nil
+		default:
+			return nil
+		}
+		if done != nil {
+			done(o)
+		}
+		return nil
+	})
+	if err != nil {
+		s.log.Error("settle operation", "order", orderID, "request", requestID, "err", err)
+	}
+	return o
+}
+
+// cancel handles POST .../cancel: an unpaid order, or what is left of an authorization.
+func (s *Server) cancel(r *http.Request) (any, error) {
+	o, err := s.loadOrder(r)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case o.Status == StatusPending, o.Status == StatusAuthorized:
+	case o.Status == StatusCaptured && !o.AuthorizationClosed:
+	default:
+		return nil, refused("order %s is %s: nothing to cancel", o.ID, o.Status)
+	}
+	ctx, cancel := s.operationContext(r)
+	defer cancel()
+	req := &openapi.CancelRequest{PaymentID: o.PaymentID}
+	if o.PaymentID == "" {
+		req.PaymentRequestID = o.PaymentRequestID
+	}
+	var last string
+	for attempt := 1; attempt <= maxAttempts; attempt++ {
+		resp, err := s.wallet.Cancel(ctx, req)
+		if err != nil {
+			last = err.Error()
+			continue
+		}
+		switch resp.Result.ResultStatus {
+		case openapi.StatusSuccess:
+			o, err := s.store.Update(o.ID, cancelDone)
+			if err != nil {
+				return nil, fmt.Errorf("merchant: %w", err)
+			}
+			return viewOf(o), nil
+		case openapi.StatusFail:
+			return nil, walletRefused("cancel", resp.Result)
+		}
+		last = fmt.Sprintf("%s %s", resp.Result.ResultCode, resp.Result.ResultMessage)
+		if q, status, err := s.inquire(ctx, o); err == nil && status == openapi.PaymentCancelled {
+			return viewOf(q), nil
+		}
+	}
+	return nil, walletFailed("", "cancel: outcome still unknown after %d attempts (last: %s)", maxAttempts, last)
+}
+
+// cancelDone applies a successful cancel: an unpaid order or an untouched authorization is
+// CANCELLED; a partly captured one keeps CAPTURED and loses its remainder.
+func cancelDone(o *Order) error {
+	switch o.Status {
+	case StatusPending, StatusAuthorized:
+		o.Status = StatusCancelled
+	}
+	o.AuthorizationClosed = true
+	return nil
+}

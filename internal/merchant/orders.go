@@ -1,0 +1,303 @@
+package merchant
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+	"unicode/utf8"
+
+	"github.com/tradepaykit/tradepaykit/internal/money"
+	"github.com/tradepaykit/tradepaykit/internal/openapi"
+	"github.com/tradepaykit/tradepaykit/internal/orderstr"
+)
+
+// paymentTimeout is how long the payer has, in every flow: paymentExpiryTime of pay and
+// pay_timeout of an orderStr.
+const paymentTimeout = 15 * time.Minute
+
+// resultUserCancelled is the my.tradePay code after which the merchant asks nothing.
+const resultUserCancelled = "6001"
+
+type createRequest struct {
+	Flow   Flow            `json:"flow"`
+	Type   Type            `json:"type"`
+	Amount *openapi.Amount `json:"amount"`
+	Title  string          `json:"title"`
+}
+
+// createOrder handles POST /conformance/orders.
+func (s *Server) createOrder(r *http.Request) (any, error) {
+	var req createRequest
+	if err := decodeAdapter(r, &req, false); err != nil {
+		return nil, err
+	}
+	switch req.Flow {
+	case FlowTradeNO, FlowOrderStr, FlowPaymentURL:
+	case "":
+		return nil, badRequest("flow is missing (tradeNO, orderStr or paymentUrl)")
+	default:
+		return nil, badRequest("flow %q is not tradeNO, orderStr or paymentUrl", req.Flow)
+	}
+	switch req.Type {
+	case General, PreAuth:
+	case "":
+		req.Type = General
+	default:
+		return nil, badRequest("type %q is not GENERAL or PREAUTH", req.Type)
+	}
+	if req.Amount == nil {
+		return nil, badRequest("amount is missing")
+	}
+	amount, _, err := amountArg(req.Amount, req.Amount.Currency)
+	if err != nil {
+		return nil, err
+	}
+	if req.Title == "" {
+		req.Title = "tradepaykit order"
+	}
+	if n := utf8.RuneCountInString(req.Title); n > 256 {
+		return nil, badRequest("title is %d characters, longer than 256", n)
+	}
+	if req.Flow == FlowOrderStr && s.cfg.AppID == "" {
+		return nil, refused("this merchant has no app id, so it cannot sign an orderStr")
+	}
+
+	orderID, err := s.ids.next("O")
+	if err != nil {
+		return nil, err
+	}
+	requestID, err := s.ids.next("R")
+	if err != nil {
+		return nil, err
+	}
+	zero := money.Amount{Currency: amount.Currency}
+	o := Order{
+		ID: orderID, Flow: req.Flow, Type: req.Type, Title: req.Title, Amount: amount,
+		PaymentRequestID: requestID, Status: StatusPending,
+		AuthorizedAmount: zero, CapturedAmount: zero, RefundedAmount: zero,
+		CreatedAt: s.cfg.Clock.Now(),
+	}
+
+	if req.Flow == FlowOrderStr {
+		token, err := s.buildOrderStr(o)
+		if err != nil {
+			return nil, refused("cannot build the orderStr: %v", err)
+		}
+		if err := s.store.Create(o); err != nil {
+			return nil, fmt.Errorf("merchant: store order: %w", err)
+		}
+		v := viewOf(o)
+		v.OrderStr = token
+		return v, nil
+	}
+
+	// The order exists before pay is sent: if the answer is lost, the wallet's notification
+	// still finds it by paymentRequestId.
+	if err := s.store.Create(o); err != nil {
+		return nil, fmt.Errorf("merchant: store order: %w", err)
+	}
+	o, form, err := s.pay(r.Context(), o)
+	if err != nil {
+		var ae *adapterError
+		if errors.As(err, &ae) {
+			ae.orderID = o.ID
+		}
+		return nil, err
+	}
+	v := viewOf(o)
+	if req.Flow == FlowTradeNO {
+		v.TradeNO = o.PaymentID
+	} else {
+		v.PaymentURL = form.URL()
+	}
+	return v, nil
+}
+
+// pay sends the wallet's pay for a new order and records the paymentId it answers.
+func (s *Server) pay(ctx context.Context, o Order) (Order, *openapi.RedirectActionForm, error) {
+	productCode := s.cfg.Profile.GeneralProductCode
+	if o.Type == PreAuth {
+		productCode = s.cfg.Profile.PreAuthProductCode
+	}
+	resp, err := s.wallet.Pay(ctx, &openapi.PayRequest{
+		ProductCode:       productCode,
+		PaymentOrderTitle: o.Title,
+		PaymentRequestID:  o.PaymentRequestID,
+		PaymentAmount:     openapi.WireAmount(o.Amount),
+		PaymentFactor:     &openapi.PaymentFactor{IsCashierPayment: true},
+		PaymentExpiryTime: s.cfg.Clock.Now().Add(paymentTimeout).Format(time.RFC3339),
+		PaymentNotifyURL:  s.NotifyURL(),
+	})
+	if err != nil {
+		return o, nil, walletFailed("", "pay: %v", err)
+	}
+	res := resp.Result
+	switch res.ResultStatus {
+	case openapi.StatusAccepted, openapi.StatusSuccess:
+	case openapi.StatusFail:
+		o, _ = s.store.Update(o.ID, func(o *Order) error {
+			o.Status = StatusFailed
+			return nil
+		})
+		return o, nil, walletRefused("pay", res)
+	default:
+		return o, nil, walletFailed(res.ResultCode, "pay: outcome unknown (%s %s %s)", res.ResultStatus, res.ResultCode, res.ResultMessage)
+	}
+	if resp.PaymentID == "" {
+		return o, nil, walletFailed(res.ResultCode, "pay: the wallet accepted without a paymentId")
+	}
+	if resp.PaymentRequestID != "" && resp.PaymentRequestID != o.PaymentRequestID {
+		return o, nil, walletFailed(res.ResultCode, "pay: the wallet answered paymentRequestId %q, not %q", resp.PaymentRequestID, o.PaymentRequestID)
+	}
+	if o.Flow == FlowPaymentURL && resp.RedirectActionForm.URL() == "" {
+		return o, nil, walletFailed(res.ResultCode, "pay: the wallet answered no redirectActionForm.redirectUrl")
+	}
+	o, err = s.store.Update(o.ID, func(o *Order) error {
+		if o.PaymentID != "" && o.PaymentID != resp.PaymentID {
+			return fmt.Errorf("a notification named paymentId %q, pay answered %q", o.PaymentID, resp.PaymentID)
+		}
+		o.PaymentID = resp.PaymentID
+		return nil
+	})
+	if err != nil {
+		return o, nil, walletFailed(res.ResultCode, "pay: %v", err)
+	}
+	return o, resp.RedirectActionForm, nil
+}
+
+// buildOrderStr builds and signs the orderStr of a new order.
+func (s *Server) buildOrderStr(o Order) (string, error) {
+	now := s.cfg.Clock.Now()
+	var p orderstr.Params
+	var err error
+	if o.Type == PreAuth {
+		p, err = orderstr.NewPreAuth(orderstr.PreAuthOrder{
+			AppID: s.cfg.AppID, NotifyURL: s.NotifyURL(),
+			OutOrderNo: o.ID, OutRequestNo: o.PaymentRequestID,
+			OrderTitle: o.Title, Amount: o.Amount, PayTimeout: paymentTimeout,
+		}, now)
+	} else {
+		p, err = orderstr.NewGeneral(orderstr.GeneralOrder{
+			AppID: s.cfg.AppID, NotifyURL: s.NotifyURL(),
+			OutTradeNo: o.PaymentRequestID, Subject: o.Title, Amount: o.Amount, PayTimeout: paymentTimeout,
+		}, now)
+	}
+	if err != nil {
+		return "", err
+	}
+	if p, err = orderstr.Sign(p, s.cfg.PrivateKey); err != nil {
+		return "", err
+	}
+	return orderstr.Encode(p)
+}
+
+type tradePayResultRequest struct {
+	ResultCode string `json:"resultCode"`
+}
+
+// tradePayResult handles POST .../tradePayResult: what the mini program got back from
+// my.tradePay. The code alone is never trusted: every code but 6001 is confirmed with
+// inquiryPayment, unless a verified notification already settled the order.
+func (s *Server) tradePayResult(r *http.Request) (any, error) {
+	var req tradePayResultRequest
+	if err := decodeAdapter(r, &req, false); err != nil {
+		return nil, err
+	}
+	if req.ResultCode == "" {
+		return nil, badRequest("resultCode is missing")
+	}
+	o, err := s.loadOrder(r)
+	if err != nil {
+		return nil, err
+	}
+	if req.ResultCode == resultUserCancelled || o.SettledByNotification {
+		return viewOf(o), nil
+	}
+	ctx, cancel := s.operationContext(r)
+	defer cancel()
+	o, _, err = s.inquire(ctx, o)
+	if err != nil {
+		return nil, err
+	}
+	return viewOf(o), nil
+}
+
+// inquire asks the wallet where the order's payment stands and applies the answer. It
+// returns the order afterwards and the wallet's paymentStatus ("" when the query itself did
+// not succeed: the order then stays as it was).
+func (s *Server) inquire(ctx context.Context, o Order) (Order, string, error) {
+	req := &openapi.InquiryPaymentRequest{PaymentID: o.PaymentID}
+	if o.PaymentID == "" {
+		req.PaymentRequestID = o.PaymentRequestID
+	}
+	resp, err := s.wallet.InquiryPayment(ctx, req)
+	if err != nil {
+		return o, "", walletFailed("", "inquiryPayment: %v", err)
+	}
+	if resp.Result.ResultStatus != openapi.StatusSuccess {
+		// The query did not work (unknown payment, wallet busy): nothing is confirmed.
+		s.log.Info("inquiryPayment without an answer", "order", o.ID, "result", resp.Result.ResultCode)
+		return o, "", nil
+	}
+	if err := checkInquiry(o, resp); err != nil {
+		return o, "", walletFailed(resp.Result.ResultCode, "inquiryPayment: %v", err)
+	}
+	o, err = s.store.Update(o.ID, func(o *Order) error {
+		if o.PaymentID == "" {
+			o.PaymentID = resp.PaymentID
+		}
+		applyStatus(o, resp.PaymentStatus)
+		return nil
+	})
+	if err != nil {
+		return o, "", walletFailed(resp.Result.ResultCode, "inquiryPayment: %v", err)
+	}
+	return o, resp.PaymentStatus, nil
+}
+
+// checkInquiry refuses an inquiry answer about another payment or another amount.
+func checkInquiry(o Order, resp *openapi.InquiryPaymentResponse) error {
+	if resp.PaymentRequestID != "" && resp.PaymentRequestID != o.PaymentRequestID {
+		return fmt.Errorf("answer is about paymentRequestId %q, not %q", resp.PaymentRequestID, o.PaymentRequestID)
+	}
+	if o.PaymentID != "" && resp.PaymentID != "" && resp.PaymentID != o.PaymentID {
+		return fmt.Errorf("answer is about paymentId %q, not %q", resp.PaymentID, o.PaymentID)
+	}
+	if resp.PaymentAmount != nil {
+		got, err := resp.PaymentAmount.Money("paymentAmount")
+		if err != nil {
+			return err
+		}
+		if got != o.Amount {
+			return fmt.Errorf("paymentAmount %s does not match the order's %s", got, o.Amount)
+		}
+	}
+	return nil
+}
+
+// applyStatus moves the order according to a paymentStatus the wallet reported (by
+// notification or inquiry) and reports whether it changed. Only a PENDING order is settled
+// this way, so a late FAIL never undoes a payment; an authorization may still turn out
+// CANCELLED (released by the wallet).
+func applyStatus(o *Order, paymentStatus string) bool {
+	switch {
+	case o.Status == StatusPending && paymentStatus == openapi.PaymentSuccess && o.Type == General:
+		o.Status = StatusPaid
+	case o.Status == StatusPending && o.Type == PreAuth &&
+		(paymentStatus == openapi.PaymentAuthSuccess || paymentStatus == openapi.PaymentSuccess):
+		// A freeze reported as SUCCESS is still only an authorization: the merchant has
+		// captured nothing.
+		o.Status = StatusAuthorized
+		o.AuthorizedAmount = o.Amount
+	case o.Status == StatusPending && paymentStatus == openapi.PaymentFail:
+		o.Status = StatusFailed
+	case (o.Status == StatusPending || o.Status == StatusAuthorized) && paymentStatus == openapi.PaymentCancelled:
+		o.Status = StatusCancelled
+		o.AuthorizationClosed = true
+	default:
+		return false
+	}
+	return true
+}

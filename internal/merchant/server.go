@@ -1,0 +1,238 @@
+// Package merchant is the kit's reference merchant server (DESIGN.md, "Merchant test
+// adapter"): it creates orders in the three flows of PROTOCOL.md (tradeNO and paymentUrl
+// through the wallet's pay, orderStr signed locally), receives notifyPayment ("Server
+// OpenAPI", "Lifecycles"), confirms every my.tradePay result but a cancel with
+// inquiryPayment, and captures, cancels and refunds through the wallet. It is the merchant a
+// wallet vendor's sandbox is verified against, and the merchant of the kit's self-test.
+package merchant
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/tradepaykit/tradepaykit/fixtures"
+	"github.com/tradepaykit/tradepaykit/internal/clock"
+	"github.com/tradepaykit/tradepaykit/internal/walletclient"
+)
+
+// NotifyPath is where the reference merchant receives notifyPayment.
+const NotifyPath = "/v1/payments/notifyPayment"
+
+// Config configures a Server.
+type Config struct {
+	// WalletURL is the wallet's API base. A Profile.BasePath that the URL does not already
+	// end with is appended.
+	WalletURL       string
+	ClientID        string
+	PrivateKey      *rsa.PrivateKey // the merchant's key: requests, notify answers, orderStr
+	WalletPublicKey *rsa.PublicKey  // verifies wallet answers and notifications
+	// AppID goes into every orderStr (app_id); the orderStr flow is refused without one.
+	AppID string
+	// Profile gives the product codes of pay; empty codes take DefaultWalletProfile's.
+	Profile fixtures.WalletProfile
+	// Clock is business time: paymentExpiryTime, the orderStr timestamp, when a notification
+	// arrived. Default clock.Real{}.
+	Clock clock.Clock
+	// WallClock stamps Request-Time and Response-Time and judges the freshness of a
+	// notification's Request-Time. It stays real time even when Clock is a virtual clock
+	// shared with a wallet mock. Default clock.Real{}.
+	WallClock  clock.Clock
+	Logger     *slog.Logger
+	HTTPClient *http.Client
+	// Store keeps orders; default NewMemStore().
+	Store Store
+	// Rand is the source of order ids, paymentRequestIds and capture and refund request ids;
+	// default crypto/rand. Tests inject a fixed stream.
+	Rand io.Reader
+	// OnExchange, when set, receives every exchange with the wallet (for reports).
+	OnExchange func(walletclient.Exchange)
+}
+
+// Server is the reference merchant.
+type Server struct {
+	cfg     Config
+	wallet  *walletclient.Client
+	store   Store
+	log     *slog.Logger
+	ids     *idSource
+	handler http.Handler
+
+	mu  sync.Mutex
+	srv *http.Server
+	url string
+}
+
+// NewServer checks cfg and returns a Server; Start makes it listen.
+func NewServer(cfg Config) (*Server, error) {
+	if cfg.ClientID == "" {
+		return nil, errors.New("merchant: ClientID is empty")
+	}
+	if cfg.PrivateKey == nil || cfg.WalletPublicKey == nil {
+		return nil, errors.New("merchant: PrivateKey and WalletPublicKey are required")
+	}
+	def := fixtures.DefaultWalletProfile()
+	if cfg.Profile.GeneralProductCode == "" {
+		cfg.Profile.GeneralProductCode = def.GeneralProductCode
+	}
+	if cfg.Profile.PreAuthProductCode == "" {
+		cfg.Profile.PreAuthProductCode = def.PreAuthProductCode
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = clock.Real{}
+	}
+	if cfg.WallClock == nil {
+		cfg.WallClock = clock.Real{}
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Store == nil {
+		cfg.Store = NewMemStore()
+	}
+	if cfg.Rand == nil {
+		cfg.Rand = rand.Reader
+	}
+	base, err := walletBase(cfg.WalletURL, cfg.Profile.BasePath)
+	if err != nil {
+		return nil, err
+	}
+	wallet, err := walletclient.New(walletclient.Config{
+		BaseURL:         base,
+		ClientID:        cfg.ClientID,
+		PrivateKey:      cfg.PrivateKey,
+		WalletPublicKey: cfg.WalletPublicKey,
+		HTTPClient:      cfg.HTTPClient,
+		Clock:           cfg.WallClock,
+		OnExchange:      cfg.OnExchange,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("merchant: %w", err)
+	}
+	s := &Server{
+		cfg:    cfg,
+		wallet: wallet,
+		store:  cfg.Store,
+		log:    cfg.Logger,
+		ids:    &idSource{r: cfg.Rand},
+	}
+	s.handler = s.routes()
+	return s, nil
+}
+
+// walletBase joins the wallet URL and the profile's base path, unless the URL already ends
+// with it.
+func walletBase(walletURL, basePath string) (string, error) {
+	u, err := url.Parse(walletURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return "", fmt.Errorf("merchant: WalletURL %q is not an absolute http(s) URL", walletURL)
+	}
+	base := strings.TrimRight(walletURL, "/")
+	prefix := strings.TrimRight(basePath, "/")
+	if prefix != "" && !strings.HasSuffix(base, prefix) {
+		base += "/" + strings.TrimLeft(prefix, "/")
+	}
+	return base, nil
+}
+
+func (s *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /conformance/orders", s.adapter(s.createOrder))
+	mux.HandleFunc("GET /conformance/orders/{id}", s.adapter(s.getOrder))
+	mux.HandleFunc("POST /conformance/orders/{id}/tradePayResult", s.adapter(s.tradePayResult))
+	mux.HandleFunc("POST /conformance/orders/{id}/capture", s.adapter(s.capture))
+	mux.HandleFunc("POST /conformance/orders/{id}/cancel", s.adapter(s.cancel))
+	mux.HandleFunc("POST /conformance/orders/{id}/refund", s.adapter(s.refund))
+	mux.HandleFunc("POST "+NotifyPath, s.handleNotify)
+	return mux
+}
+
+// Handler returns the server's HTTP handler (adapter and notify endpoint).
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// Start binds addr ("127.0.0.1:0" picks a free port) and serves in the background; URL
+// is valid once it returns.
+func (s *Server) Start(addr string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.srv != nil {
+		return errors.New("merchant: already started")
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("merchant: listen %s: %w", addr, err)
+	}
+	s.url = "http://" + ln.Addr().String()
+	s.srv = &http.Server{Handler: s.handler, ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		if err := s.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			s.log.Error("merchant server stopped", "err", err)
+		}
+	}()
+	s.log.Info("merchant listening", "url", s.url)
+	return nil
+}
+
+// URL returns the base URL of the adapter, "" before Start.
+func (s *Server) URL() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.url
+}
+
+// NotifyURL returns the paymentNotifyUrl / notify_url the merchant hands the wallet.
+func (s *Server) NotifyURL() string { return s.URL() + NotifyPath }
+
+// Close stops the server.
+func (s *Server) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.srv == nil {
+		return nil
+	}
+	return s.srv.Close()
+}
+
+// Order returns the stored order, for tests and reports that run the merchant in process.
+func (s *Server) Order(id string) (Order, error) { return s.store.Get(id) }
+
+// idSource draws random ids from a reader that may not be safe for concurrent use.
+type idSource struct {
+	mu sync.Mutex
+	r  io.Reader
+}
+
+// next returns prefix + 24 hex digits: short enough for every 64-character id field, and
+// letters and digits only, as out_trade_no wants.
+func (g *idSource) next(prefix string) (string, error) {
+	b := make([]byte, 12)
+	g.mu.Lock()
+	_, err := io.ReadFull(g.r, b)
+	g.mu.Unlock()
+	if err != nil {
+		return "", fmt.Errorf("merchant: id source: %w", err)
+	}
+	return prefix + hex.EncodeToString(b), nil
+}
+
+// operationTimeout bounds one adapter operation with all its wallet calls and retries.
+const operationTimeout = 30 * time.Second
+
+// maxAttempts bounds how often a capture, refund or cancel is sent when the wallet answers
+// U: the retry is immediate and reuses the request id, so it is safe and cheap.
+const maxAttempts = 3
+
+func (s *Server) operationContext(r *http.Request) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(r.Context(), operationTimeout)
+}
