@@ -149,8 +149,12 @@ func ParseHeader(h string) (Header, error) {
 		}
 		value = unescaped
 	}
+	// The Base64 decoder skips CR and LF, so "%0A" alone would decode to an empty signature.
+	if strings.ContainsAny(value, "\r\n") {
+		return Header{}, fmt.Errorf("%w: signature value holds a line break", ErrMalformed)
+	}
 	sig, err := base64.StdEncoding.DecodeString(value)
-	if err != nil {
+	if err != nil || len(sig) == 0 {
 		return Header{}, fmt.Errorf("%w: signature value is not Base64", ErrMalformed)
 	}
 	out.Signature = sig

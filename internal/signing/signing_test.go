@@ -102,6 +102,8 @@ func TestParseHeaderRefuses(t *testing.T) {
 		{"not Base64", "algorithm=RSA256, signature=not*base64", signing.ErrMalformed, "not Base64"},
 		{"URL-safe Base64", "algorithm=RSA256, signature=----____AQ==", signing.ErrMalformed, "not Base64"},
 		{"missing padding", "algorithm=RSA256, signature=++++////AQ", signing.ErrMalformed, "not Base64"},
+		{"escaped line break only", "algorithm=RSA256, signature=%0A", signing.ErrMalformed, "line break"},
+		{"escaped line break inside", "algorithm=RSA256, signature=++++%0D%0A////AQ==", signing.ErrMalformed, "line break"},
 		{"bad escape", "algorithm=RSA256, signature=%zz" + escaped, signing.ErrMalformed, "not URL-encoded"},
 		{"RSA", "algorithm=RSA, keyVersion=1, signature=" + escaped, signing.ErrAlgorithm, `"RSA"`},
 		{"RSA2", "algorithm=RSA2, keyVersion=1, signature=" + escaped, signing.ErrAlgorithm, `"RSA2"`},
