@@ -1,0 +1,19 @@
+package steps
+
+import (
+	"context"
+	"time"
+
+	"github.com/cucumber/godog"
+	"github.com/stretchr/testify/require"
+)
+
+// Business time in the wallet (a kit extension, @clock): deadlines pass in a call instead of
+// in minutes of waiting.
+func registerClockSteps(sc *godog.ScenarioContext) {
+	sc.Step(`^(\d+) minutes pass in the wallet$`, func(ctx context.Context, minutes int) error {
+		_, err := world(ctx).control.AdvanceClock(ctx, time.Duration(minutes)*time.Minute)
+		require.NoError(godog.T(ctx), err, "moving the wallet's clock by %d minutes", minutes)
+		return nil
+	})
+}

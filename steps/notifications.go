@@ -1,0 +1,60 @@
+package steps
+
+import (
+	"context"
+
+	"github.com/cucumber/godog"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/tradepaykit/tradepaykit/internal/openapi"
+	"github.com/tradepaykit/tradepaykit/internal/target"
+)
+
+// What the wallet has told the merchant with notifyPayment (seed 001 step 18, seed 000 step
+// 2.3, seed 003 step 5), read from the wallet's payment view (a kit extension, @wallet-mock).
+func registerNotificationSteps(sc *godog.ScenarioContext) {
+	sc.Step(`^the wallet has notified the merchant of "([^"]*)" once$`, func(ctx context.Context, status string) error {
+		w, t := world(ctx), godog.T(ctx)
+		id := knownPaymentID(ctx)
+		var last *target.Payment
+		_, err := eventually(ctx, w.wait(), func(ctx context.Context) (bool, error) {
+			p, err := w.control.Payment(ctx, id)
+			if err != nil {
+				return false, err
+			}
+			last = p
+			return len(p.Notifications) > 0, nil
+		})
+		require.NoError(t, err, "reading the wallet's view of payment %s", id)
+		require.NotNil(t, last, "the wallet did not show payment %s within %s", id, w.wait())
+		require.Len(t, last.Notifications, 1, "notifications of payment %s: %+v", id, last.Notifications)
+		n := last.Notifications[0]
+		assert.Equal(t, status, n.PaymentStatus, "paymentStatus notified")
+		assert.Equal(t, string(openapi.StatusSuccess), n.Outcome, "the merchant's answer to the notification (resultCode %q)", n.ResultCode)
+		return nil
+	})
+	sc.Step(`^the wallet has sent no notification$`, func(ctx context.Context) error {
+		w, t := world(ctx), godog.T(ctx)
+		id := knownPaymentID(ctx)
+		p, err := w.control.Payment(ctx, id)
+		require.NoError(t, err, "reading the wallet's view of payment %s", id)
+		assert.Empty(t, p.Notifications, "notifications of payment %s", id)
+		return nil
+	})
+}
+
+// knownPaymentID returns the wallet's id of the scenario's payment, asking the wallet by
+// request id when the kit does not know it yet (an orderStr payment).
+func knownPaymentID(ctx context.Context) string {
+	w, t := world(ctx), godog.T(ctx)
+	if w.paymentID != "" {
+		return w.paymentID
+	}
+	require.NotEmpty(t, w.paymentRequestID, "the kit knows no id of the payment in this scenario")
+	resp := inquire(ctx, &openapi.InquiryPaymentRequest{PaymentRequestID: w.paymentRequestID})
+	require.Equal(t, openapi.Success, resp.Result.ResultCode, "inquiryPayment of paymentRequestId %s: %s", w.paymentRequestID, resp.Result.ResultMessage)
+	require.NotEmpty(t, resp.PaymentID, "inquiryPayment reports no paymentId")
+	w.paymentID = resp.PaymentID
+	return w.paymentID
+}

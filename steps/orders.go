@@ -1,0 +1,159 @@
+package steps
+
+import (
+	"context"
+
+	"github.com/cucumber/godog"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/tradepaykit/tradepaykit/internal/orderstr"
+	"github.com/tradepaykit/tradepaykit/internal/target"
+)
+
+// The mini program's side of the merchant: creating an order (seed 001 steps 1-8, seed 000
+// steps 1-1.1.2, seed 003 steps 1-3), reporting my.tradePay's result, and what the merchant
+// shows of the order afterwards.
+func registerOrderSteps(sc *godog.ScenarioContext) {
+	sc.Step(`^the merchant has created an order for "([^"]*)" paid by tradeNO$`, func(ctx context.Context, amount string) error {
+		return createOrder(ctx, target.FlowTradeNO, amount)
+	})
+	sc.Step(`^the merchant has created an order for "([^"]*)" paid by orderStr$`, func(ctx context.Context, amount string) error {
+		return createOrder(ctx, target.FlowOrderStr, amount)
+	})
+	sc.Step(`^the merchant has created an order for "([^"]*)" paid through the cashier page$`, func(ctx context.Context, amount string) error {
+		return createOrder(ctx, target.FlowPaymentURL, amount)
+	})
+	sc.Step(`^the merchant's order becomes "([^"]*)"$`, orderBecomes)
+	sc.Step(`^the merchant's order is "([^"]*)"$`, orderIs)
+	sc.Step(`^the merchant's order shows "([^"]*)" paid$`, orderShowsPaid)
+	sc.Step(`^the mini program passes the result code to the merchant$`, func(ctx context.Context) error {
+		w := world(ctx)
+		require.NotEmpty(godog.T(ctx), w.resultCode, "my.tradePay has not answered yet in this scenario")
+		return reportResult(ctx, w.resultCode)
+	})
+	sc.Step(`^the mini program tells the merchant the result code was (\d+)$`, reportResult)
+	sc.Step(`^the merchant answers that the order is "([^"]*)"$`, func(ctx context.Context, want string) error {
+		w := world(ctx)
+		require.NotNil(godog.T(ctx), w.answer, "the merchant has not been told a result yet")
+		assert.Equal(godog.T(ctx), want, w.answer.Status, "status of order %s in the merchant's answer to tradePayResult", w.answer.OrderID)
+		return nil
+	})
+	sc.Step(`^the merchant cancels the order$`, func(ctx context.Context) error {
+		w, t := world(ctx), godog.T(ctx)
+		requireOrder(ctx)
+		o, err := w.merchant.Cancel(ctx, w.order.OrderID)
+		require.NoError(t, err, "the merchant cancels order %s", w.order.OrderID)
+		w.setOrder(o)
+		return nil
+	})
+	sc.Step(`^the merchant tries to cancel the order$`, func(ctx context.Context) error {
+		w := world(ctx)
+		requireOrder(ctx)
+		o, err := w.merchant.Cancel(ctx, w.order.OrderID)
+		w.merchantErr = err
+		if err == nil {
+			w.setOrder(o)
+		}
+		return nil
+	})
+	sc.Step(`^the merchant refuses the request$`, func(ctx context.Context) error {
+		w := world(ctx)
+		require.Error(godog.T(ctx), w.merchantErr, "the merchant accepted the request")
+		assert.ErrorIs(godog.T(ctx), w.merchantErr, target.ErrRefused)
+		return nil
+	})
+}
+
+const orderTitle = "tradepaykit conformance order"
+
+func createOrder(ctx context.Context, flow target.Flow, amount string) error {
+	w, t := world(ctx), godog.T(ctx)
+	a, err := parseAmount(amount)
+	require.NoError(t, err)
+	o, err := w.merchant.CreateOrder(ctx, target.NewOrder{Flow: flow, Type: target.General, Amount: a, Title: orderTitle})
+	require.NoError(t, err, "the merchant creates a %s order paid by %s", amount, flow)
+	assert.Equal(t, target.OrderPending, o.Status, "status of the new order %s", o.OrderID)
+	assert.Equal(t, a, o.Amount, "amount of the new order %s", o.OrderID)
+	w.orderAmount, w.orderTitle = a, orderTitle
+	w.token = o.Token()
+	w.setOrder(o)
+	switch flow {
+	case target.FlowTradeNO:
+		// The tradeNO is the wallet's paymentId (seed 001 step 5-7).
+		w.paymentID = o.TradeNO
+	case target.FlowOrderStr:
+		// The wallet knows the payment by out_trade_no once it has seen the orderStr; the
+		// kit reads it from the token rather than trusting the merchant's view.
+		dec, err := orderstr.Decode(o.OrderStr)
+		require.NoError(t, err, "the merchant's orderStr does not decode")
+		w.paymentRequestID = dec.RequestID()
+	}
+	return nil
+}
+
+// setOrder keeps the latest view of the scenario's order and the payment ids it reveals.
+func (w *World) setOrder(o *target.Order) {
+	w.order = o
+	if w.paymentID == "" && o.PaymentID != "" {
+		w.paymentID = o.PaymentID
+	}
+	if w.paymentRequestID == "" && o.PaymentRequestID != "" {
+		w.paymentRequestID = o.PaymentRequestID
+	}
+}
+
+func requireOrder(ctx context.Context) {
+	require.NotNil(godog.T(ctx), world(ctx).order, "no merchant order in this scenario")
+}
+
+func orderBecomes(ctx context.Context, want string) error {
+	w, t := world(ctx), godog.T(ctx)
+	requireOrder(ctx)
+	var last *target.Order
+	_, err := eventually(ctx, w.wait(), func(ctx context.Context) (bool, error) {
+		o, err := w.merchant.Order(ctx, w.order.OrderID)
+		if err != nil {
+			return false, err
+		}
+		last = o
+		return o.Status == want, nil
+	})
+	require.NoError(t, err, "reading order %s", w.order.OrderID)
+	require.NotNil(t, last, "the merchant did not show order %s within %s", w.order.OrderID, w.wait())
+	w.setOrder(last)
+	assert.Equal(t, want, last.Status, "status of order %s after waiting %s", last.OrderID, w.wait())
+	return nil
+}
+
+func orderIs(ctx context.Context, want string) error {
+	w, t := world(ctx), godog.T(ctx)
+	requireOrder(ctx)
+	o, err := w.merchant.Order(ctx, w.order.OrderID)
+	require.NoError(t, err, "reading order %s", w.order.OrderID)
+	w.setOrder(o)
+	assert.Equal(t, want, o.Status, "status of order %s", o.OrderID)
+	return nil
+}
+
+func orderShowsPaid(ctx context.Context, amount string) error {
+	w, t := world(ctx), godog.T(ctx)
+	requireOrder(ctx)
+	want, err := parseAmount(amount)
+	require.NoError(t, err)
+	o, err := w.merchant.Order(ctx, w.order.OrderID)
+	require.NoError(t, err, "reading order %s", w.order.OrderID)
+	w.setOrder(o)
+	assert.Equal(t, want, o.PaidAmount, "paid amount of order %s", o.OrderID)
+	return nil
+}
+
+func reportResult(ctx context.Context, code string) error {
+	w, t := world(ctx), godog.T(ctx)
+	requireOrder(ctx)
+	o, err := w.merchant.TradePayResult(ctx, w.order.OrderID, code)
+	require.NoError(t, err, "the mini program tells the merchant my.tradePay answered %s", code)
+	w.answer = o
+	w.setOrder(o)
+	return nil
+}

@@ -1,0 +1,88 @@
+package steps
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/cucumber/godog"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/tradepaykit/tradepaykit/internal/orderstr"
+	"github.com/tradepaykit/tradepaykit/internal/target"
+)
+
+// The orderStr a merchant signs for my.tradePay (PROTOCOL.md, "orderStr"; seed 000 steps
+// 1.1.1-1.1.2.1), checked as the wallet would check it, altered as an attacker would, or
+// built by the kit itself when a scenario needs one the merchant would not make.
+func registerOrderStrSteps(sc *godog.ScenarioContext) {
+	sc.Step(`^the orderStr is signed by the merchant for "([^"]*)"$`, func(ctx context.Context, amount string) error {
+		w, t := world(ctx), godog.T(ctx)
+		require.NotEmpty(t, w.token.OrderStr, "no orderStr in this scenario")
+		want, err := parseAmount(amount)
+		require.NoError(t, err)
+		o, err := orderstr.Decode(w.token.OrderStr)
+		require.NoError(t, err, "decoding the merchant's orderStr")
+		require.NotNil(t, w.targets.MerchantPublicKey, "the kit has no public key of the merchant")
+		assert.NoError(t, orderstr.Verify(o.Params, w.targets.MerchantPublicKey), "the orderStr's sign")
+		assert.Equal(t, orderstr.General, o.Kind, "the orderStr's payment type")
+		assert.Equal(t, want, o.Amount, "the orderStr's total_amount and trans_currency")
+		assert.NotEmpty(t, o.OutTradeNo, "the orderStr's out_trade_no")
+		return nil
+	})
+	sc.Step(`^the orderStr's amount is changed to "([^"]*)" without signing it again$`, func(ctx context.Context, amount string) error {
+		w, t := world(ctx), godog.T(ctx)
+		require.NotEmpty(t, w.token.OrderStr, "no orderStr in this scenario")
+		to, err := parseAmount(amount)
+		require.NoError(t, err)
+		o, err := orderstr.Decode(w.token.OrderStr)
+		require.NoError(t, err, "decoding the merchant's orderStr")
+		require.Equal(t, o.Amount.Currency, to.Currency, "the scenario changes the amount, not the currency")
+		// Replace the value in place: everything else in the signed content stays as the
+		// merchant wrote it, so only the amount breaks the signature.
+		biz := o.Params[orderstr.KeyBizContent]
+		from := `"total_amount":"` + o.Amount.Decimal() + `"`
+		require.Contains(t, biz, from, "biz_content of the merchant's orderStr")
+		p := o.Params.Clone()
+		p[orderstr.KeyBizContent] = strings.Replace(biz, from, `"total_amount":"`+to.Decimal()+`"`, 1)
+		s, err := orderstr.Encode(p)
+		require.NoError(t, err)
+		w.token = target.Token{OrderStr: s}
+		return nil
+	})
+	sc.Step(`^the kit has signed an orderStr for "([^"]*)" under an unknown app id$`, func(ctx context.Context, amount string) error {
+		kitOrderStr(ctx, amount, newID("unknown-app-"), 0)
+		return nil
+	})
+	sc.Step(`^the kit has signed an orderStr for "([^"]*)" that expires in (\d+) minutes$`, func(ctx context.Context, amount string, minutes int) error {
+		kitOrderStr(ctx, amount, world(ctx).targets.AppID, time.Duration(minutes)*time.Minute)
+		return nil
+	})
+}
+
+// kitOrderStr builds and signs a general orderStr as the kit's merchant. With no notify_url
+// the wallet notifies the merchant's registered URL, which does not know the order and says
+// so: the scenarios that use it check the wallet only.
+func kitOrderStr(ctx context.Context, amount, appID string, timeout time.Duration) {
+	w, t := world(ctx), godog.T(ctx)
+	a, err := parseAmount(amount)
+	require.NoError(t, err)
+	require.NotNil(t, w.targets.MerchantKey, "no merchant private key: the kit cannot sign an orderStr")
+	require.NotEmpty(t, appID, "no app id for orderStrs: the wallet cannot map an orderStr to a merchant")
+	w.paymentRequestID = newID("kit-ots-")
+	p, err := orderstr.NewGeneral(orderstr.GeneralOrder{
+		AppID:      appID,
+		OutTradeNo: w.paymentRequestID,
+		Subject:    orderTitle,
+		Amount:     a,
+		PayTimeout: timeout,
+	}, time.Now())
+	require.NoError(t, err)
+	p, err = orderstr.Sign(p, w.targets.MerchantKey)
+	require.NoError(t, err)
+	s, err := orderstr.Encode(p)
+	require.NoError(t, err)
+	w.token = target.Token{OrderStr: s}
+	w.orderAmount, w.orderTitle = a, orderTitle
+}

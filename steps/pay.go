@@ -1,0 +1,165 @@
+package steps
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"time"
+
+	"github.com/cucumber/godog"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/tradepaykit/tradepaykit/internal/openapi"
+	"github.com/tradepaykit/tradepaykit/internal/target"
+	"github.com/tradepaykit/tradepaykit/internal/walletclient"
+)
+
+// The kit playing a merchant against the wallet's pay (PROTOCOL.md, "pay and idempotency"):
+// well-formed requests, and the malformed ones a wallet must refuse naming the field.
+func registerPaySteps(sc *godog.ScenarioContext) {
+	sc.Step(`^the kit asks the wallet for a payment of "([^"]*)"$`, func(ctx context.Context, amount string) error {
+		a, err := parseAmount(amount)
+		require.NoError(godog.T(ctx), err)
+		body := payBody(world(ctx), openapi.WireAmount(a))
+		sendPay(ctx, body)
+		return nil
+	})
+	sc.Step(`^the kit asks the wallet for a payment whose amount value is "([^"]*)"$`, func(ctx context.Context, value string) error {
+		sendPay(ctx, payBody(world(ctx), openapi.Amount{Currency: "USD", Value: value}))
+		return nil
+	})
+	sc.Step(`^the kit asks the wallet for a payment whose amount value is the JSON number "([^"]*)"$`, func(ctx context.Context, number string) error {
+		require.True(godog.T(ctx), json.Valid([]byte(number)), "%q is not a JSON number", number)
+		body := payBody(world(ctx), openapi.Amount{Currency: "USD", Value: "1"})
+		body["paymentAmount"] = map[string]any{"currency": "USD", "value": json.RawMessage(number)}
+		sendPay(ctx, body)
+		return nil
+	})
+	sc.Step(`^the kit asks the wallet for a payment in the currency "([^"]*)"$`, func(ctx context.Context, currency string) error {
+		sendPay(ctx, payBody(world(ctx), openapi.Amount{Currency: currency, Value: "1000"}))
+		return nil
+	})
+	sc.Step(`^the kit asks the wallet for a payment without a title$`, func(ctx context.Context) error {
+		body := payBody(world(ctx), openapi.Amount{Currency: "USD", Value: "1000"})
+		delete(body, "paymentOrderTitle")
+		sendPay(ctx, body)
+		return nil
+	})
+	sc.Step(`^the kit asks the wallet for a payment with a title of (\d+) characters$`, func(ctx context.Context, n int) error {
+		body := payBody(world(ctx), openapi.Amount{Currency: "USD", Value: "1000"})
+		body["paymentOrderTitle"] = strings.Repeat("t", n)
+		sendPay(ctx, body)
+		return nil
+	})
+	sc.Step(`^the kit asks the wallet for a payment without a request id$`, func(ctx context.Context) error {
+		w := world(ctx)
+		body := payBody(w, openapi.Amount{Currency: "USD", Value: "1000"})
+		delete(body, "paymentRequestId")
+		w.paymentRequestID = ""
+		sendPay(ctx, body)
+		return nil
+	})
+	sc.Step(`^the kit has asked the wallet for a payment of "([^"]*)" that expires in (\d+) minutes$`, func(ctx context.Context, amount string, minutes int) error {
+		w, t := world(ctx), godog.T(ctx)
+		a, err := parseAmount(amount)
+		require.NoError(t, err)
+		// The deadline is on the wallet's business clock, which a scenario may have moved.
+		now, err := w.control.AdvanceClock(ctx, 0)
+		require.NoError(t, err, "reading the wallet's clock")
+		body := payBody(w, openapi.WireAmount(a))
+		body["paymentExpiryTime"] = now.Add(time.Duration(minutes) * time.Minute).Format(time.RFC3339)
+		sendPay(ctx, body)
+		requireAccepted(ctx)
+		return nil
+	})
+	sc.Step(`^the wallet accepts the payment request$`, func(ctx context.Context) error {
+		requireAccepted(ctx)
+		return nil
+	})
+	sc.Step(`^the wallet refuses with "([^"]*)"$`, func(ctx context.Context, code string) error {
+		refused(ctx, code, "")
+		return nil
+	})
+	sc.Step(`^the wallet refuses with "([^"]*)" naming "([^"]*)"$`, func(ctx context.Context, code, field string) error {
+		refused(ctx, code, field)
+		return nil
+	})
+}
+
+// payBody returns a well-formed general pay request with a fresh request id, as a map so
+// that scenarios can break it field by field.
+func payBody(w *World, amount openapi.Amount) map[string]any {
+	w.paymentRequestID = newID("kit-pay-")
+	return map[string]any{
+		"paymentRequestId":  w.paymentRequestID,
+		"paymentOrderTitle": orderTitle,
+		"productCode":       w.targets.Profile.GeneralProductCode,
+		"paymentAmount":     amount,
+		"paymentFactor":     map[string]any{"isCashierPayment": true},
+	}
+}
+
+// sendPay signs and sends body as the kit's merchant and keeps the answer.
+func sendPay(ctx context.Context, body map[string]any) {
+	w, t := world(ctx), godog.T(ctx)
+	raw, err := json.Marshal(body)
+	require.NoError(t, err)
+	c, err := w.walletClient()
+	require.NoError(t, err)
+	w.payRequest, w.payBody = body, raw
+	sendPayBytes(ctx, c, raw)
+}
+
+// sendPayWith sends body through another client than the kit's merchant: a wrong key, an
+// unknown client id.
+func sendPayWith(ctx context.Context, c *walletclient.Client, body map[string]any) {
+	w, t := world(ctx), godog.T(ctx)
+	raw, err := json.Marshal(body)
+	require.NoError(t, err)
+	w.payRequest, w.payBody = body, raw
+	sendPayBytes(ctx, c, raw)
+}
+
+func sendPayBytes(ctx context.Context, c *walletclient.Client, raw []byte) {
+	w, t := world(ctx), godog.T(ctx)
+	var resp openapi.PayResponse
+	require.NoError(t, c.Send(ctx, walletclient.APIPay, raw, &resp), "pay")
+	w.lastPay, w.lastResult = &resp, resp.Result
+	if resp.Result.ResultStatus == openapi.StatusAccepted || resp.Result.ResultStatus == openapi.StatusSuccess {
+		if w.firstPay == nil {
+			w.firstPay = &resp
+			w.paymentID = resp.PaymentID
+			w.token = target.Token{TradeNO: resp.PaymentID}
+			if a, ok := w.payRequest["paymentAmount"].(openapi.Amount); ok {
+				w.orderAmount, _ = a.Money("paymentAmount")
+			}
+		}
+	}
+}
+
+func requireAccepted(ctx context.Context) {
+	w, t := world(ctx), godog.T(ctx)
+	require.NotNil(t, w.lastPay, "the kit has not asked for a payment")
+	r := w.lastPay.Result
+	require.Equal(t, openapi.Accept, r.ResultCode, "pay result (%s): %s", r.ResultStatus, r.ResultMessage)
+	assert.Equal(t, openapi.StatusAccepted, r.ResultStatus, "pay resultStatus")
+	assert.NotEmpty(t, w.lastPay.PaymentID, "pay answered no paymentId")
+	assert.NotEmpty(t, w.lastPay.RedirectActionForm.URL(), "pay answered no cashier URL in redirectActionForm")
+}
+
+// refused checks that the last OpenAPI answer is a final failure with code, whose message
+// names field when one is given.
+func refused(ctx context.Context, code, field string) {
+	w, t := world(ctx), godog.T(ctx)
+	r := w.lastResult
+	require.NotEmpty(t, r.ResultCode, "the kit has sent nothing to the wallet")
+	assert.Equal(t, openapi.Code(code), r.ResultCode, "resultCode (message %q)", r.ResultMessage)
+	assert.Equal(t, openapi.StatusFail, r.ResultStatus, "resultStatus of %s", r.ResultCode)
+	if field != "" {
+		assert.Contains(t, r.ResultMessage, field, "the resultMessage names the field")
+	}
+	if w.lastPay != nil && w.lastPay.Result == r && w.firstPay == nil {
+		assert.Empty(t, w.lastPay.PaymentID, "a refused pay answered a paymentId")
+	}
+}

@@ -1,0 +1,375 @@
+// Package steps binds the sentences of features/ to actions on a wallet and a merchant
+// (DESIGN.md, "The pieces" and "Layering"). Steps reach every party over HTTP only: the
+// wallet's test control and the merchant's test adapter through internal/target, the wallet's
+// signed OpenAPI through internal/walletclient when the kit itself plays a merchant. So the
+// same scenario runs against the kit's own wallet mock and reference merchant, a vendor's
+// wallet sandbox or a merchant's test deployment.
+//
+// Each scenario gets a fresh World in its context.Context; nothing is shared between
+// scenarios but the read-only Targets, so scenarios run concurrently and in any order.
+package steps
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/cucumber/godog"
+
+	"github.com/tradepaykit/tradepaykit/fixtures"
+	"github.com/tradepaykit/tradepaykit/internal/money"
+	"github.com/tradepaykit/tradepaykit/internal/openapi"
+	"github.com/tradepaykit/tradepaykit/internal/target"
+	"github.com/tradepaykit/tradepaykit/internal/walletclient"
+)
+
+// Targets says where the parties under test are and how to talk to them. It is shared,
+// read-only, by every scenario.
+type Targets struct {
+	// WalletURL is the wallet's OpenAPI base, with any path prefix.
+	WalletURL string
+	// ControlURL is the root of the wallet's test control (tradePay, kit extensions).
+	ControlURL string
+	// MerchantURL is the root of the merchant's test adapter.
+	MerchantURL string
+	// ClientID is the client id under which the kit, playing a merchant, talks to the wallet.
+	ClientID string
+	// AppID is the orderStr app_id the wallet maps to ClientID.
+	AppID string
+	// MerchantKey signs what the kit sends as a merchant: pay requests and orderStrs.
+	MerchantKey *rsa.PrivateKey
+	// MerchantPublicKey verifies the orderStrs the merchant under test signs; nil means the
+	// public half of MerchantKey.
+	MerchantPublicKey *rsa.PublicKey
+	// WalletPublicKey verifies the wallet's answers.
+	WalletPublicKey *rsa.PublicKey
+	// Profile is what the wallet declares about itself (product codes); the zero value means
+	// the kit's default profile.
+	Profile fixtures.WalletProfile
+	// Capabilities lists the optional hooks the parties offer.
+	Capabilities Capabilities
+	// HTTPClient sends every request; nil means a client with a 30s timeout.
+	HTTPClient *http.Client
+	// Wait bounds how long a step waits for an outcome to show (a notification, an order
+	// settling); zero means DefaultWait.
+	Wait time.Duration
+}
+
+// Capabilities are the kit extensions a wallet may offer. Scenarios that need one carry its
+// tag and are skipped when it is absent.
+type Capabilities struct {
+	// Clock: POST {control}/conformance/clock moves the wallet's business time (@clock).
+	Clock bool
+	// WalletMock: the kit's wallet mock extensions, the payment view with its notification log
+	// and the cashier page (@wallet-mock).
+	WalletMock bool
+}
+
+// DefaultWait is how long a step waits for an outcome unless Targets.Wait says otherwise.
+const DefaultWait = 5 * time.Second
+
+// Tags that ask for a capability.
+const (
+	TagClock      = "@clock"
+	TagWalletMock = "@wallet-mock"
+)
+
+// Initialize returns the scenario initializer for godog: it registers every step and the
+// hooks that give each scenario its World.
+func Initialize(t Targets) func(*godog.ScenarioContext) {
+	if t.Wait == 0 {
+		t.Wait = DefaultWait
+	}
+	if t.HTTPClient == nil {
+		t.HTTPClient = &http.Client{Timeout: 30 * time.Second}
+	}
+	if t.Profile.GeneralProductCode == "" {
+		t.Profile = fixtures.DefaultWalletProfile()
+	}
+	if t.MerchantPublicKey == nil && t.MerchantKey != nil {
+		t.MerchantPublicKey = &t.MerchantKey.PublicKey
+	}
+	return func(sc *godog.ScenarioContext) {
+		sc.Before(func(ctx context.Context, s *godog.Scenario) (context.Context, error) {
+			w, err := newWorld(t, s)
+			if err != nil {
+				return ctx, err
+			}
+			ctx = context.WithValue(ctx, worldKey{}, w)
+			if reason := w.missingCapability(); reason != "" {
+				w.skipped = reason
+				return ctx, fmt.Errorf("%w: %s", godog.ErrSkip, reason)
+			}
+			return ctx, nil
+		})
+		sc.StepContext().After(func(ctx context.Context, st *godog.Step, status godog.StepResultStatus, err error) (context.Context, error) {
+			if err == nil || errors.Is(err, godog.ErrSkip) || status != godog.StepFailed {
+				return ctx, nil
+			}
+			w, ok := ctx.Value(worldKey{}).(*World)
+			if !ok {
+				return ctx, nil
+			}
+			// godog prints this before the step's own error: the requirement and the
+			// exchanges that led to the failure.
+			return ctx, errors.New(w.failureReport())
+		})
+		registerOrderSteps(sc)
+		registerTradePaySteps(sc)
+		registerInquirySteps(sc)
+		registerNotificationSteps(sc)
+		registerOrderStrSteps(sc)
+		registerPaySteps(sc)
+		registerSignatureSteps(sc)
+		registerIdempotencySteps(sc)
+		registerClockSteps(sc)
+		registerCashierSteps(sc)
+	}
+}
+
+// Skipped returns why the scenario of ctx was skipped, or "" when it ran. Runners use it
+// to count skipped scenarios.
+func Skipped(ctx context.Context) string {
+	if w, ok := ctx.Value(worldKey{}).(*World); ok {
+		return w.skipped
+	}
+	return ""
+}
+
+type worldKey struct{}
+
+// World is the state of one scenario.
+type World struct {
+	targets  Targets
+	scenario string
+	tags     []string
+	skipped  string
+
+	merchant *target.Merchant
+	control  *target.WalletControl
+	wallet   *walletclient.Client // built on first use: only some scenarios play the merchant
+
+	mu  sync.Mutex
+	log []string // exchanges, oldest first
+
+	// The order the scenario is about, as the merchant last showed it.
+	order       *target.Order
+	orderAmount money.Amount
+	orderTitle  string
+	// answer is the merchant's answer to the last tradePayResult; merchantErr the error of the
+	// last merchant call a step expects might be refused.
+	answer      *target.Order
+	merchantErr error
+
+	// token is what the mini program hands to my.tradePay.
+	token target.Token
+	// resultCode is what my.tradePay answered last.
+	resultCode string
+
+	// The payment the scenario is about, as far as the kit knows its ids.
+	paymentID        string
+	paymentRequestID string
+
+	// The kit playing a merchant: the last pay body it sent, the first accepted answer and
+	// the result of its last OpenAPI call.
+	payBody    []byte
+	payRequest map[string]any
+	firstPay   *openapi.PayResponse
+	lastPay    *openapi.PayResponse
+	lastResult openapi.Result
+
+	// page is the last web page the payer opened.
+	page string
+}
+
+func newWorld(t Targets, s *godog.Scenario) (*World, error) {
+	w := &World{targets: t, scenario: s.Name}
+	for _, tag := range s.Tags {
+		w.tags = append(w.tags, tag.Name)
+	}
+	var err error
+	if w.merchant, err = target.NewMerchant(target.Config{BaseURL: t.MerchantURL, HTTPClient: t.HTTPClient, OnExchange: w.recordTarget}); err != nil {
+		return nil, fmt.Errorf("merchant URL: %w", err)
+	}
+	if w.control, err = target.NewWalletControl(target.Config{BaseURL: t.ControlURL, HTTPClient: t.HTTPClient, OnExchange: w.recordTarget}); err != nil {
+		return nil, fmt.Errorf("wallet control URL: %w", err)
+	}
+	return w, nil
+}
+
+// world returns the scenario's World.
+func world(ctx context.Context) *World {
+	w, ok := ctx.Value(worldKey{}).(*World)
+	if !ok {
+		// Only a step registered outside Initialize could get here.
+		panic("steps: no World in the context; was the scenario initialized with steps.Initialize?")
+	}
+	return w
+}
+
+func (w *World) hasTag(tag string) bool {
+	for _, t := range w.tags {
+		if t == tag {
+			return true
+		}
+	}
+	return false
+}
+
+func (w *World) missingCapability() string {
+	switch {
+	case w.hasTag(TagClock) && !w.targets.Capabilities.Clock:
+		return "the wallet offers no clock control (" + TagClock + ")"
+	case w.hasTag(TagWalletMock) && !w.targets.Capabilities.WalletMock:
+		return "the wallet offers no kit extensions (" + TagWalletMock + ")"
+	}
+	return ""
+}
+
+// walletClient returns the kit's own OpenAPI client: the kit playing a merchant.
+func (w *World) walletClient() (*walletclient.Client, error) {
+	if w.wallet != nil {
+		return w.wallet, nil
+	}
+	c, err := w.newWalletClient(w.targets.ClientID, w.targets.MerchantKey)
+	if err != nil {
+		return nil, err
+	}
+	w.wallet = c
+	return c, nil
+}
+
+// newWalletClient builds a client signing as clientID with key, for scenarios that send what
+// a correct merchant would not.
+func (w *World) newWalletClient(clientID string, key *rsa.PrivateKey) (*walletclient.Client, error) {
+	if key == nil {
+		return nil, errors.New("no merchant private key: the kit cannot play a merchant against this wallet")
+	}
+	return walletclient.New(walletclient.Config{
+		BaseURL:         w.targets.WalletURL,
+		ClientID:        clientID,
+		PrivateKey:      key,
+		WalletPublicKey: w.targets.WalletPublicKey,
+		HTTPClient:      w.targets.HTTPClient,
+		OnExchange:      w.recordWallet,
+	})
+}
+
+func (w *World) record(s string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.log = append(w.log, s)
+}
+
+func (w *World) recordTarget(x target.Exchange) { w.record(x.String()) }
+
+func (w *World) recordWallet(x walletclient.Exchange) {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s (signed as %s)", x.Method, x.URL, x.RequestHeader.Get("Client-Id"))
+	fmt.Fprintf(&b, "\n  > %s", target.Snippet(x.RequestBody))
+	if x.StatusCode != 0 {
+		fmt.Fprintf(&b, "\n  < HTTP %d %s", x.StatusCode, target.Snippet(x.ResponseBody))
+	}
+	if x.SignatureErr != nil {
+		fmt.Fprintf(&b, "\n  ! response signature: %v", x.SignatureErr)
+	}
+	if x.Err != nil {
+		fmt.Fprintf(&b, "\n  ! %v", x.Err)
+	}
+	w.record(b.String())
+}
+
+// maxReported bounds the exchanges a failure shows: the last ones explain it.
+const maxReported = 6
+
+func (w *World) failureReport() string {
+	var reqs []string
+	for _, t := range w.tags {
+		if strings.HasPrefix(t, "@REQ-") {
+			reqs = append(reqs, strings.TrimPrefix(t, "@"))
+		}
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "requirement %s failed in %q", strings.Join(reqs, ", "), w.scenario)
+	w.mu.Lock()
+	log := w.log
+	if len(log) > maxReported {
+		fmt.Fprintf(&b, "\nlast %d of %d exchanges:", maxReported, len(log))
+		log = log[len(log)-maxReported:]
+	} else if len(log) > 0 {
+		b.WriteString("\nexchanges:")
+	}
+	for _, x := range log {
+		b.WriteString("\n")
+		b.WriteString(x)
+	}
+	w.mu.Unlock()
+	b.WriteString("\nfailure")
+	return b.String()
+}
+
+// wait returns how long a step waits for an outcome.
+func (w *World) wait() time.Duration { return w.targets.Wait }
+
+// eventually calls cond until it reports done, returns an error, or within has passed. It
+// returns whether cond was satisfied; the caller then asserts on what cond saw last. The
+// interval grows from 10ms to 200ms: fast enough for an in-process party, gentle on a
+// remote one.
+func eventually(ctx context.Context, within time.Duration, cond func(context.Context) (bool, error)) (bool, error) {
+	ctx, cancel := context.WithTimeout(ctx, within)
+	defer cancel()
+	interval := 10 * time.Millisecond
+	timer := time.NewTimer(0)
+	defer timer.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return false, nil
+		case <-timer.C:
+		}
+		done, err := cond(ctx)
+		if err != nil {
+			if ctx.Err() != nil {
+				// The deadline cut a call short: that is a timeout, not a failure of cond.
+				return false, nil
+			}
+			return false, err
+		}
+		if done {
+			return true, nil
+		}
+		if interval < 200*time.Millisecond {
+			interval *= 2
+		}
+		timer.Reset(interval)
+	}
+}
+
+// parseAmount reads an amount as features write it: "10.00 USD", "1000 JPY", "1.500 KWD".
+func parseAmount(s string) (money.Amount, error) {
+	value, cur, ok := strings.Cut(strings.TrimSpace(s), " ")
+	if !ok {
+		return money.Amount{}, fmt.Errorf("amount %q: want a decimal and a currency, as in \"10.00 USD\"", s)
+	}
+	a, err := money.ParseDecimal(cur, value)
+	if err != nil {
+		return money.Amount{}, fmt.Errorf("amount %q: %w", s, err)
+	}
+	return a, nil
+}
+
+// newID returns a fresh id with a prefix, unique across runs.
+func newID(prefix string) string {
+	b := make([]byte, 8)
+	if _, err := rand.Read(b); err != nil {
+		panic(fmt.Sprintf("steps: crypto/rand failed: %v", err))
+	}
+	return prefix + hex.EncodeToString(b)
+}

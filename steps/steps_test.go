@@ -1,0 +1,90 @@
+package steps
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/cucumber/godog"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/tradepaykit/tradepaykit/features"
+	"github.com/tradepaykit/tradepaykit/fixtures"
+	"github.com/tradepaykit/tradepaykit/internal/money"
+)
+
+// TestEveryStepIsDefined runs the embedded features with every scenario skipped: godog still
+// matches each step, and strict mode fails on one that no definition matches or that two
+// definitions match.
+func TestEveryStepIsDefined(t *testing.T) {
+	var out bytes.Buffer
+	init := Initialize(Targets{
+		WalletURL: "http://127.0.0.1:1", ControlURL: "http://127.0.0.1:1", MerchantURL: "http://127.0.0.1:1",
+		ClientID: fixtures.ClientID, MerchantKey: fixtures.PrivateKey(fixtures.MerchantPrivateKey),
+		WalletPublicKey: fixtures.PublicKey(fixtures.WalletPublicKey),
+	})
+	status := godog.TestSuite{
+		Name: "defined",
+		ScenarioInitializer: func(sc *godog.ScenarioContext) {
+			init(sc)
+			sc.Before(func(ctx context.Context, _ *godog.Scenario) (context.Context, error) {
+				return ctx, godog.ErrSkip
+			})
+		},
+		Options: &godog.Options{Format: "progress", FS: features.FS, Paths: []string{"."}, Strict: true, Output: &out, NoColors: true},
+	}.Run()
+	assert.Equal(t, 0, status, "undefined or ambiguous steps:\n%s", out.String())
+	assert.NotContains(t, out.String(), "undefined")
+}
+
+func TestParseAmount(t *testing.T) {
+	for in, want := range map[string]money.Amount{
+		"10.00 USD": money.MustNew("USD", 1000),
+		"1000 JPY":  money.MustNew("JPY", 1000),
+		"1.500 KWD": money.MustNew("KWD", 1500),
+		"0.02 CNY":  money.MustNew("CNY", 2),
+	} {
+		got, err := parseAmount(in)
+		require.NoError(t, err, in)
+		assert.Equal(t, want, got, in)
+	}
+	for _, in := range []string{"10.00", "USD 10.00", "10.001 USD", "1.5 JPY", "ten USD", "10.00 usd"} {
+		_, err := parseAmount(in)
+		assert.Error(t, err, in)
+	}
+}
+
+func TestReversedJSONIsTheSameValue(t *testing.T) {
+	in := []byte(`{"a":1,"b":{"c":"x"},"z":[1,2]}`)
+	out, err := reversedJSON(in)
+	require.NoError(t, err)
+	assert.Equal(t, `{ "z": [1,2], "b": {"c":"x"}, "a": 1 }`, string(out))
+	var x, y any
+	require.NoError(t, json.Unmarshal(in, &x))
+	require.NoError(t, json.Unmarshal(out, &y))
+	assert.Equal(t, x, y)
+}
+
+func TestEventually(t *testing.T) {
+	calls := 0
+	ok, err := eventually(context.Background(), time.Second, func(context.Context) (bool, error) {
+		calls++
+		return calls == 3, nil
+	})
+	require.NoError(t, err)
+	assert.True(t, ok)
+	assert.Equal(t, 3, calls)
+
+	start := time.Now()
+	ok, err = eventually(context.Background(), 50*time.Millisecond, func(context.Context) (bool, error) { return false, nil })
+	require.NoError(t, err)
+	assert.False(t, ok)
+	assert.Less(t, time.Since(start), time.Second, "gives up at the deadline")
+
+	ok, err = eventually(context.Background(), time.Second, func(context.Context) (bool, error) { return false, assert.AnError })
+	assert.ErrorIs(t, err, assert.AnError)
+	assert.False(t, ok)
+}
