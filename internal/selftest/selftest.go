@@ -1,0 +1,119 @@
+// Package selftest starts the kit's own parties in process, as DESIGN.md's self-test runs them
+// ("The runner": the default command): the wallet mock and the reference merchant on
+// loopback, keyed with the fixtures' test keys, registered with each other, and sharing one
+// virtual business clock so that a scenario moving the wallet's time moves the merchant's
+// payment deadlines with it. Signatures stay on wall-clock time in both.
+package selftest
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+
+	"github.com/tradepaykit/tradepaykit/fixtures"
+	"github.com/tradepaykit/tradepaykit/internal/clock"
+	"github.com/tradepaykit/tradepaykit/internal/merchant"
+	"github.com/tradepaykit/tradepaykit/internal/wallet"
+)
+
+// AppID is the orderStr app_id under which the wallet mock knows the reference merchant.
+const AppID = "2026TESTAPP0001"
+
+// Options configures Start.
+type Options struct {
+	// Addr is where both parties listen; empty means "127.0.0.1:0" (a free loopback port).
+	Addr string
+	// Logger receives the parties' logs; nil discards them.
+	Logger *slog.Logger
+}
+
+// Parties are a running wallet mock and reference merchant.
+type Parties struct {
+	Wallet   *wallet.Server
+	Merchant *merchant.Server
+	// Clock is the business clock both share; the wallet's control API advances it.
+	Clock *clock.Virtual
+	// AppID is the orderStr app_id the wallet maps to fixtures.ClientID.
+	AppID string
+}
+
+// Start starts the wallet mock, then the reference merchant pointed at it, then registers
+// the merchant's notify URL with the wallet. On error nothing is left running.
+func Start(opts Options) (p *Parties, err error) {
+	if opts.Addr == "" {
+		opts.Addr = "127.0.0.1:0"
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	merchantPub := fixtures.PublicKey(fixtures.MerchantPublicKey)
+	p = &Parties{Clock: clock.NewVirtual(), AppID: AppID}
+	defer func() {
+		if err != nil {
+			_ = p.Close()
+			p = nil
+		}
+	}()
+
+	p.Wallet, err = wallet.NewServer(wallet.Config{
+		PrivateKey: fixtures.PrivateKey(fixtures.WalletPrivateKey),
+		Merchants:  []wallet.Merchant{{ClientID: fixtures.ClientID, PublicKey: merchantPub, AppID: AppID}},
+		Clock:      p.Clock,
+		Profile:    fixtures.DefaultWalletProfile(),
+		Logger:     opts.Logger.With("party", "wallet"),
+	})
+	if err != nil {
+		return p, fmt.Errorf("selftest: wallet mock: %w", err)
+	}
+	if err = p.Wallet.Start(opts.Addr); err != nil {
+		return p, fmt.Errorf("selftest: wallet mock: %w", err)
+	}
+
+	p.Merchant, err = merchant.NewServer(merchant.Config{
+		WalletURL:       p.Wallet.URL(),
+		ClientID:        fixtures.ClientID,
+		PrivateKey:      fixtures.PrivateKey(fixtures.MerchantPrivateKey),
+		WalletPublicKey: fixtures.PublicKey(fixtures.WalletPublicKey),
+		AppID:           AppID,
+		Profile:         fixtures.DefaultWalletProfile(),
+		Clock:           p.Clock,
+		Logger:          opts.Logger.With("party", "merchant"),
+	})
+	if err != nil {
+		return p, fmt.Errorf("selftest: reference merchant: %w", err)
+	}
+	if err = p.Merchant.Start(opts.Addr); err != nil {
+		return p, fmt.Errorf("selftest: reference merchant: %w", err)
+	}
+
+	// The registered notify URL serves orderStrs without notify_url and pays without
+	// paymentNotifyUrl; it can only be known once the merchant listens.
+	if err = p.Wallet.Register(wallet.Merchant{
+		ClientID: fixtures.ClientID, PublicKey: merchantPub, AppID: AppID, NotifyURL: p.Merchant.NotifyURL(),
+	}); err != nil {
+		return p, fmt.Errorf("selftest: register the merchant with the wallet: %w", err)
+	}
+	return p, nil
+}
+
+// WalletURL is the wallet mock's OpenAPI base.
+func (p *Parties) WalletURL() string { return p.Wallet.URL() }
+
+// ControlURL is the wallet mock's test control; it shares the OpenAPI's listener.
+func (p *Parties) ControlURL() string { return p.Wallet.URL() }
+
+// MerchantURL is the reference merchant's test adapter.
+func (p *Parties) MerchantURL() string { return p.Merchant.URL() }
+
+// Close stops the merchant first (it calls the wallet), then the wallet.
+func (p *Parties) Close() error {
+	var errs []error
+	if p.Merchant != nil {
+		errs = append(errs, p.Merchant.Close())
+	}
+	if p.Wallet != nil {
+		errs = append(errs, p.Wallet.Close())
+	}
+	return errors.Join(errs...)
+}

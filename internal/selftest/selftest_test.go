@@ -1,0 +1,49 @@
+package selftest_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/tradepaykit/tradepaykit/internal/money"
+	"github.com/tradepaykit/tradepaykit/internal/selftest"
+	"github.com/tradepaykit/tradepaykit/internal/target"
+)
+
+// TestPartiesPayEachOther runs one payment through the started parties, over HTTP as steps do.
+func TestPartiesPayEachOther(t *testing.T) {
+	p, err := selftest.Start(selftest.Options{})
+	require.NoError(t, err)
+	t.Cleanup(func() { assert.NoError(t, p.Close()) })
+
+	ctx := context.Background()
+	m, err := target.NewMerchant(target.Config{BaseURL: p.MerchantURL()})
+	require.NoError(t, err)
+	c, err := target.NewWalletControl(target.Config{BaseURL: p.ControlURL()})
+	require.NoError(t, err)
+
+	for _, flow := range []target.Flow{target.FlowTradeNO, target.FlowOrderStr, target.FlowPaymentURL} {
+		o, err := m.CreateOrder(ctx, target.NewOrder{Flow: flow, Type: target.General, Amount: money.MustNew("USD", 1000), Title: "self-test"})
+		require.NoError(t, err, flow)
+		code, err := c.TradePay(ctx, o.Token(), target.Confirm, "")
+		require.NoError(t, err, flow)
+		assert.Equal(t, "9000", code, flow)
+		o, err = m.TradePayResult(ctx, o.OrderID, code)
+		require.NoError(t, err, flow)
+		assert.Equal(t, target.OrderPaid, o.Status, flow)
+	}
+
+	// The clock is shared: moving it through the control moves the parties' business time.
+	before := p.Clock.Now()
+	_, err = c.AdvanceClock(ctx, time.Hour)
+	require.NoError(t, err)
+	assert.GreaterOrEqual(t, p.Clock.Now().Sub(before), time.Hour)
+}
+
+func TestStartFailsCleanly(t *testing.T) {
+	_, err := selftest.Start(selftest.Options{Addr: "256.0.0.1:0"})
+	assert.Error(t, err)
+}
