@@ -27,7 +27,7 @@ export PACT_DO_NOT_TRACK := true
 PACT_LOG_LEVEL ?= ERROR
 export PACT_LOG_LEVEL
 
-.PHONY: ffi build run test fmt-check vet unit pacts-unchanged fuzz clean distclean
+.PHONY: ffi build run test fmt-check vet unit load pacts-unchanged fuzz clean distclean
 
 ## ffi: fetch libpact_ffi into .tools/pact/lib (once)
 ffi: $(PACT_LIB)
@@ -45,7 +45,7 @@ run: ffi build
 	bin/tradepaykit
 
 ## test: gofmt, vet, every test (units, features, pacts), pact files unchanged
-test: ffi fmt-check vet unit pacts-unchanged
+test: ffi fmt-check vet unit load pacts-unchanged
 
 fmt-check:
 	@unformatted="$$(gofmt -l .)"; \
@@ -60,6 +60,11 @@ vet: ffi
 
 unit: ffi
 	$(GO) test -race -tags '$(GO_TAGS)' -count=1 ./...
+
+# The race detector slows every HTTP exchange several times, so under -race
+# the load test sends 2,000 payments; here it sends the full 10,000 without it.
+load: unit
+	$(GO) test -count=1 -run '^TestNothingLostUnderLoad$$' -v ./internal/load | grep -E '^(load:|--- |ok|FAIL|PASS)'
 
 # The pact tests regenerate pacts/; a diff means the committed contract is
 # stale (or a new pact file was not committed).

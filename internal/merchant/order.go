@@ -136,6 +136,8 @@ type Store interface {
 	Get(id string) (Order, error)
 	GetByPaymentRequestID(paymentRequestID string) (Order, error)
 	GetByPaymentID(paymentID string) (Order, error)
+	// Pending returns the orders still waiting for the wallet's word (PENDING).
+	Pending() ([]Order, error)
 	// Update applies f to the order and stores the result, unless f fails; it returns the
 	// order as stored afterwards (unchanged when f failed) and f's error.
 	Update(id string, f func(*Order) error) (Order, error)
@@ -215,6 +217,19 @@ func (m *MemStore) GetByPaymentID(paymentID string) (Order, error) {
 		return Order{}, fmt.Errorf("paymentId %q: %w", paymentID, ErrNotFound)
 	}
 	return m.getLocked(id)
+}
+
+// Pending returns copies of the PENDING orders.
+func (m *MemStore) Pending() ([]Order, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var out []Order
+	for _, o := range m.orders {
+		if o.Status == StatusPending {
+			out = append(out, o.clone())
+		}
+	}
+	return out, nil
 }
 
 // Update runs f on a copy of the order under the store's lock and keeps the copy when f

@@ -224,6 +224,27 @@ func (s *Server) tradePayResult(r *http.Request) (any, error) {
 	return viewOf(o), nil
 }
 
+// Reconcile asks the wallet about every order still PENDING and applies the answers: what a
+// merchant runs periodically so that an order whose notifications were all lost still ends
+// in the wallet's final state. It returns how many orders changed.
+func (s *Server) Reconcile(ctx context.Context) (int, error) {
+	pending, err := s.store.Pending()
+	if err != nil {
+		return 0, err
+	}
+	changed := 0
+	for _, o := range pending {
+		after, _, err := s.inquire(ctx, o)
+		if err != nil {
+			return changed, fmt.Errorf("reconcile order %s: %w", o.ID, err)
+		}
+		if after.Status != o.Status {
+			changed++
+		}
+	}
+	return changed, nil
+}
+
 // inquire asks the wallet where the order's payment stands and applies the answer. It
 // returns the order afterwards and the wallet's paymentStatus ("" when the query itself did
 // not succeed: the order then stays as it was).

@@ -118,7 +118,7 @@ func (s *Server) deliverNow(job *notifyJob, attempt int, retry bool) Attempt {
 	if !s.beginDelivery() {
 		return Attempt{Attempt: attempt, Outcome: "UNREACHABLE", Detail: "wallet is closing"}
 	}
-	defer s.notifyWG.Done()
+	defer s.endDelivery()
 	a := s.deliver(job, attempt)
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -127,7 +127,7 @@ func (s *Server) deliverNow(job *notifyJob, attempt int, retry bool) Attempt {
 		s.schedule(job, attempt+1, sched[attempt])
 	}
 	if p, ok := s.payments[job.paymentID]; ok {
-		p.notifications = append(p.notifications, a)
+		s.recordLocked(p, a)
 	}
 	return a
 }

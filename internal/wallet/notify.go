@@ -30,6 +30,7 @@ type notifyJob struct {
 
 // jobLocked builds the notification for the payment's current (final) status.
 func (s *Server) jobLocked(p *payment) *notifyJob {
+	p.notifyDue = true
 	n := openapi.NotifyPaymentRequest{
 		PaymentID:         p.ID,
 		PaymentRequestID:  p.RequestID,
@@ -61,7 +62,7 @@ func (s *Server) schedule(job *notifyJob, attempt int, delay time.Duration) {
 		if s.holdIfScripted(job, attempt) || !s.beginDelivery() {
 			return
 		}
-		defer s.notifyWG.Done()
+		defer s.endDelivery()
 		a := s.deliver(job, attempt)
 		// Arm the retry before the attempt becomes visible, under the same lock: whoever
 		// sees attempt n can move the clock and be sure attempt n+1 is waiting for it.
@@ -72,7 +73,7 @@ func (s *Server) schedule(job *notifyJob, attempt int, delay time.Duration) {
 			s.schedule(job, attempt+1, sched[attempt])
 		}
 		if p, ok := s.payments[job.paymentID]; ok {
-			p.notifications = append(p.notifications, a)
+			s.recordLocked(p, a)
 		}
 	})
 }
@@ -87,6 +88,47 @@ func (s *Server) beginDelivery() bool {
 	}
 	s.notifyWG.Add(1)
 	return true
+}
+
+// endDelivery undoes beginDelivery.
+func (s *Server) endDelivery() { s.notifyWG.Done() }
+
+// awaitingFirstDeliveryLocked counts the payments that have a notification due whose first
+// delivery has not been recorded yet (holds aside).
+func (s *Server) awaitingFirstDeliveryLocked() int {
+	n := 0
+	for _, p := range s.payments {
+		if p.notifyDue && len(p.notifications) == 0 && !s.holds["id:"+p.ID] && !s.holds["req:"+p.RequestID] {
+			n++
+		}
+	}
+	return n
+}
+
+// recordLocked appends a delivery attempt and wakes whoever waits for deliveries.
+func (s *Server) recordLocked(p *payment, a Attempt) {
+	p.notifications = append(p.notifications, a)
+	close(s.recorded)
+	s.recorded = make(chan struct{})
+}
+
+// WaitFirstDeliveries returns once the wallet has made the first delivery of every
+// notification it owes, or when ctx ends. Load tests call it before they move the clock:
+// from then on every retry is a timer that Advance runs.
+func (s *Server) WaitFirstDeliveries(ctx context.Context) error {
+	for {
+		s.mu.Lock()
+		n, ch := s.awaitingFirstDeliveryLocked(), s.recorded
+		s.mu.Unlock()
+		if n == 0 {
+			return nil
+		}
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return fmt.Errorf("wallet: %d notifications still await their first delivery: %w", n, ctx.Err())
+		}
+	}
 }
 
 // Notifier sends one notifyPayment and classifies the merchant's answer. The wallet mock

@@ -44,6 +44,9 @@ type Config struct {
 	Clock   clock.Clock
 	Profile fixtures.WalletProfile
 	Logger  *slog.Logger
+	// HTTPClient delivers notifications; nil means a client with NotifyTimeout. Tests put a
+	// fault-injecting transport here.
+	HTTPClient *http.Client
 	// NotifyTimeout bounds one notification delivery. Zero means 10 seconds.
 	NotifyTimeout time.Duration
 	// AllowRemoteNotify lets the wallet notify non-loopback addresses. Off by default: the
@@ -72,7 +75,8 @@ type Server struct {
 	holds    map[string]bool     // notification holds by "id:"+paymentId or "req:"+paymentRequestId
 	held     []heldDelivery      // deliveries waiting for a RELEASE
 
-	closing  bool // guarded by mu: no new deliveries start
+	closing  bool          // guarded by mu: no new deliveries start
+	recorded chan struct{} // guarded by mu: closed and replaced when an attempt is recorded
 	notifyWG sync.WaitGroup
 	ln       net.Listener
 	srv      *http.Server
@@ -99,14 +103,18 @@ func NewServer(cfg Config) (*Server, error) {
 		log:       cfg.Logger,
 		merchants: map[string]Merchant{},
 		byAppID:   map[string]Merchant{},
-		client:    &http.Client{Timeout: cfg.NotifyTimeout},
+		client:    cfg.HTTPClient,
 		payments:  map[string]*payment{},
 		byReq:     map[string]*payment{},
 		captures:  map[string]*capture{},
 		refunds:   map[string]*refund{},
 		refByReq:  map[string]*refund{},
 		holds:     map[string]bool{},
+		recorded:  make(chan struct{}),
 		closed:    make(chan struct{}),
+	}
+	if s.client == nil {
+		s.client = &http.Client{Timeout: cfg.NotifyTimeout}
 	}
 	if cfg.Clock == nil {
 		s.virtual = clock.NewVirtual()
