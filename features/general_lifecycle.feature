@@ -48,6 +48,15 @@ Feature: A general payment is paid once, and not after it was cancelled or expir
     And the merchant's order is "PAID"
     And the wallet reports the payment as "SUCCESS" for "10.00 USD"
 
+  @wallet @merchant @clock @REQ-GEN-014 @step-9 @step-17 @step-18
+  Scenario: An order the payer never pays fails when its payment expires
+    Given the merchant has created an order for "10.00 USD" paid by tradeNO
+    When 2 days pass in the wallet
+    Then the merchant's order becomes "FAILED"
+    And the wallet reports the payment as "FAIL"
+    When the payer confirms the payment in the wallet
+    Then the mini program gets result code 4000
+
   @wallet @clock @REQ-GEN-014 @step-9 @step-17
   Scenario: A payment not completed by its deadline is closed
     Given the kit has asked the wallet for a payment of "10.00 USD" that expires in 15 minutes

@@ -16,4 +16,9 @@ func registerClockSteps(sc *godog.ScenarioContext) {
 		require.NoError(godog.T(ctx), err, "moving the wallet's clock by %d minutes", minutes)
 		return nil
 	})
+	sc.Step(`^(\d+) days pass in the wallet$`, func(ctx context.Context, days int) error {
+		_, err := world(ctx).control.AdvanceClock(ctx, time.Duration(days)*24*time.Hour)
+		require.NoError(godog.T(ctx), err, "moving the wallet's clock by %d days", days)
+		return nil
+	})
 }

@@ -157,7 +157,7 @@ type World struct {
 	wallet   *walletclient.Client // built on first use: only some scenarios play the merchant
 
 	mu  sync.Mutex
-	log []string // exchanges, oldest first
+	log []logEntry // exchanges, oldest first
 
 	// The order the scenario is about, as the merchant last showed it.
 	order       *target.Order
@@ -262,10 +262,20 @@ func (w *World) newWalletClient(clientID string, key *rsa.PrivateKey) (*walletcl
 	})
 }
 
+// logEntry is one exchange, or a run of identical ones (a step polling a view).
+type logEntry struct {
+	text    string
+	repeats int
+}
+
 func (w *World) record(s string) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	w.log = append(w.log, s)
+	if n := len(w.log); n > 0 && w.log[n-1].text == s {
+		w.log[n-1].repeats++
+		return
+	}
+	w.log = append(w.log, logEntry{text: s})
 }
 
 func (w *World) recordTarget(x target.Exchange) { w.record(x.String()) }
@@ -308,7 +318,10 @@ func (w *World) failureReport() string {
 	}
 	for _, x := range log {
 		b.WriteString("\n")
-		b.WriteString(x)
+		b.WriteString(x.text)
+		if x.repeats > 0 {
+			fmt.Fprintf(&b, "\n  (the same exchange %d more times)", x.repeats)
+		}
 	}
 	w.mu.Unlock()
 	b.WriteString("\nfailure")

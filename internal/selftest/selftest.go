@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
+	"time"
 
 	"github.com/tradepaykit/tradepaykit/fixtures"
 	"github.com/tradepaykit/tradepaykit/internal/clock"
@@ -36,6 +38,10 @@ type Parties struct {
 	Clock *clock.Virtual
 	// AppID is the orderStr app_id the wallet maps to fixtures.ClientID.
 	AppID string
+
+	// merchantHTTP carries the merchant's calls to the wallet; Close drops its idle
+	// connections so that the wallet's graceful shutdown does not wait on them.
+	merchantHTTP *http.Client
 }
 
 // Start starts the wallet mock, then the reference merchant pointed at it, then registers
@@ -48,7 +54,7 @@ func Start(opts Options) (p *Parties, err error) {
 		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	merchantPub := fixtures.PublicKey(fixtures.MerchantPublicKey)
-	p = &Parties{Clock: clock.NewVirtual(), AppID: AppID}
+	p = &Parties{Clock: clock.NewVirtual(), AppID: AppID, merchantHTTP: &http.Client{Timeout: 30 * time.Second}}
 	defer func() {
 		if err != nil {
 			_ = p.Close()
@@ -79,6 +85,7 @@ func Start(opts Options) (p *Parties, err error) {
 		Profile:         fixtures.DefaultWalletProfile(),
 		Clock:           p.Clock,
 		Logger:          opts.Logger.With("party", "merchant"),
+		HTTPClient:      p.merchantHTTP,
 	})
 	if err != nil {
 		return p, fmt.Errorf("selftest: reference merchant: %w", err)
@@ -112,6 +119,7 @@ func (p *Parties) Close() error {
 	if p.Merchant != nil {
 		errs = append(errs, p.Merchant.Close())
 	}
+	p.merchantHTTP.CloseIdleConnections()
 	if p.Wallet != nil {
 		errs = append(errs, p.Wallet.Close())
 	}
