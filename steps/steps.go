@@ -72,8 +72,10 @@ type Capabilities struct {
 	WalletMock bool
 }
 
-// DefaultWait is how long a step waits for an outcome unless Targets.Wait says otherwise.
-const DefaultWait = 5 * time.Second
+// DefaultWait is how long a step waits for an outcome unless Targets.Wait says otherwise. A
+// wait ends as soon as its condition holds, so the bound only costs time when a party is
+// wrong; it is generous because CI runs the suite next to other test packages on 2 cores.
+const DefaultWait = 20 * time.Second
 
 // Tags that ask for a capability.
 const (
