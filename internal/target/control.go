@@ -100,13 +100,21 @@ type Notification struct {
 	ResultCode string `json:"resultCode"`
 }
 
-// Payment is the wallet's own view of a payment (a kit extension).
+// Payment is the wallet's own view of a payment (a kit extension). For a pre-authorization
+// Amount is what was authorized and, once granted, Amount = Captured + Released + Frozen.
+// Amounts the wallet leaves out are zero Amounts; a negative one fails the decoding.
 type Payment struct {
 	PaymentID        string         `json:"paymentId"`
 	PaymentRequestID string         `json:"paymentRequestId"`
 	ClientID         string         `json:"clientId"`
+	Type             string         `json:"type"` // GENERAL or PREAUTH
 	Status           string         `json:"status"`
 	Amount           money.Amount   `json:"amount"`
+	Captured         money.Amount   `json:"capturedAmount"`
+	Released         money.Amount   `json:"releasedAmount"`
+	Frozen           money.Amount   `json:"frozenAmount"`
+	Refunded         money.Amount   `json:"refundedAmount"`
+	AuthExpiryTime   string         `json:"authExpiryTime"`
 	NotifyURL        string         `json:"notifyUrl"`
 	Notifications    []Notification `json:"notifications"`
 }

@@ -264,16 +264,31 @@ func TestAdvanceClock(t *testing.T) {
 }
 
 func TestPaymentView(t *testing.T) {
-	srv, got := fake(t, http.StatusOK, `{"paymentId":"p-1","paymentRequestId":"r-1","clientId":"c",
+	srv, got := fake(t, http.StatusOK, `{"paymentId":"p-1","paymentRequestId":"r-1","clientId":"c","type":"PREAUTH",
 		"status":"SUCCESS","amount":{"currency":"KWD","value":"1500"},"notifyUrl":"http://m/notify",
+		"capturedAmount":{"currency":"KWD","value":"1000"},"releasedAmount":{"currency":"KWD","value":"500"},
+		"frozenAmount":{"currency":"KWD","value":"0"},"refundedAmount":{"currency":"KWD","value":"250"},
+		"authExpiryTime":"2026-03-08T10:00:00Z",
 		"notifications":[{"attempt":1,"at":"2026-03-01T10:00:00Z","paymentStatus":"SUCCESS","outcome":"S","resultCode":"SUCCESS"}]}`)
 	p, err := newControl(t, srv.URL, &recorder{}).Payment(context.Background(), "p-1")
 	require.NoError(t, err)
 	assert.Equal(t, "/conformance/payments/p-1", (<-got).Path)
 	assert.Equal(t, "SUCCESS", p.Status)
 	assert.Equal(t, money.MustNew("KWD", 1500), p.Amount)
+	assert.Equal(t, "PREAUTH", p.Type)
+	assert.Equal(t, money.MustNew("KWD", 1000), p.Captured)
+	assert.Equal(t, money.MustNew("KWD", 500), p.Released)
+	assert.Equal(t, money.MustNew("KWD", 0), p.Frozen)
+	assert.Equal(t, money.MustNew("KWD", 250), p.Refunded)
+	assert.Equal(t, "2026-03-08T10:00:00Z", p.AuthExpiryTime)
 	require.Len(t, p.Notifications, 1)
 	assert.Equal(t, target.Notification{Attempt: 1, At: "2026-03-01T10:00:00Z", PaymentStatus: "SUCCESS", Outcome: "S", ResultCode: "SUCCESS"}, p.Notifications[0])
+
+	// Money never goes negative: a view that says so does not decode.
+	srvNeg, _ := fake(t, http.StatusOK, `{"paymentId":"p-1","amount":{"currency":"USD","value":"100"},
+		"frozenAmount":{"currency":"USD","value":"-20"}}`)
+	_, err = newControl(t, srvNeg.URL, &recorder{}).Payment(context.Background(), "p-1")
+	assert.ErrorContains(t, err, `"-20"`)
 
 	srv404, _ := fake(t, http.StatusNotFound, `{"error":"no payment p-2"}`)
 	_, err = newControl(t, srv404.URL, &recorder{}).Payment(context.Background(), "p-2")
