@@ -15,9 +15,12 @@ import (
 // retries, which is what a merchant that cannot trust the message wants).
 func (s *Server) handleNotify(w http.ResponseWriter, r *http.Request) {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, openapi.MaxBodyBytes))
-	if err != nil {
+	switch {
+	case err != nil:
 		err = openapi.Errorf(openapi.ParamIllegal, "body is unreadable or larger than %d bytes", openapi.MaxBodyBytes)
-	} else {
+	case s.answerScriptedFault(w, r, body):
+		return
+	default:
 		err = s.notify(r, body)
 	}
 	result := openapi.SuccessResult()
@@ -25,6 +28,11 @@ func (s *Server) handleNotify(w http.ResponseWriter, r *http.Request) {
 		result = openapi.ResultOf(err)
 		s.log.Warn("notification refused", "code", result.ResultCode, "reason", result.ResultMessage)
 	}
+	s.writeNotifyAnswer(w, r, result)
+}
+
+// writeNotifyAnswer sends result as the signed HTTP 200 answer to a notification.
+func (s *Server) writeNotifyAnswer(w http.ResponseWriter, r *http.Request, result openapi.Result) {
 	answer, _ := json.Marshal(openapi.NotifyPaymentResponse{Result: result})
 	// The answer echoes the request's Client-Id, as responses do.
 	clientID := r.Header.Get(signing.HeaderClientID)

@@ -243,6 +243,11 @@ func (s *Server) settle(orderID, requestID string, done func(*Order)) Order {
 
 // cancel handles POST .../cancel: an unpaid order, or what is left of an authorization.
 func (s *Server) cancel(r *http.Request) (any, error) {
+	// Cancel takes no fields, but a body that is not empty or a JSON object is malformed all
+	// the same: a 400, not a cancelled order.
+	if err := decodeAdapter(r, &struct{}{}, true); err != nil {
+		return nil, err
+	}
 	o, err := s.loadOrder(r)
 	if err != nil {
 		return nil, err

@@ -68,6 +68,7 @@ type Server struct {
 	log     *slog.Logger
 	ids     *idSource
 	handler http.Handler
+	faults  faultScript // scripted answers to notifications (kit extension)
 
 	mu  sync.Mutex
 	srv *http.Server
@@ -155,6 +156,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /conformance/orders/{id}/cancel", s.adapter(s.cancel))
 	mux.HandleFunc("POST /conformance/orders/{id}/refund", s.adapter(s.refund))
 	mux.HandleFunc("POST "+NotifyPath, s.handleNotify)
+	mux.HandleFunc("POST /conformance/notifyFaults", s.adapter(s.scriptNotifyFaults))
 	return mux
 }
 
