@@ -133,6 +133,8 @@ func Initialize(t Targets) func(*godog.ScenarioContext) {
 		registerIdempotencySteps(sc)
 		registerClockSteps(sc)
 		registerCashierSteps(sc)
+		registerPreAuthSteps(sc)
+		registerRefundSteps(sc)
 	}
 }
 

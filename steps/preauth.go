@@ -1,0 +1,398 @@
+package steps
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"github.com/cucumber/godog"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/tradepaykit/tradepaykit/internal/money"
+	"github.com/tradepaykit/tradepaykit/internal/openapi"
+	"github.com/tradepaykit/tradepaykit/internal/orderstr"
+	"github.com/tradepaykit/tradepaykit/internal/target"
+	"github.com/tradepaykit/tradepaykit/internal/walletclient"
+)
+
+// Pre-authorization (PROTOCOL.md, "Lifecycles" and "Pinned refusals"; seeds 000/002, pre-auth
+// steps 1-17): the merchant freezes funds by orderStr or by pay with the pre-auth product
+// code, the payer authorizes, and when the service ends the merchant settles the fee by
+// capture; the rest is released. The money the wallet holds is read from its payment view
+// (a kit extension, @wallet-mock) and must be conserved: authorized = captured + released +
+// frozen, none of them negative.
+func registerPreAuthSteps(sc *godog.ScenarioContext) {
+	sc.Before(func(ctx context.Context, _ *godog.Scenario) (context.Context, error) {
+		return context.WithValue(ctx, capturesKey{}, &captures{}), nil
+	})
+
+	// The mini program and its merchant (seed steps 1-4, 13-17).
+	sc.Step(`^the merchant has created a pre-authorization for "([^"]*)" paid by orderStr$`, func(ctx context.Context, amount string) error {
+		createPreAuth(ctx, target.FlowOrderStr, amount)
+		return nil
+	})
+	sc.Step(`^the merchant has created a pre-authorization for "([^"]*)" paid by tradeNO$`, func(ctx context.Context, amount string) error {
+		createPreAuth(ctx, target.FlowTradeNO, amount)
+		return nil
+	})
+	sc.Step(`^the orderStr is a freeze signed by the merchant for "([^"]*)"$`, freezeSigned)
+	sc.Step(`^the merchant's order shows "([^"]*)" authorized$`, func(ctx context.Context, amount string) error {
+		t := godog.T(ctx)
+		want, err := parseAmount(amount)
+		require.NoError(t, err)
+		o := readOrder(ctx)
+		assert.Equal(t, want, o.AuthorizedAmount, "authorized amount of order %s", o.OrderID)
+		return nil
+	})
+	sc.Step(`^the merchant settles the order for "([^"]*)"$`, func(ctx context.Context, amount string) error {
+		merchantCapture(ctx, amount, nil, true)
+		return nil
+	})
+	sc.Step(`^the merchant settles the rest of the order$`, func(ctx context.Context) error {
+		merchantCapture(ctx, "", nil, true)
+		return nil
+	})
+	sc.Step(`^the merchant captures "([^"]*)" and keeps the rest authorized$`, func(ctx context.Context, amount string) error {
+		final := false
+		merchantCapture(ctx, amount, &final, true)
+		return nil
+	})
+	sc.Step(`^the merchant tries to settle the order for "([^"]*)"$`, func(ctx context.Context, amount string) error {
+		merchantCapture(ctx, amount, nil, false)
+		return nil
+	})
+	sc.Step(`^the merchant refuses the request with the wallet's "([^"]*)"$`, func(ctx context.Context, code string) error {
+		w, t := world(ctx), godog.T(ctx)
+		require.Error(t, w.merchantErr, "the merchant accepted the request")
+		require.ErrorIs(t, w.merchantErr, target.ErrRefused)
+		var se *target.StatusError
+		require.ErrorAs(t, w.merchantErr, &se)
+		assert.Equal(t, code, se.ResultCode, "the wallet's resultCode in the merchant's refusal (%s)", se.Message)
+		return nil
+	})
+
+	// The payer on the wallet's pre-authorization page (seed steps 5-12).
+	sc.Step(`^the payer authorizes the pre-authorization in the wallet$`, func(ctx context.Context) error {
+		w := world(ctx)
+		require.False(godog.T(ctx), w.token.IsZero(), "the mini program has nothing to authorize in this scenario")
+		return tradePay(ctx, w.token, target.Confirm)
+	})
+	sc.Step(`^the payer cancels on the pre-authorization page$`, func(ctx context.Context) error {
+		w := world(ctx)
+		require.False(godog.T(ctx), w.token.IsZero(), "the mini program has nothing to authorize in this scenario")
+		return tradePay(ctx, w.token, target.Cancel)
+	})
+
+	// What the wallet holds.
+	sc.Step(`^the wallet holds "([^"]*)" frozen, "([^"]*)" captured and "([^"]*)" released$`, walletHolds)
+	sc.Step(`^the wallet reports the authorization expiring (\d+) days after it was granted$`, func(ctx context.Context, days int) error {
+		w, t := world(ctx), godog.T(ctx)
+		resp := inquire(ctx, w.paymentQuery())
+		require.Equal(t, openapi.Success, resp.Result.ResultCode, "inquiryPayment: %s", resp.Result.ResultMessage)
+		assert.Equal(t, openapi.PaymentAuthSuccess, resp.PaymentStatus, "paymentStatus of the authorization")
+		granted, err := time.Parse(time.RFC3339, resp.PaymentTime)
+		require.NoError(t, err, "paymentTime %q (the grant time) is not RFC 3339", resp.PaymentTime)
+		expiry, err := time.Parse(time.RFC3339, resp.AuthExpiryTime)
+		require.NoError(t, err, "authExpiryTime %q is not RFC 3339", resp.AuthExpiryTime)
+		assert.Equal(t, time.Duration(days)*24*time.Hour, expiry.Sub(granted), "authExpiryTime %s - paymentTime %s", resp.AuthExpiryTime, resp.PaymentTime)
+		return nil
+	})
+	sc.Step(`^(\d+) days and one second pass in the wallet$`, func(ctx context.Context, days int) error {
+		advance(ctx, time.Duration(days)*24*time.Hour+time.Second)
+		return nil
+	})
+	sc.Step(`^(\d+) days less one second pass in the wallet$`, func(ctx context.Context, days int) error {
+		advance(ctx, time.Duration(days)*24*time.Hour-time.Second)
+		return nil
+	})
+
+	// The kit playing a merchant against the wallet's pay, capture and cancel.
+	sc.Step(`^the kit has asked the wallet for a pre-authorization of "([^"]*)"$`, func(ctx context.Context, amount string) error {
+		w, t := world(ctx), godog.T(ctx)
+		a, err := parseAmount(amount)
+		require.NoError(t, err)
+		body := payBody(w, openapi.WireAmount(a))
+		body["productCode"] = w.targets.Profile.PreAuthProductCode
+		sendPay(ctx, body)
+		requireAccepted(ctx)
+		return nil
+	})
+	sc.Step(`^the kit has signed a freeze orderStr for "([^"]*)" that expires in (\d+) days$`, func(ctx context.Context, amount string, days int) error {
+		kitFreeze(ctx, amount, time.Duration(days)*24*time.Hour)
+		return nil
+	})
+	sc.Step(`^the kit captures "([^"]*)" as the last capture$`, func(ctx context.Context, amount string) error {
+		last := true
+		kitCapture(ctx, amount, &last)
+		return nil
+	})
+	sc.Step(`^the kit captures "([^"]*)" and keeps the rest authorized$`, func(ctx context.Context, amount string) error {
+		last := false
+		kitCapture(ctx, amount, &last)
+		return nil
+	})
+	sc.Step(`^the kit captures the whole authorization$`, func(ctx context.Context) error {
+		kitCapture(ctx, "", nil)
+		return nil
+	})
+	sc.Step(`^the wallet confirms the capture of "([^"]*)"$`, func(ctx context.Context, amount string) error {
+		c, t := capturesOf(ctx), godog.T(ctx)
+		require.NotNil(t, c.last, "the kit has sent no capture")
+		want, err := parseAmount(amount)
+		require.NoError(t, err)
+		r := c.last.Result
+		require.Equal(t, openapi.Success, r.ResultCode, "capture result (%s): %s", r.ResultStatus, r.ResultMessage)
+		assert.Equal(t, openapi.StatusSuccess, r.ResultStatus, "capture resultStatus")
+		assert.NotEmpty(t, c.last.CaptureID, "capture answered no captureId")
+		assert.Equal(t, world(ctx).paymentID, c.last.PaymentID, "paymentId of the capture")
+		require.NotNil(t, c.last.CaptureAmount, "capture answered no captureAmount")
+		got, err := c.last.CaptureAmount.Money("captureAmount")
+		require.NoError(t, err)
+		assert.Equal(t, want, got, "captureAmount")
+		return nil
+	})
+	sc.Step(`^the wallet refuses the capture$`, func(ctx context.Context) error {
+		// The code is a SHOULD (PROCESS_FAIL) where the profile pins none: only the final
+		// failure and the absence of a capture are checked.
+		c, t := capturesOf(ctx), godog.T(ctx)
+		require.NotNil(t, c.last, "the kit has sent no capture")
+		r := c.last.Result
+		assert.Equal(t, openapi.StatusFail, r.ResultStatus, "capture resultStatus (%s: %s)", r.ResultCode, r.ResultMessage)
+		assert.Empty(t, c.last.CaptureID, "a refused capture answered a captureId")
+		return nil
+	})
+	sc.Step(`^the kit sends the same capture request again$`, func(ctx context.Context) error {
+		c, t := capturesOf(ctx), godog.T(ctx)
+		require.NotEmpty(t, c.body, "the kit has sent no capture")
+		sendCapture(ctx, c.body)
+		return nil
+	})
+	sc.Step(`^the kit sends the same capture request id for "([^"]*)"$`, func(ctx context.Context, amount string) error {
+		c, t := capturesOf(ctx), godog.T(ctx)
+		require.NotNil(t, c.request, "the kit has sent no capture")
+		a, err := parseAmount(amount)
+		require.NoError(t, err)
+		req := *c.request
+		req.CaptureAmount = openapi.WireAmountPtr(a)
+		raw, err := json.Marshal(&req)
+		require.NoError(t, err)
+		sendCapture(ctx, raw)
+		return nil
+	})
+	sc.Step(`^the wallet answers with the same capture$`, func(ctx context.Context) error {
+		c, t := capturesOf(ctx), godog.T(ctx)
+		require.NotNil(t, c.first, "the wallet has confirmed no capture in this scenario")
+		require.NotNil(t, c.last)
+		assert.Equal(t, openapi.Success, c.last.Result.ResultCode, "repeated capture result: %s", c.last.Result.ResultMessage)
+		assert.Equal(t, c.first.CaptureID, c.last.CaptureID, "captureId of the repeated request")
+		assert.Equal(t, c.first.CaptureAmount, c.last.CaptureAmount, "captureAmount of the repeated request")
+		return nil
+	})
+	sc.Step(`^the kit cancels the authorization$`, func(ctx context.Context) error {
+		w, t := world(ctx), godog.T(ctx)
+		require.NotEmpty(t, w.paymentID, "the kit knows no payment id in this scenario")
+		cl, err := w.walletClient()
+		require.NoError(t, err)
+		resp, err := cl.Cancel(ctx, &openapi.CancelRequest{PaymentID: w.paymentID})
+		require.NoError(t, err, "cancel")
+		w.lastResult = resp.Result
+		return nil
+	})
+	sc.Step(`^the wallet confirms the cancellation$`, func(ctx context.Context) error {
+		r := world(ctx).lastResult
+		assert.Equal(godog.T(ctx), openapi.Success, r.ResultCode, "cancel result (%s): %s", r.ResultStatus, r.ResultMessage)
+		return nil
+	})
+}
+
+type capturesKey struct{}
+
+// captures is what the kit, playing a merchant, sent to capture in one scenario and got back.
+type captures struct {
+	request *openapi.CaptureRequest
+	body    []byte // the exact bytes of the last capture sent
+	first   *openapi.CaptureResponse
+	last    *openapi.CaptureResponse
+}
+
+func capturesOf(ctx context.Context) *captures {
+	c, ok := ctx.Value(capturesKey{}).(*captures)
+	if !ok {
+		panic("steps: no capture state in the context; was the scenario initialized with steps.Initialize?")
+	}
+	return c
+}
+
+const preAuthTitle = "tradepaykit conformance pre-authorization"
+
+// createPreAuth asks the merchant for a PREAUTH order (seed steps 2-4).
+func createPreAuth(ctx context.Context, flow target.Flow, amount string) {
+	w, t := world(ctx), godog.T(ctx)
+	a, err := parseAmount(amount)
+	require.NoError(t, err)
+	o, err := w.merchant.CreateOrder(ctx, target.NewOrder{Flow: flow, Type: target.PreAuth, Amount: a, Title: preAuthTitle})
+	require.NoError(t, err, "the merchant creates a pre-authorization of %s paid by %s", amount, flow)
+	assert.Equal(t, target.OrderPending, o.Status, "status of the new order %s", o.OrderID)
+	assert.Equal(t, a, o.Amount, "amount of the new order %s", o.OrderID)
+	w.orderAmount, w.orderTitle = a, preAuthTitle
+	w.token = o.Token()
+	w.setOrder(o)
+	switch flow {
+	case target.FlowTradeNO:
+		w.paymentID = o.TradeNO
+	case target.FlowOrderStr:
+		// The wallet files a freeze under out_request_no (PROTOCOL.md, "orderStr").
+		dec, err := orderstr.Decode(o.OrderStr)
+		require.NoError(t, err, "the merchant's orderStr does not decode")
+		w.paymentRequestID = dec.RequestID()
+	}
+}
+
+// freezeSigned checks the merchant's orderStr as the wallet would (seed 000 steps 3-4): a
+// freeze for the amount, signed with the merchant's key.
+func freezeSigned(ctx context.Context, amount string) error {
+	w, t := world(ctx), godog.T(ctx)
+	require.NotEmpty(t, w.token.OrderStr, "no orderStr in this scenario")
+	want, err := parseAmount(amount)
+	require.NoError(t, err)
+	o, err := orderstr.Decode(w.token.OrderStr)
+	require.NoError(t, err, "decoding the merchant's orderStr")
+	require.NotNil(t, w.targets.MerchantPublicKey, "the kit has no public key of the merchant")
+	assert.NoError(t, orderstr.Verify(o.Params, w.targets.MerchantPublicKey), "the orderStr's sign")
+	assert.Equal(t, orderstr.PreAuth, o.Kind, "the orderStr's payment type")
+	if o.Method != "" {
+		assert.Equal(t, orderstr.MethodAppFreeze, o.Method, "the orderStr's method")
+	}
+	assert.Equal(t, orderstr.ProductPreAuth, o.ProductCode, "the orderStr's product_code")
+	assert.Equal(t, want, o.Amount, "the orderStr's amount and trans_currency")
+	assert.NotEmpty(t, o.OutOrderNo, "the orderStr's out_order_no")
+	assert.NotEmpty(t, o.OutRequestNo, "the orderStr's out_request_no")
+	return nil
+}
+
+// readOrder reads the merchant's view of the scenario's order.
+func readOrder(ctx context.Context) *target.Order {
+	w, t := world(ctx), godog.T(ctx)
+	requireOrder(ctx)
+	o, err := w.merchant.Order(ctx, w.order.OrderID)
+	require.NoError(t, err, "reading order %s", w.order.OrderID)
+	w.setOrder(o)
+	return o
+}
+
+// merchantCapture asks the merchant to capture (seed steps 13-17); an empty amount means the
+// remainder. With mustSucceed false a refusal is kept for a later step.
+func merchantCapture(ctx context.Context, amount string, final *bool, mustSucceed bool) {
+	w, t := world(ctx), godog.T(ctx)
+	requireOrder(ctx)
+	var a *money.Amount
+	if amount != "" {
+		m, err := parseAmount(amount)
+		require.NoError(t, err)
+		a = &m
+	}
+	o, err := w.merchant.Capture(ctx, w.order.OrderID, a, final)
+	if mustSucceed {
+		require.NoError(t, err, "the merchant captures %q of order %s", amount, w.order.OrderID)
+	}
+	w.merchantErr = err
+	if err == nil {
+		w.setOrder(o)
+	}
+}
+
+// walletHolds checks the money of the scenario's pre-authorization in the wallet's view, and
+// that none appeared or vanished: once granted, authorized = frozen + captured + released.
+// Amounts are never negative: a view saying so does not decode.
+func walletHolds(ctx context.Context, frozen, captured, released string) error {
+	w, t := world(ctx), godog.T(ctx)
+	var want [3]money.Amount
+	for i, s := range []string{frozen, captured, released} {
+		a, err := parseAmount(s)
+		require.NoError(t, err)
+		want[i] = a
+	}
+	id := knownPaymentID(ctx)
+	p, err := w.control.Payment(ctx, id)
+	require.NoError(t, err, "reading the wallet's view of payment %s", id)
+	assert.Equal(t, want[0], p.Frozen, "frozenAmount of payment %s", id)
+	assert.Equal(t, want[1], p.Captured, "capturedAmount of payment %s", id)
+	assert.Equal(t, want[2], p.Released, "releasedAmount of payment %s", id)
+
+	sum, err := p.Frozen.Add(p.Captured)
+	if err == nil {
+		sum, err = sum.Add(p.Released)
+	}
+	require.NoError(t, err, "adding frozen %s, captured %s and released %s", p.Frozen, p.Captured, p.Released)
+	if sum.Value == 0 {
+		// Nothing was ever frozen: an authorization not (yet) granted.
+		return nil
+	}
+	assert.Equal(t, p.Amount, sum, "money of payment %s: authorized %s must equal frozen %s + captured %s + released %s",
+		id, p.Amount, p.Frozen, p.Captured, p.Released)
+	return nil
+}
+
+func advance(ctx context.Context, d time.Duration) {
+	_, err := world(ctx).control.AdvanceClock(ctx, d)
+	require.NoError(godog.T(ctx), err, "moving the wallet's clock by %s", d)
+}
+
+// kitFreeze builds and signs a freeze orderStr as the kit's merchant, as in seed 000's
+// sample (category CHARGE_PILE_CAR, a pay_timeout in days).
+func kitFreeze(ctx context.Context, amount string, timeout time.Duration) {
+	w, t := world(ctx), godog.T(ctx)
+	a, err := parseAmount(amount)
+	require.NoError(t, err)
+	require.NotNil(t, w.targets.MerchantKey, "no merchant private key: the kit cannot sign an orderStr")
+	require.NotEmpty(t, w.targets.AppID, "no app id for orderStrs: the wallet cannot map an orderStr to a merchant")
+	w.paymentRequestID = newID("kit-frz-")
+	p, err := orderstr.NewPreAuth(orderstr.PreAuthOrder{
+		AppID:        w.targets.AppID,
+		OutOrderNo:   newID("kit-ord-"),
+		OutRequestNo: w.paymentRequestID,
+		OrderTitle:   preAuthTitle,
+		Amount:       a,
+		PayTimeout:   timeout,
+		Category:     "CHARGE_PILE_CAR",
+	}, time.Now())
+	require.NoError(t, err)
+	p, err = orderstr.Sign(p, w.targets.MerchantKey)
+	require.NoError(t, err)
+	s, err := orderstr.Encode(p)
+	require.NoError(t, err)
+	w.token = target.Token{OrderStr: s}
+	w.orderAmount, w.orderTitle = a, preAuthTitle
+}
+
+// kitCapture captures the scenario's authorization with a fresh captureRequestId; an empty
+// amount and a nil last leave captureAmount and isLastCapture out (the wallet's defaults).
+func kitCapture(ctx context.Context, amount string, last *bool) {
+	c, t := capturesOf(ctx), godog.T(ctx)
+	id := knownPaymentID(ctx)
+	req := &openapi.CaptureRequest{CaptureRequestID: newID("kit-cap-"), PaymentID: id, IsLastCapture: last}
+	if amount != "" {
+		a, err := parseAmount(amount)
+		require.NoError(t, err)
+		req.CaptureAmount = openapi.WireAmountPtr(a)
+	}
+	raw, err := json.Marshal(req)
+	require.NoError(t, err)
+	c.request = req
+	sendCapture(ctx, raw)
+}
+
+// sendCapture signs and sends raw as the kit's merchant and keeps the answer.
+func sendCapture(ctx context.Context, raw []byte) {
+	w, c, t := world(ctx), capturesOf(ctx), godog.T(ctx)
+	cl, err := w.walletClient()
+	require.NoError(t, err)
+	var resp openapi.CaptureResponse
+	require.NoError(t, cl.Send(ctx, walletclient.APICapture, raw, &resp), "capture")
+	c.body, c.last = raw, &resp
+	w.lastResult = resp.Result
+	if resp.Result.ResultStatus == openapi.StatusSuccess && c.first == nil {
+		c.first = &resp
+	}
+}

@@ -1,0 +1,208 @@
+package steps
+
+import (
+	"context"
+	"encoding/json"
+
+	"github.com/cucumber/godog"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/tradepaykit/tradepaykit/internal/money"
+	"github.com/tradepaykit/tradepaykit/internal/openapi"
+	"github.com/tradepaykit/tradepaykit/internal/walletclient"
+)
+
+// Refunds of a paid payment or of a captured authorization (PROTOCOL.md, "refund",
+// "Idempotency", "Pinned refusals"): partial and full, never above what was paid or
+// captured, idempotent on refundRequestId. The merchant refunds through its adapter; the kit
+// playing a merchant sends refund and inquiryRefund itself.
+func registerRefundSteps(sc *godog.ScenarioContext) {
+	sc.Before(func(ctx context.Context, _ *godog.Scenario) (context.Context, error) {
+		return context.WithValue(ctx, refundsKey{}, &refunds{}), nil
+	})
+
+	// The merchant's adapter.
+	sc.Step(`^the merchant refunds "([^"]*)"$`, func(ctx context.Context, amount string) error {
+		merchantRefund(ctx, amount, true)
+		return nil
+	})
+	sc.Step(`^the merchant refunds the rest$`, func(ctx context.Context) error {
+		merchantRefund(ctx, "", true)
+		return nil
+	})
+	sc.Step(`^the merchant tries to refund "([^"]*)"$`, func(ctx context.Context, amount string) error {
+		merchantRefund(ctx, amount, false)
+		return nil
+	})
+	sc.Step(`^the merchant's order shows "([^"]*)" refunded$`, func(ctx context.Context, amount string) error {
+		t := godog.T(ctx)
+		want, err := parseAmount(amount)
+		require.NoError(t, err)
+		o := readOrder(ctx)
+		assert.Equal(t, want, o.RefundedAmount, "refunded amount of order %s", o.OrderID)
+		return nil
+	})
+
+	// The wallet's payment view (@wallet-mock).
+	sc.Step(`^the wallet shows "([^"]*)" refunded$`, func(ctx context.Context, amount string) error {
+		w, t := world(ctx), godog.T(ctx)
+		want, err := parseAmount(amount)
+		require.NoError(t, err)
+		id := knownPaymentID(ctx)
+		p, err := w.control.Payment(ctx, id)
+		require.NoError(t, err, "reading the wallet's view of payment %s", id)
+		assert.Equal(t, want, p.Refunded, "refundedAmount of payment %s", id)
+		return nil
+	})
+
+	// The kit playing a merchant.
+	sc.Step(`^the kit refunds "([^"]*)"$`, func(ctx context.Context, amount string) error {
+		r, t := refundsOf(ctx), godog.T(ctx)
+		a, err := parseAmount(amount)
+		require.NoError(t, err)
+		req := &openapi.RefundRequest{
+			RefundRequestID: newID("kit-ref-"),
+			PaymentID:       knownPaymentID(ctx),
+			RefundAmount:    openapi.WireAmount(a),
+			RefundReason:    "conformance refund",
+		}
+		raw, err := json.Marshal(req)
+		require.NoError(t, err)
+		r.request = req
+		sendRefund(ctx, raw)
+		return nil
+	})
+	sc.Step(`^the wallet confirms the refund of "([^"]*)"$`, func(ctx context.Context, amount string) error {
+		r, t := refundsOf(ctx), godog.T(ctx)
+		require.NotNil(t, r.last, "the kit has sent no refund")
+		want, err := parseAmount(amount)
+		require.NoError(t, err)
+		res := r.last.Result
+		require.Equal(t, openapi.Success, res.ResultCode, "refund result (%s): %s", res.ResultStatus, res.ResultMessage)
+		assert.Equal(t, openapi.StatusSuccess, res.ResultStatus, "refund resultStatus")
+		assert.NotEmpty(t, r.last.RefundID, "refund answered no refundId")
+		assert.Equal(t, world(ctx).paymentID, r.last.PaymentID, "paymentId of the refund")
+		require.NotNil(t, r.last.RefundAmount, "refund answered no refundAmount")
+		got, err := r.last.RefundAmount.Money("refundAmount")
+		require.NoError(t, err)
+		assert.Equal(t, want, got, "refundAmount")
+		return nil
+	})
+	sc.Step(`^the kit sends the same refund request again$`, func(ctx context.Context) error {
+		r := refundsOf(ctx)
+		require.NotEmpty(godog.T(ctx), r.body, "the kit has sent no refund")
+		sendRefund(ctx, r.body)
+		return nil
+	})
+	sc.Step(`^the kit sends the same refund request id for "([^"]*)"$`, func(ctx context.Context, amount string) error {
+		r, t := refundsOf(ctx), godog.T(ctx)
+		require.NotNil(t, r.request, "the kit has sent no refund")
+		a, err := parseAmount(amount)
+		require.NoError(t, err)
+		req := *r.request
+		req.RefundAmount = openapi.WireAmount(a)
+		raw, err := json.Marshal(&req)
+		require.NoError(t, err)
+		sendRefund(ctx, raw)
+		return nil
+	})
+	sc.Step(`^the wallet answers with the same refund$`, func(ctx context.Context) error {
+		r, t := refundsOf(ctx), godog.T(ctx)
+		require.NotNil(t, r.first, "the wallet has confirmed no refund in this scenario")
+		require.NotNil(t, r.last)
+		assert.Equal(t, openapi.Success, r.last.Result.ResultCode, "repeated refund result: %s", r.last.Result.ResultMessage)
+		assert.Equal(t, r.first.RefundID, r.last.RefundID, "refundId of the repeated request")
+		assert.Equal(t, r.first.RefundAmount, r.last.RefundAmount, "refundAmount of the repeated request")
+		return nil
+	})
+	sc.Step(`^the wallet reports the refund as "([^"]*)" for "([^"]*)"$`, func(ctx context.Context, status, amount string) error {
+		r, t := refundsOf(ctx), godog.T(ctx)
+		require.NotNil(t, r.first, "the wallet has confirmed no refund in this scenario")
+		want, err := parseAmount(amount)
+		require.NoError(t, err)
+		// Both ids lead to the same refund.
+		for _, q := range []*openapi.InquiryRefundRequest{
+			{RefundID: r.first.RefundID},
+			{RefundRequestID: r.first.RefundRequestID},
+		} {
+			resp := inquireRefund(ctx, q)
+			require.Equal(t, openapi.Success, resp.Result.ResultCode, "inquiryRefund %+v: %s", *q, resp.Result.ResultMessage)
+			assert.Equal(t, status, resp.RefundStatus, "refundStatus (asked by %+v)", *q)
+			assert.Equal(t, r.first.RefundID, resp.RefundID, "refundId (asked by %+v)", *q)
+			assert.Equal(t, world(ctx).paymentID, resp.PaymentID, "paymentId of the refund (asked by %+v)", *q)
+			require.NotNil(t, resp.RefundAmount, "inquiryRefund reports no refundAmount")
+			got, err := resp.RefundAmount.Money("refundAmount")
+			require.NoError(t, err)
+			assert.Equal(t, want, got, "refundAmount (asked by %+v)", *q)
+		}
+		return nil
+	})
+	sc.Step(`^the kit asks the wallet about a refund it never made$`, func(ctx context.Context) error {
+		resp := inquireRefund(ctx, &openapi.InquiryRefundRequest{RefundRequestID: newID("never-refunded-")})
+		world(ctx).lastResult = resp.Result
+		return nil
+	})
+}
+
+type refundsKey struct{}
+
+// refunds is what the kit, playing a merchant, sent to refund in one scenario and got back.
+type refunds struct {
+	request *openapi.RefundRequest
+	body    []byte // the exact bytes of the last refund sent
+	first   *openapi.RefundResponse
+	last    *openapi.RefundResponse
+}
+
+func refundsOf(ctx context.Context) *refunds {
+	r, ok := ctx.Value(refundsKey{}).(*refunds)
+	if !ok {
+		panic("steps: no refund state in the context; was the scenario initialized with steps.Initialize?")
+	}
+	return r
+}
+
+// merchantRefund asks the merchant to refund; an empty amount means the refundable rest. With
+// mustSucceed false a refusal is kept for a later step.
+func merchantRefund(ctx context.Context, amount string, mustSucceed bool) {
+	w, t := world(ctx), godog.T(ctx)
+	requireOrder(ctx)
+	var a *money.Amount
+	if amount != "" {
+		m, err := parseAmount(amount)
+		require.NoError(t, err)
+		a = &m
+	}
+	o, err := w.merchant.Refund(ctx, w.order.OrderID, a)
+	if mustSucceed {
+		require.NoError(t, err, "the merchant refunds %q of order %s", amount, w.order.OrderID)
+	}
+	w.merchantErr = err
+	if err == nil {
+		w.setOrder(o)
+	}
+}
+
+// sendRefund signs and sends raw as the kit's merchant and keeps the answer.
+func sendRefund(ctx context.Context, raw []byte) {
+	w, r, t := world(ctx), refundsOf(ctx), godog.T(ctx)
+	cl, err := w.walletClient()
+	require.NoError(t, err)
+	var resp openapi.RefundResponse
+	require.NoError(t, cl.Send(ctx, walletclient.APIRefund, raw, &resp), "refund")
+	r.body, r.last = raw, &resp
+	w.lastResult = resp.Result
+	if resp.Result.ResultStatus == openapi.StatusSuccess && r.first == nil {
+		r.first = &resp
+	}
+}
+
+func inquireRefund(ctx context.Context, req *openapi.InquiryRefundRequest) *openapi.InquiryRefundResponse {
+	w, t := world(ctx), godog.T(ctx)
+	cl, err := w.walletClient()
+	require.NoError(t, err)
+	resp, err := cl.InquiryRefund(ctx, req)
+	require.NoError(t, err, "inquiryRefund")
+	return resp
+}
