@@ -14,6 +14,17 @@ Feature: The wallet's pre-authorization API: pay, capture and cancel
     And the wallet reports the payment as "AUTH_SUCCESS" for "40.00 USD"
     And the wallet reports the authorization expiring 7 days after it was granted
 
+  @wallet @wallet-mock @REQ-PRE-001 @step-5 @step-6 @step-7 @step-8 @step-10 @step-16 @step-17
+  Scenario: A freeze orderStr shaped like seed 000's sample (GBK, RSA, no method) is authorized and captured
+    Given the kit has signed a freeze orderStr for "0.02 CNY" shaped like seed 000's sample
+    When the payer authorizes the pre-authorization in the wallet
+    Then the mini program gets result code 9000
+    And the wallet reports the payment as "AUTH_SUCCESS" for "0.02 CNY"
+    And the wallet holds "0.02 CNY" frozen, "0.00 CNY" captured and "0.00 CNY" released
+    When the kit captures "0.01 CNY" as the last capture
+    Then the wallet confirms the capture of "0.01 CNY"
+    And the wallet holds "0.00 CNY" frozen, "0.01 CNY" captured and "0.01 CNY" released
+
   @wallet @wallet-mock @REQ-PRE-004 @step-16 @step-17
   Scenario: A last capture below the authorization releases the rest
     Given the kit has asked the wallet for a pre-authorization of "40.00 USD"

@@ -122,6 +122,10 @@ func registerPreAuthSteps(sc *godog.ScenarioContext) {
 		kitFreeze(ctx, amount, time.Duration(days)*24*time.Hour)
 		return nil
 	})
+	sc.Step(`^the kit has signed a freeze orderStr for "([^"]*)" shaped like seed 000's sample$`, func(ctx context.Context, amount string) error {
+		kitSeedFreeze(ctx, amount)
+		return nil
+	})
 	sc.Step(`^the kit captures "([^"]*)" as the last capture$`, func(ctx context.Context, amount string) error {
 		last := true
 		kitCapture(ctx, amount, &last)
@@ -364,6 +368,44 @@ func kitFreeze(ctx context.Context, amount string, timeout time.Duration) {
 	require.NoError(t, err)
 	w.token = target.Token{OrderStr: s}
 	w.orderAmount, w.orderTitle = a, preAuthTitle
+}
+
+// kitSeedFreeze signs a freeze shaped like seed 000's sample: no method (product_code
+// PRE_AUTH_ONLINE alone makes it a freeze), charset GBK with a Chinese title, sign_type RSA
+// (SHA-1), lower-case format, a payee, a 2-day pay_timeout and no notify_url.
+func kitSeedFreeze(ctx context.Context, amount string) {
+	w, t := world(ctx), godog.T(ctx)
+	a, err := parseAmount(amount)
+	require.NoError(t, err)
+	require.NotNil(t, w.targets.MerchantKey, "no merchant private key: the kit cannot sign an orderStr")
+	require.NotEmpty(t, w.targets.AppID, "no app id for orderStrs: the wallet cannot map an orderStr to a merchant")
+	w.paymentRequestID = newID("ZMOutReqNoAppFreeze")
+	p, err := orderstr.NewPreAuth(orderstr.PreAuthOrder{
+		AppID:        w.targets.AppID,
+		OutOrderNo:   newID("ZMOutOrderNoAppFreeze"),
+		OutRequestNo: w.paymentRequestID,
+		OrderTitle:   "支付宝预授权",
+		Amount:       a,
+		PayeeUserID:  "2088202224929664",
+		PayTimeout:   48 * time.Hour,
+		Category:     "CHARGE_PILE_CAR",
+	}, time.Now())
+	require.NoError(t, err)
+	delete(p, orderstr.KeyMethod)
+	p[orderstr.KeyCharset] = orderstr.CharsetGBK
+	p[orderstr.KeySignType] = orderstr.SignTypeRSA
+	p[orderstr.KeyFormat] = "json"
+	p, err = orderstr.Sign(p, w.targets.MerchantKey)
+	require.NoError(t, err)
+	s, err := orderstr.Encode(p)
+	require.NoError(t, err)
+	// The kit reads its own token back as a wallet would: a freeze, by product code alone.
+	dec, err := orderstr.Decode(s)
+	require.NoError(t, err)
+	require.Equal(t, orderstr.PreAuth, dec.Kind, "the seed-shaped orderStr decodes as a freeze")
+	require.Empty(t, dec.Method)
+	w.token = target.Token{OrderStr: s}
+	w.orderAmount, w.orderTitle = a, dec.Title()
 }
 
 // kitCapture captures the scenario's authorization with a fresh captureRequestId; an empty
