@@ -50,6 +50,9 @@ type Targets struct {
 	MerchantPublicKey *rsa.PublicKey
 	// WalletPublicKey verifies the wallet's answers.
 	WalletPublicKey *rsa.PublicKey
+	// WalletKey signs what the kit sends as the wallet: notifications to the merchant, forged
+	// or not. Only known when the kit's own wallet mock is the wallet; nil otherwise.
+	WalletKey *rsa.PrivateKey
 	// Profile is what the wallet declares about itself (product codes); the zero value means
 	// the kit's default profile.
 	Profile fixtures.WalletProfile
@@ -70,6 +73,9 @@ type Capabilities struct {
 	// WalletMock: the kit's wallet mock extensions, the payment view with its notification log
 	// and the cashier page (@wallet-mock).
 	WalletMock bool
+	// ReferenceMerchant: the merchant is the kit's reference merchant, whose answers to
+	// notifications can be scripted (@reference-merchant).
+	ReferenceMerchant bool
 }
 
 // DefaultWait is how long a step waits for an outcome unless Targets.Wait says otherwise. A
@@ -79,8 +85,9 @@ const DefaultWait = 20 * time.Second
 
 // Tags that ask for a capability.
 const (
-	TagClock      = "@clock"
-	TagWalletMock = "@wallet-mock"
+	TagClock             = "@clock"
+	TagWalletMock        = "@wallet-mock"
+	TagReferenceMerchant = "@reference-merchant"
 )
 
 // Initialize returns the scenario initializer for godog: it registers every step and the
@@ -135,6 +142,12 @@ func Initialize(t Targets) func(*godog.ScenarioContext) {
 		registerCashierSteps(sc)
 		registerPreAuthSteps(sc)
 		registerRefundSteps(sc)
+		registerProbe(sc)
+		registerMerchantNotifySteps(sc)
+		registerNotificationFaultSteps(sc)
+		registerConcurrencySteps(sc)
+		registerBadInputSteps(sc)
+		registerUnknownAnswerSteps(sc)
 	}
 }
 
@@ -233,6 +246,8 @@ func (w *World) missingCapability() string {
 		return "the wallet offers no clock control (" + TagClock + ")"
 	case w.hasTag(TagWalletMock) && !w.targets.Capabilities.WalletMock:
 		return "the wallet offers no kit extensions (" + TagWalletMock + ")"
+	case w.hasTag(TagReferenceMerchant) && !w.targets.Capabilities.ReferenceMerchant:
+		return "the merchant is not the kit's reference merchant (" + TagReferenceMerchant + ")"
 	}
 	return ""
 }

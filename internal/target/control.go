@@ -131,6 +131,14 @@ func (w *WalletControl) Payment(ctx context.Context, paymentID string) (*Payment
 	return &p, nil
 }
 
+// ScriptAnswer makes the wallet answer the next call of an OpenAPI (for one payment, or any
+// when paymentID is empty) with a U result code, after doing the work when apply is true or
+// instead of it otherwise (a kit extension: POST /conformance/answers).
+func (w *WalletControl) ScriptAnswer(ctx context.Context, api, paymentID, resultCode string, apply bool) error {
+	body := map[string]any{"api": api, "paymentId": paymentID, "resultCode": resultCode, "apply": apply}
+	return w.c.do(ctx, http.MethodPost, "/conformance/answers", body, nil)
+}
+
 // Page is a web page fetched as a browser would.
 type Page struct {
 	StatusCode  int

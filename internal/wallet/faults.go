@@ -24,6 +24,64 @@ const (
 	ScriptSend = "SEND"
 )
 
+// answerFault makes the next calls of an OpenAPI answer with a U code (kit extension):
+// CAPTURE_IN_PROCESS, REFUND_IN_PROCESS or UNKNOWN_EXCEPTION, after doing the work (Apply) or
+// instead of it. A merchant must then query and retry with the same request id.
+type answerFault struct {
+	API        string       `json:"api"`
+	PaymentID  string       `json:"paymentId"`
+	ResultCode openapi.Code `json:"resultCode"`
+	Apply      bool         `json:"apply"`
+	Count      int          `json:"count"`
+}
+
+// takeAnswerFault consumes one scripted answer for the call, if any.
+func (s *Server) takeAnswerFault(api string, body []byte) (answerFault, bool) {
+	var ids struct {
+		PaymentID string `json:"paymentId"`
+	}
+	_ = json.Unmarshal(body, &ids) // a malformed body simply matches faults without a paymentId
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i, f := range s.answerFaults {
+		if f.API != api || (f.PaymentID != "" && f.PaymentID != ids.PaymentID) {
+			continue
+		}
+		f.Count--
+		if f.Count <= 0 {
+			s.answerFaults = append(s.answerFaults[:i], s.answerFaults[i+1:]...)
+		} else {
+			s.answerFaults[i] = f
+		}
+		return f, true
+	}
+	return answerFault{}, false
+}
+
+// handleAnswerFault scripts answers: POST /conformance/answers.
+func (s *Server) handleAnswerFault(w http.ResponseWriter, r *http.Request) {
+	var f answerFault
+	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 4096)).Decode(&f); err != nil {
+		badRequest(w, "body is not {api, paymentId?, resultCode, apply?, count?}: %v", err)
+		return
+	}
+	if _, ok := s.apiHandlers()[f.API]; !ok {
+		badRequest(w, "api %q is not one of pay, inquiryPayment, cancel, capture, refund, inquiryRefund", f.API)
+		return
+	}
+	if status, ok := openapi.StatusOf(f.ResultCode); !ok || status != openapi.StatusUnknown {
+		badRequest(w, "resultCode %q is not a U code (CAPTURE_IN_PROCESS, REFUND_IN_PROCESS, UNKNOWN_EXCEPTION, REQUEST_TRAFFIC_EXCEED_LIMIT)", f.ResultCode)
+		return
+	}
+	if f.Count < 1 {
+		f.Count = 1
+	}
+	s.mu.Lock()
+	s.answerFaults = append(s.answerFaults, f)
+	s.mu.Unlock()
+	writeJSON(w, http.StatusOK, f)
+}
+
 type heldDelivery struct {
 	job     *notifyJob
 	attempt int

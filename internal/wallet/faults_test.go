@@ -69,3 +69,31 @@ func waitHeld(tb testing.TB, s *Server, n int) {
 		return len(s.held) >= n
 	}, 5e9, 1e6)
 }
+
+func TestScriptedUnknownAnswerAfterTheWorkIsDone(t *testing.T) {
+	s := mustOpenServer(t)
+	var pay openapi.PayResponse
+	call(t, s, "pay", payBody("u-1", "1000", "", true), &pay)
+	require.Equal(t, "9000", tradePay(t, s, "tradeNO", pay.PaymentID, ActionConfirm))
+
+	resp, err := http.Post(s.URL()+"/conformance/answers", "application/json",
+		strings.NewReader(`{"api":"capture","paymentId":"`+pay.PaymentID+`","resultCode":"CAPTURE_IN_PROCESS","apply":true}`))
+	require.NoError(t, err)
+	resp.Body.Close()
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+
+	capture := `{"captureRequestId":"cap-u","paymentId":"` + pay.PaymentID + `","captureAmount":{"currency":"USD","value":"600"}}`
+	res := call(t, s, "capture", capture, nil)
+	assert.Equal(t, openapi.CaptureInProcess, res.ResultCode)
+	assert.Equal(t, openapi.StatusUnknown, res.ResultStatus)
+	res = call(t, s, "capture", capture, nil)
+	assert.Equal(t, openapi.Success, res.ResultCode, "the retry with the same id gets the capture that was made")
+	s.mu.Lock()
+	assert.Equal(t, int64(600), s.payments[pay.PaymentID].Captured.Value, "captured once")
+	s.mu.Unlock()
+
+	resp, err = http.Post(s.URL()+"/conformance/answers", "application/json", strings.NewReader(`{"api":"capture","resultCode":"PROCESS_FAIL"}`))
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusBadRequest, resp.StatusCode, "only U codes can be scripted")
+}

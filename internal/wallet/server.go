@@ -74,6 +74,8 @@ type Server struct {
 	refByReq map[string]*refund  // by client id + "\x00" + refund request id
 	holds    map[string]bool     // notification holds by "id:"+paymentId or "req:"+paymentRequestId
 	held     []heldDelivery      // deliveries waiting for a RELEASE
+	// answerFaults are scripted U answers, consumed in order.
+	answerFaults []answerFault
 
 	closing  bool          // guarded by mu: no new deliveries start
 	recorded chan struct{} // guarded by mu: closed and replaced when an attempt is recorded
@@ -209,6 +211,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /conformance/clock", s.handleClock)
 	mux.HandleFunc("GET /conformance/payments/{paymentId}", s.handlePaymentView)
 	mux.HandleFunc("POST /conformance/notifications", s.handleNotificationScript)
+	mux.HandleFunc("POST /conformance/answers", s.handleAnswerFault)
 	mux.HandleFunc("GET /cashier/{paymentId}", s.handleCashierPage)
 	mux.HandleFunc("POST /cashier/{paymentId}", s.handleCashierAction)
 	return mux

@@ -1,0 +1,27 @@
+package steps
+
+import (
+	"context"
+
+	"github.com/cucumber/godog"
+	"github.com/stretchr/testify/require"
+)
+
+// Unknown answers (PROTOCOL.md, "Result codes": U means query or retry, never failure). The
+// wallet mock answers a capture or refund with CAPTURE_IN_PROCESS / REFUND_IN_PROCESS although
+// it did the work; a correct merchant queries and retries with the same request id, so the
+// payer is charged or refunded once. Needs the kit's answer scripting (@wallet-mock).
+func registerUnknownAnswerSteps(sc *godog.ScenarioContext) {
+	sc.Step(`^the wallet answers the next capture with "([^"]*)" after making it$`, func(ctx context.Context, code string) error {
+		return scriptUnknownAnswer(ctx, "capture", code)
+	})
+	sc.Step(`^the wallet answers the next refund with "([^"]*)" after making it$`, func(ctx context.Context, code string) error {
+		return scriptUnknownAnswer(ctx, "refund", code)
+	})
+}
+
+func scriptUnknownAnswer(ctx context.Context, api, code string) error {
+	w := world(ctx)
+	require.NoError(godog.T(ctx), w.control.ScriptAnswer(ctx, api, knownPaymentID(ctx), code, true), "scripting the wallet's next %s answer", api)
+	return nil
+}
