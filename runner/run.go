@@ -172,8 +172,9 @@ func selfTest(ctx context.Context, opts runOptions, stdout, stderr io.Writer) in
 		AppID:           parties.AppID,
 		MerchantKey:     fixtures.PrivateKey(fixtures.MerchantPrivateKey),
 		WalletPublicKey: fixtures.PublicKey(fixtures.WalletPublicKey),
+		WalletKey:       fixtures.PrivateKey(fixtures.WalletPrivateKey),
 		Profile:         fixtures.DefaultWalletProfile(),
-		Capabilities:    steps.Capabilities{Clock: true, WalletMock: true},
+		Capabilities:    steps.Capabilities{Clock: true, WalletMock: true, ReferenceMerchant: true},
 	}
 	results := runSuite(ctx, targets, opts, stdout)
 	printSummary(stdout, results, time.Since(start))
@@ -202,6 +203,7 @@ type passResult struct {
 	status                  int // godog's exit status
 	passed, failed, skipped int
 	failures                []string
+	warnings                []string // SHOULD rules a party did not follow, per scenario
 	elapsed                 time.Duration
 }
 
@@ -261,6 +263,9 @@ func runPass(ctx context.Context, p pass, initialize func(*godog.ScenarioContext
 				default:
 					res.passed++
 				}
+				for _, w := range steps.Warnings(ctx) {
+					res.warnings = append(res.warnings, fmt.Sprintf("%s (%s): %s", s.Name, requirements(s), w))
+				}
 				return ctx, nil
 			})
 		},
@@ -279,6 +284,7 @@ func runPass(ctx context.Context, p pass, initialize func(*godog.ScenarioContext
 	}.Run()
 	res.elapsed = time.Since(start)
 	sort.Strings(res.failures)
+	sort.Strings(res.warnings)
 	return res
 }
 
@@ -305,6 +311,7 @@ func printSummary(w io.Writer, results []passResult, elapsed time.Duration) {
 		total.failed += r.failed
 		total.skipped += r.skipped
 		total.failures = append(total.failures, r.failures...)
+		total.warnings = append(total.warnings, r.warnings...)
 		if r.status != 0 && r.failed == 0 {
 			// godog failed without a scenario failing: a parse error or an unknown format.
 			fmt.Fprintf(w, "pass %q: godog exited with status %d\n", r.name, r.status)
@@ -313,6 +320,10 @@ func printSummary(w io.Writer, results []passResult, elapsed time.Duration) {
 	}
 	for _, f := range total.failures {
 		fmt.Fprintf(w, "FAILED %s\n", f)
+	}
+	// A SHOULD rule not followed is reported, not failed (PROTOCOL.md, "Settled details").
+	for _, warning := range total.warnings {
+		fmt.Fprintf(w, "WARNING (SHOULD) %s\n", warning)
 	}
 	verdict := "PASS"
 	if total.failed > 0 || total.status != 0 {

@@ -2,17 +2,24 @@ package steps
 
 import (
 	"context"
+	"encoding/json"
+	"strings"
+	"time"
 
 	"github.com/cucumber/godog"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/tradepaykit/tradepaykit/fixtures"
 	"github.com/tradepaykit/tradepaykit/internal/openapi"
+	"github.com/tradepaykit/tradepaykit/internal/signing"
+	"github.com/tradepaykit/tradepaykit/internal/target"
 )
 
-// Requests a wallet must refuse for who sent them, not what they say (PROTOCOL.md, "Signing"
-// and "Transport and signing"): a signature by a key the wallet does not hold for the client,
-// a client id it does not know.
+// Requests a wallet must refuse for who sent them or how they were signed, not what they say
+// (PROTOCOL.md, "Signing" and "Transport and signing"), the signing variants it must accept,
+// and the wallet's own signature on every answer. The kit plays the merchant and signs by hand
+// where a correct merchant's client would not let it.
 func registerSignatureSteps(sc *godog.ScenarioContext) {
 	sc.Step(`^the kit asks the wallet for a payment signed with another key$`, func(ctx context.Context) error {
 		w, t := world(ctx), godog.T(ctx)
@@ -30,4 +37,112 @@ func registerSignatureSteps(sc *godog.ScenarioContext) {
 		sendPayWith(ctx, c, payBody(w, openapi.Amount{Currency: "USD", Value: "1000"}))
 		return nil
 	})
+
+	sc.Step(`^the kit sends a pay request "([^"]*)"$`, func(ctx context.Context, forgery string) error {
+		w := world(ctx)
+		body := payBody(w, openapi.Amount{Currency: "USD", Value: "1000"})
+		other := payBody(w, openapi.Amount{Currency: "USD", Value: "1"})
+		other["paymentRequestId"] = body["paymentRequestId"]
+		w.paymentRequestID = body["paymentRequestId"].(string)
+		m := w.kitRequest(ctx, "pay", mustJSON(ctx, body))
+		forge(ctx, forgery, &m, forgeContext{otherKey: fixtures.PrivateKey(fixtures.WalletPrivateKey), otherBody: mustJSON(ctx, other)})
+		w.keepPayAnswer(ctx, body, w.sendSigned(ctx, m, w.targets.WalletPublicKey))
+		return nil
+	})
+	sc.Step(`^the kit asks the wallet for a payment of "([^"]*)" signed with "([^"]*)"$`, func(ctx context.Context, amount, variant string) error {
+		w, t := world(ctx), godog.T(ctx)
+		a, err := parseAmount(amount)
+		require.NoError(t, err)
+		body := payBody(w, openapi.WireAmount(a))
+		m := w.kitRequest(ctx, "pay", mustJSON(ctx, body))
+		applyVariant(ctx, variant, &m)
+		w.keepPayAnswer(ctx, body, w.sendSigned(ctx, m, w.targets.WalletPublicKey))
+		return nil
+	})
+	sc.Step(`^the kit sends a cancel of the payment "([^"]*)"$`, func(ctx context.Context, forgery string) error {
+		w, t := world(ctx), godog.T(ctx)
+		require.NotEmpty(t, w.paymentID, "the kit knows no payment to cancel in this scenario")
+		m := w.kitRequest(ctx, "cancel", mustJSON(ctx, map[string]any{"paymentId": w.paymentID}))
+		other := mustJSON(ctx, map[string]any{"paymentId": newID("another-payment-")})
+		forge(ctx, forgery, &m, forgeContext{otherKey: fixtures.PrivateKey(fixtures.WalletPrivateKey), otherBody: other})
+		w.lastResult = w.sendSigned(ctx, m, w.targets.WalletPublicKey).Result
+		return nil
+	})
+
+	sc.Step(`^the wallet's answer is signed with its key$`, func(ctx context.Context) error {
+		t := godog.T(ctx)
+		a := probeOf(ctx).answer
+		require.NotNil(t, a, "the kit has signed nothing by hand in this scenario")
+		assert.NoError(t, a.SignatureErr, "the wallet's signature over its answer, checked with the wallet's public key")
+		assert.Equal(t, a.SentClientID, a.Header.Get(signing.HeaderClientID), "the answer's Client-Id echoes the request's")
+		_, err := signing.ParseTime(a.Header.Get(signing.HeaderResponseTime))
+		assert.NoError(t, err, "the answer's Response-Time")
+		assert.Less(t, a.StatusCode, 500, "HTTP status of the wallet's answer")
+		return nil
+	})
+
+	// SHOULD rules (PROTOCOL.md, "Request-Time freshness"): a wallet that differs gets a
+	// warning, not a failure.
+	sc.Step(`^the wallet should refuse with "([^"]*)"$`, func(ctx context.Context, code string) error {
+		w := world(ctx)
+		r := w.lastResult
+		require.NotEmpty(godog.T(ctx), r.ResultCode, "the kit has sent nothing to the wallet")
+		if r.ResultCode != openapi.Code(code) || r.ResultStatus != openapi.StatusFail {
+			w.should(ctx, "the wallet should refuse with %s (F), it answered %s (%s): %s", code, r.ResultCode, r.ResultStatus, r.ResultMessage)
+		}
+		return nil
+	})
+	sc.Step(`^the wallet should accept the payment request$`, func(ctx context.Context) error {
+		w := world(ctx)
+		r := w.lastResult
+		require.NotEmpty(godog.T(ctx), r.ResultCode, "the kit has sent nothing to the wallet")
+		if r.ResultCode != openapi.Accept {
+			w.should(ctx, "the wallet should accept the pay request, it answered %s (%s): %s", r.ResultCode, r.ResultStatus, r.ResultMessage)
+		}
+		return nil
+	})
+	sc.Step(`^the wallet should have no payment for that request$`, func(ctx context.Context) error {
+		w := world(ctx)
+		require.NotEmpty(godog.T(ctx), w.paymentRequestID, "no payment request id in this scenario")
+		resp := inquire(ctx, &openapi.InquiryPaymentRequest{PaymentRequestID: w.paymentRequestID})
+		if resp.Result.ResultCode != openapi.OrderNotExist {
+			w.should(ctx, "the wallet should have created nothing for paymentRequestId %s; inquiryPayment answers %s, payment %q %s",
+				w.paymentRequestID, resp.Result.ResultCode, resp.PaymentID, resp.PaymentStatus)
+		}
+		return nil
+	})
+}
+
+// kitRequest is a correctly signed request of the kit's merchant to one of the wallet's APIs.
+func (w *World) kitRequest(ctx context.Context, api string, body []byte) signedMessage {
+	require.NotNil(godog.T(ctx), w.targets.MerchantKey, "no merchant private key: the kit cannot play a merchant against this wallet")
+	return signedMessage{
+		URL:      strings.TrimRight(w.targets.WalletURL, "/") + "/v1/payments/" + api,
+		Body:     body,
+		ClientID: w.targets.ClientID,
+		Key:      w.targets.MerchantKey,
+		Time:     time.Now(),
+	}
+}
+
+// keepPayAnswer keeps a hand-signed pay's answer as sendPay keeps a client's, so that the
+// pay and inquiry steps read it.
+func (w *World) keepPayAnswer(ctx context.Context, body map[string]any, a *signedAnswer) {
+	var resp openapi.PayResponse
+	if a.DecodeErr == nil {
+		_ = json.Unmarshal(a.Body, &resp)
+	}
+	w.payRequest, w.payBody = body, mustJSON(ctx, body)
+	w.lastPay, w.lastResult = &resp, a.Result
+	if (resp.Result.ResultStatus == openapi.StatusAccepted || resp.Result.ResultStatus == openapi.StatusSuccess) && w.firstPay == nil {
+		w.firstPay = &resp
+		w.paymentID = resp.PaymentID
+		w.token = target.Token{TradeNO: resp.PaymentID}
+	}
+}
+
+func mustJSON(ctx context.Context, v any) []byte {
+	raw, err := json.Marshal(v)
+	require.NoError(godog.T(ctx), err)
+	return raw
 }

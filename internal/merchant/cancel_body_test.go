@@ -18,9 +18,9 @@ func TestCancelRefusesAMalformedBody(t *testing.T) {
 	h.wallet.answer("cancel", result("SUCCESS", "S")+`}`)
 
 	for body, want := range map[string]string{
-		`{"reason":`:                         "JSON",
-		`[]`:                                 "body",
-		"{\"reason\":\"\xff\"}":              "UTF-8",
+		`{"reason":`:                          "JSON",
+		`[]`:                                  "body",
+		"{\"reason\":\"\xff\"}":               "UTF-8",
 		`{"x":"` + strings.Repeat("x", 70000): "body",
 	} {
 		status, got := h.call(http.MethodPost, "/conformance/orders/"+v.OrderID+"/cancel", body)

@@ -28,7 +28,15 @@ type Options struct {
 	Addr string
 	// Logger receives the parties' logs; nil discards them.
 	Logger *slog.Logger
+	// NotifyTimeout bounds one notification delivery of the wallet mock; zero means
+	// DefaultNotifyTimeout. Scenarios where the merchant never answers wait this long.
+	NotifyTimeout time.Duration
 }
+
+// DefaultNotifyTimeout is the self-test's notification timeout: short, because scenarios
+// make the reference merchant hold its answer past it, and long enough for a loaded CI
+// machine to answer a notification that is not held.
+const DefaultNotifyTimeout = 2 * time.Second
 
 // Parties are a running wallet mock and reference merchant.
 type Parties struct {
@@ -53,6 +61,9 @@ func Start(opts Options) (p *Parties, err error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
+	if opts.NotifyTimeout == 0 {
+		opts.NotifyTimeout = DefaultNotifyTimeout
+	}
 	merchantPub := fixtures.PublicKey(fixtures.MerchantPublicKey)
 	p = &Parties{Clock: clock.NewVirtual(), AppID: AppID, merchantHTTP: &http.Client{Timeout: 30 * time.Second}}
 	defer func() {
@@ -63,11 +74,12 @@ func Start(opts Options) (p *Parties, err error) {
 	}()
 
 	p.Wallet, err = wallet.NewServer(wallet.Config{
-		PrivateKey: fixtures.PrivateKey(fixtures.WalletPrivateKey),
-		Merchants:  []wallet.Merchant{{ClientID: fixtures.ClientID, PublicKey: merchantPub, AppID: AppID}},
-		Clock:      p.Clock,
-		Profile:    fixtures.DefaultWalletProfile(),
-		Logger:     opts.Logger.With("party", "wallet"),
+		PrivateKey:    fixtures.PrivateKey(fixtures.WalletPrivateKey),
+		Merchants:     []wallet.Merchant{{ClientID: fixtures.ClientID, PublicKey: merchantPub, AppID: AppID}},
+		Clock:         p.Clock,
+		Profile:       fixtures.DefaultWalletProfile(),
+		Logger:        opts.Logger.With("party", "wallet"),
+		NotifyTimeout: opts.NotifyTimeout,
 	})
 	if err != nil {
 		return p, fmt.Errorf("selftest: wallet mock: %w", err)

@@ -1,0 +1,294 @@
+package steps
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/cucumber/godog"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/tradepaykit/tradepaykit/internal/openapi"
+	"github.com/tradepaykit/tradepaykit/internal/target"
+	"github.com/tradepaykit/tradepaykit/internal/walletclient"
+)
+
+// Bad input to every endpoint of both parties (PROTOCOL.md, "pay and idempotency": refused
+// PARAM_ILLEGAL naming the field; DESIGN.md, "Merchant test adapter": 400): malformed JSON,
+// wrong types, missing and extra fields, oversized bodies, fields over their length, float,
+// negative or zero amounts, unknown currencies, invalid UTF-8. Never a server error, never a
+// change. Scenarios name a defect in a small language applied to a well-formed body:
+//
+//	malformed JSON | a JSON array | data after the object | a body over 64 KiB | an extra field
+//	no <field> | <field> = <text> | <field> = number <n> | <field> = <n> characters
+//	<field> = invalid UTF-8 | <field> = an object | <field> = a list | <field> = null | <field> = true
+//
+// where <field> is a JSON path such as paymentAmount.value.
+func registerBadInputSteps(sc *godog.ScenarioContext) {
+	// The wallet's OpenAPI, the kit playing the merchant.
+	sc.Step(`^the kit calls the wallet's "([^"]*)" with "([^"]*)"$`, func(ctx context.Context, api, defect string) error {
+		w := world(ctx)
+		base := w.walletBase(ctx, api)
+		raw, err := applyDefect(base, defect)
+		require.NoError(godog.T(ctx), err)
+		w.sendRaw(ctx, api, base, raw)
+		return nil
+	})
+	sc.Step(`^the wallet has no refund for that request$`, func(ctx context.Context) error {
+		t := godog.T(ctx)
+		id := probeOf(ctx).refundRequestID
+		require.NotEmpty(t, id, "the kit has sent no refund in this scenario")
+		resp := inquireRefund(ctx, &openapi.InquiryRefundRequest{RefundRequestID: id})
+		assert.Equal(t, openapi.OrderNotExist, resp.Result.ResultCode, "inquiryRefund of refundRequestId %s: %s", id, resp.Result.ResultMessage)
+		assert.Empty(t, resp.RefundID, "refundId reported for a request that refunded nothing")
+		return nil
+	})
+
+	// The merchant's test adapter, the kit playing the mini program.
+	sc.Step(`^the mini program sends the merchant's "([^"]*)" request with "([^"]*)"$`, func(ctx context.Context, endpoint, defect string) error {
+		w, t := world(ctx), godog.T(ctx)
+		path, base := w.adapterBase(ctx, endpoint)
+		raw, err := applyDefect(base, defect)
+		require.NoError(t, err)
+		p := probeOf(ctx)
+		p.adapterBody, p.adapterErr = w.merchant.Post(ctx, path, raw)
+		p.adapterSent = true
+		return nil
+	})
+	sc.Step(`^the merchant rejects the request as malformed naming "([^"]*)"$`, func(ctx context.Context, field string) error {
+		p, t := probeOf(ctx), godog.T(ctx)
+		require.True(t, p.adapterSent, "the mini program has sent the merchant nothing by hand")
+		require.Error(t, p.adapterErr, "the merchant accepted the request: %s", target.Snippet(p.adapterBody))
+		var se *target.StatusError
+		require.True(t, errors.As(p.adapterErr, &se), "no answer from the merchant: %v", p.adapterErr)
+		assert.Equal(t, 400, se.StatusCode, "HTTP status of the merchant's answer: %s", se.Message)
+		assert.Contains(t, se.Message, field, "the merchant's error names the field")
+		return nil
+	})
+	sc.Step(`^the merchant accepts the request$`, func(ctx context.Context) error {
+		p, t := probeOf(ctx), godog.T(ctx)
+		require.True(t, p.adapterSent, "the mini program has sent the merchant nothing by hand")
+		assert.NoError(t, p.adapterErr, "the merchant's answer")
+		return nil
+	})
+
+	// The merchant's notify endpoint, the kit playing the wallet.
+	sc.Step(`^the merchant receives a "([^"]*)" notification with "([^"]*)"$`, func(ctx context.Context, status, defect string) error {
+		w, t := world(ctx), godog.T(ctx)
+		m := w.kitNotification(ctx, status)
+		raw, err := applyDefect(w.notificationBody(ctx, status), defect)
+		require.NoError(t, err)
+		m.Body = raw
+		w.sendSigned(ctx, m, w.targets.MerchantPublicKey)
+		return nil
+	})
+}
+
+// walletBase returns a well-formed request to one of the wallet's APIs about the scenario's
+// payment, as a JSON map a defect can break.
+func (w *World) walletBase(ctx context.Context, api string) map[string]any {
+	t := godog.T(ctx)
+	var v any
+	switch api {
+	case walletclient.APIPay:
+		body := payBody(w, openapi.Amount{Currency: "USD", Value: "1000"})
+		v = body
+	case walletclient.APIInquiryPayment, walletclient.APICancel:
+		v = map[string]any{"paymentId": knownPaymentID(ctx)}
+	case walletclient.APICapture:
+		v = map[string]any{
+			"captureRequestId": newID("kit-cap-"), "paymentId": knownPaymentID(ctx),
+			"captureAmount": openapi.Amount{Currency: "USD", Value: "400"}, "isLastCapture": false,
+		}
+	case walletclient.APIRefund:
+		id := newID("kit-ref-")
+		probeOf(ctx).refundRequestID = id
+		v = map[string]any{
+			"refundRequestId": id, "paymentId": knownPaymentID(ctx),
+			"refundAmount": openapi.Amount{Currency: "USD", Value: "400"}, "refundReason": "conformance refund",
+		}
+	case walletclient.APIInquiryRefund:
+		v = map[string]any{"refundRequestId": newID("never-refunded-")}
+	default:
+		require.Failf(t, "unknown API", "%q is not pay, inquiryPayment, cancel, capture, refund or inquiryRefund", api)
+	}
+	m, err := jsonMap(v)
+	require.NoError(t, err)
+	return m
+}
+
+// sendRaw signs raw as the kit's merchant, sends it to the API and keeps the answer. The
+// answer must be signed and no server error, whatever the body.
+func (w *World) sendRaw(ctx context.Context, api string, base map[string]any, raw []byte) {
+	t := godog.T(ctx)
+	require.NotNil(t, w.targets.MerchantKey, "no merchant private key: the kit cannot play a merchant against this wallet")
+	status := 0
+	c, err := walletclient.New(walletclient.Config{
+		BaseURL: w.targets.WalletURL, ClientID: w.targets.ClientID, PrivateKey: w.targets.MerchantKey,
+		WalletPublicKey: w.targets.WalletPublicKey, HTTPClient: w.targets.HTTPClient,
+		OnExchange: func(x walletclient.Exchange) {
+			status = x.StatusCode
+			w.recordWallet(x)
+		},
+	})
+	require.NoError(t, err)
+	var resp struct {
+		Result    openapi.Result `json:"result"`
+		PaymentID string         `json:"paymentId"`
+	}
+	err = c.Send(ctx, api, raw, &resp)
+	require.NoError(t, err, "%s: the wallet's answer", api)
+	assert.Less(t, status, 500, "HTTP status of the wallet's answer to %s", api)
+	w.lastResult = resp.Result
+	if api == walletclient.APIPay {
+		w.payRequest, w.payBody = base, raw
+		w.lastPay = &openapi.PayResponse{Result: resp.Result, PaymentID: resp.PaymentID}
+	}
+}
+
+// adapterBase returns the adapter path of an endpoint and a well-formed body for it.
+func (w *World) adapterBase(ctx context.Context, endpoint string) (string, map[string]any) {
+	t := godog.T(ctx)
+	if endpoint == "create order" {
+		return "/conformance/orders", map[string]any{
+			"flow": "tradeNO", "type": "GENERAL", "title": orderTitle,
+			"amount": map[string]any{"currency": "USD", "value": "1000"},
+		}
+	}
+	requireOrder(ctx)
+	path := "/conformance/orders/" + w.order.OrderID + "/" + endpoint
+	switch endpoint {
+	case "tradePayResult":
+		return path, map[string]any{"resultCode": "9000"}
+	case "capture":
+		return path, map[string]any{"amount": map[string]any{"currency": w.order.Amount.Currency, "value": "400"}, "final": false}
+	case "refund":
+		return path, map[string]any{"amount": map[string]any{"currency": w.order.Amount.Currency, "value": "400"}}
+	case "cancel":
+		return path, map[string]any{}
+	}
+	require.Failf(t, "unknown adapter endpoint", "%q is not create order, tradePayResult, capture, cancel or refund", endpoint)
+	return "", nil
+}
+
+// jsonMap turns v into the generic JSON form a defect edits; numbers stay as written.
+func jsonMap(v any) (map[string]any, error) {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var m map[string]any
+	if err := dec.Decode(&m); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// invalidUTF8 stands in for bytes JSON encoding would repair; applyDefect swaps them in.
+const invalidUTF8 = "@@tradepaykit-invalid-utf8@@"
+
+var charactersDefect = regexp.MustCompile(`^(\d+) characters$`)
+
+// applyDefect breaks a well-formed body as the defect says and returns the bytes to send.
+func applyDefect(body map[string]any, defect string) ([]byte, error) {
+	marshal := func() ([]byte, error) {
+		raw, err := json.Marshal(body)
+		if err != nil {
+			return nil, err
+		}
+		return bytes.ReplaceAll(raw, []byte(invalidUTF8), []byte("\xff\xfe")), nil
+	}
+	switch defect {
+	case "malformed JSON":
+		raw, err := marshal()
+		return raw[:len(raw)/2], err
+	case "a JSON array":
+		raw, err := marshal()
+		return append(append([]byte("["), raw...), ']'), err
+	case "data after the object":
+		raw, err := marshal()
+		return append(raw, []byte(` {"more":1}`)...), err
+	case "a body over 64 KiB":
+		body["padding"] = strings.Repeat("x", openapi.MaxBodyBytes+1)
+		return marshal()
+	case "an extra field":
+		body["tradepaykitExtraField"] = "a field the receiver does not know"
+		return marshal()
+	}
+	if path, ok := strings.CutPrefix(defect, "no "); ok {
+		if err := setPath(body, path, nil, true); err != nil {
+			return nil, err
+		}
+		return marshal()
+	}
+	path, value, ok := strings.Cut(defect, " = ")
+	if !ok {
+		return nil, fmt.Errorf("defect %q: want malformed JSON, a JSON array, data after the object, a body over 64 KiB, an extra field, no <field> or <field> = <value>", defect)
+	}
+	var v any
+	switch {
+	case value == "invalid UTF-8":
+		v = invalidUTF8
+	case value == "an object":
+		v = map[string]any{}
+	case value == "a list":
+		v = []any{}
+	case value == "null":
+		v = nil
+	case value == "true":
+		v = true
+	case strings.HasPrefix(value, "number "):
+		n := strings.TrimPrefix(value, "number ")
+		if !json.Valid([]byte(n)) {
+			return nil, fmt.Errorf("defect %q: %q is not a JSON number", defect, n)
+		}
+		v = json.RawMessage(n)
+	case charactersDefect.MatchString(value):
+		n, err := strconv.Atoi(charactersDefect.FindStringSubmatch(value)[1])
+		if err != nil || n > 1<<20 {
+			return nil, fmt.Errorf("defect %q: unusable length", defect)
+		}
+		v = strings.Repeat("a", n)
+	default:
+		v = value
+	}
+	if err := setPath(body, path, v, false); err != nil {
+		return nil, err
+	}
+	return marshal()
+}
+
+// setPath sets (or with remove, deletes) a dotted path in a JSON map, creating objects on the
+// way.
+func setPath(m map[string]any, path string, v any, remove bool) error {
+	keys := strings.Split(path, ".")
+	for _, k := range keys[:len(keys)-1] {
+		next, ok := m[k].(map[string]any)
+		if !ok {
+			if remove {
+				return fmt.Errorf("path %q: %q is not an object in the body", path, k)
+			}
+			next = map[string]any{}
+			m[k] = next
+		}
+		m = next
+	}
+	last := keys[len(keys)-1]
+	if remove {
+		if _, ok := m[last]; !ok {
+			return fmt.Errorf("path %q: the body has no such field", path)
+		}
+		delete(m, last)
+		return nil
+	}
+	m[last] = v
+	return nil
+}

@@ -1,0 +1,200 @@
+package steps
+
+import (
+	"context"
+	"time"
+
+	"github.com/cucumber/godog"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/tradepaykit/tradepaykit/fixtures"
+	"github.com/tradepaykit/tradepaykit/internal/money"
+	"github.com/tradepaykit/tradepaykit/internal/openapi"
+	"github.com/tradepaykit/tradepaykit/internal/signing"
+)
+
+// The kit playing the wallet towards the merchant's notify endpoint (PROTOCOL.md,
+// "notifyPayment", "Signing", "Lifecycles"): genuine notifications in every tolerated signing
+// variant must be accepted; forged ones (bad signature, stale, another client, another amount
+// or payment) must be answered F and change nothing. The merchant's notify URL is read from
+// the kit's wallet mock (@wallet-mock), and the kit signs with the wallet key it holds.
+func registerMerchantNotifySteps(sc *godog.ScenarioContext) {
+	sc.Step(`^the merchant receives a "([^"]*)" notification signed by the wallet$`, func(ctx context.Context, status string) error {
+		w := world(ctx)
+		m := w.kitNotification(ctx, status)
+		w.sendSigned(ctx, m, w.targets.MerchantPublicKey)
+		return nil
+	})
+	sc.Step(`^the merchant receives a "([^"]*)" notification signed with "([^"]*)"$`, func(ctx context.Context, status, variant string) error {
+		w := world(ctx)
+		m := w.kitNotification(ctx, status)
+		applyVariant(ctx, variant, &m)
+		w.sendSigned(ctx, m, w.targets.MerchantPublicKey)
+		return nil
+	})
+	sc.Step(`^the merchant receives a "([^"]*)" notification "([^"]*)"$`, func(ctx context.Context, status, forgery string) error {
+		w := world(ctx)
+		m := w.kitNotification(ctx, status)
+		if mutate, ok := contentForgeries[forgery]; ok {
+			// A well-signed notification that says something untrue about the order.
+			body := w.notificationBody(ctx, status)
+			mutate(body)
+			m.Body = mustJSON(ctx, body)
+		} else {
+			other := w.notificationBody(ctx, status)
+			other["paymentAmount"] = openapi.WireAmount(money.Amount{Currency: w.order.Amount.Currency, Value: w.order.Amount.Value + 1})
+			forge(ctx, forgery, &m, forgeContext{otherKey: fixtures.PrivateKey(fixtures.MerchantPrivateKey), otherBody: mustJSON(ctx, other)})
+		}
+		w.sendSigned(ctx, m, w.targets.MerchantPublicKey)
+		return nil
+	})
+
+	sc.Step(`^the merchant acknowledges the notification$`, func(ctx context.Context) error {
+		a := notifyAnswer(ctx)
+		assert.Equal(godog.T(ctx), openapi.StatusSuccess, a.Result.ResultStatus, "resultStatus of the merchant's answer (%s: %s)", a.Result.ResultCode, a.Result.ResultMessage)
+		return nil
+	})
+	sc.Step(`^the merchant refuses the notification$`, func(ctx context.Context) error {
+		notifyRefused(ctx, "", "")
+		return nil
+	})
+	sc.Step(`^the merchant refuses the notification with "([^"]*)"$`, func(ctx context.Context, code string) error {
+		notifyRefused(ctx, code, "")
+		return nil
+	})
+	sc.Step(`^the merchant refuses the notification with "([^"]*)" naming "([^"]*)"$`, func(ctx context.Context, code, field string) error {
+		notifyRefused(ctx, code, field)
+		return nil
+	})
+
+	// SHOULD rules: a merchant that differs gets a warning, not a failure.
+	sc.Step(`^the merchant should refuse the notification with "([^"]*)"$`, func(ctx context.Context, code string) error {
+		w := world(ctx)
+		r := probeOf(ctx).answer
+		require.NotNil(godog.T(ctx), r, "the kit has sent the merchant no notification")
+		if r.Result.ResultCode != openapi.Code(code) || r.Result.ResultStatus != openapi.StatusFail {
+			w.should(ctx, "the merchant should refuse the notification with %s (F), it answered HTTP %d %s (%s): %s",
+				code, r.StatusCode, r.Result.ResultCode, r.Result.ResultStatus, r.Result.ResultMessage)
+		}
+		return nil
+	})
+	sc.Step(`^the merchant should acknowledge the notification$`, func(ctx context.Context) error {
+		w := world(ctx)
+		r := probeOf(ctx).answer
+		require.NotNil(godog.T(ctx), r, "the kit has sent the merchant no notification")
+		if r.Result.ResultStatus != openapi.StatusSuccess {
+			w.should(ctx, "the merchant should acknowledge the notification (S), it answered HTTP %d %s (%s): %s",
+				r.StatusCode, r.Result.ResultCode, r.Result.ResultStatus, r.Result.ResultMessage)
+		}
+		return nil
+	})
+	sc.Step(`^the merchant's order should still be "([^"]*)"$`, func(ctx context.Context, want string) error {
+		w, t := world(ctx), godog.T(ctx)
+		requireOrder(ctx)
+		o, err := w.merchant.Order(ctx, w.order.OrderID)
+		require.NoError(t, err, "reading order %s", w.order.OrderID)
+		w.setOrder(o)
+		if o.Status != want {
+			w.should(ctx, "order %s should still be %s, it is %s", o.OrderID, want, o.Status)
+		}
+		return nil
+	})
+	sc.Step(`^the merchant should sign its answer$`, func(ctx context.Context) error {
+		w := world(ctx)
+		a := notifyAnswer(ctx)
+		if a.SignatureErr != nil {
+			w.should(ctx, "the merchant should sign its answer to notifyPayment with its key: %v", a.SignatureErr)
+		} else if _, err := signing.ParseTime(a.Header.Get(signing.HeaderResponseTime)); err != nil {
+			w.should(ctx, "the merchant's signed answer should carry a Response-Time: %v", err)
+		}
+		return nil
+	})
+}
+
+// contentForgeries break what a correctly signed notification says: the merchant must check
+// it against its order, not only the signature.
+var contentForgeries = map[string]func(body map[string]any){
+	"for another amount": func(b map[string]any) {
+		a := b["paymentAmount"].(openapi.Amount)
+		m, _ := a.Money("paymentAmount")
+		m.Value++
+		b["paymentAmount"] = openapi.WireAmount(m)
+	},
+	"in another currency": func(b map[string]any) {
+		a := b["paymentAmount"].(openapi.Amount)
+		cur := "EUR"
+		if a.Currency == cur {
+			cur = "USD"
+		}
+		b["paymentAmount"] = openapi.Amount{Currency: cur, Value: a.Value}
+	},
+	"for a payment request the merchant never made": func(b map[string]any) {
+		b["paymentRequestId"] = newID("never-requested-")
+	},
+	"for another payment id": func(b map[string]any) {
+		b["paymentId"] = newID("another-payment-")
+	},
+}
+
+// notificationBody is what the wallet would notify about the scenario's order.
+func (w *World) notificationBody(ctx context.Context, status string) map[string]any {
+	t := godog.T(ctx)
+	requireOrder(ctx)
+	id := knownPaymentID(ctx)
+	require.NotEmpty(t, w.order.PaymentRequestID, "the merchant's order shows no paymentRequestId")
+	now := time.Now().UTC().Format(time.RFC3339)
+	body := map[string]any{
+		"paymentId":         id,
+		"paymentRequestId":  w.order.PaymentRequestID,
+		"paymentAmount":     openapi.WireAmount(w.order.Amount),
+		"paymentStatus":     status,
+		"paymentCreateTime": now,
+	}
+	switch status {
+	case openapi.PaymentSuccess, openapi.PaymentAuthSuccess:
+		body["paymentTime"] = now
+	case openapi.PaymentFail:
+		body["paymentFailReason"] = "declined (sent by the conformance kit)"
+	}
+	return body
+}
+
+// kitNotification is a correct notification about the scenario's order, signed with the
+// wallet key, addressed to the notify URL the merchant gave the wallet.
+func (w *World) kitNotification(ctx context.Context, status string) signedMessage {
+	t := godog.T(ctx)
+	require.NotNil(t, w.targets.WalletKey, "no wallet private key: the kit cannot play the wallet towards this merchant")
+	body := w.notificationBody(ctx, status)
+	p, err := w.control.Payment(ctx, knownPaymentID(ctx))
+	require.NoError(t, err, "reading the notify URL from the wallet's view of the payment")
+	require.NotEmpty(t, p.NotifyURL, "the wallet knows no notify URL for payment %s", p.PaymentID)
+	clientID := p.ClientID
+	if clientID == "" {
+		clientID = w.targets.ClientID
+	}
+	return signedMessage{URL: p.NotifyURL, Body: mustJSON(ctx, body), ClientID: clientID, Key: w.targets.WalletKey, Time: time.Now()}
+}
+
+// notifyAnswer returns the merchant's answer to the kit's last notification.
+func notifyAnswer(ctx context.Context) *signedAnswer {
+	a := probeOf(ctx).answer
+	require.NotNil(godog.T(ctx), a, "the kit has sent the merchant no notification")
+	return a
+}
+
+// notifyRefused checks a final refusal: never a server error, HTTP 200 with resultStatus F,
+// the code and the field when given.
+func notifyRefused(ctx context.Context, code, field string) {
+	a, t := notifyAnswer(ctx), godog.T(ctx)
+	assert.Less(t, a.StatusCode, 500, "HTTP status of the merchant's answer")
+	require.NoError(t, a.DecodeErr, "the merchant's answer holds no result (HTTP %d)", a.StatusCode)
+	r := a.Result
+	assert.Equal(t, openapi.StatusFail, r.ResultStatus, "resultStatus of the merchant's answer (%s: %s)", r.ResultCode, r.ResultMessage)
+	if code != "" {
+		assert.Equal(t, openapi.Code(code), r.ResultCode, "resultCode of the merchant's answer (message %q)", r.ResultMessage)
+	}
+	if field != "" {
+		assert.Contains(t, r.ResultMessage, field, "the merchant's resultMessage names the field")
+	}
+}
