@@ -58,6 +58,14 @@ func registerConcurrencySteps(sc *godog.ScenarioContext) {
 		})
 		return nil
 	})
+	sc.Step(`^the wallet files one payment under the request id$`, func(ctx context.Context) error {
+		w, t := world(ctx), godog.T(ctx)
+		require.NotEmpty(t, w.paymentRequestID, "no payment request id in this scenario")
+		resp := inquire(ctx, &openapi.InquiryPaymentRequest{PaymentRequestID: w.paymentRequestID})
+		require.Equal(t, openapi.Success, resp.Result.ResultCode, "inquiryPayment of paymentRequestId %s: %s", w.paymentRequestID, resp.Result.ResultMessage)
+		assert.Equal(t, w.paymentID, resp.PaymentID, "the payment filed under paymentRequestId %s", w.paymentRequestID)
+		return nil
+	})
 	sc.Step(`^every answer names the same (payment|capture|refund)$`, func(ctx context.Context, what string) error {
 		t := godog.T(ctx)
 		answers := probeOf(ctx).atOnce
