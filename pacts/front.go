@@ -1,0 +1,269 @@
+//go:build pact
+
+package pacts
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/tradepaykit/tradepaykit/internal/signing"
+)
+
+// stateChangePath is where the front takes the verifier's provider state calls.
+const stateChangePath = "/_tradepaykit/provider-state"
+
+// maxBody bounds what the front reads of a replayed request or a provider's answer.
+const maxBody = 1 << 20
+
+// front stands between the Pact verifier and the provider, on 127.0.0.1:0. It signs every
+// replayed request with a real key (the pact records example signatures, and the provider
+// checks signatures over a fresh Request-Time and the exact body), and it takes the
+// verifier's provider state calls, passing them to the provider's state-change URL or to the
+// kit's own set-up. This is what pact-go calls a request filter and state handlers; the kit
+// has its own because the runner verifies outside `go test`.
+type front struct {
+	ctx      context.Context
+	client   *http.Client
+	clientID string
+	key      *rsa.PrivateKey
+	// kitState is the state the front handles itself: sign with a key nobody knows.
+	kitState string
+	// target is the URL a replayed request goes to.
+	target func(r *http.Request) string
+	// checkAnswer, when set, checks the provider's answer to a request sent to path and may
+	// rewrite its headers; see walletAnswerCheck.
+	checkAnswer func(path string, h http.Header, body []byte)
+	// Exactly one of stateURL and setup is set.
+	stateURL string
+	setup    func(ctx context.Context, state string) (map[string]any, error)
+
+	srv *http.Server
+	url string
+
+	mu         sync.Mutex
+	unknownKey bool // the current interaction is signed with a key nobody knows
+	otherKey   *rsa.PrivateKey
+	// stateErrors keeps why each state failed to set up, last failure first: the verifier
+	// itself only says that a state change failed.
+	stateErrors map[string]string
+}
+
+func (f *front) start() error {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return fmt.Errorf("pacts: listen: %w", err)
+	}
+	f.url = "http://" + ln.Addr().String()
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST "+stateChangePath, f.stateChange)
+	mux.HandleFunc("/", f.replay)
+	f.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = f.srv.Serve(ln) }()
+	return nil
+}
+
+func (f *front) close() {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = f.srv.Shutdown(ctx)
+}
+
+// stateChangeRequest is what the Pact verifier posts before and after an interaction.
+type stateChangeRequest struct {
+	State  string         `json:"state"`
+	Params map[string]any `json:"params"`
+	Action string         `json:"action"`
+}
+
+func (f *front) stateChange(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody))
+	var sc stateChangeRequest
+	if err == nil {
+		err = json.Unmarshal(body, &sc)
+	}
+	if err != nil {
+		http.Error(w, "state change: "+err.Error(), http.StatusBadRequest)
+		return
+	}
+	if sc.State == f.kitState {
+		f.mu.Lock()
+		f.unknownKey = sc.Action == "setup"
+		f.mu.Unlock()
+		writeJSON(w, map[string]any{})
+		return
+	}
+	if f.stateURL != "" {
+		f.forwardState(w, sc.State, body)
+		return
+	}
+	if sc.Action != "setup" {
+		// The kit's states are fresh payments and orders; nothing to undo.
+		writeJSON(w, map[string]any{})
+		return
+	}
+	values, err := f.setup(f.ctx, sc.State)
+	if err != nil {
+		f.stateFailed(w, sc.State, err.Error())
+		return
+	}
+	writeJSON(w, values)
+}
+
+// stateFailed records why a state could not be set up and answers 422: the verifier retries
+// a 5xx answer with exponential back-off for minutes, and a failed state will not heal.
+func (f *front) stateFailed(w http.ResponseWriter, state, reason string) {
+	f.mu.Lock()
+	if f.stateErrors == nil {
+		f.stateErrors = map[string]string{}
+	}
+	f.stateErrors[state] = reason
+	f.mu.Unlock()
+	http.Error(w, reason, http.StatusUnprocessableEntity)
+}
+
+// stateError returns why a state last failed to set up, or "".
+func (f *front) stateError(state string) string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.stateErrors[state]
+}
+
+// forwardState passes a state change to the provider's own endpoint and its answer back.
+func (f *front) forwardState(w http.ResponseWriter, state string, body []byte) {
+	req, err := http.NewRequestWithContext(f.ctx, http.MethodPost, f.stateURL, bytes.NewReader(body))
+	if err != nil {
+		f.stateFailed(w, state, err.Error())
+		return
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := f.client.Do(req)
+	if err != nil {
+		f.stateFailed(w, state, "state change URL: "+err.Error())
+		return
+	}
+	defer resp.Body.Close()
+	answer, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	if err != nil {
+		f.stateFailed(w, state, "state change URL: "+err.Error())
+		return
+	}
+	if resp.StatusCode/100 != 2 {
+		f.stateFailed(w, state, fmt.Sprintf("state change URL answered HTTP %d: %s", resp.StatusCode, bytes.TrimSpace(answer)))
+		return
+	}
+	if len(bytes.TrimSpace(answer)) == 0 {
+		answer = []byte("{}")
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = w.Write(answer)
+}
+
+// replay signs the verifier's request and sends it to the provider; the provider's answer
+// goes back to the verifier untouched.
+func (f *front) replay(w http.ResponseWriter, r *http.Request) {
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody))
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	req, err := http.NewRequestWithContext(f.ctx, r.Method, f.target(r), bytes.NewReader(body))
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	for name, values := range r.Header {
+		switch http.CanonicalHeaderKey(name) {
+		case "Host", "Content-Length", "Connection", "Accept-Encoding":
+			continue
+		}
+		req.Header[name] = values
+	}
+	key, err := f.signingKey()
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	if err := (signing.Style{}).SignRequest(req, body, f.clientID, key, time.Now()); err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	resp, err := f.client.Do(req)
+	if err != nil {
+		http.Error(w, "provider: "+err.Error(), http.StatusBadGateway)
+		return
+	}
+	defer resp.Body.Close()
+	answer, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	if err != nil {
+		http.Error(w, "provider: "+err.Error(), http.StatusBadGateway)
+		return
+	}
+	if f.checkAnswer != nil {
+		f.checkAnswer(signing.PathOf(req), resp.Header, answer)
+	}
+	for name, values := range resp.Header {
+		if http.CanonicalHeaderKey(name) == "Content-Length" {
+			continue
+		}
+		w.Header()[name] = values
+	}
+	w.WriteHeader(resp.StatusCode)
+	_, _ = w.Write(answer)
+}
+
+// walletAnswerCheck verifies a wallet's answer as the merchant's client does: the signature
+// with the wallet's public key over the exact bytes, and the echo of the request's Client-Id.
+// The pact can only say that the headers are present and well formed; when a check fails,
+// the header is replaced by the reason, so the verifier reports a HeaderMismatch naming the
+// header instead of passing an answer no merchant would accept.
+func walletAnswerCheck(pub *rsa.PublicKey, clientID string) func(string, http.Header, []byte) {
+	return func(path string, h http.Header, body []byte) {
+		if h.Get(signing.HeaderSignature) != "" {
+			msg := signing.ResponseMessage(http.MethodPost, path, h, body)
+			if err := signing.Verify(pub, msg, h.Get(signing.HeaderSignature)); err != nil {
+				h.Set(signing.HeaderSignature, "does not verify with the wallet public key: "+err.Error())
+			}
+		}
+		if got := h.Get(signing.HeaderClientID); got != "" && got != clientID {
+			h.Set(signing.HeaderClientID, fmt.Sprintf("%s (does not echo the request's %s)", got, clientID))
+		}
+	}
+}
+
+// signingKey is the real key, or for the kit's unknown-key state a fresh key made once per
+// verification: a real RSA signature that no party can have registered.
+func (f *front) signingKey() (*rsa.PrivateKey, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if !f.unknownKey {
+		return f.key, nil
+	}
+	if f.otherKey == nil {
+		k, err := rsa.GenerateKey(rand.Reader, 2048)
+		if err != nil {
+			return nil, errors.New("pacts: cannot make the unknown key: " + err.Error())
+		}
+		f.otherKey = k
+	}
+	return f.otherKey, nil
+}
+
+func writeJSON(w http.ResponseWriter, v any) {
+	body, err := json.Marshal(v)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = w.Write(body)
+}

@@ -1,0 +1,57 @@
+//go:build pact
+
+package pacts
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// pactDir is the fresh directory the consumer tests write into.
+var pactDir string
+
+// TestMain regenerates the pact files from scratch. pact-go merges into an existing file, so
+// the consumer tests write into an empty temporary directory; when every test passed and no
+// -run or -skip filter left interactions out, the new files replace the committed ones
+// (`make test` then fails if they differ). Replacing at the end instead of deleting at the
+// start keeps the package buildable when a run fails: the files are embedded.
+func TestMain(m *testing.M) {
+	flag.Parse()
+	dir, err := os.MkdirTemp("", "tradepaykit-pacts-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "pacts:", err)
+		os.Exit(2)
+	}
+	pactDir = dir
+	code := m.Run()
+	if code == 0 {
+		if err := replacePacts(dir); err != nil {
+			fmt.Fprintln(os.Stderr, "pacts:", err)
+			code = 1
+		}
+	}
+	_ = os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+func replacePacts(dir string) error {
+	for _, name := range []string{"test.run", "test.skip"} {
+		if f := flag.Lookup(name); f != nil && f.Value.String() != "" {
+			fmt.Fprintf(os.Stderr, "pacts: -%s is set, so the pact files were not regenerated\n", name[len("test."):])
+			return nil
+		}
+	}
+	for _, name := range []string{MerchantWalletFile, WalletMerchantFile} {
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			return fmt.Errorf("the consumer tests did not write %s: %w", name, err)
+		}
+		if err := os.WriteFile(name, b, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,248 @@
+//go:build pact
+
+package pacts
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/tradepaykit/tradepaykit/fixtures"
+	"github.com/tradepaykit/tradepaykit/internal/money"
+	"github.com/tradepaykit/tradepaykit/internal/openapi"
+	"github.com/tradepaykit/tradepaykit/internal/target"
+	"github.com/tradepaykit/tradepaykit/internal/walletclient"
+)
+
+// Example values of the pacts. The consumer tests send them, the verifier replays them where
+// no provider state injects a value, and the kit's state set-up uses them where the request
+// must repeat what the state created.
+const (
+	ExampleTitle     = "Charging session"
+	ExampleNotifyURL = "https://merchant.example.com/v1/payments/notifyPayment"
+	// ExampleRepeatRequestID is the paymentRequestId of StatePaymentCreated's payment.
+	ExampleRepeatRequestID = "PAY-REPEAT-0001"
+)
+
+// orderAmount is the amount every state's payment or order carries: 100.00 USD.
+var orderAmount = money.MustNew("USD", 10000)
+
+// ExamplePay is the pay body of the pact's pay interactions: a cashier payment of 100.00 USD.
+// StatePaymentCreated creates its payment with exactly this body, so that the interaction
+// "a repeated pay request with the same content" is a true repeat.
+func ExamplePay(paymentRequestID, productCode string) *openapi.PayRequest {
+	return &openapi.PayRequest{
+		ProductCode:       productCode,
+		PaymentOrderTitle: ExampleTitle,
+		PaymentRequestID:  paymentRequestID,
+		PaymentAmount:     openapi.WireAmount(orderAmount),
+		PaymentFactor:     &openapi.PaymentFactor{IsCashierPayment: true},
+		PaymentNotifyURL:  ExampleNotifyURL,
+	}
+}
+
+// freshID returns an id no earlier run used, so states can be set up again and again in a
+// long-lived sandbox.
+func freshID(prefix string) string {
+	var b [8]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		// crypto/rand does not fail on the platforms Go supports.
+		panic(fmt.Sprintf("pacts: crypto/rand: %v", err))
+	}
+	return prefix + hex.EncodeToString(b[:])
+}
+
+// walletStates sets up the states of merchant-wallet.json through the wallet's own OpenAPI
+// (as the merchant) and its test control (as the payer): the hooks every wallet under test
+// exposes (DESIGN.md, "External contracts"), so the same set-up serves the embedded mock and
+// a vendor's sandbox.
+type walletStates struct {
+	api     *walletclient.Client
+	control *target.WalletControl
+	profile fixtures.WalletProfile
+}
+
+// setup creates the state and returns the values the verifier injects into the request.
+// Every state answers fresh request ids, so that replayed requests create new things.
+func (s *walletStates) setup(ctx context.Context, state string) (map[string]any, error) {
+	v := map[string]any{
+		"paymentRequestId": freshID("KIT-PAY-"),
+		"captureRequestId": freshID("KIT-CAP-"),
+		"refundRequestId":  freshID("KIT-REF-"),
+		"productCode":      s.profile.GeneralProductCode,
+	}
+	switch state {
+	case StateAcceptsGeneral:
+		return v, nil
+	case StateAcceptsPreAuth:
+		v["productCode"] = s.profile.PreAuthProductCode
+		return v, nil
+	case StatePaymentCreated:
+		_, err := s.pay(ctx, ExamplePay(v["paymentRequestId"].(string), s.profile.GeneralProductCode))
+		return v, err
+	case StatePaymentAwaiting:
+		return s.payment(ctx, v, s.profile.GeneralProductCode, "")
+	case StatePaymentPaid:
+		return s.payment(ctx, v, s.profile.GeneralProductCode, target.Confirm)
+	case StatePaymentFailed:
+		return s.payment(ctx, v, s.profile.GeneralProductCode, target.Decline)
+	case StateAuthorized:
+		return s.payment(ctx, v, s.profile.PreAuthProductCode, target.Confirm)
+	case StatePaymentCancelled:
+		if _, err := s.payment(ctx, v, s.profile.GeneralProductCode, ""); err != nil {
+			return nil, err
+		}
+		resp, err := s.api.Cancel(ctx, &openapi.CancelRequest{PaymentID: v["paymentId"].(string)})
+		if err != nil {
+			return nil, fmt.Errorf("cancel: %w", err)
+		}
+		if resp.Result.ResultStatus != openapi.StatusSuccess {
+			return nil, fmt.Errorf("cancel answered %s %s: %s", resp.Result.ResultStatus, resp.Result.ResultCode, resp.Result.ResultMessage)
+		}
+		return v, nil
+	case StateRefunded:
+		if _, err := s.payment(ctx, v, s.profile.GeneralProductCode, target.Confirm); err != nil {
+			return nil, err
+		}
+		resp, err := s.api.Refund(ctx, &openapi.RefundRequest{
+			RefundRequestID: v["refundRequestId"].(string), PaymentID: v["paymentId"].(string),
+			RefundAmount: openapi.WireAmount(money.MustNew("USD", 3000)), RefundReason: "kit state set-up",
+		})
+		if err != nil {
+			return nil, fmt.Errorf("refund: %w", err)
+		}
+		if resp.Result.ResultStatus != openapi.StatusSuccess || resp.RefundID == "" {
+			return nil, fmt.Errorf("refund answered %s %s without a refundId: %s", resp.Result.ResultStatus, resp.Result.ResultCode, resp.Result.ResultMessage)
+		}
+		v["refundId"] = resp.RefundID
+		v["refundRequestId"] = freshID("KIT-REF-")
+		return v, nil
+	default:
+		return nil, fmt.Errorf("the kit does not know how to set up this state")
+	}
+}
+
+// payment creates a payment and lets the payer act on it (no action: it stays waiting).
+func (s *walletStates) payment(ctx context.Context, v map[string]any, productCode string, action target.Action) (map[string]any, error) {
+	req := ExamplePay(v["paymentRequestId"].(string), productCode)
+	// A state's payment needs no notification: the wallet falls back to the merchant's
+	// registered notify URL, if any, instead of the example address.
+	req.PaymentNotifyURL = ""
+	resp, err := s.pay(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	v["paymentId"] = resp.PaymentID
+	want := map[target.Action]string{target.Confirm: "9000", target.Decline: "4000"}[action]
+	if action == "" {
+		return v, nil
+	}
+	code, err := s.control.TradePay(ctx, target.Token{TradeNO: resp.PaymentID}, action, "")
+	if err != nil {
+		return nil, fmt.Errorf("tradePay %s: %w", action, err)
+	}
+	if code != want {
+		return nil, fmt.Errorf("tradePay %s answered resultCode %s, want %s", action, code, want)
+	}
+	return v, nil
+}
+
+func (s *walletStates) pay(ctx context.Context, req *openapi.PayRequest) (*openapi.PayResponse, error) {
+	resp, err := s.api.Pay(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("pay: %w", err)
+	}
+	if resp.Result.ResultStatus != openapi.StatusAccepted || resp.PaymentID == "" {
+		return nil, fmt.Errorf("pay answered %s %s without a paymentId: %s", resp.Result.ResultStatus, resp.Result.ResultCode, resp.Result.ResultMessage)
+	}
+	return resp, nil
+}
+
+// merchantStates sets up the states of wallet-merchant.json through the merchant's test
+// adapter (as the mini program) and, for a paid order, the test control of the wallet the
+// merchant is configured with (as the payer).
+type merchantStates struct {
+	adapter *target.Merchant
+	control *target.WalletControl // nil when the run has no wallet control
+}
+
+// notifiedWithin bounds the wait for the wallet's notification to be acknowledged.
+const notifiedWithin = 10 * time.Second
+
+func (s *merchantStates) setup(ctx context.Context, state string) (map[string]any, error) {
+	switch state {
+	case StateOrderAwaiting:
+		o, err := s.order(ctx, target.General)
+		return values(o), err
+	case StatePreAuthOrderAwaiting:
+		o, err := s.order(ctx, target.PreAuth)
+		return values(o), err
+	case StateOrderPaidAndNotified:
+		if s.control == nil {
+			return nil, errors.New("a paid order needs the wallet's control URL")
+		}
+		o, err := s.order(ctx, target.General)
+		if err != nil {
+			return nil, err
+		}
+		code, err := s.control.TradePay(ctx, o.Token(), target.Confirm, "")
+		if err != nil {
+			return nil, fmt.Errorf("tradePay CONFIRM: %w", err)
+		}
+		if code != "9000" {
+			return nil, fmt.Errorf("tradePay CONFIRM answered resultCode %s, want 9000", code)
+		}
+		return values(o), s.waitAcknowledged(ctx, o.TradeNO)
+	default:
+		return nil, fmt.Errorf("the kit does not know how to set up this state")
+	}
+}
+
+// order creates a tradeNO order of 100.00 USD: the merchant calls the wallet's pay, so the
+// order knows its paymentId before any notification.
+func (s *merchantStates) order(ctx context.Context, typ target.OrderType) (*target.Order, error) {
+	o, err := s.adapter.CreateOrder(ctx, target.NewOrder{Flow: target.FlowTradeNO, Type: typ, Amount: orderAmount, Title: ExampleTitle})
+	if err != nil {
+		return nil, fmt.Errorf("create order: %w", err)
+	}
+	if o.TradeNO == "" || o.PaymentRequestID == "" {
+		return nil, fmt.Errorf("order %s has no tradeNO or no paymentRequestId", o.OrderID)
+	}
+	return o, nil
+}
+
+func values(o *target.Order) map[string]any {
+	if o == nil {
+		return nil
+	}
+	return map[string]any{"paymentId": o.TradeNO, "paymentRequestId": o.PaymentRequestID}
+}
+
+// waitAcknowledged polls the wallet's view of the payment until a notification was answered S.
+func (s *merchantStates) waitAcknowledged(ctx context.Context, paymentID string) error {
+	ctx, cancel := context.WithTimeout(ctx, notifiedWithin)
+	defer cancel()
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		p, err := s.control.Payment(ctx, paymentID)
+		if err == nil {
+			for _, n := range p.Notifications {
+				if n.Outcome == string(openapi.StatusSuccess) {
+					return nil
+				}
+			}
+		}
+		select {
+		case <-ctx.Done():
+			if err != nil {
+				return fmt.Errorf("payment %s: %w", paymentID, err)
+			}
+			return fmt.Errorf("the merchant did not acknowledge the SUCCESS notification of %s within %s (attempts: %+v)", paymentID, notifiedWithin, p.Notifications)
+		case <-tick.C:
+		}
+	}
+}

@@ -1,0 +1,453 @@
+//go:build pact
+
+package pacts
+
+import (
+	"context"
+	"crypto/rsa"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/tradepaykit/tradepaykit/fixtures"
+	"github.com/tradepaykit/tradepaykit/internal/pactffi"
+	"github.com/tradepaykit/tradepaykit/internal/target"
+	"github.com/tradepaykit/tradepaykit/internal/walletclient"
+)
+
+// WalletOptions says how to reach a wallet under test and how its provider states are set up.
+type WalletOptions struct {
+	// WalletURL is the wallet's OpenAPI base, with any path prefix: the pact's
+	// /v1/payments/{api} paths are appended to it.
+	WalletURL string
+	// ClientID is the merchant client id the wallet knows; default fixtures.ClientID.
+	ClientID string
+	// MerchantKey signs every replayed request; default the kit's merchant test key.
+	MerchantKey *rsa.PrivateKey
+
+	// StateChangeURL, when set, is the wallet's own endpoint for provider states (as Pact's
+	// ProviderStatesSetupURL): it receives POST {"state","params","action":"setup"|"teardown"}
+	// and answers a JSON object of the values to inject (paymentId, ...). When empty, the kit
+	// sets up each state itself through the wallet's OpenAPI (as the merchant) and its test
+	// control at ControlURL (as the payer).
+	StateChangeURL string
+	// ControlURL is the wallet's test control (DESIGN.md, "Wallet test control").
+	ControlURL string
+	// WalletPublicKey verifies the signature of every answer of the wallet (a failure shows
+	// as a HeaderMismatch on Signature) and of the answers it gives while the kit sets up
+	// states; default the kit's wallet test key.
+	WalletPublicKey *rsa.PublicKey
+	// Profile gives the product codes the kit uses; zero means fixtures.DefaultWalletProfile.
+	Profile fixtures.WalletProfile
+
+	// PactFile is the contract to verify; empty means the embedded merchant-wallet.json.
+	PactFile string
+	// HTTPClient carries replayed requests and state set-up calls; default a client with a
+	// 30 second timeout.
+	HTTPClient *http.Client
+}
+
+// MerchantOptions says how to reach a merchant under test and how its provider states are
+// set up.
+type MerchantOptions struct {
+	// NotifyURL is the merchant's notify endpoint: every interaction of the pact is sent there,
+	// whatever the path the pact records (the reference merchant's /v1/payments/notifyPayment),
+	// since the notify path is the merchant's choice.
+	NotifyURL string
+	// ClientID is the client id the merchant signs under; default fixtures.ClientID.
+	ClientID string
+	// WalletKey signs every replayed notification; default the kit's wallet test key.
+	WalletKey *rsa.PrivateKey
+
+	// StateChangeURL, when set, is the merchant's own endpoint for provider states (see
+	// WalletOptions.StateChangeURL). When empty, the kit sets up each state through the
+	// merchant's test adapter at MerchantURL, and, for a paid order, through the test control
+	// at ControlURL of the wallet the merchant is configured with.
+	StateChangeURL string
+	MerchantURL    string
+	ControlURL     string
+
+	// PactFile is the contract to verify; empty means the embedded wallet-merchant.json.
+	PactFile   string
+	HTTPClient *http.Client
+}
+
+// Report is the outcome of verifying one pact against one provider.
+type Report struct {
+	Consumer     string
+	Provider     string
+	Interactions []InteractionResult
+	// Output is the Pact verifier's own readable report.
+	Output string
+}
+
+// KindStateSetup is the Kind of a Mismatch that says why a provider state could not be set
+// up, so the interaction was never tried.
+const KindStateSetup = "StateSetup"
+
+// InteractionResult is the verdict on one interaction of the pact.
+type InteractionResult struct {
+	Description string
+	States      []string
+	Passed      bool
+	Mismatches  []Mismatch
+}
+
+// Mismatch is one difference between what the pact expects and what the provider answered,
+// or an error that kept the interaction from being checked (Kind "Error").
+type Mismatch struct {
+	// Kind is the verifier's mismatch type: StatusMismatch, HeaderMismatch, BodyMismatch,
+	// BodyTypeMismatch; or Error, or KindStateSetup.
+	Kind string
+	// Path names the field: a JSON path such as $.result.resultStatus, or a header name; for
+	// KindStateSetup, the state.
+	Path     string
+	Expected string
+	Actual   string
+	Message  string
+}
+
+// Passed reports whether every interaction verified.
+func (r *Report) Passed() bool {
+	for _, i := range r.Interactions {
+		if !i.Passed {
+			return false
+		}
+	}
+	return len(r.Interactions) > 0
+}
+
+// Failed returns the interactions that did not verify.
+func (r *Report) Failed() []InteractionResult {
+	var out []InteractionResult
+	for _, i := range r.Interactions {
+		if !i.Passed {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// String writes one line per interaction and one indented line per mismatch.
+func (r *Report) String() string {
+	var b strings.Builder
+	failed := len(r.Failed())
+	fmt.Fprintf(&b, "pact %s -> %s: %d interactions, %d failed\n", r.Consumer, r.Provider, len(r.Interactions), failed)
+	for _, i := range r.Interactions {
+		verdict := "ok  "
+		if !i.Passed {
+			verdict = "FAIL"
+		}
+		fmt.Fprintf(&b, "  %s %s\n", verdict, i.Description)
+		for _, m := range i.Mismatches {
+			fmt.Fprintf(&b, "         %s\n", m)
+		}
+	}
+	return b.String()
+}
+
+// String writes the mismatch on one line.
+func (m Mismatch) String() string {
+	if m.Kind == KindStateSetup {
+		return fmt.Sprintf("state %q could not be set up: %s", m.Path, m.Message)
+	}
+	var b strings.Builder
+	b.WriteString(m.Kind)
+	if m.Path != "" {
+		b.WriteString(" at " + m.Path)
+	}
+	if m.Message != "" {
+		b.WriteString(": " + m.Message)
+	}
+	if m.Expected != "" || m.Actual != "" {
+		fmt.Fprintf(&b, " (expected %s, actual %s)", m.Expected, m.Actual)
+	}
+	return b.String()
+}
+
+// VerifyWallet replays merchant-wallet.json against the wallet at opts.WalletURL: each
+// interaction's provider states are set up, its request is signed with the merchant key and
+// sent, and the answer is matched against the pact. A provider that fails the contract gives
+// a Report whose Passed is false; an error means there is no verdict (bad options, the
+// verifier could not run).
+func VerifyWallet(ctx context.Context, opts WalletOptions) (*Report, error) {
+	if opts.ClientID == "" {
+		opts.ClientID = fixtures.ClientID
+	}
+	if opts.MerchantKey == nil {
+		opts.MerchantKey = fixtures.PrivateKey(fixtures.MerchantPrivateKey)
+	}
+	if opts.WalletPublicKey == nil {
+		opts.WalletPublicKey = fixtures.PublicKey(fixtures.WalletPublicKey)
+	}
+	if opts.Profile.GeneralProductCode == "" {
+		opts.Profile = fixtures.DefaultWalletProfile()
+	}
+	hc := opts.HTTPClient
+	if hc == nil {
+		hc = &http.Client{Timeout: 30 * time.Second}
+	}
+	base, err := absoluteURL("WalletURL", opts.WalletURL)
+	if err != nil {
+		return nil, err
+	}
+	f := &front{
+		ctx:      ctx,
+		client:   hc,
+		clientID: opts.ClientID,
+		key:      opts.MerchantKey,
+		kitState: StateUnknownMerchantKey,
+		target: func(r *http.Request) string {
+			return strings.TrimRight(base, "/") + r.URL.RequestURI()
+		},
+		checkAnswer: walletAnswerCheck(opts.WalletPublicKey, opts.ClientID),
+	}
+	switch {
+	case opts.StateChangeURL != "":
+		if f.stateURL, err = absoluteURL("StateChangeURL", opts.StateChangeURL); err != nil {
+			return nil, err
+		}
+	case opts.ControlURL != "":
+		api, err := walletclient.New(walletclient.Config{
+			BaseURL: base, ClientID: opts.ClientID, PrivateKey: opts.MerchantKey,
+			WalletPublicKey: opts.WalletPublicKey, HTTPClient: hc,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("pacts: %w", err)
+		}
+		control, err := target.NewWalletControl(target.Config{BaseURL: opts.ControlURL, HTTPClient: hc})
+		if err != nil {
+			return nil, fmt.Errorf("pacts: ControlURL: %w", err)
+		}
+		f.setup = (&walletStates{api: api, control: control, profile: opts.Profile}).setup
+	default:
+		return nil, errors.New("pacts: WalletOptions needs a StateChangeURL or a ControlURL to set up provider states")
+	}
+	return verify(f, Wallet, opts.PactFile, MerchantWalletFile)
+}
+
+// VerifyMerchant replays wallet-merchant.json against the merchant's notify endpoint at
+// opts.NotifyURL, signing each notification with the wallet key. See VerifyWallet for the
+// meaning of the results.
+func VerifyMerchant(ctx context.Context, opts MerchantOptions) (*Report, error) {
+	if opts.ClientID == "" {
+		opts.ClientID = fixtures.ClientID
+	}
+	if opts.WalletKey == nil {
+		opts.WalletKey = fixtures.PrivateKey(fixtures.WalletPrivateKey)
+	}
+	hc := opts.HTTPClient
+	if hc == nil {
+		hc = &http.Client{Timeout: 30 * time.Second}
+	}
+	notifyURL, err := absoluteURL("NotifyURL", opts.NotifyURL)
+	if err != nil {
+		return nil, err
+	}
+	f := &front{
+		ctx:      ctx,
+		client:   hc,
+		clientID: opts.ClientID,
+		key:      opts.WalletKey,
+		kitState: StateUnknownWalletKey,
+		target:   func(*http.Request) string { return notifyURL },
+	}
+	switch {
+	case opts.StateChangeURL != "":
+		if f.stateURL, err = absoluteURL("StateChangeURL", opts.StateChangeURL); err != nil {
+			return nil, err
+		}
+	case opts.MerchantURL != "":
+		adapter, err := target.NewMerchant(target.Config{BaseURL: opts.MerchantURL, HTTPClient: hc})
+		if err != nil {
+			return nil, fmt.Errorf("pacts: MerchantURL: %w", err)
+		}
+		ms := &merchantStates{adapter: adapter}
+		if opts.ControlURL != "" {
+			if ms.control, err = target.NewWalletControl(target.Config{BaseURL: opts.ControlURL, HTTPClient: hc}); err != nil {
+				return nil, fmt.Errorf("pacts: ControlURL: %w", err)
+			}
+		}
+		f.setup = ms.setup
+	default:
+		return nil, errors.New("pacts: MerchantOptions needs a StateChangeURL or a MerchantURL to set up provider states")
+	}
+	return verify(f, Merchant, opts.PactFile, WalletMerchantFile)
+}
+
+func absoluteURL(field, raw string) (string, error) {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return "", fmt.Errorf("pacts: %s %q is not an absolute http(s) URL", field, raw)
+	}
+	return raw, nil
+}
+
+// verify runs the Pact verifier against the front, which stands before the provider.
+func verify(f *front, provider, pactFile, embedded string) (*Report, error) {
+	raw, path, cleanup, err := pactSource(pactFile, embedded)
+	if err != nil {
+		return nil, err
+	}
+	defer cleanup()
+	var p pactDoc
+	if err := json.Unmarshal(raw, &p); err != nil {
+		return nil, fmt.Errorf("pacts: %s is not a pact file: %w", path, err)
+	}
+	if p.Provider.Name != provider {
+		return nil, fmt.Errorf("pacts: %s is a pact for provider %q, not %q", path, p.Provider.Name, provider)
+	}
+
+	if err := f.start(); err != nil {
+		return nil, err
+	}
+	defer f.close()
+	run, err := pactffi.Verify(pactffi.Request{
+		ProviderName:   provider,
+		ProviderURL:    f.url,
+		StateChangeURL: f.url + stateChangePath,
+		PactFiles:      []string{path},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("pacts: verify %s: %w", path, err)
+	}
+	return report(p, run, f.stateError)
+}
+
+// pactSource returns the pact's bytes and a file the verifier can read: the caller's file,
+// or the embedded copy written to a temporary file.
+func pactSource(pactFile, embedded string) (raw []byte, path string, cleanup func(), err error) {
+	if pactFile != "" {
+		raw, err = os.ReadFile(pactFile)
+		if err != nil {
+			return nil, "", nil, fmt.Errorf("pacts: %w", err)
+		}
+		return raw, pactFile, func() {}, nil
+	}
+	raw, err = Files.ReadFile(embedded)
+	if err != nil {
+		return nil, "", nil, fmt.Errorf("pacts: embedded %s: %w", embedded, err)
+	}
+	dir, err := os.MkdirTemp("", "tradepaykit-pact-")
+	if err != nil {
+		return nil, "", nil, fmt.Errorf("pacts: %w", err)
+	}
+	path = filepath.Join(dir, embedded)
+	if err := os.WriteFile(path, raw, 0o600); err != nil {
+		_ = os.RemoveAll(dir)
+		return nil, "", nil, fmt.Errorf("pacts: %w", err)
+	}
+	return raw, path, func() { _ = os.RemoveAll(dir) }, nil
+}
+
+// pactDoc is the part of a pact file a report needs.
+type pactDoc struct {
+	Consumer     struct{ Name string } `json:"consumer"`
+	Provider     struct{ Name string } `json:"provider"`
+	Interactions []struct {
+		Description    string `json:"description"`
+		ProviderStates []struct {
+			Name string `json:"name"`
+		} `json:"providerStates"`
+	} `json:"interactions"`
+}
+
+// verifierResult is the part of the verifier's JSON result a report needs: one entry per
+// interaction verified, with its mismatches or the error that stopped it.
+type verifierResult struct {
+	InteractionResults []struct {
+		Description    string   `json:"description"`
+		ProviderStates []string `json:"providerStates"`
+		Result         string   `json:"result"` // "OK" or "Error"
+		Mismatch       *struct {
+			Type       string `json:"type"` // "mismatches" or "error"
+			Message    string `json:"message"`
+			Mismatches []struct {
+				Type     string          `json:"type"`
+				Path     string          `json:"path"`
+				Key      string          `json:"key"`
+				Expected json.RawMessage `json:"expected"`
+				Actual   json.RawMessage `json:"actual"`
+				Mismatch string          `json:"mismatch"`
+			} `json:"mismatches"`
+		} `json:"mismatch"`
+	} `json:"interactionResults"`
+}
+
+// report builds the Report from the verifier's result; stateError says why a state failed to
+// set up, which the verifier does not.
+func report(p pactDoc, run *pactffi.Run, stateError func(state string) string) (*Report, error) {
+	var res verifierResult
+	if err := json.Unmarshal(run.JSON, &res); err != nil {
+		return nil, fmt.Errorf("pacts: the verifier's result is not JSON: %w\n%s", err, run.Output)
+	}
+	r := &Report{Consumer: p.Consumer.Name, Provider: p.Provider.Name, Output: run.Output}
+	seen := map[string]bool{}
+	for _, ir := range res.InteractionResults {
+		out := InteractionResult{Description: ir.Description, States: ir.ProviderStates, Passed: ir.Result == "OK"}
+		seen[ir.Description] = true
+		if m := ir.Mismatch; m != nil {
+			if len(m.Mismatches) == 0 {
+				out.Mismatches = append(out.Mismatches, Mismatch{Kind: "Error", Message: m.Message})
+			}
+			for _, mm := range m.Mismatches {
+				path := mm.Path
+				if path == "" {
+					path = mm.Key
+				}
+				out.Mismatches = append(out.Mismatches, Mismatch{
+					Kind: mm.Type, Path: path, Message: mm.Mismatch,
+					Expected: textOf(mm.Expected), Actual: textOf(mm.Actual),
+				})
+			}
+		}
+		if !out.Passed {
+			for _, st := range ir.ProviderStates {
+				if reason := stateError(st); reason != "" {
+					out.Mismatches = append(out.Mismatches, Mismatch{Kind: KindStateSetup, Path: st, Message: reason})
+				}
+			}
+		}
+		if !out.Passed && len(out.Mismatches) == 0 {
+			out.Mismatches = []Mismatch{{Kind: "Error", Message: "the verifier reported " + ir.Result}}
+		}
+		r.Interactions = append(r.Interactions, out)
+	}
+	// An interaction of the pact the verifier did not report on was not verified.
+	for _, i := range p.Interactions {
+		if !seen[i.Description] {
+			r.Interactions = append(r.Interactions, InteractionResult{
+				Description: i.Description,
+				Mismatches:  []Mismatch{{Kind: "Error", Message: "not verified"}},
+			})
+		}
+	}
+	sort.SliceStable(r.Interactions, func(a, b int) bool { return r.Interactions[a].Description < r.Interactions[b].Description })
+	if !run.Passed && r.Passed() {
+		// The verifier failed without naming an interaction: keep its verdict.
+		r.Interactions = append(r.Interactions, InteractionResult{
+			Description: "(verification)",
+			Mismatches:  []Mismatch{{Kind: "Error", Message: "the verifier reported a failure; see Output"}},
+		})
+	}
+	return r, nil
+}
+
+// textOf renders a JSON value from the verifier's result: strings without quotes.
+func textOf(raw json.RawMessage) string {
+	if len(raw) == 0 || string(raw) == "null" {
+		return ""
+	}
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	return string(raw)
+}
