@@ -40,6 +40,13 @@ func registerBadInputSteps(sc *godog.ScenarioContext) {
 		w.sendRaw(ctx, api, base, raw)
 		return nil
 	})
+	sc.Step(`^the wallet answers "([^"]*)"$`, func(ctx context.Context, code string) error {
+		w, t := world(ctx), godog.T(ctx)
+		r := w.lastResult
+		require.NotEmpty(t, r.ResultCode, "the kit has sent nothing to the wallet")
+		assert.Equal(t, openapi.Code(code), r.ResultCode, "resultCode (%s): %s", r.ResultStatus, r.ResultMessage)
+		return nil
+	})
 	sc.Step(`^the wallet has no refund for that request$`, func(ctx context.Context) error {
 		t := godog.T(ctx)
 		id := probeOf(ctx).refundRequestID
@@ -82,7 +89,9 @@ func registerBadInputSteps(sc *godog.ScenarioContext) {
 	sc.Step(`^the merchant receives a "([^"]*)" notification with "([^"]*)"$`, func(ctx context.Context, status, defect string) error {
 		w, t := world(ctx), godog.T(ctx)
 		m := w.kitNotification(ctx, status)
-		raw, err := applyDefect(w.notificationBody(ctx, status), defect)
+		body, err := jsonMap(w.notificationBody(ctx, status))
+		require.NoError(t, err)
+		raw, err := applyDefect(body, defect)
 		require.NoError(t, err)
 		m.Body = raw
 		w.sendSigned(ctx, m, w.targets.MerchantPublicKey)
@@ -138,17 +147,19 @@ func (w *World) sendRaw(ctx context.Context, api string, base map[string]any, ra
 		},
 	})
 	require.NoError(t, err)
-	var resp struct {
-		Result    openapi.Result `json:"result"`
-		PaymentID string         `json:"paymentId"`
-	}
+	// Every answer decodes as a pay answer: the others share its result envelope.
+	var resp openapi.PayResponse
 	err = c.Send(ctx, api, raw, &resp)
 	require.NoError(t, err, "%s: the wallet's answer", api)
 	assert.Less(t, status, 500, "HTTP status of the wallet's answer to %s", api)
 	w.lastResult = resp.Result
 	if api == walletclient.APIPay {
 		w.payRequest, w.payBody = base, raw
-		w.lastPay = &openapi.PayResponse{Result: resp.Result, PaymentID: resp.PaymentID}
+		w.lastPay = &resp
+		if resp.Result.ResultStatus == openapi.StatusAccepted && w.firstPay == nil {
+			w.firstPay = &resp
+			w.paymentID = resp.PaymentID
+		}
 	}
 }
 
@@ -272,12 +283,13 @@ func setPath(m map[string]any, path string, v any, remove bool) error {
 	keys := strings.Split(path, ".")
 	for _, k := range keys[:len(keys)-1] {
 		next, ok := m[k].(map[string]any)
-		if !ok {
-			if remove {
-				return fmt.Errorf("path %q: %q is not an object in the body", path, k)
-			}
+		switch {
+		case ok:
+		case m[k] == nil && !remove:
 			next = map[string]any{}
 			m[k] = next
+		default:
+			return fmt.Errorf("path %q: %q is not an object in the body", path, k)
 		}
 		m = next
 	}

@@ -180,11 +180,15 @@ func oneID(paymentID, paymentRequestID string) error {
 	return first(maxLen("paymentId", paymentID, 64), maxLen("paymentRequestId", paymentRequestID, 64))
 }
 
-// Validate checks inquiryPayment: at least one id.
-func (r *InquiryPaymentRequest) Validate() error { return oneID(r.PaymentID, r.PaymentRequestID) }
+// Validate checks inquiryPayment: at least one id; extendInfo as everywhere.
+func (r *InquiryPaymentRequest) Validate() error {
+	return first(oneID(r.PaymentID, r.PaymentRequestID), validJSONString("extendInfo", r.ExtendInfo, 4096))
+}
 
-// Validate checks cancel: at least one id.
-func (r *CancelRequest) Validate() error { return oneID(r.PaymentID, r.PaymentRequestID) }
+// Validate checks cancel: at least one id; extendInfo as everywhere.
+func (r *CancelRequest) Validate() error {
+	return first(oneID(r.PaymentID, r.PaymentRequestID), validJSONString("extendInfo", r.ExtendInfo, 4096))
+}
 
 // Validate checks capture.
 func (r *CaptureRequest) Validate() error {

@@ -1,0 +1,314 @@
+@flow-tradeNO
+Feature: Bad input to every endpoint of the wallet and the merchant
+  Whatever arrives, a party answers with its documented refusal and changes nothing: the
+  wallet's OpenAPI answers PARAM_ILLEGAL naming the field (PROTOCOL.md, "pay and
+  idempotency"), the merchant's notify endpoint answers F PARAM_ILLEGAL naming the field, the
+  merchant's test adapter answers HTTP 400 naming the field (DESIGN.md, "Merchant test
+  adapter"). Never a server error. Fields a party does not know are ignored: the kit is
+  tolerant in what it accepts. A defect is written as "no <field>", "<field> = <value>",
+  "<field> = number <n>", "<field> = <n> characters", "<field> = invalid UTF-8", or names a
+  whole-body defect (malformed JSON, a JSON array, data after the object, a body over 64 KiB).
+
+  @wallet @wallet-api @REQ-BAD-001 @step-4 @step-5
+  Scenario Outline: pay with <defect> is refused naming <field>
+    When the kit calls the wallet's "pay" with "<defect>"
+    Then the wallet refuses with "PARAM_ILLEGAL" naming "<field>"
+    And the wallet has no payment for that request
+
+    Examples:
+      | defect                                   | field                  |
+      | malformed JSON                           | JSON                   |
+      | a JSON array                             | body                   |
+      | data after the object                    | body                   |
+      | a body over 64 KiB                       | body                   |
+      | paymentOrderTitle = invalid UTF-8        | UTF-8                  |
+      | no paymentRequestId                      | paymentRequestId       |
+      | paymentRequestId = 65 characters         | paymentRequestId       |
+      | paymentRequestId = number 42             | paymentRequestId       |
+      | no paymentOrderTitle                     | paymentOrderTitle      |
+      | paymentOrderTitle = 257 characters       | paymentOrderTitle      |
+      | no productCode                           | productCode            |
+      | productCode = 33 characters              | productCode            |
+      | productCode = NOT_A_PRODUCT              | productCode            |
+      | no paymentAmount                         | paymentAmount          |
+      | paymentAmount = a list                   | paymentAmount          |
+      | paymentAmount.value = 10.50              | paymentAmount.value    |
+      | paymentAmount.value = -100               | paymentAmount.value    |
+      | paymentAmount.value = 0                  | paymentAmount.value    |
+      | paymentAmount.value = number 1000        | paymentAmount.value    |
+      | paymentAmount.value = 99999999999999999999 | paymentAmount.value  |
+      | no paymentAmount.value                   | paymentAmount.value    |
+      | paymentAmount.currency = ZZZ             | paymentAmount.currency |
+      | paymentAmount.currency = usd             | paymentAmount.currency |
+      | no paymentAmount.currency                | paymentAmount.currency |
+      | paymentExpiryTime = tomorrow             | paymentExpiryTime      |
+      | paymentNotifyUrl = 1025 characters       | paymentNotifyUrl       |
+      | extendInfo = 4097 characters             | extendInfo             |
+      | extendInfo = not JSON                    | extendInfo             |
+      | paymentFactor = true                     | paymentFactor          |
+
+  @wallet @wallet-api @REQ-BAD-002 @step-4 @step-5 @step-6 @step-7
+  Scenario: pay with a field the wallet does not know is accepted
+    When the kit calls the wallet's "pay" with "an extra field"
+    Then the wallet accepts the payment request
+    And the wallet reports the payment as "PROCESSING" for "10.00 USD"
+
+  @wallet @wallet-api @REQ-BAD-001 @step-17
+  Scenario Outline: inquiryPayment with <defect> is refused naming <field>
+    Given the kit asks the wallet for a payment of "10.00 USD"
+    And the wallet accepts the payment request
+    When the kit calls the wallet's "inquiryPayment" with "<defect>"
+    Then the wallet refuses with "PARAM_ILLEGAL" naming "<field>"
+
+    Examples:
+      | defect                           | field            |
+      | malformed JSON                   | JSON             |
+      | a JSON array                     | body             |
+      | a body over 64 KiB               | body             |
+      | paymentId = invalid UTF-8        | UTF-8            |
+      | no paymentId                     | paymentId        |
+      | paymentId = 65 characters        | paymentId        |
+      | paymentId = number 1             | paymentId        |
+      | paymentRequestId = 65 characters | paymentRequestId |
+
+  @wallet @wallet-api @REQ-BAD-002 @step-17
+  Scenario: inquiryPayment with a field the wallet does not know is answered
+    Given the kit asks the wallet for a payment of "10.00 USD"
+    And the wallet accepts the payment request
+    When the kit calls the wallet's "inquiryPayment" with "an extra field"
+    Then the wallet answers "SUCCESS"
+
+  @wallet @wallet-api @REQ-BAD-001 @step-17
+  Scenario Outline: cancel with <defect> is refused naming <field> and cancels nothing
+    Given the kit asks the wallet for a payment of "10.00 USD"
+    And the wallet accepts the payment request
+    When the kit calls the wallet's "cancel" with "<defect>"
+    Then the wallet refuses with "PARAM_ILLEGAL" naming "<field>"
+    And the wallet reports the payment as "PROCESSING" for "10.00 USD"
+
+    Examples:
+      | defect                    | field     |
+      | malformed JSON            | JSON      |
+      | a JSON array              | body      |
+      | data after the object     | body      |
+      | a body over 64 KiB        | body      |
+      | paymentId = invalid UTF-8 | UTF-8     |
+      | no paymentId              | paymentId |
+      | paymentId = 65 characters | paymentId |
+      | paymentId = an object     | paymentId |
+      | extendInfo = not JSON     | extendInfo |
+
+  @wallet @wallet-api @REQ-BAD-001 @step-16 @step-17
+  Scenario Outline: capture with <defect> is refused naming <field> and captures nothing
+    Given the kit has asked the wallet for a pre-authorization of "10.00 USD"
+    And the payer authorizes the pre-authorization in the wallet
+    When the kit calls the wallet's "capture" with "<defect>"
+    Then the wallet refuses with "PARAM_ILLEGAL" naming "<field>"
+    And the wallet reports the payment as "AUTH_SUCCESS" for "10.00 USD"
+
+    Examples:
+      | defect                            | field                  |
+      | malformed JSON                    | JSON                   |
+      | a JSON array                      | body                   |
+      | a body over 64 KiB                | body                   |
+      | captureRequestId = invalid UTF-8  | UTF-8                  |
+      | no captureRequestId               | captureRequestId       |
+      | captureRequestId = 65 characters  | captureRequestId       |
+      | captureRequestId = number 7       | captureRequestId       |
+      | no paymentId                      | paymentId              |
+      | captureAmount.value = 4.00        | captureAmount.value    |
+      | captureAmount.value = -400        | captureAmount.value    |
+      | captureAmount.value = 0           | captureAmount.value    |
+      | captureAmount.value = number 400  | captureAmount.value    |
+      | captureAmount.currency = ZZZ      | captureAmount.currency |
+      | captureAmount.currency = EUR      | captureAmount.currency |
+      | isLastCapture = yes               | isLastCapture          |
+
+  @wallet @wallet-api @REQ-BAD-001 @step-17
+  Scenario Outline: refund with <defect> is refused naming <field> and refunds nothing
+    Given the kit asks the wallet for a payment of "10.00 USD"
+    And the payer confirms the payment in the wallet
+    When the kit calls the wallet's "refund" with "<defect>"
+    Then the wallet refuses with "PARAM_ILLEGAL" naming "<field>"
+    And the wallet has no refund for that request
+    And the wallet reports the payment as "SUCCESS" for "10.00 USD"
+
+    Examples:
+      | defect                          | field                 |
+      | malformed JSON                  | JSON                  |
+      | a JSON array                    | body                  |
+      | a body over 64 KiB              | body                  |
+      | refundReason = invalid UTF-8    | UTF-8                 |
+      | no refundRequestId              | refundRequestId       |
+      | refundRequestId = 65 characters | refundRequestId       |
+      | no paymentId                    | paymentId             |
+      | no refundAmount                 | refundAmount          |
+      | refundAmount.value = 4.00       | refundAmount.value    |
+      | refundAmount.value = -400       | refundAmount.value    |
+      | refundAmount.value = 0          | refundAmount.value    |
+      | refundAmount.value = number 400 | refundAmount.value    |
+      | refundAmount.currency = ZZZ     | refundAmount.currency |
+      | refundAmount.currency = EUR     | refundAmount.currency |
+      | refundReason = 257 characters   | refundReason          |
+
+  @wallet @wallet-api @REQ-BAD-001
+  Scenario Outline: inquiryRefund with <defect> is refused naming <field>
+    When the kit calls the wallet's "inquiryRefund" with "<defect>"
+    Then the wallet refuses with "PARAM_ILLEGAL" naming "<field>"
+
+    Examples:
+      | defect                          | field           |
+      | malformed JSON                  | JSON            |
+      | a JSON array                    | body            |
+      | a body over 64 KiB              | body            |
+      | refundRequestId = invalid UTF-8 | UTF-8           |
+      | no refundRequestId              | refundId        |
+      | refundRequestId = 65 characters | refundRequestId |
+      | refundRequestId = number 3      | refundRequestId |
+      | refundId = 65 characters        | refundId        |
+
+  @merchant @REQ-BAD-003 @step-2 @step-3
+  Scenario Outline: Creating an order with <defect> is refused naming <field>
+    When the mini program sends the merchant's "create order" request with "<defect>"
+    Then the merchant rejects the request as malformed naming "<field>"
+
+    Examples:
+      | defect                   | field           |
+      | malformed JSON           | JSON            |
+      | a JSON array             | body            |
+      | data after the object    | JSON            |
+      | a body over 64 KiB       | body            |
+      | title = invalid UTF-8    | UTF-8           |
+      | no flow                  | flow            |
+      | flow = SWIFT             | flow            |
+      | flow = number 1          | flow            |
+      | type = RECURRING         | type            |
+      | no amount                | amount          |
+      | amount = number 1000     | amount          |
+      | amount.value = 10.50     | amount.value    |
+      | amount.value = -100      | amount.value    |
+      | amount.value = 0         | amount.value    |
+      | amount.value = number 10 | amount.value    |
+      | amount.currency = ZZZ    | amount.currency |
+      | no amount.currency       | amount.currency |
+      | title = 257 characters   | title           |
+
+  @merchant @REQ-BAD-004 @step-2 @step-3
+  Scenario: Creating an order with a field the merchant does not know is accepted
+    When the mini program sends the merchant's "create order" request with "an extra field"
+    Then the merchant accepts the request
+
+  @merchant @REQ-BAD-003 @step-19
+  Scenario Outline: Reporting a tradePay result with <defect> is refused naming <field>
+    Given the merchant has created an order for "10.00 USD" paid by tradeNO
+    When the mini program sends the merchant's "tradePayResult" request with "<defect>"
+    Then the merchant rejects the request as malformed naming "<field>"
+    And the merchant's order is "PENDING"
+
+    Examples:
+      | defect                     | field      |
+      | malformed JSON             | JSON       |
+      | a JSON array               | body       |
+      | a body over 64 KiB         | body       |
+      | resultCode = invalid UTF-8 | UTF-8      |
+      | no resultCode              | resultCode |
+      | resultCode = number 9000   | resultCode |
+
+  @merchant @REQ-BAD-003 @step-17
+  Scenario Outline: Cancelling an order with <defect> is refused and cancels nothing
+    Given the merchant has created an order for "10.00 USD" paid by tradeNO
+    When the mini program sends the merchant's "cancel" request with "<defect>"
+    Then the merchant rejects the request as malformed naming "<field>"
+    And the merchant's order is "PENDING"
+    And the wallet reports the payment as "PROCESSING"
+
+    Examples:
+      | defect                 | field |
+      | malformed JSON         | JSON  |
+      | a JSON array           | body  |
+      | a body over 64 KiB     | body  |
+      | reason = invalid UTF-8 | UTF-8 |
+
+  @merchant @REQ-BAD-003 @step-16 @step-17
+  Scenario Outline: Capturing with <defect> is refused naming <field> and captures nothing
+    Given the merchant has created a pre-authorization for "10.00 USD" paid by tradeNO
+    And the payer authorizes the pre-authorization in the wallet
+    And the merchant's order becomes "AUTHORIZED"
+    When the mini program sends the merchant's "capture" request with "<defect>"
+    Then the merchant rejects the request as malformed naming "<field>"
+    And the merchant's order is "AUTHORIZED"
+    And the merchant's order shows "0.00 USD" paid
+
+    Examples:
+      | defect                    | field           |
+      | malformed JSON            | JSON            |
+      | a JSON array              | body            |
+      | a body over 64 KiB        | body            |
+      | amount.value = 4.00       | amount.value    |
+      | amount.value = -400       | amount.value    |
+      | amount.value = 0          | amount.value    |
+      | amount.value = number 400 | amount.value    |
+      | amount.currency = ZZZ     | amount.currency |
+      | amount.currency = EUR     | amount.currency |
+      | final = yes               | final           |
+
+  @merchant @REQ-BAD-003 @step-17
+  Scenario Outline: Refunding with <defect> is refused naming <field> and refunds nothing
+    Given the merchant has created an order for "10.00 USD" paid by tradeNO
+    And the payer confirms the payment in the wallet
+    And the merchant's order becomes "PAID"
+    When the mini program sends the merchant's "refund" request with "<defect>"
+    Then the merchant rejects the request as malformed naming "<field>"
+    And the merchant's order is "PAID"
+    And the merchant's order shows "0.00 USD" refunded
+
+    Examples:
+      | defect                    | field           |
+      | malformed JSON            | JSON            |
+      | a JSON array              | body            |
+      | a body over 64 KiB        | body            |
+      | amount.value = 4.00       | amount.value    |
+      | amount.value = -400       | amount.value    |
+      | amount.value = 0          | amount.value    |
+      | amount.value = number 400 | amount.value    |
+      | amount.currency = ZZZ     | amount.currency |
+      | amount.currency = EUR     | amount.currency |
+
+  @merchant @wallet-mock @REQ-BAD-005 @step-18
+  Scenario Outline: A notification with <defect> is refused naming <field> and changes nothing
+    Given the merchant has created an order for "10.00 USD" paid by tradeNO
+    When the merchant receives a "SUCCESS" notification with "<defect>"
+    Then the merchant refuses the notification with "PARAM_ILLEGAL" naming "<field>"
+    And the merchant's order is "PENDING"
+    And the merchant's order shows "0.00 USD" paid
+
+    Examples:
+      | defect                             | field                  |
+      | malformed JSON                     | JSON                   |
+      | a JSON array                       | body                   |
+      | data after the object              | body                   |
+      | a body over 64 KiB                 | body                   |
+      | paymentId = invalid UTF-8          | UTF-8                  |
+      | no paymentId                       | paymentId              |
+      | paymentId = 65 characters          | paymentId              |
+      | no paymentRequestId                | paymentRequestId       |
+      | paymentRequestId = 65 characters   | paymentRequestId       |
+      | no paymentStatus                   | paymentStatus          |
+      | paymentStatus = PAID               | paymentStatus          |
+      | paymentStatus = number 1           | paymentStatus          |
+      | no paymentAmount                   | paymentAmount          |
+      | paymentAmount.value = 10.00        | paymentAmount.value    |
+      | paymentAmount.value = -1000        | paymentAmount.value    |
+      | paymentAmount.value = number 1000  | paymentAmount.value    |
+      | paymentAmount.currency = ZZZ       | paymentAmount.currency |
+      | paymentTime = yesterday            | paymentTime            |
+      | extendInfo = not JSON              | extendInfo             |
+
+  @merchant @wallet-mock @REQ-BAD-006 @step-18
+  Scenario: A notification with a field the merchant does not know is accepted
+    Given the merchant has created an order for "10.00 USD" paid by tradeNO
+    And the wallet holds back the payment's notifications
+    And the payer confirms the payment in the wallet
+    When the merchant receives a "SUCCESS" notification with "an extra field"
+    Then the merchant acknowledges the notification
+    And the merchant's order is "PAID"
