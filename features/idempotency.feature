@@ -3,7 +3,7 @@ Feature: The same request or notification many times, at once or late
   A request id is the sender's idempotency key: the same request, however often and however
   concurrently, creates one payment, one capture, one refund, and every copy gets the same
   answer; the same id with other content is REPEAT_REQ_INCONSISTENT (PROTOCOL.md,
-  "Idempotency"; the sequential cases are REQ-GEN-022..024, REQ-PRE-009 and REQ-REF-005).
+  "Idempotency"; the sequential cases are REQ-GEN-022..024, REQ-PRE-010 and REQ-REF-005).
   A merchant acknowledges a duplicate notification with S and changes nothing, however many
   arrive at once and however late.
 
@@ -36,17 +36,7 @@ Feature: The same request or notification many times, at once or late
     When the kit refunds "6.00 USD"
     Then the wallet confirms the refund of "6.00 USD"
 
-  @wallet @wallet-api @REQ-IDEM-004
-  Scenario: A refund request id reused for another amount is refused
-    Given the kit asks the wallet for a payment of "10.00 USD"
-    And the payer confirms the payment in the wallet
-    When the kit refunds "4.00 USD"
-    And the kit sends the same refund request id for "5.00 USD"
-    Then the wallet refuses with "REPEAT_REQ_INCONSISTENT"
-    When the kit refunds "6.00 USD"
-    Then the wallet confirms the refund of "6.00 USD"
-
-  @merchant @wallet-mock @REQ-IDEM-005 @step-18
+  @merchant @wallet-mock @REQ-IDEM-004 @step-18
   Scenario: A duplicate notification is acknowledged and changes nothing
     Given the merchant has created an order for "10.00 USD" paid by tradeNO
     When the payer confirms the payment in the wallet
@@ -56,7 +46,7 @@ Feature: The same request or notification many times, at once or late
     And the merchant's order is "PAID"
     And the merchant's order shows "10.00 USD" paid
 
-  @merchant @wallet-mock @REQ-IDEM-005 @step-18
+  @merchant @wallet-mock @REQ-IDEM-004 @step-18
   Scenario: 20 duplicate notifications at once are acknowledged and change nothing
     Given the merchant has created an order for "10.00 USD" paid by tradeNO
     When the payer confirms the payment in the wallet
@@ -66,7 +56,7 @@ Feature: The same request or notification many times, at once or late
     And the merchant's order is "PAID"
     And the merchant's order shows "10.00 USD" paid
 
-  @merchant @wallet-mock @REQ-IDEM-005 @step-18
+  @merchant @wallet-mock @REQ-IDEM-004 @step-18
   Scenario: 20 notifications at once of a payment the merchant has not heard of yet pay the order once
     Given the merchant has created an order for "10.00 USD" paid by tradeNO
     And the wallet holds back the payment's notifications
@@ -76,7 +66,7 @@ Feature: The same request or notification many times, at once or late
     And the merchant's order is "PAID"
     And the merchant's order shows "10.00 USD" paid
 
-  @merchant @wallet-mock @REQ-IDEM-006 @step-18
+  @merchant @wallet-mock @REQ-IDEM-005 @step-18
   Scenario: A notification replayed after the order was refunded changes nothing
     Given the merchant has created an order for "10.00 USD" paid by tradeNO
     When the payer confirms the payment in the wallet
