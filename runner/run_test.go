@@ -45,6 +45,7 @@ func TestSelfTest(t *testing.T) {
 	assert.Zero(t, got.skipped, "the embedded parties offer every capability")
 	assert.Contains(t, out.String(), "replay with --seed")
 	assert.Contains(t, out.String(), `pass "@clock, one at a time"`)
+	assert.NotContains(t, out.String(), "WARNING", "the kit's own parties follow every SHOULD rule")
 	t.Logf("self-test: %d scenarios in %s", got.scenarios, elapsed.Round(time.Millisecond))
 }
 
@@ -90,6 +91,25 @@ func TestFailingScenarioFails(t *testing.T) {
 	assert.Contains(t, out.String(), "FAILED A sentence nobody defined (REQ-TEST-002)")
 	assert.Contains(t, out.String(), "requirement REQ-TEST-001 failed", "the failure names the requirement")
 	assert.Contains(t, out.String(), "POST http://127.0.0.1:", "the failure shows the exchanges")
+}
+
+// TestShouldRulesWarn runs a scenario whose SHOULD check cannot hold: the run passes, and
+// the summary names the rule that was not followed.
+func TestShouldRulesWarn(t *testing.T) {
+	fsys := fstest.MapFS{"should.feature": {Data: []byte(`Feature: should
+  @merchant @wallet-mock @should @REQ-TEST-003
+  Scenario: A genuine notification is not refused
+    Given the merchant has created an order for "1.00 USD" paid by tradeNO
+    And the wallet holds back the payment's notifications
+    And the payer confirms the payment in the wallet
+    When the merchant receives a "SUCCESS" notification signed by the wallet
+    Then the merchant should refuse the notification with "INVALID_SIGNATURE"
+`)}}
+	var out, errs bytes.Buffer
+	code := selfTest(context.Background(), runOptions{format: "progress", seed: 1, features: fsys, noColor: true}, &out, &errs)
+	assert.Equal(t, 0, code, out.String())
+	assert.Equal(t, totals{scenarios: 1, passed: 1}, parseTotals(t, out.String()))
+	assert.Contains(t, out.String(), "WARNING (SHOULD) A genuine notification is not refused (REQ-TEST-003): the merchant should refuse the notification with INVALID_SIGNATURE")
 }
 
 func TestUsage(t *testing.T) {
