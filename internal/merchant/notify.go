@@ -39,7 +39,7 @@ func (s *Server) writeNotifyAnswer(w http.ResponseWriter, r *http.Request, resul
 	if clientID == "" {
 		clientID = s.cfg.ClientID
 	}
-	if err := (signing.Style{}).SignResponseHeaders(w.Header(), r.Method, signing.PathOf(r), clientID, answer, s.cfg.PrivateKey, s.cfg.WallClock.Now()); err != nil {
+	if err := s.cfg.SignatureStyle.SignResponseHeaders(w.Header(), r.Method, signing.PathOf(r), clientID, answer, s.cfg.PrivateKey, s.cfg.WallClock.Now()); err != nil {
 		s.log.Error("sign notification answer", "err", err)
 		w.Header().Set("Content-Type", "application/json; charset=UTF-8")
 	}

@@ -24,6 +24,7 @@ import (
 
 	"github.com/tradepaykit/tradepaykit/fixtures"
 	"github.com/tradepaykit/tradepaykit/internal/clock"
+	"github.com/tradepaykit/tradepaykit/internal/signing"
 	"github.com/tradepaykit/tradepaykit/internal/walletclient"
 )
 
@@ -58,6 +59,14 @@ type Config struct {
 	Rand io.Reader
 	// OnExchange, when set, receives every exchange with the wallet (for reports).
 	OnExchange func(walletclient.Exchange)
+	// SignatureStyle is how the merchant writes the signatures of its requests and of its
+	// answers to notifications; the zero Style is the canonical form. A wallet under test
+	// that accepts only one variant declares it in its target profile.
+	SignatureStyle signing.Style
+	// PublicURL, when set, is the base URL the merchant advertises (its notify URL) and URL
+	// returns, instead of the address Start binds: for a merchant the wallet reaches through
+	// a proxy or tunnel, or served through Handler on the caller's own listener.
+	PublicURL string
 }
 
 // Server is the reference merchant.
@@ -117,6 +126,7 @@ func NewServer(cfg Config) (*Server, error) {
 		HTTPClient:      cfg.HTTPClient,
 		Clock:           cfg.WallClock,
 		OnExchange:      cfg.OnExchange,
+		Style:           cfg.SignatureStyle,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("merchant: %w", err)
@@ -127,6 +137,7 @@ func NewServer(cfg Config) (*Server, error) {
 		store:  cfg.Store,
 		log:    cfg.Logger,
 		ids:    &idSource{r: cfg.Rand},
+		url:    strings.TrimRight(cfg.PublicURL, "/"),
 	}
 	s.handler = s.routes()
 	return s, nil
@@ -175,7 +186,9 @@ func (s *Server) Start(addr string) error {
 	if err != nil {
 		return fmt.Errorf("merchant: listen %s: %w", addr, err)
 	}
-	s.url = "http://" + ln.Addr().String()
+	if s.cfg.PublicURL == "" {
+		s.url = "http://" + ln.Addr().String()
+	}
 	s.srv = &http.Server{Handler: s.handler, ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		if err := s.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -186,7 +199,8 @@ func (s *Server) Start(addr string) error {
 	return nil
 }
 
-// URL returns the base URL of the adapter, "" before Start.
+// URL returns the base URL of the adapter: Config.PublicURL when set, else the bound
+// address, "" before Start.
 func (s *Server) URL() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -97,7 +97,7 @@ func (s *Server) writeSigned(w http.ResponseWriter, r *http.Request, clientID st
 	if err != nil {
 		body, _ = json.Marshal(envelope(err))
 	}
-	if err := (signing.Style{}).SignResponseHeaders(w.Header(), r.Method, signing.PathOf(r), clientID, body, s.cfg.PrivateKey, time.Now()); err != nil {
+	if err := s.cfg.SignatureStyle.SignResponseHeaders(w.Header(), r.Method, signing.PathOf(r), clientID, body, s.cfg.PrivateKey, time.Now()); err != nil {
 		s.log.Error("wallet: sign response", "err", err)
 	}
 	w.WriteHeader(http.StatusOK)

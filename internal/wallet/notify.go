@@ -142,7 +142,7 @@ type Notifier struct {
 }
 
 func (s *Server) deliver(job *notifyJob, attempt int) Attempt {
-	n := Notifier{PrivateKey: s.cfg.PrivateKey, Client: s.client, Timeout: s.cfg.NotifyTimeout, AllowRemote: s.cfg.AllowRemoteNotify}
+	n := Notifier{PrivateKey: s.cfg.PrivateKey, Client: s.client, Timeout: s.cfg.NotifyTimeout, AllowRemote: s.cfg.AllowRemoteNotify, Style: s.cfg.SignatureStyle}
 	a := n.Deliver(context.Background(), job.url, job.clientID, job.body)
 	a.Attempt, a.At, a.PaymentStatus = attempt, s.clock.Now(), job.status
 	return a

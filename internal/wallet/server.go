@@ -22,6 +22,7 @@ import (
 
 	"github.com/tradepaykit/tradepaykit/fixtures"
 	"github.com/tradepaykit/tradepaykit/internal/clock"
+	"github.com/tradepaykit/tradepaykit/internal/signing"
 )
 
 // Merchant is a merchant registered with the wallet: the client id it signs under, its
@@ -54,6 +55,14 @@ type Config struct {
 	AllowRemoteNotify bool
 	// FreshnessWindow bounds Request-Time skew; zero means signing.DefaultWindow.
 	FreshnessWindow time.Duration
+	// SignatureStyle is how the wallet writes the signatures of its responses and
+	// notifications; the zero Style is the canonical form. A merchant under test that accepts
+	// only one variant declares it in its target profile.
+	SignatureStyle signing.Style
+	// PublicURL, when set, is the base URL the wallet advertises (cashier page links) and URL
+	// returns, instead of the address Start binds: for a wallet reached through a proxy, or
+	// served through Handler on the caller's own listener.
+	PublicURL string
 }
 
 // Server is a running wallet mock.
@@ -114,6 +123,7 @@ func NewServer(cfg Config) (*Server, error) {
 		holds:     map[string]bool{},
 		recorded:  make(chan struct{}),
 		closed:    make(chan struct{}),
+		url:       strings.TrimRight(cfg.PublicURL, "/"),
 	}
 	if s.client == nil {
 		s.client = &http.Client{Timeout: cfg.NotifyTimeout}
@@ -166,7 +176,9 @@ func (s *Server) Start(addr string) error {
 		return fmt.Errorf("wallet: listen %s: %w", addr, err)
 	}
 	s.ln = ln
-	s.url = "http://" + ln.Addr().String()
+	if s.cfg.PublicURL == "" {
+		s.url = "http://" + ln.Addr().String()
+	}
 	s.srv = &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		if err := s.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
@@ -176,7 +188,8 @@ func (s *Server) Start(addr string) error {
 	return nil
 }
 
-// URL is the base URL of the OpenAPI and of the test control (they share a listener).
+// URL is the base URL of the OpenAPI and of the test control (they share a listener):
+// Config.PublicURL when set, else the address Start bound.
 func (s *Server) URL() string { return s.url }
 
 // Close stops the server and waits for notifications in flight.
