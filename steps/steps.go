@@ -284,20 +284,23 @@ func (w *World) newWalletClient(clientID string, key *rsa.PrivateKey) (*walletcl
 // logEntry is one exchange, or a run of identical ones (a step polling a view).
 type logEntry struct {
 	text    string
+	x       Exchange // the exchange in full, for reports (see Exchanges)
 	repeats int
 }
 
-func (w *World) record(s string) {
+func (w *World) record(s string) { w.recordExchange(Exchange{Transcript: s}) }
+
+func (w *World) recordExchange(x Exchange) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if n := len(w.log); n > 0 && w.log[n-1].text == s {
+	if n := len(w.log); n > 0 && w.log[n-1].text == x.Transcript {
 		w.log[n-1].repeats++
 		return
 	}
-	w.log = append(w.log, logEntry{text: s})
+	w.log = append(w.log, logEntry{text: x.Transcript, x: x})
 }
 
-func (w *World) recordTarget(x target.Exchange) { w.record(x.String()) }
+func (w *World) recordTarget(x target.Exchange) { w.recordExchange(targetExchange(x)) }
 
 func (w *World) recordWallet(x walletclient.Exchange) {
 	var b strings.Builder
@@ -312,7 +315,7 @@ func (w *World) recordWallet(x walletclient.Exchange) {
 	if x.Err != nil {
 		fmt.Fprintf(&b, "\n  ! %v", x.Err)
 	}
-	w.record(b.String())
+	w.recordExchange(walletExchange(b.String(), x))
 }
 
 // maxReported bounds the exchanges a failure shows: the last ones explain it.
