@@ -33,10 +33,12 @@ const (
 
 // Provider states of merchant-wallet.json. A wallet under test sets them up itself through
 // a state-change URL, or lets the kit set them up through the wallet's OpenAPI and test
-// control. Each answers the values named in its comment, injected into the request.
+// control. Each answers the values named in its comment, injected into the request; the kit's
+// own set-up also answers fresh paymentRequestId, captureRequestId and refundRequestId for
+// every state, so replayed requests create new things in a long-lived sandbox.
 const (
 	// StateAcceptsGeneral: the merchant is registered and may create a general payment.
-	// Values: paymentRequestId (unused so far), productCode (the general product code).
+	// Values: paymentRequestId, productCode (the general product code).
 	StateAcceptsGeneral = "the wallet accepts general payments from the merchant"
 	// StateAcceptsPreAuth: as StateAcceptsGeneral for a pre-authorization. Values:
 	// paymentRequestId, productCode (the pre-authorization product code).
@@ -45,22 +47,22 @@ const (
 	// request with the same content" (100.00 USD). Values: paymentRequestId, productCode.
 	StatePaymentCreated = "a general payment of 100.00 USD was created with paymentRequestId PAY-REPEAT-0001"
 	// StatePaymentAwaiting: a general payment of 100.00 USD waits for the payer. Values:
-	// paymentId, paymentRequestId.
+	// paymentId.
 	StatePaymentAwaiting = "a general payment of 100.00 USD awaits the payer with paymentId P1"
 	// StatePaymentPaid: the payer paid a general payment of 100.00 USD. Values: paymentId,
-	// paymentRequestId, refundRequestId (unused so far).
+	// refundRequestId.
 	StatePaymentPaid = "a general payment of 100.00 USD is paid with paymentId P1"
 	// StatePaymentFailed: the payer declined a general payment of 100.00 USD. Values:
-	// paymentId, paymentRequestId.
+	// paymentId.
 	StatePaymentFailed = "a general payment of 100.00 USD failed with paymentId P1"
 	// StatePaymentCancelled: the merchant cancelled a general payment of 100.00 USD before it
-	// was paid. Values: paymentId, paymentRequestId.
+	// was paid. Values: paymentId.
 	StatePaymentCancelled = "a general payment of 100.00 USD was cancelled with paymentId P1"
 	// StateAuthorized: the payer granted an authorization of 100.00 USD, nothing captured.
-	// Values: paymentId, paymentRequestId, captureRequestId (unused so far).
+	// Values: paymentId, captureRequestId.
 	StateAuthorized = "an authorization of 100.00 USD is granted with paymentId P1"
 	// StateRefunded: a paid general payment of 100.00 USD was refunded 30.00 USD. Values:
-	// paymentId, refundId, refundRequestId.
+	// refundId.
 	StateRefunded = "a refund of 30.00 USD was made on paymentId P1 with refundId F1"
 	// StateUnknownMerchantKey is handled by the verifying side, never by the provider: the
 	// kit signs the interaction's request with a fresh key the wallet cannot know.

@@ -178,6 +178,14 @@ func (m Mismatch) String() string {
 // a Report whose Passed is false; an error means there is no verdict (bad options, the
 // verifier could not run).
 func VerifyWallet(ctx context.Context, opts WalletOptions) (*Report, error) {
+	f, err := walletFront(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	return verify(f, Wallet, opts.PactFile, MerchantWalletFile)
+}
+
+func walletFront(ctx context.Context, opts WalletOptions) (*front, error) {
 	if opts.ClientID == "" {
 		opts.ClientID = fixtures.ClientID
 	}
@@ -230,13 +238,21 @@ func VerifyWallet(ctx context.Context, opts WalletOptions) (*Report, error) {
 	default:
 		return nil, errors.New("pacts: WalletOptions needs a StateChangeURL or a ControlURL to set up provider states")
 	}
-	return verify(f, Wallet, opts.PactFile, MerchantWalletFile)
+	return f, nil
 }
 
 // VerifyMerchant replays wallet-merchant.json against the merchant's notify endpoint at
 // opts.NotifyURL, signing each notification with the wallet key. See VerifyWallet for the
 // meaning of the results.
 func VerifyMerchant(ctx context.Context, opts MerchantOptions) (*Report, error) {
+	f, err := merchantFront(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	return verify(f, Merchant, opts.PactFile, WalletMerchantFile)
+}
+
+func merchantFront(ctx context.Context, opts MerchantOptions) (*front, error) {
 	if opts.ClientID == "" {
 		opts.ClientID = fixtures.ClientID
 	}
@@ -279,8 +295,47 @@ func VerifyMerchant(ctx context.Context, opts MerchantOptions) (*Report, error) 
 	default:
 		return nil, errors.New("pacts: MerchantOptions needs a StateChangeURL or a MerchantURL to set up provider states")
 	}
-	return verify(f, Merchant, opts.PactFile, WalletMerchantFile)
+	return f, nil
 }
+
+// Front is the signing front VerifyWallet and VerifyMerchant put before a provider, left
+// running for another Pact verifier, such as the standalone `pact verifier`: that verifier
+// replays the pact's example signatures, which a provider refuses. Point it at URL (as the
+// provider) and StateChangeURL (with teardown on, state data in the body).
+type Front struct{ f *front }
+
+// StartWalletFront starts the front VerifyWallet would use; opts.PactFile is ignored.
+func StartWalletFront(ctx context.Context, opts WalletOptions) (*Front, error) {
+	f, err := walletFront(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := f.start(); err != nil {
+		return nil, err
+	}
+	return &Front{f}, nil
+}
+
+// StartMerchantFront starts the front VerifyMerchant would use; opts.PactFile is ignored.
+func StartMerchantFront(ctx context.Context, opts MerchantOptions) (*Front, error) {
+	f, err := merchantFront(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := f.start(); err != nil {
+		return nil, err
+	}
+	return &Front{f}, nil
+}
+
+// URL is where the verifier sends the replayed requests ("http://127.0.0.1:port").
+func (x *Front) URL() string { return x.f.url }
+
+// StateChangeURL is where the verifier posts provider state changes.
+func (x *Front) StateChangeURL() string { return x.f.url + stateChangePath }
+
+// Close stops the front.
+func (x *Front) Close() { x.f.close() }
 
 func absoluteURL(field, raw string) (string, error) {
 	u, err := url.Parse(raw)
