@@ -26,6 +26,7 @@ import (
 	"github.com/tradepaykit/tradepaykit/fixtures"
 	"github.com/tradepaykit/tradepaykit/internal/money"
 	"github.com/tradepaykit/tradepaykit/internal/openapi"
+	"github.com/tradepaykit/tradepaykit/internal/signing"
 	"github.com/tradepaykit/tradepaykit/internal/target"
 	"github.com/tradepaykit/tradepaykit/internal/walletclient"
 )
@@ -58,6 +59,9 @@ type Targets struct {
 	Profile fixtures.WalletProfile
 	// Capabilities lists the optional hooks the parties offer.
 	Capabilities Capabilities
+	// SignatureStyle is how the kit signs what it sends as a merchant; the zero Style is the
+	// canonical form. A wallet that accepts only one variant declares it in its profile.
+	SignatureStyle signing.Style
 	// HTTPClient sends every request; nil means a client with a 30s timeout.
 	HTTPClient *http.Client
 	// Wait bounds how long a step waits for an outcome to show (a notification, an order
@@ -278,6 +282,7 @@ func (w *World) newWalletClient(clientID string, key *rsa.PrivateKey) (*walletcl
 		WalletPublicKey: w.targets.WalletPublicKey,
 		HTTPClient:      w.targets.HTTPClient,
 		OnExchange:      w.recordWallet,
+		Style:           w.targets.SignatureStyle,
 	})
 }
 
