@@ -176,7 +176,8 @@ func (m Mismatch) String() string {
 // interaction's provider states are set up, its request is signed with the merchant key and
 // sent, and the answer is matched against the pact. A provider that fails the contract gives
 // a Report whose Passed is false; an error means there is no verdict (bad options, the
-// verifier could not run).
+// verifier could not run). The Pact verifier also prints its readable report (Report.Output)
+// on the process's standard output; the library offers no way to keep it quiet.
 func VerifyWallet(ctx context.Context, opts WalletOptions) (*Report, error) {
 	f, err := walletFront(ctx, opts)
 	if err != nil {
