@@ -3,6 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -12,6 +15,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/tradepaykit/tradepaykit/steps"
 )
 
 var totalLine = regexp.MustCompile(`(?m)^total: (\d+) scenarios, (\d+) passed, (\d+) failed, (\d+) skipped in .*: (PASS|FAIL)$`)
@@ -35,7 +40,7 @@ func parseTotals(t *testing.T, out string) totals {
 func TestSelfTest(t *testing.T) {
 	var out, errs bytes.Buffer
 	start := time.Now()
-	code := Run(context.Background(), nil, &out, &errs)
+	code := Run(context.Background(), []string{"--report-dir", t.TempDir()}, &out, &errs)
 	elapsed := time.Since(start)
 	require.Equal(t, 0, code, "stdout:\n%s\nstderr:\n%s", out.String(), errs.String())
 
@@ -51,7 +56,7 @@ func TestSelfTest(t *testing.T) {
 
 func TestTagsSelectScenarios(t *testing.T) {
 	var out, errs bytes.Buffer
-	code := Run(context.Background(), []string{"run", "--tags", "@REQ-GEN-017", "--seed", "42"}, &out, &errs)
+	code := Run(context.Background(), []string{"run", "--tags", "@REQ-GEN-017", "--seed", "42", "--report-dir", t.TempDir()}, &out, &errs)
 	require.Equal(t, 0, code, "stdout:\n%s\nstderr:\n%s", out.String(), errs.String())
 	assert.Equal(t, totals{scenarios: 1, passed: 1}, parseTotals(t, out.String()))
 	assert.Contains(t, out.String(), "seed 42 (replay with --seed 42)")
@@ -59,7 +64,7 @@ func TestTagsSelectScenarios(t *testing.T) {
 
 func TestClockScenariosRunInTheSecondPass(t *testing.T) {
 	var out, errs bytes.Buffer
-	code := Run(context.Background(), []string{"--tags", "@REQ-GEN-014", "--format", "pretty"}, &out, &errs)
+	code := Run(context.Background(), []string{"--tags", "@REQ-GEN-014", "--format", "pretty", "--report-dir", t.TempDir()}, &out, &errs)
 	require.Equal(t, 0, code, "stdout:\n%s\nstderr:\n%s", out.String(), errs.String())
 	text := out.String()
 	first, second := strings.Index(text, `== pass "concurrent"`), strings.Index(text, `== pass "@clock, one at a time"`)
@@ -84,13 +89,18 @@ func TestFailingScenarioFails(t *testing.T) {
     Then something nobody defined happens
 `)}}
 	var out, errs bytes.Buffer
-	code := selfTest(context.Background(), runOptions{format: "progress", seed: 1, features: fsys, noColor: true}, &out, &errs)
+	code := selfTest(context.Background(), testOptions(t, fsys), nil, &out, &errs)
 	assert.Equal(t, 1, code, out.String())
 	assert.Equal(t, totals{scenarios: 2, failed: 2}, parseTotals(t, out.String()))
 	assert.Contains(t, out.String(), "FAILED A new order is not paid yet (REQ-TEST-001)")
 	assert.Contains(t, out.String(), "FAILED A sentence nobody defined (REQ-TEST-002)")
-	assert.Contains(t, out.String(), "requirement REQ-TEST-001 failed", "the failure names the requirement")
-	assert.Contains(t, out.String(), "POST http://127.0.0.1:", "the failure shows the exchanges")
+	assert.Contains(t, out.String(), "FAIL  REQ-TEST-001  A new order is not paid yet", "the progress line names the requirement")
+	assert.Contains(t, out.String(), `step: the merchant's order is "PAID"`, "the progress line names the failed step")
+	assert.Contains(t, out.String(), "expected: \"PAID\"", "the progress line says what was expected")
+	assert.NotContains(t, out.String(), "Error Trace", "no stack of step definitions")
+	html := readReport(t, out.String(), "report.html")
+	assert.Contains(t, html, "REQ-TEST-001: A new order is not paid yet", "the report has the failure")
+	assert.Contains(t, html, "POST http://127.0.0.1:", "the report shows the exchanges")
 }
 
 // TestShouldRulesWarn runs a scenario whose SHOULD check cannot hold: the run passes, and
@@ -106,10 +116,15 @@ func TestShouldRulesWarn(t *testing.T) {
     Then the merchant should refuse the notification with "INVALID_SIGNATURE"
 `)}}
 	var out, errs bytes.Buffer
-	code := selfTest(context.Background(), runOptions{format: "progress", seed: 1, features: fsys, noColor: true}, &out, &errs)
+	code := selfTest(context.Background(), testOptions(t, fsys), nil, &out, &errs)
 	assert.Equal(t, 0, code, out.String())
 	assert.Equal(t, totals{scenarios: 1, passed: 1}, parseTotals(t, out.String()))
 	assert.Contains(t, out.String(), "WARNING (SHOULD) A genuine notification is not refused (REQ-TEST-003): the merchant should refuse the notification with INVALID_SIGNATURE")
+}
+
+// testOptions runs the features of fsys in a fixed order, reports into a temporary folder.
+func testOptions(t *testing.T, fsys fs.FS) suiteOptions {
+	return suiteOptions{format: "progress", seed: 1, features: fsys, noColor: true, reportDir: t.TempDir(), wait: steps.DefaultWait}
 }
 
 func TestUsage(t *testing.T) {
@@ -118,8 +133,16 @@ func TestUsage(t *testing.T) {
 		code int
 		want string
 	}{
-		{[]string{"verify-wallet"}, 2, `unknown command "verify-wallet"`},
-		{[]string{"wallet-mock"}, 2, `unknown command "wallet-mock"`},
+		{[]string{"verify-everything"}, 2, `unknown command "verify-everything"`},
+		{[]string{"verify-wallet"}, 2, "--wallet-url is required"},
+		{[]string{"verify-merchant"}, 2, "--merchant-url is required"},
+		{[]string{"verify-wallet", "--wallet-url", "ftp://x"}, 2, "want an absolute http(s) URL"},
+		{[]string{"verify-wallet", "--wallet-url", "http://127.0.0.1:1", "--profile", "kit:reference-merchant"}, 2, "describes a merchant"},
+		{[]string{"verify-merchant", "--merchant-url", "http://127.0.0.1:1", "--profile", "kit:nope"}, 2, "no such profile"},
+		{[]string{"verify-merchant", "--merchant-url", "http://127.0.0.1:1", "--merchant-public-key", "/nonexistent.pem"}, 2, "--merchant-public-key"},
+		{[]string{"reference-merchant"}, 2, "--wallet-url is required"},
+		{[]string{"wallet-mock", "--defect", "everything"}, 2, `--defect "everything"`},
+		{[]string{"run", "--expected-failures", "/nonexistent.json"}, 2, "--expected-failures"},
 		{[]string{"--nope"}, 2, "flag provided but not defined"},
 		{[]string{"run", "--format", "json"}, 2, `--format "json"`},
 		{[]string{"--tags", "@a && "}, 2, "--tags"},
@@ -136,7 +159,20 @@ func TestUsage(t *testing.T) {
 			assert.Equal(t, tc.code, code)
 			assert.Contains(t, errs.String(), tc.want)
 			assert.Contains(t, out.String()+errs.String(), "usage: tradepaykit")
+			assert.NotContains(t, out.String(), "listening on", "nothing started")
 			assert.NotContains(t, out.String(), "self-test:", "nothing ran")
 		})
 	}
+}
+
+var reportsLine = regexp.MustCompile(`(?m)^reports: (\S+)/report\.html, `)
+
+// readReport reads a report file from the folder the run's summary names.
+func readReport(t *testing.T, out, name string) string {
+	t.Helper()
+	m := reportsLine.FindStringSubmatch(out)
+	require.NotNil(t, m, "no reports line in the output:\n%s", out)
+	b, err := os.ReadFile(filepath.Join(m[1], name))
+	require.NoError(t, err)
+	return string(b)
 }

@@ -1,0 +1,347 @@
+// Package profile reads a target profile: what a wallet or merchant under test declares about
+// itself (DESIGN.md, "The runner"; PROTOCOL.md, "Variants" and "Server OpenAPI"), so that the
+// runner picks exactly the scenarios that apply, signs the way the target accepts, and says
+// why it skipped the others.
+//
+// A profile is a JSON file; every field is optional. A missing field means the protocol's
+// default: every flow, pre-authorization and refunds supported, the kit's product codes, no
+// path prefix, canonical signatures, the default notification retry schedule, and none of the
+// kit's test extensions.
+package profile
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/cucumber/godog"
+
+	"github.com/tradepaykit/tradepaykit/fixtures"
+	"github.com/tradepaykit/tradepaykit/internal/signing"
+)
+
+// Flows of PROTOCOL.md: how the mini program gets what it hands to my.tradePay.
+const (
+	FlowTradeNO    = "tradeNO"
+	FlowOrderStr   = "orderStr"
+	FlowPaymentURL = "paymentUrl"
+)
+
+// AllFlows lists the flows in the order the protocol describes them.
+var AllFlows = []string{FlowTradeNO, FlowOrderStr, FlowPaymentURL}
+
+// Profile is what a target declares. The zero Profile (or an empty file) is a target that
+// supports the whole protocol and offers no test extension.
+type Profile struct {
+	// Name identifies the target in reports, e.g. "Acme Pay sandbox 2026-03".
+	Name string `json:"name,omitempty"`
+	// Side is "wallet" or "merchant"; when set, the runner refuses the profile for the other
+	// side (a common mix-up).
+	Side string `json:"side,omitempty"`
+	// Flows the target supports; empty means all three.
+	Flows []string `json:"flows,omitempty"`
+	// PreAuth: pre-authorization (freeze, capture, release); nil means supported.
+	PreAuth *bool `json:"preAuth,omitempty"`
+	// Refunds: refund and inquiryRefund; nil means supported.
+	Refunds *bool `json:"refunds,omitempty"`
+	// ProductCodes of pay; empty codes take the kit's defaults.
+	ProductCodes ProductCodes `json:"productCodes,omitzero"`
+	// BasePath is the wallet's OpenAPI path prefix ("/api/open"), appended to the wallet URL
+	// unless the URL already ends with it.
+	BasePath string `json:"basePath,omitempty"`
+	// Signature is the variant the kit signs in towards the target (requests to a wallet,
+	// notifications and answers to a merchant). Verification always tolerates every variant.
+	Signature Signature `json:"signature,omitzero"`
+	// NotifyRetrySchedule is the wallet's delay before each notification attempt, as Go
+	// durations ("0s", "2m", "10m", ...); empty means the default schedule.
+	NotifyRetrySchedule []Duration `json:"notifyRetrySchedule,omitempty"`
+	// AuthorizationValidity is how long a granted authorization stays capturable ("168h");
+	// zero means the default (7 days).
+	AuthorizationValidity Duration `json:"authorizationValidity,omitzero"`
+	// Capabilities are the test extensions the target offers beyond the required hooks.
+	Capabilities Capabilities `json:"capabilities,omitzero"`
+}
+
+// ProductCodes are the productCode values of pay.
+type ProductCodes struct {
+	General string `json:"general,omitempty"`
+	PreAuth string `json:"preAuth,omitempty"`
+}
+
+// Signature selects the signing variant (signing.Style).
+type Signature struct {
+	RawBase64   bool `json:"rawBase64,omitempty"`   // signature=<raw Base64>, not URL-encoded
+	NoSpaces    bool `json:"noSpaces,omitempty"`    // no space after the commas of the header
+	EpochMillis bool `json:"epochMillis,omitempty"` // Request-Time as epoch milliseconds
+}
+
+// Capabilities are the kit's test extensions a target may offer (features/README.md).
+type Capabilities struct {
+	// Clock: the wallet's POST {control}/conformance/clock (@clock).
+	Clock bool `json:"clock,omitempty"`
+	// WalletMock: the wallet's payment view, notification scripting and cashier page
+	// (@wallet-mock).
+	WalletMock bool `json:"walletMock,omitempty"`
+	// ReferenceMerchant: the merchant's POST {merchant}/conformance/notifyFaults
+	// (@reference-merchant).
+	ReferenceMerchant bool `json:"referenceMerchant,omitempty"`
+}
+
+// Duration is a time.Duration written as a Go duration string in JSON ("2m", "168h").
+type Duration time.Duration
+
+// MarshalJSON writes the duration as a string.
+func (d Duration) MarshalJSON() ([]byte, error) { return json.Marshal(time.Duration(d).String()) }
+
+// UnmarshalJSON reads a Go duration string.
+func (d *Duration) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return fmt.Errorf("want a duration string such as \"2m\" or \"168h\", got %s", b)
+	}
+	v, err := time.ParseDuration(s)
+	if err != nil {
+		return fmt.Errorf("duration %q: %w", s, err)
+	}
+	if v < 0 {
+		return fmt.Errorf("duration %q is negative", s)
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// Load reads and checks a profile file.
+func Load(path string) (Profile, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return Profile{}, fmt.Errorf("profile: %w", err)
+	}
+	p, err := Parse(b)
+	if err != nil {
+		return Profile{}, fmt.Errorf("profile %s: %w", path, err)
+	}
+	return p, nil
+}
+
+// Parse reads and checks a profile. Unknown fields are refused: a misspelt capability would
+// otherwise silently skip scenarios.
+func Parse(b []byte) (Profile, error) {
+	var p Profile
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&p); err != nil {
+		return Profile{}, fmt.Errorf("not a profile: %w", err)
+	}
+	if dec.More() {
+		return Profile{}, errors.New("not a profile: more than one JSON value")
+	}
+	return p, p.Check()
+}
+
+// Check reports the first field that makes no sense.
+func (p Profile) Check() error {
+	switch p.Side {
+	case "", "wallet", "merchant":
+	default:
+		return fmt.Errorf("side %q: want \"wallet\" or \"merchant\"", p.Side)
+	}
+	seen := map[string]bool{}
+	for _, f := range p.Flows {
+		if !isFlow(f) {
+			return fmt.Errorf("flows: %q is not one of %s", f, strings.Join(AllFlows, ", "))
+		}
+		if seen[f] {
+			return fmt.Errorf("flows: %q twice", f)
+		}
+		seen[f] = true
+	}
+	if p.BasePath != "" && !strings.HasPrefix(p.BasePath, "/") {
+		return fmt.Errorf("basePath %q: want a path starting with /", p.BasePath)
+	}
+	for i, d := range p.NotifyRetrySchedule {
+		if i > 0 && d == 0 {
+			return fmt.Errorf("notifyRetrySchedule[%d]: only the first attempt may come without delay", i)
+		}
+	}
+	return nil
+}
+
+func isFlow(f string) bool {
+	for _, g := range AllFlows {
+		if f == g {
+			return true
+		}
+	}
+	return false
+}
+
+// SupportsFlow reports whether the target supports flow.
+func (p Profile) SupportsFlow(flow string) bool {
+	if len(p.Flows) == 0 {
+		return true
+	}
+	for _, f := range p.Flows {
+		if f == flow {
+			return true
+		}
+	}
+	return false
+}
+
+// SupportsPreAuth reports whether the target supports pre-authorization.
+func (p Profile) SupportsPreAuth() bool { return p.PreAuth == nil || *p.PreAuth }
+
+// SupportsRefunds reports whether the target supports refunds.
+func (p Profile) SupportsRefunds() bool { return p.Refunds == nil || *p.Refunds }
+
+// Style is the signing variant the kit writes towards the target.
+func (p Profile) Style() signing.Style {
+	return signing.Style{RawBase64: p.Signature.RawBase64, NoSpaces: p.Signature.NoSpaces, EpochMillis: p.Signature.EpochMillis}
+}
+
+// Wallet returns the wallet profile the kit's parties use: the declared values over the
+// kit's defaults.
+func (p Profile) Wallet() fixtures.WalletProfile {
+	w := fixtures.DefaultWalletProfile()
+	if p.Name != "" {
+		w.Name = p.Name
+	}
+	w.BasePath = p.BasePath
+	if p.ProductCodes.General != "" {
+		w.GeneralProductCode = p.ProductCodes.General
+	}
+	if p.ProductCodes.PreAuth != "" {
+		w.PreAuthProductCode = p.ProductCodes.PreAuth
+	}
+	if p.AuthorizationValidity != 0 {
+		w.AuthorizationValidity = time.Duration(p.AuthorizationValidity)
+	}
+	if len(p.NotifyRetrySchedule) > 0 {
+		w.NotifyRetrySchedule = make([]time.Duration, len(p.NotifyRetrySchedule))
+		for i, d := range p.NotifyRetrySchedule {
+			w.NotifyRetrySchedule[i] = time.Duration(d)
+		}
+	}
+	return w
+}
+
+// A Need is something a scenario needs from the target, and the tags and words that show it.
+type Need struct {
+	// Tag is the tag that declares the need, e.g. "@flow-orderStr".
+	Tag string
+	// Reason says what the target lacks, for the list of skipped scenarios.
+	Reason string
+}
+
+// Skip returns why a scenario cannot run against the target, or "" when it can. A scenario
+// needs a flow, pre-authorization or refunds when a tag says so (@flow-tradeNO,
+// @flow-orderStr, @flow-paymentUrl, @preauth, @flow-preauth, @refunds) or when one of its
+// steps names it (tradeNO, orderStr, cashier page or payment URL, pre-authorization,
+// authorization, freeze or capture, refund): the hard-case features mix flows under one
+// feature tag. A capability is needed only when tagged (@clock, @wallet-mock,
+// @reference-merchant).
+func (p Profile) Skip(s *godog.Scenario) string {
+	var reasons []string
+	for _, n := range p.needs(s) {
+		reasons = append(reasons, n.Reason)
+	}
+	return strings.Join(reasons, "; ")
+}
+
+func (p Profile) needs(s *godog.Scenario) []Need {
+	tags := map[string]bool{}
+	for _, t := range s.Tags {
+		tags[t.Name] = true
+	}
+	var text strings.Builder
+	for _, st := range s.Steps {
+		text.WriteString(strings.ToLower(st.Text))
+		text.WriteByte('\n')
+	}
+	words := text.String()
+	mentions := func(ws ...string) bool {
+		for _, w := range ws {
+			if strings.Contains(words, w) {
+				return true
+			}
+		}
+		return false
+	}
+	var out []Need
+	add := func(missing bool, n Need) {
+		if missing {
+			out = append(out, n)
+		}
+	}
+	add(!p.SupportsFlow(FlowTradeNO) && (tags["@flow-tradeNO"] || mentions("tradeno")),
+		Need{"@flow-tradeNO", "the target does not support the tradeNO flow"})
+	add(!p.SupportsFlow(FlowOrderStr) && (tags["@flow-orderStr"] || mentions("orderstr")),
+		Need{"@flow-orderStr", "the target does not support the orderStr flow"})
+	add(!p.SupportsFlow(FlowPaymentURL) && (tags["@flow-paymentUrl"] || mentions("cashier page", "payment url")),
+		Need{"@flow-paymentUrl", "the target does not support the paymentUrl flow"})
+	add(!p.SupportsPreAuth() && (tags["@preauth"] || tags["@flow-preauth"] || mentions("pre-authorization", "authoriz", "freeze", "captur")),
+		Need{"@preauth", "the target does not support pre-authorization"})
+	add(!p.SupportsRefunds() && (tags["@refunds"] || tags["@refund"] || mentions("refund")),
+		Need{"@refunds", "the target does not support refunds"})
+	add(!p.Capabilities.Clock && tags["@clock"],
+		Need{"@clock", "the wallet offers no clock control"})
+	add(!p.Capabilities.WalletMock && tags["@wallet-mock"],
+		Need{"@wallet-mock", "the wallet offers no kit extensions (payment view, notification scripting, cashier page)"})
+	add(!p.Capabilities.ReferenceMerchant && tags["@reference-merchant"],
+		Need{"@reference-merchant", "the merchant offers no notifyFaults hook"})
+	return out
+}
+
+// Exclusions returns the tag filter equivalent to what the profile lacks, e.g.
+// "~@flow-orderStr && ~@clock", for the run's header. Scenarios that only name a missing
+// feature in a step are skipped too; the filter is a summary, not the mechanism.
+func (p Profile) Exclusions() string {
+	var ex []string
+	add := func(missing bool, tags ...string) {
+		if missing {
+			for _, t := range tags {
+				ex = append(ex, "~"+t)
+			}
+		}
+	}
+	add(!p.SupportsFlow(FlowTradeNO), "@flow-tradeNO")
+	add(!p.SupportsFlow(FlowOrderStr), "@flow-orderStr")
+	add(!p.SupportsFlow(FlowPaymentURL), "@flow-paymentUrl")
+	add(!p.SupportsPreAuth(), "@preauth", "@flow-preauth")
+	add(!p.SupportsRefunds(), "@refunds")
+	add(!p.Capabilities.Clock, "@clock")
+	add(!p.Capabilities.WalletMock, "@wallet-mock")
+	add(!p.Capabilities.ReferenceMerchant, "@reference-merchant")
+	sort.Strings(ex)
+	return strings.Join(ex, " && ")
+}
+
+// JSON returns the profile as indented JSON, for reports.
+func (p Profile) JSON() string {
+	b, err := json.MarshalIndent(p, "", "  ")
+	if err != nil {
+		return fmt.Sprintf("(profile not printable: %v)", err)
+	}
+	return string(b)
+}
+
+// SkipInteraction returns why a pact interaction cannot be verified against the target, or
+// "" when it can: interactions about pre-authorization (capture, AUTH_SUCCESS, an
+// authorization granted) need PreAuth, those about refunds need Refunds. The contracts pin
+// every API of the protocol; a target without the feature cannot pass them.
+func (p Profile) SkipInteraction(description string, states []string) string {
+	text := strings.ToLower(description + "\n" + strings.Join(states, "\n"))
+	switch {
+	case !p.SupportsPreAuth() && (strings.Contains(text, "pre-authorization") || strings.Contains(text, "authorization") ||
+		strings.Contains(text, "auth_success") || strings.HasPrefix(text, "capture:")):
+		return "the target does not support pre-authorization"
+	case !p.SupportsRefunds() && strings.Contains(text, "refund"):
+		return "the target does not support refunds"
+	}
+	return ""
+}

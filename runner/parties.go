@@ -1,0 +1,389 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/rsa"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/tradepaykit/tradepaykit/fixtures"
+	"github.com/tradepaykit/tradepaykit/internal/clock"
+	"github.com/tradepaykit/tradepaykit/internal/merchant"
+	"github.com/tradepaykit/tradepaykit/internal/signing"
+	"github.com/tradepaykit/tradepaykit/internal/wallet"
+)
+
+// The kit's own parties as the runner serves them: on a listener the runner binds (an
+// address, or a socket inherited from the parent), behind the test-aid defects and the
+// recorder, advertising the URL the other party reaches them at.
+
+// defaultAppID is the orderStr app_id under which the kit's wallet mock knows a merchant.
+const defaultAppID = "2026TESTAPP0001"
+
+// listen binds addr: "host:port" ("127.0.0.1:0" picks a free port), or "fd:N" for a
+// listening socket inherited as file descriptor N (socket activation; the kit's own tests
+// hand over a port they bound this way, so no port is ever guessed).
+func listen(flagName, addr string) (net.Listener, error) {
+	if n, ok := strings.CutPrefix(addr, "fd:"); ok {
+		fd, err := strconv.Atoi(n)
+		if err != nil || fd < 3 {
+			return nil, fmt.Errorf("%s %q: want fd:N with N >= 3", flagName, addr)
+		}
+		f := os.NewFile(uintptr(fd), "listener")
+		if f == nil {
+			return nil, fmt.Errorf("%s %q: no such file descriptor", flagName, addr)
+		}
+		defer f.Close()
+		ln, err := net.FileListener(f)
+		if err != nil {
+			return nil, fmt.Errorf("%s %q: not a listening socket: %w", flagName, addr, err)
+		}
+		return ln, nil
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("%s %q: %w", flagName, addr, err)
+	}
+	return ln, nil
+}
+
+// httpServer serves one handler on one listener.
+type httpServer struct {
+	srv *http.Server
+	// local is the bound address as a URL; what the kit itself calls.
+	local string
+}
+
+func serve(ln net.Listener, h http.Handler) *httpServer {
+	s := &httpServer{srv: &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}, local: "http://" + ln.Addr().String()}
+	go func() { _ = s.srv.Serve(ln) }()
+	return s
+}
+
+func (s *httpServer) close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	return s.srv.Shutdown(ctx)
+}
+
+func advertised(local, advertise string) string {
+	if advertise != "" {
+		return strings.TrimRight(advertise, "/")
+	}
+	return local
+}
+
+// Defects are test aids: switches that make the kit's own parties break one rule, so the
+// kit's tests can prove that a verify run catches a defective target and names the right
+// requirement. Never use them for anything else.
+const (
+	// defectUnsignedResponses: the wallet mock sends its OpenAPI answers without the
+	// Signature header (REQ-SIG-003 and every exchange of the kit as merchant fail).
+	defectUnsignedResponses = "unsigned-responses"
+	// defectDuplicateNotifyError: the reference merchant answers HTTP 500 to a notification
+	// about a payment it already acknowledged (REQ-IDEM-004).
+	defectDuplicateNotifyError = "duplicate-notify-error"
+)
+
+// defectList is a repeatable --defect flag.
+type defectList []string
+
+func (d *defectList) String() string { return strings.Join(*d, ",") }
+
+func (d *defectList) Set(v string) error {
+	*d = append(*d, v)
+	return nil
+}
+
+func (d defectList) has(name string) bool {
+	for _, x := range d {
+		if x == name {
+			return true
+		}
+	}
+	return false
+}
+
+func (d defectList) check(known ...string) error {
+	for _, x := range d {
+		ok := false
+		for _, k := range known {
+			ok = ok || x == k
+		}
+		if !ok {
+			return fmt.Errorf("--defect %q: this party knows %s", x, strings.Join(known, ", "))
+		}
+	}
+	return nil
+}
+
+// withoutSignatures drops the Signature header of every OpenAPI answer.
+func withoutSignatures(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !strings.Contains(r.URL.Path, "/v1/payments/") {
+			next.ServeHTTP(w, r)
+			return
+		}
+		next.ServeHTTP(&unsigned{ResponseWriter: w}, r)
+	})
+}
+
+type unsigned struct {
+	http.ResponseWriter
+	wrote bool
+}
+
+func (u *unsigned) WriteHeader(code int) {
+	if !u.wrote {
+		u.wrote = true
+		u.Header().Del(signing.HeaderSignature)
+	}
+	u.ResponseWriter.WriteHeader(code)
+}
+
+func (u *unsigned) Write(b []byte) (int, error) {
+	if !u.wrote {
+		u.WriteHeader(http.StatusOK)
+	}
+	return u.ResponseWriter.Write(b)
+}
+
+// failingDuplicates answers HTTP 500 to a notification about a payment the merchant already
+// acknowledged with S: the classic unique-constraint crash of a notify handler that is not
+// idempotent.
+func failingDuplicates(next http.Handler) http.Handler {
+	var mu sync.Mutex
+	acked := map[string]bool{}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost || r.URL.Path != merchant.NotifyPath {
+			next.ServeHTTP(w, r)
+			return
+		}
+		body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		var n struct {
+			PaymentID string `json:"paymentId"`
+		}
+		_ = json.Unmarshal(body, &n)
+		mu.Lock()
+		dup := n.PaymentID != "" && acked[n.PaymentID]
+		mu.Unlock()
+		if dup {
+			http.Error(w, `pq: duplicate key value violates unique constraint "orders_payment_id_key"`, http.StatusInternalServerError)
+			return
+		}
+		cw := &capture{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(cw, r)
+		if cw.status == http.StatusOK && bytes.Contains(cw.body.Bytes(), []byte(`"resultStatus":"S"`)) && n.PaymentID != "" {
+			mu.Lock()
+			acked[n.PaymentID] = true
+			mu.Unlock()
+		}
+	})
+}
+
+// walletMockSpec configures the kit's wallet mock.
+type walletMockSpec struct {
+	listen, advertise string
+	merchants         []wallet.Merchant
+	profile           fixtures.WalletProfile
+	style             signing.Style
+	key               *rsa.PrivateKey
+	allowRemoteNotify bool
+	notifyTimeout     time.Duration
+	defects           defectList
+	// rec, when set, records the merchant's calls (their signatures checked against
+	// merchantKey) and the notifications sent to it.
+	rec         *recorder
+	merchantKey *rsa.PublicKey
+	logger      *slog.Logger
+}
+
+// walletMock is a running wallet mock. The listener stays; the wallet behind it can be
+// replaced by a fresh one (renew), which a verify-merchant run does when a scenario moved
+// the wallet's business clock ahead of the merchant's real one.
+type walletMock struct {
+	spec   walletMockSpec
+	http   *httpServer
+	url    string // advertised
+	client *http.Client
+
+	mu      sync.Mutex
+	current *wallet.Server
+	handler http.Handler
+}
+
+func startWalletMock(spec walletMockSpec) (*walletMock, error) {
+	if spec.key == nil {
+		spec.key = fixtures.PrivateKey(fixtures.WalletPrivateKey)
+	}
+	if spec.notifyTimeout == 0 {
+		spec.notifyTimeout = 10 * time.Second
+	}
+	if spec.logger == nil {
+		spec.logger = slog.New(slog.DiscardHandler)
+	}
+	ln, err := listen("--listen", spec.listen)
+	if err != nil {
+		return nil, err
+	}
+	m := &walletMock{spec: spec}
+	m.url = advertised("http://"+ln.Addr().String(), spec.advertise)
+	var transport http.RoundTripper = http.DefaultTransport.(*http.Transport).Clone()
+	if spec.rec != nil {
+		transport = spec.rec.outgoing("wallet mock → merchant notify endpoint", spec.merchantKey, transport)
+	}
+	m.client = &http.Client{Timeout: spec.notifyTimeout, Transport: transport}
+	if err := m.renew(); err != nil {
+		_ = ln.Close()
+		return nil, err
+	}
+	var h http.Handler = http.HandlerFunc(m.serveHTTP)
+	if spec.rec != nil {
+		h = recordPaths("/v1/payments/", spec.rec.incoming("merchant → wallet mock OpenAPI", spec.merchantKey, h), h)
+	}
+	if spec.defects.has(defectUnsignedResponses) {
+		h = withoutSignatures(h)
+	}
+	m.http = serve(ln, h)
+	return m, nil
+}
+
+// recordPaths sends requests whose path contains part through recorded, others to plain.
+func recordPaths(part string, recorded, plain http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.Contains(r.URL.Path, part) {
+			recorded.ServeHTTP(w, r)
+			return
+		}
+		plain.ServeHTTP(w, r)
+	})
+}
+
+func (m *walletMock) serveHTTP(w http.ResponseWriter, r *http.Request) {
+	m.mu.Lock()
+	h := m.handler
+	m.mu.Unlock()
+	h.ServeHTTP(w, r)
+}
+
+// renew puts a fresh wallet (fresh business clock, no payments) behind the listener.
+func (m *walletMock) renew() error {
+	s, err := wallet.NewServer(wallet.Config{
+		PrivateKey:        m.spec.key,
+		Merchants:         m.spec.merchants,
+		Profile:           m.spec.profile,
+		Logger:            m.spec.logger,
+		HTTPClient:        m.client,
+		NotifyTimeout:     m.spec.notifyTimeout,
+		AllowRemoteNotify: m.spec.allowRemoteNotify,
+		SignatureStyle:    m.spec.style,
+		PublicURL:         m.url,
+	})
+	if err != nil {
+		return fmt.Errorf("wallet mock: %w", err)
+	}
+	m.mu.Lock()
+	old := m.current
+	m.current, m.handler = s, s.Handler()
+	m.mu.Unlock()
+	if old != nil {
+		return old.Close()
+	}
+	return nil
+}
+
+// renewIfAhead renews the wallet when a scenario moved its business clock ahead: a merchant
+// on real time would otherwise ask for deadlines the wallet sees in the past.
+func (m *walletMock) renewIfAhead() error {
+	m.mu.Lock()
+	v := m.current.Clock()
+	m.mu.Unlock()
+	if v == nil || v.Now().Sub(time.Now()) < time.Second {
+		return nil
+	}
+	return m.renew()
+}
+
+func (m *walletMock) close() error {
+	err := m.http.close()
+	m.mu.Lock()
+	cur := m.current
+	m.mu.Unlock()
+	return errors.Join(err, cur.Close())
+}
+
+// referenceMerchantSpec configures the kit's reference merchant.
+type referenceMerchantSpec struct {
+	listen, advertise string
+	walletURL         string
+	clientID, appID   string
+	key               *rsa.PrivateKey
+	walletKey         *rsa.PublicKey
+	profile           fixtures.WalletProfile
+	style             signing.Style
+	clock             clock.Clock
+	defects           defectList
+	// rec, when set, records the merchant's calls to the wallet and the notifications it
+	// receives (their signatures checked against walletKey).
+	rec    *recorder
+	logger *slog.Logger
+}
+
+// referenceMerchant is a running reference merchant.
+type referenceMerchant struct {
+	server *merchant.Server
+	http   *httpServer
+	client *http.Client
+	url    string // advertised: the base of the notify URL
+}
+
+func startReferenceMerchant(spec referenceMerchantSpec) (*referenceMerchant, error) {
+	if spec.logger == nil {
+		spec.logger = slog.New(slog.DiscardHandler)
+	}
+	ln, err := listen("--listen", spec.listen)
+	if err != nil {
+		return nil, err
+	}
+	r := &referenceMerchant{client: &http.Client{Timeout: 30 * time.Second}}
+	r.url = advertised("http://"+ln.Addr().String(), spec.advertise)
+	cfg := merchant.Config{
+		WalletURL: spec.walletURL, ClientID: spec.clientID, PrivateKey: spec.key, WalletPublicKey: spec.walletKey,
+		AppID: spec.appID, Profile: spec.profile, Clock: spec.clock, Logger: spec.logger, HTTPClient: r.client,
+		SignatureStyle: spec.style, PublicURL: r.url,
+	}
+	if spec.rec != nil {
+		cfg.OnExchange = spec.rec.walletClientExchange
+	}
+	if r.server, err = merchant.NewServer(cfg); err != nil {
+		_ = ln.Close()
+		return nil, err
+	}
+	h := r.server.Handler()
+	if spec.defects.has(defectDuplicateNotifyError) {
+		h = failingDuplicates(h)
+	}
+	if spec.rec != nil {
+		h = recordPaths(merchant.NotifyPath, spec.rec.incoming("wallet → reference merchant notify endpoint", spec.walletKey, h), h)
+	}
+	r.http = serve(ln, h)
+	return r, nil
+}
+
+func (r *referenceMerchant) close() error {
+	err := r.http.close()
+	r.client.CloseIdleConnections()
+	return errors.Join(err, r.server.Close())
+}

@@ -1,0 +1,91 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/tradepaykit/tradepaykit/fixtures"
+	"github.com/tradepaykit/tradepaykit/internal/profile"
+	"github.com/tradepaykit/tradepaykit/internal/report"
+	"github.com/tradepaykit/tradepaykit/internal/selftest"
+	"github.com/tradepaykit/tradepaykit/steps"
+)
+
+const selfTestHelp = `Runs every scenario and both contracts against the kit's own wallet mock and reference
+merchant, started in this process on loopback ports. This is verify-wallet and
+verify-merchant pointed at the kit's own parties: if it fails, the kit is broken.
+`
+
+func runSelfTest(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := newFlagSet("run", selfTestHelp, stderr)
+	var sf suiteFlags
+	sf.register(fs)
+	if code := parseFlags(fs, args, stderr); code >= 0 {
+		return code
+	}
+	opts, err := sf.options(stdout)
+	if err != nil {
+		usageError(stderr, "run", err)
+		return exitUsage
+	}
+	return selfTest(ctx, opts, args, stdout, stderr)
+}
+
+// selfTest starts the embedded parties and runs the suite and the pacts against them.
+func selfTest(ctx context.Context, opts suiteOptions, args []string, stdout, stderr io.Writer) int {
+	parties, err := selftest.Start(selftest.Options{})
+	if err != nil {
+		fmt.Fprintf(stderr, "tradepaykit: cannot start the embedded parties: %v\n", err)
+		return exitUsage
+	}
+	defer parties.Close()
+	fmt.Fprintf(stdout, "tradepaykit self-test: wallet mock %s, reference merchant %s\n", parties.WalletURL(), parties.MerchantURL())
+
+	// Idle keep-alive connections to the parties are dropped before the parties close, so
+	// their graceful shutdown has nothing to wait for.
+	httpClient := &http.Client{Timeout: 30 * time.Second}
+	defer httpClient.CloseIdleConnections()
+	prof := profile.Profile{Name: "the kit's own parties", Capabilities: profile.Capabilities{Clock: true, WalletMock: true, ReferenceMerchant: true}}
+	targets := steps.Targets{
+		HTTPClient:      httpClient,
+		WalletURL:       parties.WalletURL(),
+		ControlURL:      parties.ControlURL(),
+		MerchantURL:     parties.MerchantURL(),
+		ClientID:        fixtures.ClientID,
+		AppID:           parties.AppID,
+		MerchantKey:     fixtures.PrivateKey(fixtures.MerchantPrivateKey),
+		WalletPublicKey: fixtures.PublicKey(fixtures.WalletPublicKey),
+		WalletKey:       fixtures.PrivateKey(fixtures.WalletPrivateKey),
+		Profile:         fixtures.DefaultWalletProfile(),
+		Capabilities:    steps.Capabilities{Clock: true, WalletMock: true, ReferenceMerchant: true},
+		Wait:            opts.wait,
+	}
+	s := &suite{
+		opts: opts, targets: targets, profile: prof,
+		run: &report.Run{
+			Command: "self-test", Args: append([]string{"run"}, args...), KitVersion: kitVersion(),
+			Target: []report.Endpoint{
+				{Name: "wallet mock (embedded)", URL: parties.WalletURL()},
+				{Name: "reference merchant (embedded)", URL: parties.MerchantURL()},
+			},
+			ProfileName: "the kit's own parties: every flow and capability", ProfileJSON: prof.JSON(), Started: time.Now(),
+		},
+		pacts: func(ctx context.Context) []report.Pact {
+			return []report.Pact{
+				verifyWalletPact(ctx, walletPactSpec{
+					walletURL: parties.WalletURL(), controlURL: parties.ControlURL(), clientID: fixtures.ClientID,
+					merchantKey: fixtures.PrivateKey(fixtures.MerchantPrivateKey), walletKey: fixtures.PublicKey(fixtures.WalletPublicKey),
+					profile: fixtures.DefaultWalletProfile(),
+				}, prof, opts.expectations),
+				verifyMerchantPact(ctx, merchantPactSpec{
+					notifyURL: parties.Merchant.NotifyURL(), merchantURL: parties.MerchantURL(), controlURL: parties.ControlURL(),
+					clientID: fixtures.ClientID, walletKey: fixtures.PrivateKey(fixtures.WalletPrivateKey),
+				}, prof, opts.expectations),
+			}
+		},
+	}
+	return s.execute(ctx, stdout, stderr)
+}

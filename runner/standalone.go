@@ -1,0 +1,194 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/tradepaykit/tradepaykit/fixtures"
+	"github.com/tradepaykit/tradepaykit/internal/merchant"
+	"github.com/tradepaykit/tradepaykit/internal/wallet"
+)
+
+const walletMockHelp = `Runs the kit's wallet mock as a sandbox for hands-on development, until SIGINT or SIGTERM:
+the signed OpenAPI, the cashier page and the test control (my.tradePay as the payer, the
+business clock, the payment view, notification scripting), signed with the kit's wallet test
+key. It prints its URL, its endpoints, the keys and how to point a merchant at it.
+
+Test aids (for the kit's own tests, never for anything else): --defect unsigned-responses
+makes every OpenAPI answer leave out its Signature header.
+`
+
+const referenceMerchantHelp = `Runs the kit's reference merchant as a separate process, until SIGINT or SIGTERM: the test
+adapter (POST /conformance/orders, ...) and the notify endpoint /v1/payments/notifyPayment,
+calling the wallet at --wallet-url with the kit's merchant test key.
+
+Test aids (for the kit's own tests, never for anything else): --defect duplicate-notify-error
+makes it answer HTTP 500 to a notification about a payment it already acknowledged.
+`
+
+func runWalletMock(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	const cmd = "wallet-mock"
+	fs := newFlagSet(cmd, walletMockHelp, stderr)
+	addr := fs.String("listen", "127.0.0.1:0", "where to listen (`ADDR`, or fd:N); :0 picks a free port")
+	advertise := fs.String("advertise-url", "", "the base `URL` merchants reach the mock at (a tunnel or proxy); default the listen address")
+	merchantKey := fs.String("merchant-public-key", "", "the merchant's public key `PEM` file; default the kit's merchant test key")
+	clientID := fs.String("client-id", fixtures.ClientID, "the client `ID` of the merchant")
+	appID := fs.String("app-id", defaultAppID, "the orderStr app_id `ID` of the merchant")
+	notifyURL := fs.String("notify-url", "", "the merchant's registered notify `URL` (used when pay or the orderStr names none)")
+	profileFlag := fs.String("profile", "", "a target profile `FILE` (or kit:NAME) whose basePath, product codes, retry schedule and signature variant the mock takes")
+	allowRemote := fs.Bool("allow-remote-notify", false, "send notifications to non-loopback hosts too")
+	notifyTimeout := fs.Duration("notify-timeout", 10*time.Second, "how long the mock waits for the merchant's answer to a notification")
+	verbose := fs.Bool("v", false, "log every request and notification to stderr")
+	var defects defectList
+	fs.Var(&defects, "defect", "test aid: break one rule on purpose (`NAME`: "+defectUnsignedResponses+")")
+	if code := parseFlags(fs, args, stderr); code >= 0 {
+		return code
+	}
+	fail := func(err error) int {
+		usageError(stderr, cmd, err)
+		return exitUsage
+	}
+	if err := defects.check(defectUnsignedResponses); err != nil {
+		return fail(err)
+	}
+	prof, _, err := loadProfile(*profileFlag, "")
+	if err != nil {
+		return fail(err)
+	}
+	mPub, mPubName, err := loadPublicKey("--merchant-public-key", *merchantKey, fixtures.MerchantPublicKey)
+	if err != nil {
+		return fail(err)
+	}
+	if *notifyURL != "" {
+		if _, err := checkURL("--notify-url", *notifyURL); err != nil {
+			return fail(err)
+		}
+	}
+	logger := slog.New(slog.DiscardHandler)
+	if *verbose {
+		logger = slog.New(slog.NewTextHandler(stderr, nil))
+	}
+	wp := prof.Wallet()
+	wm, err := startWalletMock(walletMockSpec{
+		listen: *addr, advertise: *advertise, profile: wp, style: prof.Style(),
+		merchants:         []wallet.Merchant{{ClientID: *clientID, PublicKey: mPub, AppID: *appID, NotifyURL: *notifyURL}},
+		allowRemoteNotify: *allowRemote, notifyTimeout: *notifyTimeout, defects: defects, logger: logger,
+	})
+	if err != nil {
+		return fail(err)
+	}
+	api := joinBase(wm.url, wp.BasePath)
+	// The first line is what scripts (and the kit's tests) read.
+	fmt.Fprintf(stdout, "tradepaykit wallet mock listening on %s\n", wm.url)
+	fmt.Fprintf(stdout, `
+  OpenAPI (signed)   POST %[1]s/v1/payments/{pay,inquiryPayment,cancel,capture,refund,inquiryRefund}
+  cashier page       GET  %[2]s/cashier/{paymentId}
+  test control       POST %[2]s/conformance/tradePay   {"tradeNO"|"orderStr"|"paymentUrl", "action": "CONFIRM"}
+                     POST %[2]s/conformance/clock      {"advance": "48h"}
+                     GET  %[2]s/conformance/payments/{paymentId}
+                     POST %[2]s/conformance/notifications {"paymentId", "action": "HOLD|RELEASE|RESEND|SEND"}
+  registered merchant client id %[3]s, app id %[4]s, public key %[5]s
+                     notify URL %[6]s
+  wallet key         the kit's wallet test key: fixtures/keys/wallet-private.pem signs,
+                     fixtures/keys/wallet-public.pem verifies (below)
+
+Point the merchant's test deployment at it:
+  wallet URL         %[1]s
+  client id          %[3]s (orderStr app_id %[4]s)
+  wallet public key  fixtures/keys/wallet-public.pem
+  merchant key       the private half of %[5]s
+Then verify the merchant against a wallet mock of its own:
+  tradepaykit verify-merchant --merchant-url http://<merchant>/ --wallet-listen <the address the deployment calls>
+
+%[7]s
+Business time moves only through /conformance/clock; a merchant on real time sees deadlines
+that already passed after a large advance: restart the mock to come back to real time.
+Stop with Ctrl-C.
+`, api, wm.url, *clientID, *appID, mPubName, orNone(*notifyURL), strings.TrimSpace(string(fixtures.PEM(fixtures.WalletPublicKey))))
+	if len(defects) > 0 {
+		fmt.Fprintf(stdout, "TEST AID: defects on: %s\n", defects.String())
+	}
+	<-ctx.Done()
+	fmt.Fprintln(stdout, "wallet mock: stopping")
+	if err := wm.close(); err != nil && !errors.Is(err, context.Canceled) {
+		fmt.Fprintf(stderr, "wallet mock: %v\n", err)
+	}
+	return exitPass
+}
+
+func runReferenceMerchant(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	const cmd = "reference-merchant"
+	fs := newFlagSet(cmd, referenceMerchantHelp, stderr)
+	addr := fs.String("listen", "127.0.0.1:0", "where to listen (`ADDR`, or fd:N); :0 picks a free port")
+	advertise := fs.String("advertise-url", "", "the base `URL` the wallet reaches the merchant at (its notify URL); default the listen address")
+	walletURL := fs.String("wallet-url", "", "the wallet's OpenAPI base `URL`, with any path prefix (required)")
+	clientID := fs.String("client-id", fixtures.ClientID, "the client `ID` the merchant signs under")
+	appID := fs.String("app-id", defaultAppID, "the orderStr app_id `ID` of the merchant")
+	merchantKey := fs.String("merchant-key", "", "the merchant private key `PEM` file; default the kit's merchant test key")
+	walletKey := fs.String("wallet-public-key", "", "the wallet's public key `PEM` file; default the kit's wallet test key")
+	profileFlag := fs.String("profile", "", "the wallet's target profile `FILE` (or kit:NAME): basePath, product codes, signature variant")
+	verbose := fs.Bool("v", false, "log to stderr")
+	var defects defectList
+	fs.Var(&defects, "defect", "test aid: break one rule on purpose (`NAME`: "+defectDuplicateNotifyError+")")
+	if code := parseFlags(fs, args, stderr); code >= 0 {
+		return code
+	}
+	fail := func(err error) int {
+		usageError(stderr, cmd, err)
+		return exitUsage
+	}
+	if err := defects.check(defectDuplicateNotifyError); err != nil {
+		return fail(err)
+	}
+	wallet, err := checkURL("--wallet-url", *walletURL)
+	if err != nil {
+		return fail(err)
+	}
+	prof, _, err := loadProfile(*profileFlag, "")
+	if err != nil {
+		return fail(err)
+	}
+	mKey, _, err := loadPrivateKey("--merchant-key", *merchantKey, fixtures.MerchantPrivateKey)
+	if err != nil {
+		return fail(err)
+	}
+	wPub, _, err := loadPublicKey("--wallet-public-key", *walletKey, fixtures.WalletPublicKey)
+	if err != nil {
+		return fail(err)
+	}
+	logger := slog.New(slog.DiscardHandler)
+	if *verbose {
+		logger = slog.New(slog.NewTextHandler(stderr, nil))
+	}
+	m, err := startReferenceMerchant(referenceMerchantSpec{
+		listen: *addr, advertise: *advertise, walletURL: wallet, clientID: *clientID, appID: *appID,
+		key: mKey, walletKey: wPub, profile: prof.Wallet(), style: prof.Style(), defects: defects, logger: logger,
+	})
+	if err != nil {
+		return fail(err)
+	}
+	fmt.Fprintf(stdout, "tradepaykit reference merchant listening on %s\n", m.url)
+	fmt.Fprintf(stdout, "  test adapter  POST %s/conformance/orders, GET %s/conformance/orders/{orderId}, ...\n", m.url, m.url)
+	fmt.Fprintf(stdout, "  notify URL    %s%s\n  wallet        %s (client id %s, app id %s)\nStop with Ctrl-C.\n", m.url, merchant.NotifyPath, wallet, *clientID, *appID)
+	if len(defects) > 0 {
+		fmt.Fprintf(stdout, "TEST AID: defects on: %s\n", defects.String())
+	}
+	<-ctx.Done()
+	fmt.Fprintln(stdout, "reference merchant: stopping")
+	if err := m.close(); err != nil {
+		fmt.Fprintf(stderr, "reference merchant: %v\n", err)
+	}
+	return exitPass
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(none: the merchant names it in each pay or orderStr)"
+	}
+	return s
+}

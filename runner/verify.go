@@ -1,0 +1,379 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/tradepaykit/tradepaykit/fixtures"
+	"github.com/tradepaykit/tradepaykit/internal/clock"
+	"github.com/tradepaykit/tradepaykit/internal/money"
+	"github.com/tradepaykit/tradepaykit/internal/orderstr"
+	"github.com/tradepaykit/tradepaykit/internal/profile"
+	"github.com/tradepaykit/tradepaykit/internal/report"
+	"github.com/tradepaykit/tradepaykit/internal/target"
+	"github.com/tradepaykit/tradepaykit/internal/wallet"
+	"github.com/tradepaykit/tradepaykit/steps"
+)
+
+const verifyWalletHelp = `Verifies a wallet sandbox. The kit starts its reference merchant (the merchant server) on
+--notify-listen, pointed at the wallet, and plays the payer through the wallet's test control;
+it runs every @wallet scenario and the merchant-wallet contract. The wallet must know the
+merchant: --client-id with the public half of --merchant-key (default: the kit's test client
+id and merchant test key, fixtures/keys/merchant-public.pem), and notify the URL the kit
+passes as paymentNotifyUrl (printed at the start).
+`
+
+const verifyMerchantHelp = `Verifies a merchant's test deployment. The kit starts its wallet mock on --wallet-listen (the
+address the merchant's deployment is configured to call as its wallet; printed at the start),
+registers the merchant (--client-id, --merchant-public-key, --app-id) and drives the merchant
+through its test adapter at --merchant-url: every @merchant scenario and the wallet-merchant
+contract. The merchant must verify the wallet with the public half of --wallet-key (default:
+fixtures/keys/wallet-public.pem).
+`
+
+func runVerifyWallet(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	const cmd = "verify-wallet"
+	fs := newFlagSet(cmd, verifyWalletHelp, stderr)
+	var sf suiteFlags
+	sf.register(fs)
+	walletURL := fs.String("wallet-url", "", "the wallet's OpenAPI base `URL`, with any path prefix (required)")
+	controlURL := fs.String("control-url", "", "the root `URL` of the wallet's test control (POST .../conformance/tradePay); default --wallet-url without the profile's basePath")
+	clientID := fs.String("client-id", fixtures.ClientID, "the client `ID` the wallet knows the kit's merchant by")
+	merchantKey := fs.String("merchant-key", "", "the merchant private key `PEM` file the kit signs with; default the kit's test key")
+	walletKey := fs.String("wallet-public-key", "", "the wallet's public key `PEM` file, to verify its answers and notifications; default the kit's test key")
+	appID := fs.String("app-id", defaultAppID, "the orderStr app_id `ID` the wallet maps to the client id")
+	notifyListen := fs.String("notify-listen", "127.0.0.1:0", "where the kit's merchant listens for notifications (`ADDR`, or fd:N)")
+	advertise := fs.String("advertise-url", "", "the base `URL` the wallet reaches --notify-listen at (a tunnel or proxy); default the listen address")
+	profileFlag := fs.String("profile", "", "the wallet's target profile: a JSON `FILE`, or kit:NAME (kit:wallet-mock, kit:wallet-sample)")
+	stateURL := fs.String("pact-states-url", "", "the wallet's own provider-state `URL` for the pact; default: the kit sets states up through the OpenAPI and the test control")
+	if code := parseFlags(fs, args, stderr); code >= 0 {
+		return code
+	}
+	fail := func(err error) int {
+		usageError(stderr, cmd, err)
+		return exitUsage
+	}
+	opts, err := sf.options(stdout)
+	if err != nil {
+		return fail(err)
+	}
+	prof, profName, err := loadProfile(*profileFlag, "wallet")
+	if err != nil {
+		return fail(err)
+	}
+	wp := prof.Wallet()
+	base, err := checkURL("--wallet-url", *walletURL)
+	if err != nil {
+		return fail(err)
+	}
+	control := strings.TrimSuffix(base, strings.TrimRight(wp.BasePath, "/"))
+	if *controlURL != "" {
+		if control, err = checkURL("--control-url", *controlURL); err != nil {
+			return fail(err)
+		}
+	}
+	base = joinBase(base, wp.BasePath)
+	if *clientID == "" {
+		return fail(errors.New("--client-id is empty"))
+	}
+	mKey, mKeyName, err := loadPrivateKey("--merchant-key", *merchantKey, fixtures.MerchantPrivateKey)
+	if err != nil {
+		return fail(err)
+	}
+	wPub, _, err := loadPublicKey("--wallet-public-key", *walletKey, fixtures.WalletPublicKey)
+	if err != nil {
+		return fail(err)
+	}
+	if *stateURL != "" {
+		if _, err := checkURL("--pact-states-url", *stateURL); err != nil {
+			return fail(err)
+		}
+	}
+
+	httpClient := &http.Client{Timeout: 30 * time.Second}
+	defer httpClient.CloseIdleConnections()
+	if err := probe(ctx, httpClient, "wallet OpenAPI", "--wallet-url", base+"/v1/payments/inquiryPayment",
+		"that the wallet sandbox runs and that --wallet-url (with its path prefix, or the profile's basePath) is its OpenAPI base"); err != nil {
+		return unreachable(stderr, cmd, err)
+	}
+	if err := probe(ctx, httpClient, "wallet test control", "--control-url", control+"/conformance/tradePay",
+		"that the wallet exposes the test control (DESIGN.md, \"Wallet test control\") and that --control-url is its root"); err != nil {
+		return unreachable(stderr, cmd, err)
+	}
+
+	// The merchant's business time follows the wallet's: a scenario that moves the wallet's
+	// clock moves the merchant's with it, so the deadlines it asks for stay in the future.
+	business := clock.NewVirtual()
+	follower := &clockFollower{clock: business, base: http.DefaultTransport}
+	httpClient.Transport = follower
+	rec := &recorder{}
+	m, err := startReferenceMerchant(referenceMerchantSpec{
+		listen: *notifyListen, advertise: *advertise, walletURL: base, clientID: *clientID, appID: *appID,
+		key: mKey, walletKey: wPub, profile: wp, style: prof.Style(), clock: business, rec: rec,
+	})
+	if err != nil {
+		return fail(fmt.Errorf("starting the reference merchant: %w", err))
+	}
+	defer m.close()
+	if prof.Capabilities.Clock {
+		if err := follower.sync(ctx, httpClient, control); err != nil {
+			return unreachable(stderr, cmd, fmt.Errorf("%w: reading the wallet's clock (POST %s/conformance/clock): %v\n  check: the profile declares clock control; set capabilities.clock to false if the wallet has none", errUnreachable, control, err))
+		}
+	}
+
+	fmt.Fprintf(stdout, "tradepaykit verify-wallet %s\n", kitVersion())
+	fmt.Fprintf(stdout, "  wallet OpenAPI      %s\n  wallet test control %s\n  profile             %s\n", base, control, profName)
+	fmt.Fprintf(stdout, "  the kit's merchant  client id %s, app id %s, key %s\n", *clientID, *appID, mKeyName)
+	fmt.Fprintf(stdout, "  notifications to    %s (paymentNotifyUrl / notify_url; listening on %s)\n", m.server.NotifyURL(), m.http.local)
+
+	s := &suite{
+		opts: opts, side: "@wallet", profile: withCapabilities(prof, profile.Capabilities{ReferenceMerchant: true}), related: rec,
+		targets: steps.Targets{
+			HTTPClient: httpClient, WalletURL: base, ControlURL: control, MerchantURL: m.http.local,
+			ClientID: *clientID, AppID: *appID, MerchantKey: mKey, WalletPublicKey: wPub, Profile: wp,
+			Capabilities:   steps.Capabilities{Clock: prof.Capabilities.Clock, WalletMock: prof.Capabilities.WalletMock, ReferenceMerchant: true},
+			SignatureStyle: prof.Style(), Wait: opts.wait,
+		},
+		run: &report.Run{
+			Command: cmd, Args: append([]string{cmd}, args...), KitVersion: kitVersion(),
+			Target: []report.Endpoint{
+				{Name: "wallet OpenAPI", URL: base}, {Name: "wallet test control", URL: control},
+				{Name: "kit's reference merchant (notify endpoint)", URL: m.server.NotifyURL()},
+			},
+			ProfileName: profName, ProfileJSON: prof.JSON(), Started: time.Now(),
+		},
+		pacts: func(ctx context.Context) []report.Pact {
+			return []report.Pact{verifyWalletPact(ctx, walletPactSpec{
+				walletURL: base, controlURL: control, stateURL: *stateURL, clientID: *clientID,
+				merchantKey: mKey, walletKey: wPub, profile: wp,
+			}, prof, opts.expectations)}
+		},
+	}
+	return s.execute(ctx, stdout, stderr)
+}
+
+func runVerifyMerchant(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	const cmd = "verify-merchant"
+	fs := newFlagSet(cmd, verifyMerchantHelp, stderr)
+	var sf suiteFlags
+	sf.register(fs)
+	merchantURL := fs.String("merchant-url", "", "the root `URL` of the merchant's test adapter (POST .../conformance/orders) (required)")
+	merchantKey := fs.String("merchant-public-key", "", "the merchant's public key `PEM` file, to verify its requests and orderStrs; default the kit's test key")
+	clientID := fs.String("client-id", fixtures.ClientID, "the client `ID` the merchant signs under")
+	appID := fs.String("app-id", defaultAppID, "the orderStr app_id `ID` of the merchant")
+	walletListen := fs.String("wallet-listen", "127.0.0.1:0", "where the kit's wallet listens (`ADDR`, or fd:N): the wallet URL the merchant's deployment calls")
+	advertise := fs.String("advertise-url", "", "the base `URL` the merchant reaches --wallet-listen at (a tunnel or proxy); default the listen address")
+	walletKey := fs.String("wallet-key", "", "the wallet private key `PEM` file the kit signs answers and notifications with; default the kit's test key")
+	notifyURL := fs.String("merchant-notify-url", "", "the merchant's notify `URL`, registered with the wallet and used by the pact; default: learnt from an order")
+	notifyTimeout := fs.Duration("notify-timeout", 10*time.Second, "how long the wallet waits for the merchant's answer to a notification")
+	profileFlag := fs.String("profile", "", "the merchant's target profile: a JSON `FILE`, or kit:NAME (kit:reference-merchant, kit:merchant-sample)")
+	stateURL := fs.String("pact-states-url", "", "the merchant's own provider-state `URL` for the pact; default: the kit sets states up through the test adapter")
+	if code := parseFlags(fs, args, stderr); code >= 0 {
+		return code
+	}
+	fail := func(err error) int {
+		usageError(stderr, cmd, err)
+		return exitUsage
+	}
+	opts, err := sf.options(stdout)
+	if err != nil {
+		return fail(err)
+	}
+	prof, profName, err := loadProfile(*profileFlag, "merchant")
+	if err != nil {
+		return fail(err)
+	}
+	wp := prof.Wallet()
+	adapter, err := checkURL("--merchant-url", *merchantURL)
+	if err != nil {
+		return fail(err)
+	}
+	if *clientID == "" {
+		return fail(errors.New("--client-id is empty"))
+	}
+	mPub, mPubName, err := loadPublicKey("--merchant-public-key", *merchantKey, fixtures.MerchantPublicKey)
+	if err != nil {
+		return fail(err)
+	}
+	wKey, wKeyName, err := loadPrivateKey("--wallet-key", *walletKey, fixtures.WalletPrivateKey)
+	if err != nil {
+		return fail(err)
+	}
+	for flagName, v := range map[string]string{"--merchant-notify-url": *notifyURL, "--pact-states-url": *stateURL} {
+		if v != "" {
+			if _, err := checkURL(flagName, v); err != nil {
+				return fail(err)
+			}
+		}
+	}
+
+	httpClient := &http.Client{Timeout: 30 * time.Second}
+	defer httpClient.CloseIdleConnections()
+	if err := probe(ctx, httpClient, "merchant test adapter", "--merchant-url", adapter+"/conformance/orders",
+		"that the merchant's test deployment runs and that --merchant-url is the root of its test adapter (DESIGN.md, \"Merchant test adapter\")"); err != nil {
+		return unreachable(stderr, cmd, err)
+	}
+
+	rec := &recorder{}
+	wm, err := startWalletMock(walletMockSpec{
+		listen: *walletListen, advertise: *advertise, profile: wp, style: prof.Style(), key: wKey,
+		merchants:         []wallet.Merchant{{ClientID: *clientID, PublicKey: mPub, AppID: *appID, NotifyURL: *notifyURL}},
+		allowRemoteNotify: true, notifyTimeout: *notifyTimeout, rec: rec, merchantKey: mPub,
+	})
+	if err != nil {
+		return fail(fmt.Errorf("starting the wallet mock: %w", err))
+	}
+	defer wm.close()
+	walletBase := joinBase(wm.http.local, wp.BasePath)
+
+	fmt.Fprintf(stdout, "tradepaykit verify-merchant %s\n", kitVersion())
+	fmt.Fprintf(stdout, "  merchant test adapter %s\n  profile               %s\n", adapter, profName)
+	fmt.Fprintf(stdout, "  the kit's wallet      %s (listening on %s; the merchant's deployment calls %s)\n", wm.url, wm.http.local, joinBase(wm.url, wp.BasePath))
+	fmt.Fprintf(stdout, "  merchant              client id %s, app id %s, public key %s\n  wallet key            %s\n", *clientID, *appID, mPubName, wKeyName)
+
+	s := &suite{
+		opts: opts, side: "@merchant", profile: withCapabilities(prof, profile.Capabilities{Clock: true, WalletMock: true}), related: rec,
+		beforeClockScenario: wm.renewIfAhead,
+		targets: steps.Targets{
+			HTTPClient: httpClient, WalletURL: walletBase, ControlURL: wm.http.local, MerchantURL: adapter,
+			ClientID: *clientID, AppID: *appID, MerchantPublicKey: mPub, WalletPublicKey: &wKey.PublicKey, WalletKey: wKey,
+			Profile:      wp,
+			Capabilities: steps.Capabilities{Clock: true, WalletMock: true, ReferenceMerchant: prof.Capabilities.ReferenceMerchant},
+			Wait:         opts.wait,
+		},
+		run: &report.Run{
+			Command: cmd, Args: append([]string{cmd}, args...), KitVersion: kitVersion(),
+			Target: []report.Endpoint{
+				{Name: "merchant test adapter", URL: adapter},
+				{Name: "kit's wallet mock (the merchant's wallet)", URL: joinBase(wm.url, wp.BasePath)},
+			},
+			ProfileName: profName, ProfileJSON: prof.JSON(), Started: time.Now(),
+		},
+	}
+	s.pacts = func(ctx context.Context) []report.Pact {
+		if err := wm.renewIfAhead(); err != nil {
+			s.run.Notes = append(s.run.Notes, "renewing the wallet mock before the pact: "+err.Error())
+		}
+		notify := *notifyURL
+		if notify == "" {
+			var err error
+			if notify, err = discoverNotifyURL(ctx, httpClient, adapter, wm.http.local, prof); err != nil {
+				s.run.Notes = append(s.run.Notes, "the merchant's notify URL: "+err.Error())
+			} else {
+				s.run.Notes = append(s.run.Notes, "the merchant's notify URL, learnt from an order: "+notify)
+			}
+		}
+		return []report.Pact{verifyMerchantPact(ctx, merchantPactSpec{
+			notifyURL: notify, merchantURL: adapter, controlURL: wm.http.local, stateURL: *stateURL,
+			clientID: *clientID, walletKey: wKey,
+		}, prof, opts.expectations)}
+	}
+	return s.execute(ctx, stdout, stderr)
+}
+
+func unreachable(stderr io.Writer, cmd string, err error) int {
+	fmt.Fprintf(stderr, "tradepaykit %s: %v\n", cmd, err)
+	return exitUsage
+}
+
+// withCapabilities adds the capabilities the kit's own party brings to the target's.
+func withCapabilities(p profile.Profile, kit profile.Capabilities) profile.Profile {
+	p.Capabilities.Clock = p.Capabilities.Clock || kit.Clock
+	p.Capabilities.WalletMock = p.Capabilities.WalletMock || kit.WalletMock
+	p.Capabilities.ReferenceMerchant = p.Capabilities.ReferenceMerchant || kit.ReferenceMerchant
+	return p
+}
+
+// discoverNotifyURL asks the merchant for an order and reads where it wants to be notified:
+// the paymentNotifyUrl of its pay as the kit's wallet recorded it, or the notify_url of its
+// orderStr. The notify path is the merchant's choice (DESIGN.md, "Merchant test adapter").
+func discoverNotifyURL(ctx context.Context, hc *http.Client, adapterURL, controlURL string, prof profile.Profile) (string, error) {
+	adapter, err := target.NewMerchant(target.Config{BaseURL: adapterURL, HTTPClient: hc})
+	if err != nil {
+		return "", err
+	}
+	control, err := target.NewWalletControl(target.Config{BaseURL: controlURL, HTTPClient: hc})
+	if err != nil {
+		return "", err
+	}
+	amount := money.MustNew("USD", 100)
+	const hint = "; pass --merchant-notify-url"
+	for _, flow := range []target.Flow{target.FlowTradeNO, target.FlowPaymentURL, target.FlowOrderStr} {
+		if !prof.SupportsFlow(string(flow)) {
+			continue
+		}
+		o, err := adapter.CreateOrder(ctx, target.NewOrder{Flow: flow, Type: target.General, Amount: amount, Title: "notify URL probe"})
+		if err != nil {
+			return "", fmt.Errorf("creating an order to learn it: %v%s", err, hint)
+		}
+		if flow == target.FlowOrderStr {
+			tok, err := orderstr.Decode(o.OrderStr)
+			if err != nil || tok.NotifyURL == "" {
+				return "", fmt.Errorf("the orderStr has no notify_url%s", hint)
+			}
+			return tok.NotifyURL, nil
+		}
+		if o.PaymentID == "" {
+			return "", fmt.Errorf("the order has no paymentId%s", hint)
+		}
+		p, err := control.Payment(ctx, o.PaymentID)
+		if err != nil {
+			return "", fmt.Errorf("reading the payment: %v%s", err, hint)
+		}
+		if p.NotifyURL == "" {
+			return "", fmt.Errorf("the merchant's pay had no paymentNotifyUrl%s", hint)
+		}
+		return p.NotifyURL, nil
+	}
+	return "", fmt.Errorf("the profile declares no flow%s", hint)
+}
+
+// clockFollower watches the answers of the wallet's clock control and moves the reference
+// merchant's business clock to the wallet's time.
+type clockFollower struct {
+	clock *clock.Virtual
+	base  http.RoundTripper
+}
+
+func (f *clockFollower) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := f.base.RoundTrip(req)
+	if err != nil || req.Method != http.MethodPost || !strings.HasSuffix(req.URL.Path, "/conformance/clock") || resp.StatusCode != http.StatusOK {
+		return resp, err
+	}
+	body, rerr := io.ReadAll(io.LimitReader(resp.Body, 1<<16))
+	_ = resp.Body.Close()
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	if rerr == nil {
+		f.follow(body)
+	}
+	return resp, nil
+}
+
+func (f *clockFollower) follow(body []byte) {
+	var v struct {
+		Now time.Time `json:"now"`
+	}
+	if json.Unmarshal(body, &v) != nil || v.Now.IsZero() {
+		return
+	}
+	if d := v.Now.Sub(f.clock.Now()); d > 0 {
+		f.clock.Advance(d)
+	}
+}
+
+// sync reads the wallet's business time once, before any scenario.
+func (f *clockFollower) sync(ctx context.Context, hc *http.Client, controlURL string) error {
+	control, err := target.NewWalletControl(target.Config{BaseURL: controlURL, HTTPClient: hc})
+	if err != nil {
+		return err
+	}
+	_, err = control.AdvanceClock(ctx, 0)
+	return err
+}
