@@ -79,7 +79,9 @@ func (s *Server) authenticate(r *http.Request, body []byte) error {
 	}
 	msg := signing.RequestMessage(r, body)
 	if err := signing.Verify(m.PublicKey, msg, r.Header.Get(signing.HeaderSignature)); err != nil {
-		return openapi.Errorf(openapi.InvalidSignature, "%v", err)
+		if m.KitKey == nil || signing.Verify(m.KitKey, msg, r.Header.Get(signing.HeaderSignature)) != nil {
+			return openapi.Errorf(openapi.InvalidSignature, "%v", err)
+		}
 	}
 	window := s.cfg.FreshnessWindow
 	if window == 0 {

@@ -32,6 +32,10 @@ type Merchant struct {
 	PublicKey *rsa.PublicKey
 	AppID     string
 	NotifyURL string
+	// KitKey, when set, is a second key the wallet accepts for this client id: the kit's own
+	// merchant key, so that a verify-merchant run can ask the kit's wallet about the
+	// merchant's payments (inquiryPayment) while the merchant under test keeps its own key.
+	KitKey *rsa.PublicKey
 }
 
 // Config configures a wallet mock.
