@@ -339,6 +339,8 @@ type referenceMerchantSpec struct {
 	// receives (their signatures checked against walletKey).
 	rec    *recorder
 	logger *slog.Logger
+	// wrap, when set, wraps the merchant's handler outermost.
+	wrap func(http.Handler) http.Handler
 }
 
 // referenceMerchant is a running reference merchant.
@@ -377,6 +379,9 @@ func startReferenceMerchant(spec referenceMerchantSpec) (*referenceMerchant, err
 	}
 	if spec.rec != nil {
 		h = recordPaths(merchant.NotifyPath, spec.rec.incoming("wallet → reference merchant notify endpoint", spec.walletKey, h), h)
+	}
+	if spec.wrap != nil {
+		h = spec.wrap(h)
 	}
 	r.http = serve(ln, h)
 	return r, nil

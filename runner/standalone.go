@@ -6,11 +6,15 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/tradepaykit/tradepaykit/fixtures"
+	"github.com/tradepaykit/tradepaykit/internal/clock"
 	"github.com/tradepaykit/tradepaykit/internal/merchant"
+	"github.com/tradepaykit/tradepaykit/internal/target"
 	"github.com/tradepaykit/tradepaykit/internal/wallet"
 )
 
@@ -132,6 +136,7 @@ func runReferenceMerchant(ctx context.Context, args []string, stdout, stderr io.
 	merchantKey := fs.String("merchant-key", "", "the merchant private key `PEM` file; default the kit's merchant test key")
 	walletKey := fs.String("wallet-public-key", "", "the wallet's public key `PEM` file; default the kit's wallet test key")
 	profileFlag := fs.String("profile", "", "the wallet's target profile `FILE` (or kit:NAME): basePath, product codes, signature variant")
+	followClock := fs.String("follow-wallet-clock", "", "take business time from the wallet's clock control at this root `URL` (POST .../conformance/clock, a kit extension), as the self-test's merchant shares the wallet's clock; for verify-merchant runs whose @clock scenarios move the kit's wallet's time")
 	verbose := fs.Bool("v", false, "log to stderr")
 	var defects defectList
 	fs.Var(&defects, "defect", "test aid: break one rule on purpose (`NAME`: "+defectDuplicateNotifyError+")")
@@ -165,9 +170,22 @@ func runReferenceMerchant(ctx context.Context, args []string, stdout, stderr io.
 	if *verbose {
 		logger = slog.New(slog.NewTextHandler(stderr, nil))
 	}
+	var business clock.Clock = clock.Real{}
+	var wrap func(http.Handler) http.Handler
+	if *followClock != "" {
+		control, err := checkURL("--follow-wallet-clock", *followClock)
+		if err != nil {
+			return fail(err)
+		}
+		wc, err := newWalletClock(control)
+		if err != nil {
+			return fail(err)
+		}
+		business, wrap = wc, wc.refreshBeforeOrders
+	}
 	m, err := startReferenceMerchant(referenceMerchantSpec{
 		listen: *addr, advertise: *advertise, walletURL: wallet, clientID: *clientID, appID: *appID,
-		key: mKey, walletKey: wPub, profile: prof.Wallet(), style: prof.Style(), defects: defects, logger: logger,
+		key: mKey, walletKey: wPub, profile: prof.Wallet(), style: prof.Style(), clock: business, defects: defects, logger: logger, wrap: wrap,
 	})
 	if err != nil {
 		return fail(err)
@@ -184,6 +202,47 @@ func runReferenceMerchant(ctx context.Context, args []string, stdout, stderr io.
 		fmt.Fprintf(stderr, "reference merchant: %v\n", err)
 	}
 	return exitPass
+}
+
+// walletClock is business time that follows a wallet's clock control: an offset from real
+// time, read from the wallet before each order the merchant creates. It is not read while
+// the merchant handles a notification: the wallet may be sending it from inside a clock move,
+// and would not answer until the move is over.
+type walletClock struct {
+	clock.Real
+	control *target.WalletControl
+	mu      sync.Mutex
+	offset  time.Duration
+}
+
+func newWalletClock(controlURL string) (*walletClock, error) {
+	c, err := target.NewWalletControl(target.Config{BaseURL: controlURL, HTTPClient: &http.Client{Timeout: 5 * time.Second}})
+	if err != nil {
+		return nil, fmt.Errorf("--follow-wallet-clock: %w", err)
+	}
+	return &walletClock{control: c}, nil
+}
+
+// Now returns the wallet's business time as last read.
+func (c *walletClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return time.Now().Add(c.offset)
+}
+
+// refreshBeforeOrders reads the wallet's time before the merchant creates an order; when the
+// wallet does not answer, the last offset stands.
+func (c *walletClock) refreshBeforeOrders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost && r.URL.Path == "/conformance/orders" {
+			if now, err := c.control.AdvanceClock(r.Context(), 0); err == nil {
+				c.mu.Lock()
+				c.offset = time.Until(now)
+				c.mu.Unlock()
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 func orNone(s string) string {

@@ -149,6 +149,8 @@ func (s *suite) passes() []pass {
 // execute runs the passes and the pacts, writes the reports and prints the summary; it
 // returns the exit status.
 func (s *suite) execute(ctx context.Context, stdout, stderr io.Writer) int {
+	stdout, restore := detachStdout(stdout)
+	defer restore()
 	s.out = stdout
 	if s.opts.features == nil {
 		s.opts.features = features.FS
@@ -589,6 +591,20 @@ func nonEmpty(xs ...string) []string {
 // cleanMessage keeps what a testify failure says (the Error and Messages sections) and drops
 // the trace through the step definitions, which means nothing to a vendor.
 func cleanMessage(msg string) string {
+	// godog joins several failed checks of one step as "checks failed:\n* ...\n* ...".
+	if rest, ok := strings.CutPrefix(msg, "checks failed:\n* "); ok {
+		checks := strings.Split(rest, "\n* ")
+		const shown = 3
+		var out []string
+		for i, c := range checks {
+			if i == shown {
+				out = append(out, fmt.Sprintf("... and %d more checks failed", len(checks)-shown))
+				break
+			}
+			out = append(out, cleanMessage(c))
+		}
+		return strings.Join(out, "\n")
+	}
 	if !strings.Contains(msg, "Error Trace:") {
 		return strings.TrimSpace(msg)
 	}

@@ -221,10 +221,14 @@ func runVerifyMerchant(ctx context.Context, args []string, stdout, stderr io.Wri
 		return unreachable(stderr, cmd, err)
 	}
 
+	// The kit asks its wallet about the merchant's payments (inquiryPayment) as the merchant,
+	// with its own key, which the wallet accepts for the merchant's client id.
+	kitKey := fixtures.PrivateKey(fixtures.MerchantPrivateKey)
 	rec := &recorder{}
 	wm, err := startWalletMock(walletMockSpec{
 		listen: *walletListen, advertise: *advertise, profile: wp, style: prof.Style(), key: wKey,
-		merchants:         []wallet.Merchant{{ClientID: *clientID, PublicKey: mPub, AppID: *appID, NotifyURL: *notifyURL}},
+		merchants: []wallet.Merchant{{ClientID: *clientID, PublicKey: mPub, AppID: *appID, NotifyURL: *notifyURL,
+			KitKey: &kitKey.PublicKey}},
 		allowRemoteNotify: true, notifyTimeout: *notifyTimeout, rec: rec, merchantKey: mPub,
 	})
 	if err != nil {
@@ -243,7 +247,8 @@ func runVerifyMerchant(ctx context.Context, args []string, stdout, stderr io.Wri
 		beforeClockScenario: wm.renewIfAhead,
 		targets: steps.Targets{
 			HTTPClient: httpClient, WalletURL: walletBase, ControlURL: wm.http.local, MerchantURL: adapter,
-			ClientID: *clientID, AppID: *appID, MerchantPublicKey: mPub, WalletPublicKey: &wKey.PublicKey, WalletKey: wKey,
+			ClientID: *clientID, AppID: *appID, MerchantKey: kitKey, MerchantPublicKey: mPub,
+			WalletPublicKey: &wKey.PublicKey, WalletKey: wKey,
 			Profile:      wp,
 			Capabilities: steps.Capabilities{Clock: true, WalletMock: true, ReferenceMerchant: prof.Capabilities.ReferenceMerchant},
 			Wait:         opts.wait,
