@@ -216,10 +216,6 @@ func runVerifyMerchant(ctx context.Context, args []string, stdout, stderr io.Wri
 
 	httpClient := &http.Client{Timeout: 30 * time.Second}
 	defer httpClient.CloseIdleConnections()
-	if err := probe(ctx, httpClient, "merchant test adapter", "--merchant-url", adapter+"/conformance/orders",
-		"that the merchant's test deployment runs and that --merchant-url is the root of its test adapter (DESIGN.md, \"Merchant test adapter\")"); err != nil {
-		return unreachable(stderr, cmd, err)
-	}
 
 	// The kit asks its wallet about the merchant's payments (inquiryPayment) as the merchant,
 	// with its own key, which the wallet accepts for the merchant's client id.
@@ -236,6 +232,11 @@ func runVerifyMerchant(ctx context.Context, args []string, stdout, stderr io.Wri
 	}
 	defer wm.close()
 	walletBase := joinBase(wm.http.local, wp.BasePath)
+	// The wallet listens before the probe: a merchant may call its wallet while it answers.
+	if err := probe(ctx, httpClient, "merchant test adapter", "--merchant-url", adapter+"/conformance/orders",
+		"that the merchant's test deployment runs and that --merchant-url is the root of its test adapter (DESIGN.md, \"Merchant test adapter\")"); err != nil {
+		return unreachable(stderr, cmd, err)
+	}
 
 	fmt.Fprintf(stdout, "tradepaykit verify-merchant %s\n", kitVersion())
 	fmt.Fprintf(stdout, "  merchant test adapter %s\n  profile               %s\n", adapter, profName)

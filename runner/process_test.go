@@ -1,0 +1,416 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// The external path, end to end: the tradepaykit binary runs the kit's wallet mock and
+// reference merchant as separate processes, and verify-wallet and verify-merchant run
+// against them over HTTP, as a vendor or a merchant would run them against their systems.
+
+// kitBinary is the tradepaykit binary TestMain builds once.
+var kitBinary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "tradepaykit-bin-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	kitBinary = filepath.Join(dir, "tradepaykit")
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		goTool = filepath.Join(runtime.GOROOT(), "bin", "go")
+	}
+	build := exec.Command(goTool, "build", "-tags", buildTags, "-o", kitBinary, ".")
+	build.Stdout, build.Stderr = os.Stderr, os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintf(os.Stderr, "building tradepaykit: %v\n", err)
+		_ = os.RemoveAll(dir)
+		os.Exit(1)
+	}
+	code := m.Run()
+	_ = os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// party is a wallet-mock or reference-merchant process.
+type party struct {
+	cmd *exec.Cmd
+	url string
+	mu  sync.Mutex
+	out bytes.Buffer // everything it printed
+}
+
+var listeningLine = regexp.MustCompile(`listening on (http://\S+)$`)
+
+// startParty starts a party process and waits until it prints the URL it bound. At cleanup
+// it is stopped with SIGTERM and must exit 0.
+func startParty(t *testing.T, args ...string) *party {
+	t.Helper()
+	p := &party{cmd: exec.Command(kitBinary, args...)}
+	stdout, err := p.cmd.StdoutPipe()
+	require.NoError(t, err)
+	p.cmd.Stderr = &lockedWriter{p: p}
+	require.NoError(t, p.cmd.Start())
+	urls := make(chan string, 1)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			line := sc.Text()
+			p.mu.Lock()
+			p.out.WriteString(line + "\n")
+			p.mu.Unlock()
+			if m := listeningLine.FindStringSubmatch(line); m != nil {
+				select {
+				case urls <- m[1]:
+				default:
+				}
+			}
+		}
+	}()
+	t.Cleanup(func() {
+		_ = p.cmd.Process.Signal(syscall.SIGTERM)
+		exited := make(chan error, 1)
+		go func() { <-done; exited <- p.cmd.Wait() }()
+		select {
+		case err := <-exited:
+			assert.NoError(t, err, "%s stops cleanly on SIGTERM; it printed:\n%s", args[0], p.output())
+			assert.Contains(t, p.output(), "stopping")
+		case <-time.After(15 * time.Second):
+			_ = p.cmd.Process.Kill()
+			t.Errorf("%s did not stop within 15s of SIGTERM", args[0])
+		}
+	})
+	select {
+	case p.url = <-urls:
+	case <-done:
+		t.Fatalf("%s exited before it listened:\n%s", args[0], p.output())
+	case <-time.After(20 * time.Second):
+		t.Fatalf("%s did not print its URL within 20s:\n%s", args[0], p.output())
+	}
+	return p
+}
+
+func (p *party) output() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.out.String()
+}
+
+type lockedWriter struct{ p *party }
+
+func (w *lockedWriter) Write(b []byte) (int, error) {
+	w.p.mu.Lock()
+	defer w.p.mu.Unlock()
+	return w.p.out.Write(b)
+}
+
+// result is what a verify process did.
+type result struct {
+	code      int
+	stdout    string
+	stderr    string
+	reportDir string
+	elapsed   time.Duration
+}
+
+func (r result) String() string {
+	return fmt.Sprintf("exit %d after %s\nstdout:\n%s\nstderr:\n%s", r.code, r.elapsed.Round(time.Millisecond), r.stdout, r.stderr)
+}
+
+func (r result) file(t *testing.T, name string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(r.reportDir, name))
+	require.NoError(t, err, "report %s", name)
+	return string(b)
+}
+
+// verify runs the binary with args and a fresh --report-dir; extra files are inherited as
+// descriptors 3, 4, ...
+func verify(t *testing.T, extra []*os.File, args ...string) result {
+	t.Helper()
+	r := result{reportDir: t.TempDir()}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, kitBinary, append(args, "--report-dir", r.reportDir)...)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr, cmd.ExtraFiles = &stdout, &stderr, extra
+	start := time.Now()
+	err := cmd.Run()
+	r.elapsed = time.Since(start)
+	r.stdout, r.stderr = stdout.String(), stderr.String()
+	var exit *exec.ExitError
+	switch {
+	case err == nil:
+	case errors.As(err, &exit):
+		r.code = exit.ExitCode()
+	default:
+		require.NoError(t, err, "running %v", args)
+	}
+	t.Logf("%s %s: exit %d in %s", args[0], strings.Join(args[1:3], " "), r.code, r.elapsed.Round(time.Millisecond))
+	return r
+}
+
+// walletListener binds a loopback port for the kit's wallet in verify-merchant before the
+// merchant starts: the merchant is configured with its URL, and the verify process inherits
+// the bound socket (--wallet-listen fd:3), so no port is ever guessed.
+func walletListener(t *testing.T) (*os.File, string) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	f, err := ln.(*net.TCPListener).File()
+	require.NoError(t, err)
+	require.NoError(t, ln.Close())
+	t.Cleanup(func() { _ = f.Close() })
+	return f, "http://" + ln.Addr().String()
+}
+
+// junit is the part of junit.xml the tests read.
+type junit struct {
+	Tests    int `xml:"tests,attr"`
+	Failures int `xml:"failures,attr"`
+	Skipped  int `xml:"skipped,attr"`
+	Suites   []struct {
+		Name  string `xml:"name,attr"`
+		Cases []struct {
+			Name    string `xml:"name,attr"`
+			Failure *struct {
+				Message string `xml:"message,attr"`
+				Type    string `xml:"type,attr"`
+				Text    string `xml:",chardata"`
+			} `xml:"failure"`
+			Skipped *struct {
+				Message string `xml:"message,attr"`
+			} `xml:"skipped"`
+		} `xml:"testcase"`
+	} `xml:"testsuite"`
+}
+
+func readJUnit(t *testing.T, r result) junit {
+	t.Helper()
+	var j junit
+	require.NoError(t, xml.Unmarshal([]byte(r.file(t, "junit.xml")), &j), "junit.xml is XML")
+	return j
+}
+
+// failuresNaming returns the failure texts of the test cases whose failure type names req.
+func (j junit) failuresNaming(req string) []string {
+	var out []string
+	for _, s := range j.Suites {
+		for _, c := range s.Cases {
+			if c.Failure != nil && strings.Contains(c.Failure.Type, req) {
+				out = append(out, c.Name+"\n"+c.Failure.Message+"\n"+c.Failure.Text)
+			}
+		}
+	}
+	return out
+}
+
+// htmlFailure returns the HTML report's failure section about req.
+func htmlFailure(t *testing.T, html, req string) string {
+	t.Helper()
+	i := strings.Index(html, "<h2>Failures")
+	require.GreaterOrEqual(t, i, 0, "the HTML report has a failures section")
+	section := html[i:]
+	if j := strings.Index(section, "<h2>Contracts"); j > 0 {
+		section = section[:j]
+	}
+	k := strings.Index(section, "<h3>"+req)
+	require.GreaterOrEqual(t, k, 0, "the HTML report has a failure of %s", req)
+	end := strings.Index(section[k:], `<div class="failure"`)
+	if end < 0 {
+		return section[k:]
+	}
+	return section[k : k+end]
+}
+
+func TestVerifyWalletAgainstTheWalletMockProcess(t *testing.T) {
+	wallet := startParty(t, "wallet-mock", "--listen", "127.0.0.1:0", "--notify-timeout", "2s")
+	r := verify(t, nil, "verify-wallet", "--wallet-url", wallet.url, "--control-url", wallet.url, "--profile", "kit:wallet-mock")
+	require.Equal(t, exitPass, r.code, r.String())
+
+	got := parseTotals(t, r.stdout)
+	assert.Greater(t, got.scenarios, 150, "every @wallet scenario ran")
+	assert.Equal(t, got.scenarios, got.passed)
+	assert.Contains(t, r.stdout, "notifications to    http://127.0.0.1:", "the notify address is printed")
+	assert.NotContains(t, r.stdout, "@merchant && ", "only the wallet's scenarios")
+	j := readJUnit(t, r)
+	assert.Zero(t, j.Failures)
+	assert.Equal(t, got.scenarios+pactCases(17), j.Tests, "a test case per scenario and per pact interaction")
+	html := r.file(t, "report.html")
+	assert.Contains(t, html, `<span class="badge verdict passed">PASS</span>`)
+	assert.Contains(t, html, "REQ-GEN-001")
+	if buildTags == "pact" {
+		assert.Regexp(t, `(?m)^pact merchant-wallet\.json\s+17\s+17\s+0 `, r.stdout, "the merchant-wallet pact verified")
+	}
+}
+
+func pactCases(n int) int {
+	if buildTags == "pact" {
+		return n
+	}
+	return 1 // the pact reported as not verified
+}
+
+// TestVerifyWalletWithTheVendorSample runs a wallet mock that serves the sample vendor
+// profile (OpenAPI under /api/open) and verifies it with that profile: the path prefix
+// comes from the profile, and the scenarios that need the kit's extensions are skipped and
+// listed with the reason.
+func TestVerifyWalletWithTheVendorSample(t *testing.T) {
+	wallet := startParty(t, "wallet-mock", "--listen", "127.0.0.1:0", "--notify-timeout", "2s", "--profile", "../fixtures/profiles/wallet-sample.json")
+	r := verify(t, nil, "verify-wallet", "--wallet-url", wallet.url, "--profile", "../fixtures/profiles/wallet-sample.json", "--pact", "false")
+	require.Equal(t, exitPass, r.code, r.String())
+	assert.Contains(t, r.stdout, "wallet OpenAPI      "+wallet.url+"/api/open")
+	got := parseTotals(t, r.stdout)
+	assert.Positive(t, got.skipped)
+	assert.Equal(t, got.scenarios, got.passed+got.skipped)
+	assert.Regexp(t, `(?m)^SKIPPED \d+: the wallet offers no clock control$`, r.stdout)
+	assert.Regexp(t, `(?m)^SKIPPED \d+: the wallet offers no kit extensions`, r.stdout)
+	assert.Regexp(t, `(?m)^skip  REQ-GEN-014 `, r.stdout, "a progress line per skipped scenario")
+	assert.Contains(t, r.stdout, "the target does not declare: ~@clock && ~@wallet-mock")
+}
+
+func TestVerifyWalletFailsAgainstAWalletThatDoesNotSign(t *testing.T) {
+	wallet := startParty(t, "wallet-mock", "--listen", "127.0.0.1:0", "--notify-timeout", "2s", "--defect", defectUnsignedResponses)
+	r := verify(t, nil, "verify-wallet", "--wallet-url", wallet.url, "--profile", "kit:wallet-mock")
+	require.Equal(t, exitFail, r.code, r.String())
+	assert.Regexp(t, `(?m)^FAIL  REQ-SIG-003 `, r.stdout)
+	assert.Regexp(t, `(?m)^requirements failed: .*REQ-SIG-003`, r.stdout)
+
+	failures := readJUnit(t, r).failuresNaming("REQ-SIG-003")
+	require.NotEmpty(t, failures, "junit.xml names REQ-SIG-003")
+	assert.Contains(t, failures[0], "signature missing")
+	html := htmlFailure(t, r.file(t, "report.html"), "REQ-SIG-003")
+	assert.Contains(t, html, "The wallet accepts every tolerated signing variant", "the requirement's text")
+	assert.Contains(t, html, "Failed step:")
+	assert.Contains(t, html, "signature missing", "what went wrong")
+	assert.Contains(t, html, "/v1/payments/pay", "the exchange")
+	if buildTags == "pact" {
+		assert.Regexp(t, `(?m)^FAILED pact merchant-wallet\.json: pay: a general payment is accepted$`, r.stdout)
+	}
+}
+
+func TestVerifyMerchantAgainstTheReferenceMerchantProcess(t *testing.T) {
+	ln, walletURL := walletListener(t)
+	merchant := startParty(t, "reference-merchant", "--listen", "127.0.0.1:0", "--wallet-url", walletURL, "--follow-wallet-clock", walletURL)
+
+	t.Run("every scenario", func(t *testing.T) {
+		r := verify(t, []*os.File{ln}, "verify-merchant", "--merchant-url", merchant.url, "--wallet-listen", "fd:3",
+			"--notify-timeout", "2s", "--profile", "kit:reference-merchant")
+		require.Equal(t, exitPass, r.code, r.String())
+		got := parseTotals(t, r.stdout)
+		assert.Greater(t, got.scenarios, 100, "every @merchant scenario ran")
+		assert.Equal(t, got.scenarios, got.passed)
+		assert.Contains(t, r.stdout, "the kit's wallet      "+walletURL)
+		if buildTags == "pact" {
+			assert.Regexp(t, `(?m)^pact wallet-merchant\.json\s+6\s+6\s+0 `, r.stdout, "the wallet-merchant pact verified")
+			assert.Contains(t, r.stdout, "note: the merchant's notify URL, learnt from an order: "+merchant.url+"/v1/payments/notifyPayment")
+		}
+		assert.Zero(t, readJUnit(t, r).Failures)
+	})
+	t.Run("the merchant sample profile", func(t *testing.T) {
+		r := verify(t, []*os.File{ln}, "verify-merchant", "--merchant-url", merchant.url, "--wallet-listen", "fd:3",
+			"--notify-timeout", "2s", "--profile", "kit:merchant-sample")
+		require.Equal(t, exitPass, r.code, r.String())
+		assert.Regexp(t, `(?m)^SKIPPED \d+: the target does not support pre-authorization$`, r.stdout)
+		assert.Regexp(t, `(?m)^SKIPPED \d+: the target does not support the paymentUrl flow$`, r.stdout)
+		if buildTags == "pact" {
+			assert.Regexp(t, `(?m)^skip  pact wallet-merchant\.json: notifyPayment: AUTH_SUCCESS`, r.stdout, "the pre-authorization interaction is not verified")
+		}
+	})
+}
+
+func TestVerifyMerchantFailsAgainstAMerchantThatRejectsDuplicates(t *testing.T) {
+	ln, walletURL := walletListener(t)
+	merchant := startParty(t, "reference-merchant", "--listen", "127.0.0.1:0", "--wallet-url", walletURL,
+		"--follow-wallet-clock", walletURL, "--defect", defectDuplicateNotifyError)
+	args := []string{"verify-merchant", "--merchant-url", merchant.url, "--wallet-listen", "fd:3", "--notify-timeout", "2s", "--profile", "kit:reference-merchant"}
+
+	r := verify(t, []*os.File{ln}, args...)
+	require.Equal(t, exitFail, r.code, r.String())
+	assert.Regexp(t, `(?m)^requirements failed: REQ-IDEM-004, REQ-IDEM-005$`, r.stdout, "exactly the duplicate-notification requirements fail")
+	failures := readJUnit(t, r).failuresNaming("REQ-IDEM-004")
+	require.NotEmpty(t, failures, "junit.xml names REQ-IDEM-004")
+	assert.Contains(t, failures[0], `actual  : "HTTP_500"`)
+	html := htmlFailure(t, r.file(t, "report.html"), "REQ-IDEM-004")
+	assert.Contains(t, html, "A duplicate notification, or 20 at once", "the requirement's text")
+	assert.Contains(t, html, "the merchant acknowledges every delivery", "the failed step")
+	assert.Contains(t, html, "wallet mock → merchant notify endpoint", "the notifications between the parties")
+	assert.Contains(t, html, "duplicate key value violates unique constraint", "the merchant's answer")
+	if buildTags == "pact" {
+		assert.Regexp(t, `(?m)^FAILED pact wallet-merchant\.json: notifyPayment: a duplicate SUCCESS is acknowledged again$`, r.stdout)
+	}
+
+	t.Run("listed as expected failures", func(t *testing.T) {
+		file := filepath.Join(t.TempDir(), "expected.json")
+		require.NoError(t, os.WriteFile(file, []byte(`[
+  {"id": "REQ-IDEM-004", "reason": "notify handler not idempotent yet", "ticket": "https://tracker.example/PAY-42"},
+  {"id": "A notification replayed after the order was refunded changes nothing", "reason": "same bug", "ticket": "PAY-42"},
+  {"id": "notifyPayment: a duplicate SUCCESS is acknowledged again", "reason": "same bug"},
+  {"id": "A payer pays an order by tradeNO", "reason": "fixed last week"},
+  {"id": "REQ-NOPE-001", "reason": "a typo"}
+]`), 0o644))
+		r := verify(t, []*os.File{ln}, append(args, "--expected-failures", file)...)
+		require.Equal(t, exitPass, r.code, "known gaps do not fail the run\n%s", r.String())
+		assert.Regexp(t, `(?m)^xfail REQ-IDEM-004 `, r.stdout)
+		assert.Regexp(t, `(?m)^UNEXPECTED PASS A payer pays an order by tradeNO \(REQ-GEN-001\): fixed last week$`, r.stdout)
+		assert.Contains(t, r.stdout, "EXPECTED FAILURE ENTRY MATCHED NOTHING: REQ-NOPE-001")
+		j := readJUnit(t, r)
+		assert.Zero(t, j.Failures, "expected failures are skips in junit.xml")
+		html := r.file(t, "report.html")
+		assert.Contains(t, html, "https://tracker.example/PAY-42")
+		assert.Contains(t, html, "Unexpected passes")
+	})
+}
+
+func TestVerifyUnreachableTargets(t *testing.T) {
+	wallet := startParty(t, "wallet-mock", "--listen", "127.0.0.1:0")
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	closed := "http://" + ln.Addr().String()
+	require.NoError(t, ln.Close())
+
+	cases := []struct {
+		name string
+		args []string
+		want []string
+	}{
+		{"no wallet", []string{"verify-wallet", "--wallet-url", closed}, []string{"cannot reach the wallet OpenAPI at POST " + closed + "/v1/payments/inquiryPayment (--wallet-url)", "check:"}},
+		{"wrong path prefix", []string{"verify-wallet", "--wallet-url", wallet.url + "/gateway"}, []string{"the wallet OpenAPI is not at POST " + wallet.url + "/gateway/v1/payments/inquiryPayment (--wallet-url): HTTP 404", "path prefix"}},
+		{"no test control", []string{"verify-wallet", "--wallet-url", wallet.url, "--control-url", closed}, []string{"cannot reach the wallet test control", "(--control-url)"}},
+		{"no merchant", []string{"verify-merchant", "--merchant-url", closed}, []string{"cannot reach the merchant test adapter at POST " + closed + "/conformance/orders (--merchant-url)"}},
+		{"bad profile", []string{"verify-wallet", "--wallet-url", wallet.url, "--profile", "kit:merchant-sample"}, []string{"describes a merchant"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			r := verify(t, nil, tc.args...)
+			assert.Equal(t, exitUsage, r.code, r.String())
+			for _, w := range tc.want {
+				assert.Contains(t, r.stderr, w)
+			}
+			assert.NotContains(t, r.stdout, "== pass", "no scenario ran")
+		})
+	}
+}

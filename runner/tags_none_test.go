@@ -1,0 +1,5 @@
+//go:build !pact
+
+package main
+
+const buildTags = ""
