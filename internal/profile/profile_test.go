@@ -1,0 +1,121 @@
+package profile
+
+import (
+	"testing"
+	"time"
+
+	"github.com/cucumber/godog"
+	messages "github.com/cucumber/messages/go/v21"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/tradepaykit/tradepaykit/fixtures"
+	"github.com/tradepaykit/tradepaykit/fixtures/profiles"
+	"github.com/tradepaykit/tradepaykit/internal/signing"
+)
+
+func scenario(tags []string, steps ...string) *godog.Scenario {
+	s := &godog.Scenario{Name: "s"}
+	for _, t := range tags {
+		s.Tags = append(s.Tags, &messages.PickleTag{Name: t})
+	}
+	for _, st := range steps {
+		s.Steps = append(s.Steps, &messages.PickleStep{Text: st})
+	}
+	return s
+}
+
+func TestEmptyProfileSupportsTheProtocol(t *testing.T) {
+	p, err := Parse([]byte(`{}`))
+	require.NoError(t, err)
+	for _, f := range AllFlows {
+		assert.True(t, p.SupportsFlow(f), f)
+	}
+	assert.True(t, p.SupportsPreAuth())
+	assert.True(t, p.SupportsRefunds())
+	assert.Equal(t, signing.Style{}, p.Style())
+	assert.Equal(t, fixtures.DefaultWalletProfile().NotifyRetrySchedule, p.Wallet().NotifyRetrySchedule)
+	assert.Equal(t, "~@clock && ~@reference-merchant && ~@wallet-mock", p.Exclusions(), "no test extension unless declared")
+	assert.Empty(t, p.Skip(scenario([]string{"@wallet", "@flow-orderStr"}, "the merchant has created an order for \"1.00 USD\" paid by orderStr")))
+	assert.Equal(t, "the wallet offers no clock control", p.Skip(scenario([]string{"@clock"})))
+}
+
+func TestSamplesParse(t *testing.T) {
+	entries, err := profiles.FS.ReadDir(".")
+	require.NoError(t, err)
+	require.Len(t, entries, 4)
+	for _, e := range entries {
+		b, err := profiles.FS.ReadFile(e.Name())
+		require.NoError(t, err)
+		_, err = Parse(b)
+		assert.NoError(t, err, e.Name())
+	}
+}
+
+func TestWalletSample(t *testing.T) {
+	b, err := profiles.FS.ReadFile("wallet-sample.json")
+	require.NoError(t, err)
+	p, err := Parse(b)
+	require.NoError(t, err)
+	w := p.Wallet()
+	assert.Equal(t, "/api/open", w.BasePath)
+	assert.Equal(t, 168*time.Hour, w.AuthorizationValidity)
+	assert.Equal(t, []time.Duration{0, 2 * time.Minute, 10 * time.Minute, 10 * time.Minute, time.Hour, 2 * time.Hour, 6 * time.Hour, 15 * time.Hour}, w.NotifyRetrySchedule)
+	assert.Equal(t, "wallet", p.Side)
+}
+
+func TestSkipReasons(t *testing.T) {
+	no := false
+	p := Profile{Flows: []string{FlowTradeNO}, PreAuth: &no, Refunds: &no, Capabilities: Capabilities{Clock: true}}
+	cases := []struct {
+		tags  []string
+		steps []string
+		want  string
+	}{
+		{[]string{"@flow-orderStr"}, nil, "the target does not support the orderStr flow"},
+		{[]string{"@flow-tradeNO"}, []string{`the merchant has created an order for "1.00 USD" paid by orderStr`}, "the target does not support the orderStr flow"},
+		{nil, []string{"the payer opens the cashier page"}, "the target does not support the paymentUrl flow"},
+		{[]string{"@preauth"}, nil, "the target does not support pre-authorization"},
+		{nil, []string{`the kit captures "1.00 USD" as the last capture`}, "the target does not support pre-authorization"},
+		{nil, []string{`the merchant refunds "1.00 USD"`}, "the target does not support refunds"},
+		{[]string{"@refunds", "@clock"}, nil, "the target does not support refunds"},
+		{[]string{"@wallet-mock", "@reference-merchant"}, nil, "the wallet offers no kit extensions (payment view, notification scripting, cashier page); the merchant offers no notifyFaults hook"},
+		{[]string{"@flow-tradeNO", "@clock"}, []string{"2 days pass in the wallet"}, ""},
+	}
+	for _, c := range cases {
+		assert.Equal(t, c.want, p.Skip(scenario(c.tags, c.steps...)), "%v %v", c.tags, c.steps)
+	}
+	assert.Equal(t, "~@flow-orderStr && ~@flow-paymentUrl && ~@flow-preauth && ~@preauth && ~@reference-merchant && ~@refunds && ~@wallet-mock", p.Exclusions())
+	assert.Equal(t, "the target does not support pre-authorization", p.SkipInteraction("capture: without an amount", []string{"an authorization of 100.00 USD is granted"}))
+	assert.Equal(t, "the target does not support refunds", p.SkipInteraction("inquiryRefund: a refund reported as SUCCESS", nil))
+	assert.Empty(t, p.SkipInteraction("pay: a general payment is accepted", nil))
+}
+
+func TestParseRefuses(t *testing.T) {
+	for _, bad := range []string{
+		`{"flows": ["tradeNo"]}`,
+		`{"flows": ["tradeNO", "tradeNO"]}`,
+		`{"side": "both"}`,
+		`{"basePath": "api"}`,
+		`{"notifyRetrySchedule": ["0s", "0s"]}`,
+		`{"notifyRetrySchedule": ["2 minutes"]}`,
+		`{"notifyRetrySchedule": [120]}`,
+		`{"authorizationValidity": "-1h"}`,
+		`{"capabilities": {"clocks": true}}`,
+		`{} {}`,
+		`[]`,
+	} {
+		_, err := Parse([]byte(bad))
+		assert.Error(t, err, bad)
+	}
+}
+
+func TestJSONRoundTrip(t *testing.T) {
+	yes := true
+	p := Profile{Name: "x", Flows: []string{FlowOrderStr}, PreAuth: &yes, NotifyRetrySchedule: []Duration{0, Duration(time.Minute)},
+		Signature: Signature{RawBase64: true}, Capabilities: Capabilities{WalletMock: true}}
+	q, err := Parse([]byte(p.JSON()))
+	require.NoError(t, err, p.JSON())
+	assert.Equal(t, p, q)
+	assert.Equal(t, signing.Style{RawBase64: true}, q.Style())
+}
