@@ -108,6 +108,8 @@ Point the merchant's test deployment at it:
   merchant key       the private half of %[5]s
 Then verify the merchant against a wallet mock of its own:
   tradepaykit verify-merchant --merchant-url http://<merchant>/ --wallet-listen <the address the deployment calls>
+Or see a verify run against this mock:
+  tradepaykit verify-wallet --wallet-url %[1]s --control-url %[2]s --profile kit:wallet-mock
 
 %[7]s
 Business time moves only through /conformance/clock; a merchant on real time sees deadlines
