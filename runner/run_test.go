@@ -127,6 +127,14 @@ func testOptions(t *testing.T, fsys fs.FS) suiteOptions {
 	return suiteOptions{format: "progress", seed: 1, features: fsys, noColor: true, reportDir: t.TempDir(), wait: steps.DefaultWait}
 }
 
+// TestNothingMatches: a run that checked nothing is not a pass.
+func TestNothingMatches(t *testing.T) {
+	var out, errs bytes.Buffer
+	code := Run(context.Background(), []string{"--tags", "@REQ-NONE-999", "--report-dir", t.TempDir()}, &out, &errs)
+	assert.Equal(t, exitUsage, code, out.String())
+	assert.Contains(t, errs.String(), "no scenario matches @REQ-NONE-999")
+}
+
 func TestUsage(t *testing.T) {
 	cases := []struct {
 		args []string

@@ -210,8 +210,13 @@ func (s *suite) execute(ctx context.Context, stdout, stderr io.Writer) int {
 	}
 	if c := s.run.ScenarioCounts(); status != 0 && c.Failed+c.ExpectedFailures == 0 {
 		// godog failed without a scenario failing: a feature that does not parse.
-		fmt.Fprintf(stdout, "godog exited with status %d without a failed scenario: see the output above\n", status)
+		fmt.Fprintf(stdout, "godog exited with status %d without a failed scenario: see its messages above\n", status)
 		code = exitFail
+	}
+	if s.run.ScenarioCounts().Total == 0 && ctx.Err() == nil {
+		// A run that checked nothing must not pass for a conformant one.
+		fmt.Fprintf(stderr, "tradepaykit: no scenario matches %s\n", s.run.Tags)
+		code = exitUsage
 	}
 	if ctx.Err() != nil {
 		fmt.Fprintln(stderr, "tradepaykit: interrupted")
