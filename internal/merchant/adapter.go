@@ -20,6 +20,9 @@ type adapterError struct {
 	msg     string
 	code    openapi.Code // the wallet's resultCode, when the wallet decided
 	orderID string       // the order created before the wallet refused it
+	// paymentRequestID names that order towards the wallet, so that a report can show the
+	// merchant's exchange with the wallet next to the refusal.
+	paymentRequestID string
 }
 
 func (e *adapterError) Error() string { return e.msg }
@@ -48,6 +51,8 @@ type errorBody struct {
 	Error      string       `json:"error"`
 	ResultCode openapi.Code `json:"resultCode,omitempty"`
 	OrderID    string       `json:"orderId,omitempty"`
+	// PaymentRequestID is the order's id towards the wallet, when the wallet was asked.
+	PaymentRequestID string `json:"paymentRequestId,omitempty"`
 }
 
 // adapter turns a handler that returns a value or an error into an http.HandlerFunc. Every
@@ -65,7 +70,7 @@ func (s *Server) adapter(h func(r *http.Request) (any, error)) http.HandlerFunc 
 			ae = &adapterError{status: http.StatusServiceUnavailable, msg: err.Error()}
 		}
 		s.log.Info("adapter refused", "method", r.Method, "path", r.URL.Path, "status", ae.status, "error", ae.msg)
-		writeJSON(w, ae.status, errorBody{Error: ae.msg, ResultCode: ae.code, OrderID: ae.orderID})
+		writeJSON(w, ae.status, errorBody{Error: ae.msg, ResultCode: ae.code, OrderID: ae.orderID, PaymentRequestID: ae.paymentRequestID})
 	}
 }
 

@@ -102,7 +102,7 @@ func (s *Server) createOrder(r *http.Request) (any, error) {
 	if err != nil {
 		var ae *adapterError
 		if errors.As(err, &ae) {
-			ae.orderID = o.ID
+			ae.orderID, ae.paymentRequestID = o.ID, o.PaymentRequestID
 		}
 		return nil, err
 	}

@@ -145,6 +145,9 @@ func TestCreateOrderWalletTrouble(t *testing.T) {
 		assert.Equal(t, http.StatusBadGateway, status)
 		assert.Contains(t, v.Error, "response signature")
 		assert.Empty(t, v.PaymentURL)
+		calls := h.wallet.received("pay")
+		require.Len(t, calls, 1)
+		assert.Equal(t, calls[0].Body["paymentRequestId"], v.PaymentRequestID, "the refusal names the order's id towards the wallet")
 	})
 	t.Run("unreachable", func(t *testing.T) {
 		h := newHarness(t)
