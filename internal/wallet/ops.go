@@ -94,35 +94,45 @@ func (s *Server) lookupLocked(clientID, paymentID, requestID string) (*payment, 
 	return p, nil
 }
 
+// withPayment runs f on a client's payment under the server's lock, after closing it if its
+// deadline passed; the FAIL notification that closing owes is sent once the lock is released.
+func (s *Server) withPayment(clientID, paymentID, requestID string, f func(p *payment, now time.Time) (any, error)) (any, error) {
+	s.mu.Lock()
+	p, err := s.lookupLocked(clientID, paymentID, requestID)
+	if err != nil {
+		s.mu.Unlock()
+		return nil, err
+	}
+	now := s.clock.Now()
+	job := s.settleDueLocked(p, now)
+	out, err := f(p, now)
+	s.mu.Unlock()
+	s.notify(job)
+	return out, err
+}
+
 func (s *Server) inquiryPayment(clientID string, body []byte) (any, error) {
 	var req openapi.InquiryPaymentRequest
 	if err := decode(body, &req); err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	p, err := s.lookupLocked(clientID, req.PaymentID, req.PaymentRequestID)
-	if err != nil {
-		s.mu.Unlock()
-		return nil, err
-	}
-	job := s.settleDueLocked(p, s.clock.Now())
-	resp := &openapi.InquiryPaymentResponse{
-		Result:            openapi.SuccessResult(),
-		PaymentID:         p.ID,
-		PaymentRequestID:  p.RequestID,
-		PaymentAmount:     openapi.WireAmountPtr(p.Amount),
-		PaymentStatus:     p.Status,
-		PaymentFailReason: p.FailReason,
-	}
-	if p.Status == openapi.PaymentSuccess || p.Status == openapi.PaymentAuthSuccess {
-		resp.PaymentTime = formatTime(p.PaidAt)
-	}
-	if p.Kind == PreAuth && !p.AuthExpiry.IsZero() {
-		resp.AuthExpiryTime = formatTime(p.AuthExpiry)
-	}
-	s.mu.Unlock()
-	s.notify(job)
-	return resp, nil
+	return s.withPayment(clientID, req.PaymentID, req.PaymentRequestID, func(p *payment, _ time.Time) (any, error) {
+		resp := &openapi.InquiryPaymentResponse{
+			Result:            openapi.SuccessResult(),
+			PaymentID:         p.ID,
+			PaymentRequestID:  p.RequestID,
+			PaymentAmount:     openapi.WireAmountPtr(p.Amount),
+			PaymentStatus:     p.Status,
+			PaymentFailReason: p.FailReason,
+		}
+		if p.Status == openapi.PaymentSuccess || p.Status == openapi.PaymentAuthSuccess {
+			resp.PaymentTime = formatTime(p.PaidAt)
+		}
+		if p.Kind == PreAuth && !p.AuthExpiry.IsZero() {
+			resp.AuthExpiryTime = formatTime(p.AuthExpiry)
+		}
+		return resp, nil
+	})
 }
 
 func (s *Server) cancel(clientID string, body []byte) (any, error) {
@@ -130,22 +140,12 @@ func (s *Server) cancel(clientID string, body []byte) (any, error) {
 	if err := decode(body, &req); err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	p, err := s.lookupLocked(clientID, req.PaymentID, req.PaymentRequestID)
-	if err != nil {
-		s.mu.Unlock()
-		return nil, err
-	}
-	now := s.clock.Now()
-	job := s.settleDueLocked(p, now)
-	err = s.cancelLocked(p, now)
-	resp := &openapi.CancelResponse{Result: openapi.SuccessResult(), PaymentID: p.ID, PaymentRequestID: p.RequestID, CancelTime: formatTime(p.CancelTime)}
-	s.mu.Unlock()
-	s.notify(job)
-	if err != nil {
-		return nil, err
-	}
-	return resp, nil
+	return s.withPayment(clientID, req.PaymentID, req.PaymentRequestID, func(p *payment, now time.Time) (any, error) {
+		if err := s.cancelLocked(p, now); err != nil {
+			return nil, err
+		}
+		return &openapi.CancelResponse{Result: openapi.SuccessResult(), PaymentID: p.ID, PaymentRequestID: p.RequestID, CancelTime: formatTime(p.CancelTime)}, nil
+	})
 }
 
 // cancelLocked applies the cancel rules of PROTOCOL.md ("Pinned refusals", "Lifecycles").
