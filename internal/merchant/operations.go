@@ -66,29 +66,21 @@ func (s *Server) capture(r *http.Request) (any, error) {
 		CaptureAmount:    openapi.WireAmountPtr(op.Amount),
 		IsLastCapture:    &op.Final,
 	}
-	var last string
-	for attempt := 1; attempt <= maxAttempts; attempt++ {
-		resp, err := s.wallet.Capture(ctx, capture)
-		if err != nil {
-			// The capture may or may not have happened; the same id is safe to send again.
-			last = err.Error()
-			continue
-		}
-		switch resp.Result.ResultStatus {
-		case openapi.StatusSuccess:
-			return viewOf(s.settle(o.ID, op.RequestID, captureDone(op))), nil
-		case openapi.StatusFail:
-			s.settle(o.ID, op.RequestID, nil)
-			return nil, walletRefused("capture", resp.Result)
-		}
-		last = fmt.Sprintf("%s %s", resp.Result.ResultCode, resp.Result.ResultMessage)
+	return s.sendUntilDecided(ctx, o.ID, op, "capture", captureDone(op),
+		func(ctx context.Context) (openapi.Result, error) {
+			resp, err := s.wallet.Capture(ctx, capture)
+			if err != nil {
+				return openapi.Result{}, err
+			}
+			return resp.Result, nil
+		},
 		// Ask where the payment stands: a payment closed meanwhile will not be captured.
-		if _, status, err := s.inquire(ctx, o); err == nil && (status == openapi.PaymentFail || status == openapi.PaymentCancelled) {
-			s.settle(o.ID, op.RequestID, nil)
-			return nil, refused("capture %s: the payment is %s", op.RequestID, status)
-		}
-	}
-	return nil, walletFailed("", "capture %s: outcome still unknown after %d attempts (last: %s); retry to resolve it", op.RequestID, maxAttempts, last)
+		func(ctx context.Context) (bool, error) {
+			if _, status, err := s.inquire(ctx, o); err == nil && (status == openapi.PaymentFail || status == openapi.PaymentCancelled) {
+				return false, refused("capture %s: the payment is %s", op.RequestID, status)
+			}
+			return false, nil
+		})
 }
 
 // captureDone applies a successful capture.
@@ -153,30 +145,62 @@ func (s *Server) refund(r *http.Request) (any, error) {
 		PaymentID:       o.PaymentID,
 		RefundAmount:    openapi.WireAmount(op.Amount),
 	}
+	return s.sendUntilDecided(ctx, o.ID, op, "refund", refundDone(op),
+		func(ctx context.Context) (openapi.Result, error) {
+			resp, err := s.wallet.Refund(ctx, refund)
+			if err != nil {
+				return openapi.Result{}, err
+			}
+			return resp.Result, nil
+		},
+		func(ctx context.Context) (bool, error) {
+			switch s.refundStatus(ctx, op.RequestID) {
+			case openapi.RefundSuccess:
+				return true, nil
+			case openapi.RefundFail:
+				return false, refused("refund %s failed at the wallet", op.RequestID)
+			}
+			return false, nil
+		})
+}
+
+// sendUntilDecided sends a reserved capture or refund until the wallet decides it, at most
+// maxAttempts times and always under op's request id, so a retry can never execute it twice.
+// S applies done and F releases the operation; after an error the outcome is unknown and the
+// request is sent again; after any other answer query asks the wallet where the operation
+// stands: executed applies done, a refusal releases it, and with neither the request is sent
+// again. An outcome still unknown at the end is a 502 and leaves the operation pending for
+// the next try.
+func (s *Server) sendUntilDecided(ctx context.Context, orderID string, op Operation, kind string, done func(*Order),
+	send func(context.Context) (openapi.Result, error),
+	query func(context.Context) (executed bool, refusal error),
+) (any, error) {
 	var last string
 	for attempt := 1; attempt <= maxAttempts; attempt++ {
-		resp, err := s.wallet.Refund(ctx, refund)
+		res, err := send(ctx)
 		if err != nil {
+			// The operation may or may not have happened; the same id is safe to send again.
 			last = err.Error()
 			continue
 		}
-		switch resp.Result.ResultStatus {
+		switch res.ResultStatus {
 		case openapi.StatusSuccess:
-			return viewOf(s.settle(o.ID, op.RequestID, refundDone(op))), nil
+			return viewOf(s.settle(orderID, op.RequestID, done)), nil
 		case openapi.StatusFail:
-			s.settle(o.ID, op.RequestID, nil)
-			return nil, walletRefused("refund", resp.Result)
+			s.settle(orderID, op.RequestID, nil)
+			return nil, walletRefused(kind, res)
 		}
-		last = fmt.Sprintf("%s %s", resp.Result.ResultCode, resp.Result.ResultMessage)
-		switch s.refundStatus(ctx, op.RequestID) {
-		case openapi.RefundSuccess:
-			return viewOf(s.settle(o.ID, op.RequestID, refundDone(op))), nil
-		case openapi.RefundFail:
-			s.settle(o.ID, op.RequestID, nil)
-			return nil, refused("refund %s failed at the wallet", op.RequestID)
+		last = fmt.Sprintf("%s %s", res.ResultCode, res.ResultMessage)
+		executed, refusal := query(ctx)
+		switch {
+		case executed:
+			return viewOf(s.settle(orderID, op.RequestID, done)), nil
+		case refusal != nil:
+			s.settle(orderID, op.RequestID, nil)
+			return nil, refusal
 		}
 	}
-	return nil, walletFailed("", "refund %s: outcome still unknown after %d attempts (last: %s); retry to resolve it", op.RequestID, maxAttempts, last)
+	return nil, walletFailed("", "%s %s: outcome still unknown after %d attempts (last: %s); retry to resolve it", kind, op.RequestID, maxAttempts, last)
 }
 
 // refundStatus asks the wallet about a refund; "" when the wallet does not say.
