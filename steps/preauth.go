@@ -24,7 +24,7 @@ import (
 // frozen, none of them negative.
 func registerPreAuthSteps(sc *godog.ScenarioContext) {
 	sc.Before(func(ctx context.Context, _ *godog.Scenario) (context.Context, error) {
-		return context.WithValue(ctx, capturesKey{}, &captures{}), nil
+		return context.WithValue(ctx, capturesKey{}, newCaptures()), nil
 	})
 
 	// The mini program and its merchant (seed steps 1-4, 13-17).
@@ -167,30 +167,15 @@ func registerPreAuthSteps(sc *godog.ScenarioContext) {
 		return nil
 	})
 	sc.Step(`^the kit sends the same capture request again$`, func(ctx context.Context) error {
-		c, t := capturesOf(ctx), godog.T(ctx)
-		require.NotEmpty(t, c.body, "the kit has sent no capture")
-		sendCapture(ctx, c.body)
+		capturesOf(ctx).sendAgain(ctx)
 		return nil
 	})
 	sc.Step(`^the kit sends the same capture request id for "([^"]*)"$`, func(ctx context.Context, amount string) error {
-		c, t := capturesOf(ctx), godog.T(ctx)
-		require.NotNil(t, c.request, "the kit has sent no capture")
-		a, err := parseAmount(amount)
-		require.NoError(t, err)
-		req := *c.request
-		req.CaptureAmount = openapi.WireAmountPtr(a)
-		raw, err := json.Marshal(&req)
-		require.NoError(t, err)
-		sendCapture(ctx, raw)
+		capturesOf(ctx).sendSameIDFor(ctx, amount)
 		return nil
 	})
 	sc.Step(`^the wallet answers with the same capture$`, func(ctx context.Context) error {
-		c, t := capturesOf(ctx), godog.T(ctx)
-		require.NotNil(t, c.first, "the wallet has confirmed no capture in this scenario")
-		require.NotNil(t, c.last)
-		assert.Equal(t, openapi.Success, c.last.Result.ResultCode, "repeated capture result: %s", c.last.Result.ResultMessage)
-		assert.Equal(t, c.first.CaptureID, c.last.CaptureID, "captureId of the repeated request")
-		assert.Equal(t, c.first.CaptureAmount, c.last.CaptureAmount, "captureAmount of the repeated request")
+		capturesOf(ctx).sameAnswer(ctx)
 		return nil
 	})
 	sc.Step(`^the kit cancels the authorization$`, func(ctx context.Context) error {
@@ -213,11 +198,18 @@ func registerPreAuthSteps(sc *godog.ScenarioContext) {
 type capturesKey struct{}
 
 // captures is what the kit, playing a merchant, sent to capture in one scenario and got back.
-type captures struct {
-	request *openapi.CaptureRequest
-	body    []byte // the exact bytes of the last capture sent
-	first   *openapi.CaptureResponse
-	last    *openapi.CaptureResponse
+type captures = kitOperation[openapi.CaptureRequest, openapi.CaptureResponse]
+
+func newCaptures() *captures {
+	return &captures{
+		api: walletclient.APICapture,
+		setAmount: func(req *openapi.CaptureRequest, a money.Amount) {
+			req.CaptureAmount = openapi.WireAmountPtr(a)
+		},
+		answer: func(resp *openapi.CaptureResponse) kitAnswer {
+			return kitAnswer{result: resp.Result, id: resp.CaptureID, amount: resp.CaptureAmount}
+		},
+	}
 }
 
 func capturesOf(ctx context.Context) *captures {
@@ -422,19 +414,5 @@ func kitCapture(ctx context.Context, amount string, last *bool) {
 	raw, err := json.Marshal(req)
 	require.NoError(t, err)
 	c.request = req
-	sendCapture(ctx, raw)
-}
-
-// sendCapture signs and sends raw as the kit's merchant and keeps the answer.
-func sendCapture(ctx context.Context, raw []byte) {
-	w, c, t := world(ctx), capturesOf(ctx), godog.T(ctx)
-	cl, err := w.walletClient()
-	require.NoError(t, err)
-	var resp openapi.CaptureResponse
-	require.NoError(t, cl.Send(ctx, walletclient.APICapture, raw, &resp), "capture")
-	c.body, c.last = raw, &resp
-	w.lastResult = resp.Result
-	if resp.Result.ResultStatus == openapi.StatusSuccess && c.first == nil {
-		c.first = &resp
-	}
+	c.send(ctx, raw)
 }

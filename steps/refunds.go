@@ -19,7 +19,7 @@ import (
 // playing a merchant sends refund and inquiryRefund itself.
 func registerRefundSteps(sc *godog.ScenarioContext) {
 	sc.Before(func(ctx context.Context, _ *godog.Scenario) (context.Context, error) {
-		return context.WithValue(ctx, refundsKey{}, &refunds{}), nil
+		return context.WithValue(ctx, refundsKey{}, newRefunds()), nil
 	})
 
 	// The merchant's adapter.
@@ -70,7 +70,7 @@ func registerRefundSteps(sc *godog.ScenarioContext) {
 		raw, err := json.Marshal(req)
 		require.NoError(t, err)
 		r.request = req
-		sendRefund(ctx, raw)
+		r.send(ctx, raw)
 		return nil
 	})
 	sc.Step(`^the wallet confirms the refund of "([^"]*)"$`, func(ctx context.Context, amount string) error {
@@ -90,30 +90,15 @@ func registerRefundSteps(sc *godog.ScenarioContext) {
 		return nil
 	})
 	sc.Step(`^the kit sends the same refund request again$`, func(ctx context.Context) error {
-		r := refundsOf(ctx)
-		require.NotEmpty(godog.T(ctx), r.body, "the kit has sent no refund")
-		sendRefund(ctx, r.body)
+		refundsOf(ctx).sendAgain(ctx)
 		return nil
 	})
 	sc.Step(`^the kit sends the same refund request id for "([^"]*)"$`, func(ctx context.Context, amount string) error {
-		r, t := refundsOf(ctx), godog.T(ctx)
-		require.NotNil(t, r.request, "the kit has sent no refund")
-		a, err := parseAmount(amount)
-		require.NoError(t, err)
-		req := *r.request
-		req.RefundAmount = openapi.WireAmount(a)
-		raw, err := json.Marshal(&req)
-		require.NoError(t, err)
-		sendRefund(ctx, raw)
+		refundsOf(ctx).sendSameIDFor(ctx, amount)
 		return nil
 	})
 	sc.Step(`^the wallet answers with the same refund$`, func(ctx context.Context) error {
-		r, t := refundsOf(ctx), godog.T(ctx)
-		require.NotNil(t, r.first, "the wallet has confirmed no refund in this scenario")
-		require.NotNil(t, r.last)
-		assert.Equal(t, openapi.Success, r.last.Result.ResultCode, "repeated refund result: %s", r.last.Result.ResultMessage)
-		assert.Equal(t, r.first.RefundID, r.last.RefundID, "refundId of the repeated request")
-		assert.Equal(t, r.first.RefundAmount, r.last.RefundAmount, "refundAmount of the repeated request")
+		refundsOf(ctx).sameAnswer(ctx)
 		return nil
 	})
 	sc.Step(`^the wallet reports the refund as "([^"]*)" for "([^"]*)"$`, func(ctx context.Context, status, amount string) error {
@@ -148,11 +133,18 @@ func registerRefundSteps(sc *godog.ScenarioContext) {
 type refundsKey struct{}
 
 // refunds is what the kit, playing a merchant, sent to refund in one scenario and got back.
-type refunds struct {
-	request *openapi.RefundRequest
-	body    []byte // the exact bytes of the last refund sent
-	first   *openapi.RefundResponse
-	last    *openapi.RefundResponse
+type refunds = kitOperation[openapi.RefundRequest, openapi.RefundResponse]
+
+func newRefunds() *refunds {
+	return &refunds{
+		api: walletclient.APIRefund,
+		setAmount: func(req *openapi.RefundRequest, a money.Amount) {
+			req.RefundAmount = openapi.WireAmount(a)
+		},
+		answer: func(resp *openapi.RefundResponse) kitAnswer {
+			return kitAnswer{result: resp.Result, id: resp.RefundID, amount: resp.RefundAmount}
+		},
+	}
 }
 
 func refundsOf(ctx context.Context) *refunds {
@@ -181,20 +173,6 @@ func merchantRefund(ctx context.Context, amount string, mustSucceed bool) {
 	w.merchantErr = err
 	if err == nil {
 		w.setOrder(o)
-	}
-}
-
-// sendRefund signs and sends raw as the kit's merchant and keeps the answer.
-func sendRefund(ctx context.Context, raw []byte) {
-	w, r, t := world(ctx), refundsOf(ctx), godog.T(ctx)
-	cl, err := w.walletClient()
-	require.NoError(t, err)
-	var resp openapi.RefundResponse
-	require.NoError(t, cl.Send(ctx, walletclient.APIRefund, raw, &resp), "refund")
-	r.body, r.last = raw, &resp
-	w.lastResult = resp.Result
-	if resp.Result.ResultStatus == openapi.StatusSuccess && r.first == nil {
-		r.first = &resp
 	}
 }
 
