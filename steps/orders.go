@@ -2,6 +2,7 @@ package steps
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/cucumber/godog"
 	"github.com/stretchr/testify/assert"
@@ -16,13 +17,13 @@ import (
 // shows of the order afterwards.
 func registerOrderSteps(sc *godog.ScenarioContext) {
 	sc.Step(`^the merchant has created an order for "([^"]*)" paid by tradeNO$`, func(ctx context.Context, amount string) error {
-		return createOrder(ctx, target.FlowTradeNO, amount)
+		return createOrder(ctx, target.FlowTradeNO, target.General, amount)
 	})
 	sc.Step(`^the merchant has created an order for "([^"]*)" paid by orderStr$`, func(ctx context.Context, amount string) error {
-		return createOrder(ctx, target.FlowOrderStr, amount)
+		return createOrder(ctx, target.FlowOrderStr, target.General, amount)
 	})
 	sc.Step(`^the merchant has created an order for "([^"]*)" paid through the cashier page$`, func(ctx context.Context, amount string) error {
-		return createOrder(ctx, target.FlowPaymentURL, amount)
+		return createOrder(ctx, target.FlowPaymentURL, target.General, amount)
 	})
 	sc.Step(`^the merchant's order becomes "([^"]*)"$`, orderBecomes)
 	sc.Step(`^the merchant's order is "([^"]*)"$`, orderIs)
@@ -67,15 +68,21 @@ func registerOrderSteps(sc *godog.ScenarioContext) {
 
 const orderTitle = "tradepaykit conformance order"
 
-func createOrder(ctx context.Context, flow target.Flow, amount string) error {
+// createOrder asks the merchant for a general payment or a pre-authorization (seed 001 steps
+// 1-4, seed 000 steps 2-4) and keeps the ids the wallet will know the payment by.
+func createOrder(ctx context.Context, flow target.Flow, typ target.OrderType, amount string) error {
 	w, t := world(ctx), godog.T(ctx)
 	a, err := parseAmount(amount)
 	require.NoError(t, err)
-	o, err := w.merchant.CreateOrder(ctx, target.NewOrder{Flow: flow, Type: target.General, Amount: a, Title: orderTitle})
-	require.NoError(t, err, "the merchant creates a %s order paid by %s", amount, flow)
+	title, what := orderTitle, fmt.Sprintf("a %s order", amount)
+	if typ == target.PreAuth {
+		title, what = preAuthTitle, "a pre-authorization of "+amount
+	}
+	o, err := w.merchant.CreateOrder(ctx, target.NewOrder{Flow: flow, Type: typ, Amount: a, Title: title})
+	require.NoError(t, err, "the merchant creates %s paid by %s", what, flow)
 	assert.Equal(t, target.OrderPending, o.Status, "status of the new order %s", o.OrderID)
 	assert.Equal(t, a, o.Amount, "amount of the new order %s", o.OrderID)
-	w.orderAmount, w.orderTitle = a, orderTitle
+	w.orderAmount, w.orderTitle = a, title
 	w.token = o.Token()
 	w.setOrder(o)
 	switch flow {
@@ -83,8 +90,9 @@ func createOrder(ctx context.Context, flow target.Flow, amount string) error {
 		// The tradeNO is the wallet's paymentId (seed 001 step 5-7).
 		w.paymentID = o.TradeNO
 	case target.FlowOrderStr:
-		// The wallet knows the payment by out_trade_no once it has seen the orderStr; the
-		// kit reads it from the token rather than trusting the merchant's view.
+		// The wallet knows the payment by out_trade_no, or a freeze by out_request_no
+		// (PROTOCOL.md, "orderStr"), once it has seen the orderStr; the kit reads it from
+		// the token rather than trusting the merchant's view.
 		dec, err := orderstr.Decode(o.OrderStr)
 		require.NoError(t, err, "the merchant's orderStr does not decode")
 		w.paymentRequestID = dec.RequestID()

@@ -29,12 +29,10 @@ func registerPreAuthSteps(sc *godog.ScenarioContext) {
 
 	// The mini program and its merchant (seed steps 1-4, 13-17).
 	sc.Step(`^the merchant has created a pre-authorization for "([^"]*)" paid by orderStr$`, func(ctx context.Context, amount string) error {
-		createPreAuth(ctx, target.FlowOrderStr, amount)
-		return nil
+		return createOrder(ctx, target.FlowOrderStr, target.PreAuth, amount)
 	})
 	sc.Step(`^the merchant has created a pre-authorization for "([^"]*)" paid by tradeNO$`, func(ctx context.Context, amount string) error {
-		createPreAuth(ctx, target.FlowTradeNO, amount)
-		return nil
+		return createOrder(ctx, target.FlowTradeNO, target.PreAuth, amount)
 	})
 	sc.Step(`^the orderStr is a freeze signed by the merchant for "([^"]*)"$`, freezeSigned)
 	sc.Step(`^the merchant's order shows "([^"]*)" authorized$`, func(ctx context.Context, amount string) error {
@@ -221,29 +219,6 @@ func capturesOf(ctx context.Context) *captures {
 }
 
 const preAuthTitle = "tradepaykit conformance pre-authorization"
-
-// createPreAuth asks the merchant for a PREAUTH order (seed steps 2-4).
-func createPreAuth(ctx context.Context, flow target.Flow, amount string) {
-	w, t := world(ctx), godog.T(ctx)
-	a, err := parseAmount(amount)
-	require.NoError(t, err)
-	o, err := w.merchant.CreateOrder(ctx, target.NewOrder{Flow: flow, Type: target.PreAuth, Amount: a, Title: preAuthTitle})
-	require.NoError(t, err, "the merchant creates a pre-authorization of %s paid by %s", amount, flow)
-	assert.Equal(t, target.OrderPending, o.Status, "status of the new order %s", o.OrderID)
-	assert.Equal(t, a, o.Amount, "amount of the new order %s", o.OrderID)
-	w.orderAmount, w.orderTitle = a, preAuthTitle
-	w.token = o.Token()
-	w.setOrder(o)
-	switch flow {
-	case target.FlowTradeNO:
-		w.paymentID = o.TradeNO
-	case target.FlowOrderStr:
-		// The wallet files a freeze under out_request_no (PROTOCOL.md, "orderStr").
-		dec, err := orderstr.Decode(o.OrderStr)
-		require.NoError(t, err, "the merchant's orderStr does not decode")
-		w.paymentRequestID = dec.RequestID()
-	}
-}
 
 // freezeSigned checks the merchant's orderStr as the wallet would (seed 000 steps 3-4): a
 // freeze for the amount, signed with the merchant's key.
