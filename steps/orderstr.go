@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/tradepaykit/tradepaykit/internal/money"
 	"github.com/tradepaykit/tradepaykit/internal/orderstr"
 	"github.com/tradepaykit/tradepaykit/internal/target"
 )
@@ -18,14 +19,9 @@ import (
 // built by the kit itself when a scenario needs one the merchant would not make.
 func registerOrderStrSteps(sc *godog.ScenarioContext) {
 	sc.Step(`^the orderStr is signed by the merchant for "([^"]*)"$`, func(ctx context.Context, amount string) error {
-		w, t := world(ctx), godog.T(ctx)
-		require.NotEmpty(t, w.token.OrderStr, "no orderStr in this scenario")
-		want, err := parseAmount(amount)
-		require.NoError(t, err)
-		o, err := orderstr.Decode(w.token.OrderStr)
-		require.NoError(t, err, "decoding the merchant's orderStr")
-		require.NotNil(t, w.targets.MerchantPublicKey, "the kit has no public key of the merchant")
-		assert.NoError(t, orderstr.Verify(o.Params, w.targets.MerchantPublicKey), "the orderStr's sign")
+		t := godog.T(ctx)
+		o, want := merchantOrderStr(ctx, amount)
+		checkMerchantSign(ctx, o)
 		assert.Equal(t, orderstr.General, o.Kind, "the orderStr's payment type")
 		assert.Equal(t, want, o.Amount, "the orderStr's total_amount and trans_currency")
 		assert.NotEmpty(t, o.OutTradeNo, "the orderStr's out_trade_no")
@@ -33,11 +29,7 @@ func registerOrderStrSteps(sc *godog.ScenarioContext) {
 	})
 	sc.Step(`^the orderStr's amount is changed to "([^"]*)" without signing it again$`, func(ctx context.Context, amount string) error {
 		w, t := world(ctx), godog.T(ctx)
-		require.NotEmpty(t, w.token.OrderStr, "no orderStr in this scenario")
-		to, err := parseAmount(amount)
-		require.NoError(t, err)
-		o, err := orderstr.Decode(w.token.OrderStr)
-		require.NoError(t, err, "decoding the merchant's orderStr")
+		o, to := merchantOrderStr(ctx, amount)
 		require.Equal(t, o.Amount.Currency, to.Currency, "the scenario changes the amount, not the currency")
 		// Replace the value in place: everything else in the signed content stays as the
 		// merchant wrote it, so only the amount breaks the signature.
@@ -61,15 +53,53 @@ func registerOrderStrSteps(sc *godog.ScenarioContext) {
 	})
 }
 
-// kitOrderStr builds and signs a general orderStr as the kit's merchant. With no notify_url
-// the wallet notifies the merchant's registered URL, which does not know the order and says
-// so: the scenarios that use it check the wallet only.
-func kitOrderStr(ctx context.Context, amount, appID string, timeout time.Duration) {
+// merchantOrderStr decodes the scenario's orderStr, as the merchant made it, and parses the
+// amount a step names.
+func merchantOrderStr(ctx context.Context, amount string) (*orderstr.Order, money.Amount) {
+	w, t := world(ctx), godog.T(ctx)
+	require.NotEmpty(t, w.token.OrderStr, "no orderStr in this scenario")
+	a, err := parseAmount(amount)
+	require.NoError(t, err)
+	o, err := orderstr.Decode(w.token.OrderStr)
+	require.NoError(t, err, "decoding the merchant's orderStr")
+	return o, a
+}
+
+// checkMerchantSign checks an orderStr's sign with the merchant's public key, as the wallet
+// would.
+func checkMerchantSign(ctx context.Context, o *orderstr.Order) {
+	w, t := world(ctx), godog.T(ctx)
+	require.NotNil(t, w.targets.MerchantPublicKey, "the kit has no public key of the merchant")
+	assert.NoError(t, orderstr.Verify(o.Params, w.targets.MerchantPublicKey), "the orderStr's sign")
+}
+
+// kitOrderStrAmount parses the amount of an orderStr the kit signs as the merchant of appID,
+// and checks that the kit can sign one the wallet maps to a merchant.
+func kitOrderStrAmount(ctx context.Context, amount, appID string) money.Amount {
 	w, t := world(ctx), godog.T(ctx)
 	a, err := parseAmount(amount)
 	require.NoError(t, err)
 	require.NotNil(t, w.targets.MerchantKey, "no merchant private key: the kit cannot sign an orderStr")
 	require.NotEmpty(t, appID, "no app id for orderStrs: the wallet cannot map an orderStr to a merchant")
+	return a
+}
+
+// kitSign signs the orderStr parameters p with the merchant's key and encodes them.
+func kitSign(ctx context.Context, p orderstr.Params) string {
+	w, t := world(ctx), godog.T(ctx)
+	p, err := orderstr.Sign(p, w.targets.MerchantKey)
+	require.NoError(t, err)
+	s, err := orderstr.Encode(p)
+	require.NoError(t, err)
+	return s
+}
+
+// kitOrderStr builds and signs a general orderStr as the kit's merchant. With no notify_url
+// the wallet notifies the merchant's registered URL, which does not know the order and says
+// so: the scenarios that use it check the wallet only.
+func kitOrderStr(ctx context.Context, amount, appID string, timeout time.Duration) {
+	w, t := world(ctx), godog.T(ctx)
+	a := kitOrderStrAmount(ctx, amount, appID)
 	w.paymentRequestID = newID("kit-ots-")
 	p, err := orderstr.NewGeneral(orderstr.GeneralOrder{
 		AppID:      appID,
@@ -79,10 +109,6 @@ func kitOrderStr(ctx context.Context, amount, appID string, timeout time.Duratio
 		PayTimeout: timeout,
 	}, time.Now())
 	require.NoError(t, err)
-	p, err = orderstr.Sign(p, w.targets.MerchantKey)
-	require.NoError(t, err)
-	s, err := orderstr.Encode(p)
-	require.NoError(t, err)
-	w.token = target.Token{OrderStr: s}
+	w.token = target.Token{OrderStr: kitSign(ctx, p)}
 	w.orderAmount, w.orderTitle = a, orderTitle
 }

@@ -223,14 +223,9 @@ const preAuthTitle = "tradepaykit conformance pre-authorization"
 // freezeSigned checks the merchant's orderStr as the wallet would (seed 000 steps 3-4): a
 // freeze for the amount, signed with the merchant's key.
 func freezeSigned(ctx context.Context, amount string) error {
-	w, t := world(ctx), godog.T(ctx)
-	require.NotEmpty(t, w.token.OrderStr, "no orderStr in this scenario")
-	want, err := parseAmount(amount)
-	require.NoError(t, err)
-	o, err := orderstr.Decode(w.token.OrderStr)
-	require.NoError(t, err, "decoding the merchant's orderStr")
-	require.NotNil(t, w.targets.MerchantPublicKey, "the kit has no public key of the merchant")
-	assert.NoError(t, orderstr.Verify(o.Params, w.targets.MerchantPublicKey), "the orderStr's sign")
+	t := godog.T(ctx)
+	o, want := merchantOrderStr(ctx, amount)
+	checkMerchantSign(ctx, o)
 	assert.Equal(t, orderstr.PreAuth, o.Kind, "the orderStr's payment type")
 	if o.Method != "" {
 		assert.Equal(t, orderstr.MethodAppFreeze, o.Method, "the orderStr's method")
@@ -314,10 +309,7 @@ func advance(ctx context.Context, d time.Duration) {
 // sample (category CHARGE_PILE_CAR, a pay_timeout in days).
 func kitFreeze(ctx context.Context, amount string, timeout time.Duration) {
 	w, t := world(ctx), godog.T(ctx)
-	a, err := parseAmount(amount)
-	require.NoError(t, err)
-	require.NotNil(t, w.targets.MerchantKey, "no merchant private key: the kit cannot sign an orderStr")
-	require.NotEmpty(t, w.targets.AppID, "no app id for orderStrs: the wallet cannot map an orderStr to a merchant")
+	a := kitOrderStrAmount(ctx, amount, w.targets.AppID)
 	w.paymentRequestID = newID("kit-frz-")
 	p, err := orderstr.NewPreAuth(orderstr.PreAuthOrder{
 		AppID:        w.targets.AppID,
@@ -329,11 +321,7 @@ func kitFreeze(ctx context.Context, amount string, timeout time.Duration) {
 		Category:     "CHARGE_PILE_CAR",
 	}, time.Now())
 	require.NoError(t, err)
-	p, err = orderstr.Sign(p, w.targets.MerchantKey)
-	require.NoError(t, err)
-	s, err := orderstr.Encode(p)
-	require.NoError(t, err)
-	w.token = target.Token{OrderStr: s}
+	w.token = target.Token{OrderStr: kitSign(ctx, p)}
 	w.orderAmount, w.orderTitle = a, preAuthTitle
 }
 
@@ -342,10 +330,7 @@ func kitFreeze(ctx context.Context, amount string, timeout time.Duration) {
 // (SHA-1), lower-case format, a payee, a 2-day pay_timeout and no notify_url.
 func kitSeedFreeze(ctx context.Context, amount string) {
 	w, t := world(ctx), godog.T(ctx)
-	a, err := parseAmount(amount)
-	require.NoError(t, err)
-	require.NotNil(t, w.targets.MerchantKey, "no merchant private key: the kit cannot sign an orderStr")
-	require.NotEmpty(t, w.targets.AppID, "no app id for orderStrs: the wallet cannot map an orderStr to a merchant")
+	a := kitOrderStrAmount(ctx, amount, w.targets.AppID)
 	w.paymentRequestID = newID("ZMOutReqNoAppFreeze")
 	p, err := orderstr.NewPreAuth(orderstr.PreAuthOrder{
 		AppID:        w.targets.AppID,
@@ -362,10 +347,7 @@ func kitSeedFreeze(ctx context.Context, amount string) {
 	p[orderstr.KeyCharset] = orderstr.CharsetGBK
 	p[orderstr.KeySignType] = orderstr.SignTypeRSA
 	p[orderstr.KeyFormat] = "json"
-	p, err = orderstr.Sign(p, w.targets.MerchantKey)
-	require.NoError(t, err)
-	s, err := orderstr.Encode(p)
-	require.NoError(t, err)
+	s := kitSign(ctx, p)
 	// The kit reads its own token back as a wallet would: a freeze, by product code alone.
 	dec, err := orderstr.Decode(s)
 	require.NoError(t, err)
