@@ -98,7 +98,7 @@ Feature: Bad input to every endpoint of the wallet and the merchant
       | paymentId = an object     | paymentId |
       | extendInfo = not JSON     | extendInfo |
 
-  @wallet @wallet-api @REQ-BAD-001 @step-16 @step-17
+  @wallet @wallet-api @preauth @REQ-BAD-001 @step-16 @step-17
   Scenario Outline: capture with <defect> is refused naming <field> and captures nothing
     Given the kit has asked the wallet for a pre-authorization of "10.00 USD"
     And the payer authorizes the pre-authorization in the wallet
@@ -124,7 +124,7 @@ Feature: Bad input to every endpoint of the wallet and the merchant
       | captureAmount.currency = EUR      | captureAmount.currency |
       | isLastCapture = yes               | isLastCapture          |
 
-  @wallet @wallet-api @REQ-BAD-001 @step-17
+  @wallet @wallet-api @refunds @REQ-BAD-001 @step-17
   Scenario Outline: refund with <defect> is refused naming <field> and refunds nothing
     Given the kit asks the wallet for a payment of "10.00 USD"
     And the payer confirms the payment in the wallet
@@ -151,7 +151,7 @@ Feature: Bad input to every endpoint of the wallet and the merchant
       | refundAmount.currency = EUR     | refundAmount.currency |
       | refundReason = 257 characters   | refundReason          |
 
-  @wallet @wallet-api @REQ-BAD-001
+  @wallet @wallet-api @refunds @REQ-BAD-001
   Scenario Outline: inquiryRefund with <defect> is refused naming <field>
     When the kit calls the wallet's "inquiryRefund" with "<defect>"
     Then the wallet refuses with "PARAM_ILLEGAL" naming "<field>"
@@ -229,7 +229,7 @@ Feature: Bad input to every endpoint of the wallet and the merchant
       | a body over 64 KiB     | body  |
       | reason = invalid UTF-8 | UTF-8 |
 
-  @merchant @REQ-BAD-003 @step-16 @step-17
+  @merchant @preauth @REQ-BAD-003 @step-16 @step-17
   Scenario Outline: Capturing with <defect> is refused naming <field> and captures nothing
     Given the merchant has created a pre-authorization for "10.00 USD" paid by tradeNO
     And the payer authorizes the pre-authorization in the wallet
@@ -252,7 +252,7 @@ Feature: Bad input to every endpoint of the wallet and the merchant
       | amount.currency = EUR     | amount.currency |
       | final = yes               | final           |
 
-  @merchant @REQ-BAD-003 @step-17
+  @merchant @refunds @REQ-BAD-003 @step-17
   Scenario Outline: Refunding with <defect> is refused naming <field> and refunds nothing
     Given the merchant has created an order for "10.00 USD" paid by tradeNO
     And the payer confirms the payment in the wallet

@@ -14,7 +14,7 @@ Feature: The same request or notification many times, at once or late
     And the wallet reports the payment as "PROCESSING" for "10.00 USD"
     And the wallet files one payment under the request id
 
-  @wallet @wallet-api @REQ-IDEM-002
+  @wallet @wallet-api @preauth @REQ-IDEM-002
   Scenario: 50 identical captures at once capture once
     Given the kit has asked the wallet for a pre-authorization of "10.00 USD"
     And the payer authorizes the pre-authorization in the wallet
@@ -25,7 +25,7 @@ Feature: The same request or notification many times, at once or late
     When the kit captures "6.00 USD" as the last capture
     Then the wallet confirms the capture of "6.00 USD"
 
-  @wallet @wallet-api @REQ-IDEM-003
+  @wallet @wallet-api @refunds @REQ-IDEM-003
   Scenario: 50 identical refunds at once refund once
     Given the kit asks the wallet for a payment of "10.00 USD"
     And the payer confirms the payment in the wallet
@@ -66,7 +66,7 @@ Feature: The same request or notification many times, at once or late
     And the merchant's order is "PAID"
     And the merchant's order shows "10.00 USD" paid
 
-  @merchant @wallet-mock @REQ-IDEM-005 @step-18
+  @merchant @wallet-mock @refunds @REQ-IDEM-005 @step-18
   Scenario: A notification replayed after the order was refunded changes nothing
     Given the merchant has created an order for "10.00 USD" paid by tradeNO
     When the payer confirms the payment in the wallet

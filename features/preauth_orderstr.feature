@@ -1,4 +1,4 @@
-@preauth @flow-preauth
+@preauth @flow-preauth @flow-orderStr
 Feature: Pre-authorization by orderStr, settled through the merchant
   The mini program starts a service; its server signs a freeze orderStr
   (alipay.fund.auth.order.app.freeze, product PRE_AUTH_ONLINE) and the payer authorizes it on

@@ -1,4 +1,4 @@
-@preauth @flow-preauth
+@preauth @flow-preauth @flow-tradeNO
 Feature: Pre-authorization by tradeNO, settled through the merchant
   The merchant server asks the wallet's pay for a pre-authorization (the wallet profile's
   pre-authorization product code) and hands the tradeNO to my.tradePay instead of signing an

@@ -14,7 +14,7 @@ Feature: The wallet's pre-authorization API: pay, capture and cancel
     And the wallet reports the payment as "AUTH_SUCCESS" for "40.00 USD"
     And the wallet reports the authorization expiring 7 days after it was granted
 
-  @wallet @wallet-mock @REQ-PRE-001 @step-5 @step-6 @step-7 @step-8 @step-10 @step-16 @step-17
+  @wallet @wallet-mock @flow-orderStr @REQ-PRE-001 @step-5 @step-6 @step-7 @step-8 @step-10 @step-16 @step-17
   Scenario: A freeze orderStr shaped like seed 000's sample (GBK, RSA, no method) is authorized and captured
     Given the kit has signed a freeze orderStr for "0.02 CNY" shaped like seed 000's sample
     When the payer authorizes the pre-authorization in the wallet
@@ -188,7 +188,7 @@ Feature: The wallet's pre-authorization API: pay, capture and cancel
     And the kit captures "40.00 USD" as the last capture
     Then the wallet confirms the capture of "40.00 USD"
 
-  @wallet @clock @wallet-mock @REQ-PRE-012 @step-5 @step-6 @step-10
+  @wallet @clock @wallet-mock @flow-orderStr @REQ-PRE-012 @step-5 @step-6 @step-10
   Scenario: A freeze orderStr not authorized within its pay_timeout is closed
     Given the kit has signed a freeze orderStr for "0.02 CNY" that expires in 2 days
     When the payer cancels on the pre-authorization page

@@ -3,7 +3,7 @@ Feature: Answers the wallet leaves unknown
   never a failure. A correct merchant queries and retries with the same request id, so that a
   capture or refund the wallet did make is not made twice.
 
-  @merchant @wallet-mock @flow-preauth @REQ-PRE-013 @step-16 @step-17
+  @merchant @wallet-mock @flow-preauth @flow-tradeNO @REQ-PRE-013 @step-16 @step-17
   Scenario: The wallet answers a capture "in process" although it captured, and the merchant captures once
     Given the merchant has created a pre-authorization for "20.00 USD" paid by tradeNO
     And the payer authorizes the pre-authorization in the wallet
@@ -14,7 +14,7 @@ Feature: Answers the wallet leaves unknown
     And the merchant's order shows "12.00 USD" paid
     And the wallet holds "0.00 USD" frozen, "12.00 USD" captured and "8.00 USD" released
 
-  @merchant @wallet-mock @REQ-REF-009
+  @merchant @wallet-mock @flow-tradeNO @refunds @REQ-REF-009
   Scenario: The wallet answers a refund "in process" although it refunded, and the merchant refunds once
     Given the merchant has created an order for "10.00 USD" paid by tradeNO
     And the payer confirms the payment in the wallet

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -87,4 +88,65 @@ func TestEventually(t *testing.T) {
 	ok, err = eventually(context.Background(), time.Second, func(context.Context) (bool, error) { return false, assert.AnError })
 	assert.ErrorIs(t, err, assert.AnError)
 	assert.False(t, ok)
+}
+
+// TestScenariosAreTaggedWithWhatTheyUse fails when a scenario's steps use a flow,
+// pre-authorization or refunds and its tags (its own, its feature's or its Examples') do not
+// say so: the runner skips a scenario the target cannot run by its tags alone
+// (internal/profile), so a missing tag would run it against a target without the feature.
+func TestScenariosAreTaggedWithWhatTheyUse(t *testing.T) {
+	uses := []struct {
+		words []string // lower case, as a step says them
+		tags  []string // any one of them declares the need
+	}{
+		{[]string{"tradeno"}, []string{"@flow-tradeNO"}},
+		{[]string{"orderstr"}, []string{"@flow-orderStr"}},
+		{[]string{"cashier page", "payment url"}, []string{"@flow-paymentUrl"}},
+		{[]string{"pre-authorization", "authoriz", "freeze", "captur"}, []string{"@preauth", "@flow-preauth"}},
+		{[]string{"refund"}, []string{"@refunds"}},
+	}
+	scenarios := embeddedScenarios(t)
+	require.Len(t, scenarios, 347, "every scenario of the embedded features")
+	for _, s := range scenarios {
+		has := map[string]bool{}
+		for _, tag := range s.Tags {
+			has[tag.Name] = true
+		}
+		for _, u := range uses {
+			word := ""
+			for _, st := range s.Steps {
+				for _, w := range u.words {
+					if word == "" && strings.Contains(strings.ToLower(st.Text), w) {
+						word = st.Text
+					}
+				}
+			}
+			tagged := false
+			for _, tag := range u.tags {
+				tagged = tagged || has[tag]
+			}
+			assert.True(t, word == "" || tagged, "%s: %q: the step %q needs %s",
+				s.Uri, s.Name, word, strings.Join(u.tags, " or "))
+		}
+	}
+}
+
+// embeddedScenarios returns every scenario of the embedded features as the runner sees it:
+// one per Examples row, with the tags of its feature, its rule, itself and its Examples.
+func embeddedScenarios(t *testing.T) []*godog.Scenario {
+	t.Helper()
+	var out []*godog.Scenario
+	var log bytes.Buffer
+	godog.TestSuite{
+		Name: "tags",
+		ScenarioInitializer: func(sc *godog.ScenarioContext) {
+			sc.Before(func(ctx context.Context, s *godog.Scenario) (context.Context, error) {
+				out = append(out, s)
+				return ctx, godog.ErrSkip
+			})
+		},
+		Options: &godog.Options{Format: "progress", FS: features.FS, Paths: []string{"."}, Output: &log, NoColors: true},
+	}.Run()
+	require.NotEmpty(t, out, "no scenario read:\n%s", log.String())
+	return out
 }

@@ -230,7 +230,7 @@ func (p Profile) Wallet() fixtures.WalletProfile {
 	return w
 }
 
-// A Need is something a scenario needs from the target, and the tags and words that show it.
+// A Need is something a scenario needs from the target, and the tag that declares it.
 type Need struct {
 	// Tag is the tag that declares the need, e.g. "@flow-orderStr".
 	Tag string
@@ -238,13 +238,12 @@ type Need struct {
 	Reason string
 }
 
-// Skip returns why a scenario cannot run against the target, or "" when it can. A scenario
-// needs a flow, pre-authorization or refunds when a tag says so (@flow-tradeNO,
-// @flow-orderStr, @flow-paymentUrl, @preauth, @flow-preauth, @refunds) or when one of its
-// steps names it (tradeNO, orderStr, cashier page or payment URL, pre-authorization,
-// authorization, freeze or capture, refund): the hard-case features mix flows under one
-// feature tag. A capability is needed only when tagged (@clock, @wallet-mock,
-// @reference-merchant).
+// Skip returns why a scenario cannot run against the target, or "" when it can. Its tags
+// alone decide (those of its feature and Examples included): a flow (@flow-tradeNO,
+// @flow-orderStr, @flow-paymentUrl), pre-authorization (@preauth, @flow-preauth), refunds
+// (@refunds), a capability (@clock, @wallet-mock, @reference-merchant). The steps package
+// tests that every scenario whose steps use a flow, pre-authorization or refunds carries the
+// tag, so the features cannot drift from what the runner skips.
 func (p Profile) Skip(s *godog.Scenario) string {
 	var reasons []string
 	for _, n := range p.needs(s) {
@@ -258,35 +257,21 @@ func (p Profile) needs(s *godog.Scenario) []Need {
 	for _, t := range s.Tags {
 		tags[t.Name] = true
 	}
-	var text strings.Builder
-	for _, st := range s.Steps {
-		text.WriteString(strings.ToLower(st.Text))
-		text.WriteByte('\n')
-	}
-	words := text.String()
-	mentions := func(ws ...string) bool {
-		for _, w := range ws {
-			if strings.Contains(words, w) {
-				return true
-			}
-		}
-		return false
-	}
 	var out []Need
 	add := func(missing bool, n Need) {
 		if missing {
 			out = append(out, n)
 		}
 	}
-	add(!p.SupportsFlow(FlowTradeNO) && (tags["@flow-tradeNO"] || mentions("tradeno")),
+	add(!p.SupportsFlow(FlowTradeNO) && tags["@flow-tradeNO"],
 		Need{"@flow-tradeNO", "the target does not support the tradeNO flow"})
-	add(!p.SupportsFlow(FlowOrderStr) && (tags["@flow-orderStr"] || mentions("orderstr")),
+	add(!p.SupportsFlow(FlowOrderStr) && tags["@flow-orderStr"],
 		Need{"@flow-orderStr", "the target does not support the orderStr flow"})
-	add(!p.SupportsFlow(FlowPaymentURL) && (tags["@flow-paymentUrl"] || mentions("cashier page", "payment url")),
+	add(!p.SupportsFlow(FlowPaymentURL) && tags["@flow-paymentUrl"],
 		Need{"@flow-paymentUrl", "the target does not support the paymentUrl flow"})
-	add(!p.SupportsPreAuth() && (tags["@preauth"] || tags["@flow-preauth"] || mentions("pre-authorization", "authoriz", "freeze", "captur")),
+	add(!p.SupportsPreAuth() && (tags["@preauth"] || tags["@flow-preauth"]),
 		Need{"@preauth", "the target does not support pre-authorization"})
-	add(!p.SupportsRefunds() && (tags["@refunds"] || tags["@refund"] || mentions("refund")),
+	add(!p.SupportsRefunds() && tags["@refunds"],
 		Need{"@refunds", "the target does not support refunds"})
 	add(!p.Capabilities.Clock && tags["@clock"],
 		Need{"@clock", "the wallet offers no clock control"})
@@ -298,8 +283,7 @@ func (p Profile) needs(s *godog.Scenario) []Need {
 }
 
 // Exclusions returns the tag filter equivalent to what the profile lacks, e.g.
-// "~@flow-orderStr && ~@clock", for the run's header. Scenarios that only name a missing
-// feature in a step are skipped too; the filter is a summary, not the mechanism.
+// "~@flow-orderStr && ~@clock", for the run's header: exactly the scenarios Skip skips.
 func (p Profile) Exclusions() string {
 	var ex []string
 	add := func(missing bool, tags ...string) {

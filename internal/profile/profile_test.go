@@ -73,12 +73,15 @@ func TestSkipReasons(t *testing.T) {
 		want  string
 	}{
 		{[]string{"@flow-orderStr"}, nil, "the target does not support the orderStr flow"},
-		{[]string{"@flow-tradeNO"}, []string{`the merchant has created an order for "1.00 USD" paid by orderStr`}, "the target does not support the orderStr flow"},
-		{nil, []string{"the payer opens the cashier page"}, "the target does not support the paymentUrl flow"},
+		{[]string{"@flow-paymentUrl"}, nil, "the target does not support the paymentUrl flow"},
 		{[]string{"@preauth"}, nil, "the target does not support pre-authorization"},
-		{nil, []string{`the kit captures "1.00 USD" as the last capture`}, "the target does not support pre-authorization"},
-		{nil, []string{`the merchant refunds "1.00 USD"`}, "the target does not support refunds"},
+		{[]string{"@flow-preauth", "@flow-tradeNO"}, nil, "the target does not support pre-authorization"},
 		{[]string{"@refunds", "@clock"}, nil, "the target does not support refunds"},
+		{[]string{"@flow-orderStr", "@preauth", "@refunds"}, nil,
+			"the target does not support the orderStr flow; the target does not support pre-authorization; the target does not support refunds"},
+		// Tags alone decide: the steps package checks that a step's words match the tags.
+		{[]string{"@flow-tradeNO"}, []string{`the merchant has created a pre-authorization for "1.00 USD" paid by orderStr`,
+			`the merchant refunds "1.00 USD"`, "the payer opens the cashier page"}, ""},
 		{[]string{"@wallet-mock", "@reference-merchant"}, nil, "the wallet offers no kit extensions (payment view, notification scripting, cashier page); the merchant offers no notifyFaults hook"},
 		{[]string{"@flow-tradeNO", "@clock"}, []string{"2 days pass in the wallet"}, ""},
 	}
