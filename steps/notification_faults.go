@@ -155,18 +155,7 @@ func (w *World) scheduleSpan() time.Duration {
 // waitAttempts waits until the wallet's view of the payment shows at least n attempts.
 func waitAttempts(ctx context.Context, n int) *target.Payment {
 	w, t := world(ctx), godog.T(ctx)
-	id := knownPaymentID(ctx)
-	var last *target.Payment
-	_, err := eventually(ctx, w.wait(), func(ctx context.Context) (bool, error) {
-		p, err := w.control.Payment(ctx, id)
-		if err != nil {
-			return false, err
-		}
-		last = p
-		return len(p.Notifications) >= n, nil
-	})
-	require.NoError(t, err, "reading the wallet's view of payment %s", id)
-	require.NotNil(t, last, "the wallet did not show payment %s within %s", id, w.wait())
+	id, last := pollNotifications(ctx, n)
 	require.GreaterOrEqual(t, len(last.Notifications), n, "notification attempts of payment %s after %s: %+v", id, w.wait(), last.Notifications)
 	return last
 }

@@ -15,19 +15,8 @@ import (
 // 2.3, seed 003 step 5), read from the wallet's payment view (a kit extension, @wallet-mock).
 func registerNotificationSteps(sc *godog.ScenarioContext) {
 	sc.Step(`^the wallet has notified the merchant of "([^"]*)" once$`, func(ctx context.Context, status string) error {
-		w, t := world(ctx), godog.T(ctx)
-		id := knownPaymentID(ctx)
-		var last *target.Payment
-		_, err := eventually(ctx, w.wait(), func(ctx context.Context) (bool, error) {
-			p, err := w.control.Payment(ctx, id)
-			if err != nil {
-				return false, err
-			}
-			last = p
-			return len(p.Notifications) > 0, nil
-		})
-		require.NoError(t, err, "reading the wallet's view of payment %s", id)
-		require.NotNil(t, last, "the wallet did not show payment %s within %s", id, w.wait())
+		t := godog.T(ctx)
+		id, last := pollNotifications(ctx, 1)
 		require.Len(t, last.Notifications, 1, "notifications of payment %s: %+v", id, last.Notifications)
 		n := last.Notifications[0]
 		assert.Equal(t, status, n.PaymentStatus, "paymentStatus notified")
@@ -42,6 +31,26 @@ func registerNotificationSteps(sc *godog.ScenarioContext) {
 		assert.Empty(t, p.Notifications, "notifications of payment %s", id)
 		return nil
 	})
+}
+
+// pollNotifications reads the wallet's view of the scenario's payment until it shows at
+// least n notification attempts or the wait runs out, and returns the payment's id and the
+// view it read last; the caller asserts on that view.
+func pollNotifications(ctx context.Context, n int) (string, *target.Payment) {
+	w, t := world(ctx), godog.T(ctx)
+	id := knownPaymentID(ctx)
+	var last *target.Payment
+	_, err := eventually(ctx, w.wait(), func(ctx context.Context) (bool, error) {
+		p, err := w.control.Payment(ctx, id)
+		if err != nil {
+			return false, err
+		}
+		last = p
+		return len(p.Notifications) >= n, nil
+	})
+	require.NoError(t, err, "reading the wallet's view of payment %s", id)
+	require.NotNil(t, last, "the wallet did not show payment %s within %s", id, w.wait())
+	return id, last
 }
 
 // knownPaymentID returns the wallet's id of the scenario's payment, asking the wallet by
