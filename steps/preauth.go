@@ -2,7 +2,6 @@ package steps
 
 import (
 	"context"
-	"encoding/json"
 	"time"
 
 	"github.com/cucumber/godog"
@@ -139,19 +138,7 @@ func registerPreAuthSteps(sc *godog.ScenarioContext) {
 		return nil
 	})
 	sc.Step(`^the wallet confirms the capture of "([^"]*)"$`, func(ctx context.Context, amount string) error {
-		c, t := capturesOf(ctx), godog.T(ctx)
-		require.NotNil(t, c.last, "the kit has sent no capture")
-		want, err := parseAmount(amount)
-		require.NoError(t, err)
-		r := c.last.Result
-		require.Equal(t, openapi.Success, r.ResultCode, "capture result (%s): %s", r.ResultStatus, r.ResultMessage)
-		assert.Equal(t, openapi.StatusSuccess, r.ResultStatus, "capture resultStatus")
-		assert.NotEmpty(t, c.last.CaptureID, "capture answered no captureId")
-		assert.Equal(t, world(ctx).paymentID, c.last.PaymentID, "paymentId of the capture")
-		require.NotNil(t, c.last.CaptureAmount, "capture answered no captureAmount")
-		got, err := c.last.CaptureAmount.Money("captureAmount")
-		require.NoError(t, err)
-		assert.Equal(t, want, got, "captureAmount")
+		capturesOf(ctx).confirms(ctx, amount)
 		return nil
 	})
 	sc.Step(`^the wallet refuses the capture$`, func(ctx context.Context) error {
@@ -205,7 +192,7 @@ func newCaptures() *captures {
 			req.CaptureAmount = openapi.WireAmountPtr(a)
 		},
 		answer: func(resp *openapi.CaptureResponse) kitAnswer {
-			return kitAnswer{result: resp.Result, id: resp.CaptureID, amount: resp.CaptureAmount}
+			return kitAnswer{result: resp.Result, id: resp.CaptureID, paymentID: resp.PaymentID, amount: resp.CaptureAmount}
 		},
 	}
 }
@@ -368,8 +355,5 @@ func kitCapture(ctx context.Context, amount string, last *bool) {
 		require.NoError(t, err)
 		req.CaptureAmount = openapi.WireAmountPtr(a)
 	}
-	raw, err := json.Marshal(req)
-	require.NoError(t, err)
-	c.request = req
-	c.send(ctx, raw)
+	c.sendNew(ctx, req)
 }

@@ -2,7 +2,6 @@ package steps
 
 import (
 	"context"
-	"encoding/json"
 
 	"github.com/cucumber/godog"
 	"github.com/stretchr/testify/assert"
@@ -67,26 +66,11 @@ func registerRefundSteps(sc *godog.ScenarioContext) {
 			RefundAmount:    openapi.WireAmount(a),
 			RefundReason:    "conformance refund",
 		}
-		raw, err := json.Marshal(req)
-		require.NoError(t, err)
-		r.request = req
-		r.send(ctx, raw)
+		r.sendNew(ctx, req)
 		return nil
 	})
 	sc.Step(`^the wallet confirms the refund of "([^"]*)"$`, func(ctx context.Context, amount string) error {
-		r, t := refundsOf(ctx), godog.T(ctx)
-		require.NotNil(t, r.last, "the kit has sent no refund")
-		want, err := parseAmount(amount)
-		require.NoError(t, err)
-		res := r.last.Result
-		require.Equal(t, openapi.Success, res.ResultCode, "refund result (%s): %s", res.ResultStatus, res.ResultMessage)
-		assert.Equal(t, openapi.StatusSuccess, res.ResultStatus, "refund resultStatus")
-		assert.NotEmpty(t, r.last.RefundID, "refund answered no refundId")
-		assert.Equal(t, world(ctx).paymentID, r.last.PaymentID, "paymentId of the refund")
-		require.NotNil(t, r.last.RefundAmount, "refund answered no refundAmount")
-		got, err := r.last.RefundAmount.Money("refundAmount")
-		require.NoError(t, err)
-		assert.Equal(t, want, got, "refundAmount")
+		refundsOf(ctx).confirms(ctx, amount)
 		return nil
 	})
 	sc.Step(`^the kit sends the same refund request again$`, func(ctx context.Context) error {
@@ -142,7 +126,7 @@ func newRefunds() *refunds {
 			req.RefundAmount = openapi.WireAmount(a)
 		},
 		answer: func(resp *openapi.RefundResponse) kitAnswer {
-			return kitAnswer{result: resp.Result, id: resp.RefundID, amount: resp.RefundAmount}
+			return kitAnswer{result: resp.Result, id: resp.RefundID, paymentID: resp.PaymentID, amount: resp.RefundAmount}
 		},
 	}
 }

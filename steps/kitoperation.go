@@ -1,0 +1,108 @@
+package steps
+
+import (
+	"context"
+	"encoding/json"
+
+	"github.com/cucumber/godog"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/tradepaykit/tradepaykit/internal/money"
+	"github.com/tradepaykit/tradepaykit/internal/openapi"
+)
+
+// kitOperation is a capture or a refund the kit, playing a merchant, sent in one scenario and
+// what the wallet answered: kept so the answer can be checked and the same request sent
+// again, as it was or with its id and another amount, and the answers compared
+// (PROTOCOL.md, "capture", "refund", "Idempotency").
+type kitOperation[Req, Resp any] struct {
+	api       string                   // the wallet API and the prefix of its fields: "capture" or "refund"
+	setAmount func(*Req, money.Amount) // sets the amount of a request
+	answer    func(*Resp) kitAnswer    // reads what the checks of an answer compare
+
+	request *Req   // the last request the kit built
+	body    []byte // the exact bytes of the last one sent
+	first   *Resp  // the first answer with resultStatus S
+	last    *Resp
+}
+
+// kitAnswer is what the kit checks in the wallet's answer to a capture or a refund.
+type kitAnswer struct {
+	result    openapi.Result
+	id        string          // captureId or refundId
+	paymentID string          // the payment captured or refunded
+	amount    *openapi.Amount // captureAmount or refundAmount
+}
+
+// sendNew sends a request the kit built and keeps it for a resend with the same id.
+func (k *kitOperation[Req, Resp]) sendNew(ctx context.Context, req *Req) {
+	raw, err := json.Marshal(req)
+	require.NoError(godog.T(ctx), err)
+	k.request = req
+	k.send(ctx, raw)
+}
+
+// send signs and sends raw as the kit's merchant and keeps the answer.
+func (k *kitOperation[Req, Resp]) send(ctx context.Context, raw []byte) {
+	w, t := world(ctx), godog.T(ctx)
+	cl, err := w.walletClient()
+	require.NoError(t, err)
+	var resp Resp
+	require.NoError(t, cl.Send(ctx, k.api, raw, &resp), k.api)
+	k.body, k.last = raw, &resp
+	res := k.answer(&resp).result
+	w.lastResult = res
+	if res.ResultStatus == openapi.StatusSuccess && k.first == nil {
+		k.first = &resp
+	}
+}
+
+// sendAgain sends the exact bytes of the last request again.
+func (k *kitOperation[Req, Resp]) sendAgain(ctx context.Context) {
+	require.NotEmpty(godog.T(ctx), k.body, "the kit has sent no %s", k.api)
+	k.send(ctx, k.body)
+}
+
+// sendSameIDFor sends the last request the kit built again, with its request id and amount.
+func (k *kitOperation[Req, Resp]) sendSameIDFor(ctx context.Context, amount string) {
+	t := godog.T(ctx)
+	require.NotNil(t, k.request, "the kit has sent no %s", k.api)
+	a, err := parseAmount(amount)
+	require.NoError(t, err)
+	req := *k.request
+	k.setAmount(&req, a)
+	raw, err := json.Marshal(&req)
+	require.NoError(t, err)
+	k.send(ctx, raw)
+}
+
+// confirms checks that the wallet executed the last request for amount, on the scenario's
+// payment.
+func (k *kitOperation[Req, Resp]) confirms(ctx context.Context, amount string) {
+	t := godog.T(ctx)
+	require.NotNil(t, k.last, "the kit has sent no %s", k.api)
+	want, err := parseAmount(amount)
+	require.NoError(t, err)
+	a := k.answer(k.last)
+	r := a.result
+	require.Equal(t, openapi.Success, r.ResultCode, "%s result (%s): %s", k.api, r.ResultStatus, r.ResultMessage)
+	assert.Equal(t, openapi.StatusSuccess, r.ResultStatus, "%s resultStatus", k.api)
+	assert.NotEmpty(t, a.id, "%s answered no %sId", k.api, k.api)
+	assert.Equal(t, world(ctx).paymentID, a.paymentID, "paymentId of the %s", k.api)
+	require.NotNil(t, a.amount, "%s answered no %sAmount", k.api, k.api)
+	got, err := a.amount.Money(k.api + "Amount")
+	require.NoError(t, err)
+	assert.Equal(t, want, got, "%sAmount", k.api)
+}
+
+// sameAnswer checks that the last answer repeats the first confirmed one.
+func (k *kitOperation[Req, Resp]) sameAnswer(ctx context.Context) {
+	t := godog.T(ctx)
+	require.NotNil(t, k.first, "the wallet has confirmed no %s in this scenario", k.api)
+	require.NotNil(t, k.last)
+	first, last := k.answer(k.first), k.answer(k.last)
+	assert.Equal(t, openapi.Success, last.result.ResultCode, "repeated %s result: %s", k.api, last.result.ResultMessage)
+	assert.Equal(t, first.id, last.id, "%sId of the repeated request", k.api)
+	assert.Equal(t, first.amount, last.amount, "%sAmount of the repeated request", k.api)
+}
