@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/tradepaykit/tradepaykit/internal/money"
 	"github.com/tradepaykit/tradepaykit/internal/orderstr"
 	"github.com/tradepaykit/tradepaykit/internal/target"
 )
@@ -108,6 +109,28 @@ func (w *World) setOrder(o *target.Order) {
 	}
 	if w.paymentRequestID == "" && o.PaymentRequestID != "" {
 		w.paymentRequestID = o.PaymentRequestID
+	}
+}
+
+// merchantOperation asks the merchant, through call, to capture or refund amount of the
+// scenario's order (what: "captures" or "refunds"); an empty amount means the remainder. With
+// mustSucceed false a refusal is kept for a later step.
+func merchantOperation(ctx context.Context, what, amount string, mustSucceed bool, call func(orderID string, a *money.Amount) (*target.Order, error)) {
+	w, t := world(ctx), godog.T(ctx)
+	requireOrder(ctx)
+	var a *money.Amount
+	if amount != "" {
+		m, err := parseAmount(amount)
+		require.NoError(t, err)
+		a = &m
+	}
+	o, err := call(w.order.OrderID, a)
+	if mustSucceed {
+		require.NoError(t, err, "the merchant %s %q of order %s", what, amount, w.order.OrderID)
+	}
+	w.merchantErr = err
+	if err == nil {
+		w.setOrder(o)
 	}
 }
 

@@ -237,22 +237,9 @@ func readOrder(ctx context.Context) *target.Order {
 // merchantCapture asks the merchant to capture (seed steps 13-17); an empty amount means the
 // remainder. With mustSucceed false a refusal is kept for a later step.
 func merchantCapture(ctx context.Context, amount string, final *bool, mustSucceed bool) {
-	w, t := world(ctx), godog.T(ctx)
-	requireOrder(ctx)
-	var a *money.Amount
-	if amount != "" {
-		m, err := parseAmount(amount)
-		require.NoError(t, err)
-		a = &m
-	}
-	o, err := w.merchant.Capture(ctx, w.order.OrderID, a, final)
-	if mustSucceed {
-		require.NoError(t, err, "the merchant captures %q of order %s", amount, w.order.OrderID)
-	}
-	w.merchantErr = err
-	if err == nil {
-		w.setOrder(o)
-	}
+	merchantOperation(ctx, "captures", amount, mustSucceed, func(orderID string, a *money.Amount) (*target.Order, error) {
+		return world(ctx).merchant.Capture(ctx, orderID, a, final)
+	})
 }
 
 // walletHolds checks the money of the scenario's pre-authorization in the wallet's view, and

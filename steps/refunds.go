@@ -9,6 +9,7 @@ import (
 
 	"github.com/tradepaykit/tradepaykit/internal/money"
 	"github.com/tradepaykit/tradepaykit/internal/openapi"
+	"github.com/tradepaykit/tradepaykit/internal/target"
 	"github.com/tradepaykit/tradepaykit/internal/walletclient"
 )
 
@@ -142,22 +143,9 @@ func refundsOf(ctx context.Context) *refunds {
 // merchantRefund asks the merchant to refund; an empty amount means the refundable rest. With
 // mustSucceed false a refusal is kept for a later step.
 func merchantRefund(ctx context.Context, amount string, mustSucceed bool) {
-	w, t := world(ctx), godog.T(ctx)
-	requireOrder(ctx)
-	var a *money.Amount
-	if amount != "" {
-		m, err := parseAmount(amount)
-		require.NoError(t, err)
-		a = &m
-	}
-	o, err := w.merchant.Refund(ctx, w.order.OrderID, a)
-	if mustSucceed {
-		require.NoError(t, err, "the merchant refunds %q of order %s", amount, w.order.OrderID)
-	}
-	w.merchantErr = err
-	if err == nil {
-		w.setOrder(o)
-	}
+	merchantOperation(ctx, "refunds", amount, mustSucceed, func(orderID string, a *money.Amount) (*target.Order, error) {
+		return world(ctx).merchant.Refund(ctx, orderID, a)
+	})
 }
 
 func inquireRefund(ctx context.Context, req *openapi.InquiryRefundRequest) *openapi.InquiryRefundResponse {
