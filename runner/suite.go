@@ -9,7 +9,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -20,6 +19,7 @@ import (
 	"github.com/tradepaykit/tradepaykit/features"
 	"github.com/tradepaykit/tradepaykit/internal/profile"
 	"github.com/tradepaykit/tradepaykit/internal/report"
+	"github.com/tradepaykit/tradepaykit/internal/selection"
 	"github.com/tradepaykit/tradepaykit/steps"
 )
 
@@ -123,27 +123,10 @@ type suite struct {
 	mu  sync.Mutex // guards run.Scenarios and out while scenarios run concurrently
 }
 
-// pass is one godog run over the features.
-type pass struct {
-	name        string
-	tags        string
-	concurrency int
-	serial      bool
-}
-
-// passes splits the run: @clock scenarios move the wallet's one business clock, so they run
-// after the others and one at a time; everything else runs concurrently.
-func (s *suite) passes() []pass {
-	concurrency := s.opts.concurrency
-	if concurrency == 0 {
-		concurrency = max(runtime.NumCPU()*2, 4)
-	}
-	filter := nonEmpty(s.side, strings.TrimSpace(s.opts.tags))
-	and := func(t string) string { return strings.Join(append(append([]string(nil), filter...), t), " && ") }
-	return []pass{
-		{name: "concurrent", tags: and("~" + steps.TagClock), concurrency: concurrency},
-		{name: steps.TagClock + ", one at a time", tags: and(steps.TagClock), concurrency: 1, serial: true},
-	}
+// passes splits the run (internal/selection): @clock scenarios move the wallet's one business
+// clock, so they run after the others and one at a time; everything else runs concurrently.
+func (s *suite) passes() []selection.Pass {
+	return selection.Passes(s.side, s.opts.tags, s.opts.concurrency)
 }
 
 // execute runs the passes and the pacts, writes the reports and prints the summary; it
@@ -159,7 +142,7 @@ func (s *suite) execute(ctx context.Context, stdout, stderr io.Writer) int {
 		s.run.Requirements = report.ParseRequirements(features.README)
 	}
 	s.run.Seed = s.opts.seed
-	if s.run.Tags = strings.Join(nonEmpty(s.side, strings.TrimSpace(s.opts.tags)), " && "); s.run.Tags == "" {
+	if s.run.Tags = selection.Filter(s.side, s.opts.tags); s.run.Tags == "" {
 		s.run.Tags = "(every scenario)"
 	}
 	s.run.Expectations = s.opts.expectations
@@ -185,7 +168,7 @@ func (s *suite) execute(ctx context.Context, stdout, stderr io.Writer) int {
 		if ctx.Err() != nil {
 			break
 		}
-		fmt.Fprintf(stdout, "\n== pass %q: %s\n", p.name, p.tags)
+		fmt.Fprintf(stdout, "\n== pass %q: %s\n", p.Name, p.Tags)
 		part := filepath.Join(s.opts.reportDir, fmt.Sprintf(".cucumber-pass-%d.json", i+1))
 		parts = append(parts, part)
 		start := time.Now()
@@ -241,7 +224,7 @@ type scenarioState struct {
 
 type scenarioKey struct{}
 
-func (s *suite) runPass(ctx context.Context, p pass, initialize func(*godog.ScenarioContext), cucumberFile string) int {
+func (s *suite) runPass(ctx context.Context, p selection.Pass, initialize func(*godog.ScenarioContext), cucumberFile string) int {
 	format := "cucumber:" + cucumberFile
 	var output io.Writer = io.Discard
 	if s.opts.format == "pretty" {
@@ -274,7 +257,7 @@ func (s *suite) runPass(ctx context.Context, p pass, initialize func(*godog.Scen
 					state.skip = reason
 					return ctx, fmt.Errorf("%w: %s", godog.ErrSkip, reason)
 				}
-				if p.serial && s.beforeClockScenario != nil && steps.Skipped(ctx) == "" {
+				if p.Serial && s.beforeClockScenario != nil && steps.Skipped(ctx) == "" {
 					if err := s.beforeClockScenario(); err != nil {
 						return ctx, fmt.Errorf("preparing the wallet for a @clock scenario: %w", err)
 					}
@@ -290,10 +273,10 @@ func (s *suite) runPass(ctx context.Context, p pass, initialize func(*godog.Scen
 			Format:         format,
 			FS:             s.opts.features,
 			Paths:          []string{"."},
-			Tags:           p.tags,
+			Tags:           p.Tags,
 			Strict:         true,
 			Randomize:      s.opts.seed,
-			Concurrency:    p.concurrency,
+			Concurrency:    p.Concurrency,
 			Output:         output,
 			NoColors:       s.opts.noColor,
 			DefaultContext: ctx,
@@ -302,13 +285,13 @@ func (s *suite) runPass(ctx context.Context, p pass, initialize func(*godog.Scen
 }
 
 // collect turns a finished scenario into the report's Scenario and prints its progress line.
-func (s *suite) collect(ctx context.Context, p pass, sn *godog.Scenario, err error) {
+func (s *suite) collect(ctx context.Context, p selection.Pass, sn *godog.Scenario, err error) {
 	state, _ := ctx.Value(scenarioKey{}).(*scenarioState)
 	if state == nil {
 		state = &scenarioState{start: time.Now()}
 	}
 	r := report.Scenario{
-		Name: sn.Name, Feature: sn.Uri, Pass: p.name, Requirements: requirements(sn),
+		Name: sn.Name, Feature: sn.Uri, Pass: p.Name, Requirements: requirements(sn),
 		Duration: time.Since(state.start), Warnings: steps.Warnings(ctx),
 	}
 	for _, t := range sn.Tags {
@@ -581,16 +564,6 @@ func (s *suite) printSummary(w io.Writer, files []string) {
 	}
 	fmt.Fprintf(w, "total: %d scenarios, %d passed, %d failed, %d skipped in %s%s: %s\n",
 		c.Total, c.Passed+c.UnexpectedPasses, c.Failed, c.Skipped, r.Duration.Round(time.Millisecond), extra, r.Verdict())
-}
-
-func nonEmpty(xs ...string) []string {
-	var out []string
-	for _, x := range xs {
-		if x != "" {
-			out = append(out, x)
-		}
-	}
-	return out
 }
 
 // cleanMessage keeps what a testify failure says (the Error and Messages sections) and drops
