@@ -7,7 +7,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"testing"
+
+	"github.com/pact-foundation/pact-go/v2/command"
 )
 
 // pactDir is the fresh directory the consumer tests write into.
@@ -26,6 +29,14 @@ func TestMain(m *testing.M) {
 		os.Exit(2)
 	}
 	pactDir = dir
+	// pact-go writes its version into the files' metadata, and finds it from the build info,
+	// which a test binary lacks ("dev"): take it from go.mod.
+	v, err := requiredVersion("../go.mod", "github.com/pact-foundation/pact-go/v2")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "pacts:", err)
+		os.Exit(2)
+	}
+	command.Version = v
 	code := m.Run()
 	if code == 0 {
 		if err := replacePacts(dir); err != nil {
@@ -54,4 +65,17 @@ func replacePacts(dir string) error {
 		}
 	}
 	return nil
+}
+
+// requiredVersion reads the version go.mod requires of module, without the leading v.
+func requiredVersion(gomod, module string) (string, error) {
+	b, err := os.ReadFile(gomod)
+	if err != nil {
+		return "", err
+	}
+	m := regexp.MustCompile(`(?m)^\s*(?:require\s+)?` + regexp.QuoteMeta(module) + `\s+v(\S+)`).FindSubmatch(b)
+	if m == nil {
+		return "", fmt.Errorf("%s does not require %s", gomod, module)
+	}
+	return string(m[1]), nil
 }

@@ -25,20 +25,15 @@ const (
 	resultCodeRegex = `^[A-Z][A-Z_]*$`
 )
 
-// Fixed examples: the pact files must come out byte for byte the same on every run.
+// Fixed examples (examples.go holds those the provider states name): the pact files must come
+// out byte for byte the same on every run.
 const (
 	exampleTime      = "2026-01-02T03:04:05Z"
+	exampleExpiry    = "2026-01-02T03:19:05Z" // exampleTime + 15 minutes, as the reference merchant sets it
 	exampleSignature = "algorithm=RSA256, keyVersion=1, signature=ZXhhbXBsZSBvbmx5"
 	exampleJSONType  = "application/json; charset=UTF-8"
-	examplePaymentID = "2026010200000000000001"
 	exampleCashier   = "https://wallet.example.com/cashier/2026010200000000000001"
-	// Example request ids where a provider state injects fresh ones.
-	exampleGeneralRequestID = "PAY-GENERAL-0001"
-	examplePreAuthRequestID = "PAY-PREAUTH-0001"
-	exampleCaptureRequestID = "CAPTURE-0001"
-	exampleRefundRequestID  = "REFUND-0001"
-	exampleRefundID         = "2026010200000000000002"
-	exampleCaptureID        = "2026010200000000000003"
+	exampleCaptureID = "2026010200000000000003"
 )
 
 // The default profile's product codes are the examples; a state injects the wallet's own.
@@ -49,7 +44,7 @@ var (
 
 // signedRequest pins the headers of a signed request: present and well formed. The values
 // are examples; the verifier's front signs each replayed request for real.
-func signedRequest(b *consumer.V3RequestBuilder) {
+func signedRequest(b *consumer.V4RequestBuilder) {
 	b.Header("Content-Type", matchers.Regex(exampleJSONType, jsonTypeRegex))
 	b.Header("Client-Id", matchers.Regex(fixtures.ClientID, idRegex))
 	b.Header("Request-Time", matchers.Regex(exampleTime, headerTimeRegex))
@@ -58,7 +53,7 @@ func signedRequest(b *consumer.V3RequestBuilder) {
 
 // signedResponse pins the headers of a signed answer. Client-Id must echo the request's: the
 // example is the consumer's own id, so the client's echo check passes against the mock.
-func signedResponse(b *consumer.V3ResponseBuilder) {
+func signedResponse(b *consumer.V4ResponseBuilder) {
 	b.Header("Content-Type", matchers.Regex(exampleJSONType, jsonTypeRegex))
 	b.Header("Client-Id", matchers.Regex(fixtures.ClientID, idRegex))
 	b.Header("Response-Time", matchers.Regex(exampleTime, headerTimeRegex))
@@ -67,38 +62,62 @@ func signedResponse(b *consumer.V3ResponseBuilder) {
 
 // jsonResponse pins only the content type: the merchant's answer to a notification need not
 // be signed (PROTOCOL.md: SHOULD), and the wallet does not read the signature.
-func jsonResponse(b *consumer.V3ResponseBuilder) {
+func jsonResponse(b *consumer.V4ResponseBuilder) {
 	b.Header("Content-Type", matchers.Regex(exampleJSONType, jsonTypeRegex))
 }
 
-// amount is a wire amount with regex matchers: an ISO code and integer minor units.
-func amount(currency, value string) matchers.StructMatcher {
+// rule is one matching rule in the integration JSON libpact_ffi reads. pact-go has no matcher
+// that combines rules, so the combined ones are written out here: a list under
+// "pact:matcher:type" becomes one rule list that must all match (combine AND).
+type rule = map[string]any
+
+var (
+	typeRule     = rule{"pact:matcher:type": "type"}
+	equalityRule = rule{"pact:matcher:type": "equality"}
+)
+
+func regexRule(re string) rule { return rule{"pact:matcher:type": "regex", "regex": re} }
+
+// all matches example with every rule: the pact file records them under one path, combine AND.
+func all(example any, rules ...rule) map[string]any {
+	return map[string]any{"pact:matcher:type": rules, "value": example}
+}
+
+// value is an amount's value: a JSON string (type) AND integer minor units (regex). A regex
+// alone also matches the JSON number 10000, which the protocol forbids.
+func value(v string) map[string]any { return all(v, typeRule, regexRule(valueRegex)) }
+
+// exactValue is value, and exactly v: where the provider state or the request fixes it.
+func exactValue(v string) map[string]any {
+	return all(v, equalityRule, typeRule, regexRule(valueRegex))
+}
+
+// amount is a wire amount the consumer chooses: an ISO code, and a value as value says.
+func amount(currency, v string) matchers.StructMatcher {
+	return matchers.StructMatcher{"currency": matchers.Regex(currency, currencyRegex), "value": value(v)}
+}
+
+// exactAmount is an amount the provider state or the request fixes: the currency exactly, the
+// value as exactValue says.
+func exactAmount(currency, v string) matchers.StructMatcher {
+	return matchers.StructMatcher{"currency": all(currency, equalityRule, regexRule(currencyRegex)), "value": exactValue(v)}
+}
+
+// result is the Result envelope: code and status exactly, the message any text (message is
+// the example).
+func result(code openapi.Code, s openapi.Status, message string) matchers.StructMatcher {
 	return matchers.StructMatcher{
-		"currency": matchers.Regex(currency, currencyRegex),
-		"value":    matchers.Regex(value, valueRegex),
+		"resultCode":    string(code),
+		"resultStatus":  string(s),
+		"resultMessage": matchers.Like(message),
 	}
 }
 
-// status pins a resultStatus by regex to the one status the interaction's state implies.
-// A looser ^[SFUA]$ would let a wallet that refuses everything pass the contract.
-func status(s openapi.Status) matchers.Matcher {
-	return matchers.Regex(string(s), "^"+string(s)+"$")
-}
-
-// result is the Result envelope: the code exactly, the status by regex, any message.
-func result(code openapi.Code, s openapi.Status) matchers.StructMatcher {
-	return matchers.StructMatcher{
-		"resultCode":    matchers.String(string(code)),
-		"resultStatus":  status(s),
-		"resultMessage": matchers.Like("success"),
-	}
-}
-
-// refusal is a Result whose code the protocol does not pin: any code, status F.
+// refusal is a Result whose code the protocol does not pin: any code, status F exactly.
 func refusal() matchers.StructMatcher {
 	return matchers.StructMatcher{
 		"resultCode":    matchers.Regex("PARAM_ILLEGAL", resultCodeRegex),
-		"resultStatus":  status(openapi.StatusFail),
+		"resultStatus":  string(openapi.StatusFail),
 		"resultMessage": matchers.Like("paymentAmount does not match the order"),
 	}
 }
@@ -111,4 +130,13 @@ func rfc3339() matchers.Matcher { return matchers.Regex(exampleTime, rfc3339Rege
 // answer), with the example the consumer test sends.
 func injected(name, example string) matchers.Matcher {
 	return matchers.FromProviderState("${"+name+"}", example)
+}
+
+// injectedTime is an RFC 3339 time the provider state supplies (a deadline in the future at
+// verification time), matched by the RFC 3339 regex.
+func injectedTime(name, example string) map[string]any {
+	return map[string]any{
+		"pact:matcher:type": "regex", "regex": rfc3339Regex, "value": example,
+		"pact:generator:type": "ProviderState", "expression": "${" + name + "}",
+	}
 }

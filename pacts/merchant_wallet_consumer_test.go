@@ -13,6 +13,7 @@ import (
 
 	"github.com/pact-foundation/pact-go/v2/consumer"
 	"github.com/pact-foundation/pact-go/v2/matchers"
+	"github.com/pact-foundation/pact-go/v2/models"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -25,9 +26,9 @@ import (
 // The consumer side of merchant-wallet.json: the merchant's real wallet client
 // (internal/walletclient) calls Pact's mock wallet, which answers as the contract says.
 
-func newMerchantWalletPact(t *testing.T) *consumer.V3HTTPMockProvider {
+func newMerchantWalletPact(t *testing.T) *consumer.V4HTTPMockProvider {
 	t.Helper()
-	p, err := consumer.NewV3Pact(consumer.MockHTTPProviderConfig{
+	p, err := consumer.NewV4Pact(consumer.MockHTTPProviderConfig{
 		Consumer: Merchant,
 		Provider: Wallet,
 		Host:     "127.0.0.1",
@@ -69,7 +70,7 @@ func wellFormedSignature(m signing.Message, header string) error {
 var merchantKey = fixtures.PrivateKey(fixtures.MerchantPrivateKey)
 
 // payBody is the pact's view of ExamplePay: ids and product code injected by the state.
-func payBody(requestID, productCode string, value matchers.Matcher) matchers.StructMatcher {
+func payBody(requestID, productCode string, value any) matchers.StructMatcher {
 	return matchers.StructMatcher{
 		"productCode":       injected("productCode", productCode),
 		"paymentOrderTitle": matchers.Like(ExampleTitle),
@@ -80,11 +81,12 @@ func payBody(requestID, productCode string, value matchers.Matcher) matchers.Str
 	}
 }
 
-func accepted() matchers.StructMatcher {
+// accepted is pay's answer for a payment created with paymentRequestId requestID.
+func accepted(requestID string) matchers.StructMatcher {
 	return matchers.StructMatcher{
-		"result":           result(openapi.Accept, openapi.StatusAccepted),
+		"result":           result(openapi.Accept, openapi.StatusAccepted, "accepted"),
 		"paymentId":        id(examplePaymentID),
-		"paymentRequestId": id(exampleGeneralRequestID),
+		"paymentRequestId": id(requestID),
 		"redirectActionForm": matchers.StructMatcher{
 			"method":      "GET",
 			"redirectUrl": matchers.Regex(exampleCashier, urlRegex),
@@ -92,26 +94,36 @@ func accepted() matchers.StructMatcher {
 	}
 }
 
-func envelope(code openapi.Code) matchers.StructMatcher {
-	return matchers.StructMatcher{"result": result(code, openapi.StatusFail)}
+// envelope is a refusal: the code and status F exactly, message is the example text.
+func envelope(code openapi.Code, message string) matchers.StructMatcher {
+	return matchers.StructMatcher{"result": result(code, openapi.StatusFail, message)}
+}
+
+// given adds the state with the params the pact records for it (StateParams).
+func given[T interface {
+	GivenWithParameter(models.ProviderState) T
+}](i T, states ...string) T {
+	for _, s := range states {
+		i = i.GivenWithParameter(models.ProviderState{Name: s, Parameters: StateParams(s)})
+	}
+	return i
 }
 
 func TestMerchantWalletPay(t *testing.T) {
 	pact := newMerchantWalletPact(t)
 	ctx := context.Background()
-	valueRegexed := matchers.Regex("10000", valueRegex)
+	valueRegexed := value("10000")
 
 	t.Run("general payment accepted", func(t *testing.T) {
-		err := pact.AddInteraction().
-			Given(StateAcceptsGeneral).
+		err := given(pact.AddInteraction(), StateAcceptsGeneral).
 			UponReceiving("pay: a general payment is accepted").
-			WithRequest(http.MethodPost, "/v1/payments/pay", func(b *consumer.V3RequestBuilder) {
+			WithRequest(http.MethodPost, "/v1/payments/pay", func(b *consumer.V4RequestBuilder) {
 				signedRequest(b)
 				b.JSONBody(payBody(exampleGeneralRequestID, generalProductCode, valueRegexed))
 			}).
-			WillRespondWith(http.StatusOK, func(b *consumer.V3ResponseBuilder) {
+			WillRespondWith(http.StatusOK, func(b *consumer.V4ResponseBuilder) {
 				signedResponse(b)
-				b.JSONBody(accepted())
+				b.JSONBody(accepted(exampleGeneralRequestID))
 			}).
 			ExecuteTest(t, func(cfg consumer.MockServerConfig) error {
 				resp, err := merchantClient(t, cfg, merchantKey).Pay(ctx, ExamplePay(exampleGeneralRequestID, generalProductCode))
@@ -126,17 +138,43 @@ func TestMerchantWalletPay(t *testing.T) {
 		require.NoError(t, err)
 	})
 
+	t.Run("with paymentExpiryTime", func(t *testing.T) {
+		// As the reference merchant sends it (internal/merchant: a deadline 15 minutes ahead).
+		req := ExamplePay(exampleGeneralRequestID, generalProductCode)
+		req.PaymentExpiryTime = exampleExpiry
+		body := payBody(exampleGeneralRequestID, generalProductCode, valueRegexed)
+		body["paymentExpiryTime"] = injectedTime("paymentExpiryTime", exampleExpiry)
+		err := given(pact.AddInteraction(), StateAcceptsGeneral).
+			UponReceiving("pay: a general payment with a paymentExpiryTime is accepted").
+			WithRequest(http.MethodPost, "/v1/payments/pay", func(b *consumer.V4RequestBuilder) {
+				signedRequest(b)
+				b.JSONBody(body)
+			}).
+			WillRespondWith(http.StatusOK, func(b *consumer.V4ResponseBuilder) {
+				signedResponse(b)
+				b.JSONBody(accepted(exampleGeneralRequestID))
+			}).
+			ExecuteTest(t, func(cfg consumer.MockServerConfig) error {
+				resp, err := merchantClient(t, cfg, merchantKey).Pay(ctx, req)
+				if err != nil {
+					return err
+				}
+				assert.Equal(t, openapi.StatusAccepted, resp.Result.ResultStatus)
+				return nil
+			})
+		require.NoError(t, err)
+	})
+
 	t.Run("pre-authorization accepted", func(t *testing.T) {
-		err := pact.AddInteraction().
-			Given(StateAcceptsPreAuth).
+		err := given(pact.AddInteraction(), StateAcceptsPreAuth).
 			UponReceiving("pay: a pre-authorization is accepted").
-			WithRequest(http.MethodPost, "/v1/payments/pay", func(b *consumer.V3RequestBuilder) {
+			WithRequest(http.MethodPost, "/v1/payments/pay", func(b *consumer.V4RequestBuilder) {
 				signedRequest(b)
 				b.JSONBody(payBody(examplePreAuthRequestID, preAuthProductCode, valueRegexed))
 			}).
-			WillRespondWith(http.StatusOK, func(b *consumer.V3ResponseBuilder) {
+			WillRespondWith(http.StatusOK, func(b *consumer.V4ResponseBuilder) {
 				signedResponse(b)
-				b.JSONBody(accepted())
+				b.JSONBody(accepted(examplePreAuthRequestID))
 			}).
 			ExecuteTest(t, func(cfg consumer.MockServerConfig) error {
 				resp, err := merchantClient(t, cfg, merchantKey).Pay(ctx, ExamplePay(examplePreAuthRequestID, preAuthProductCode))
@@ -150,16 +188,15 @@ func TestMerchantWalletPay(t *testing.T) {
 	})
 
 	t.Run("idempotent repeat", func(t *testing.T) {
-		err := pact.AddInteraction().
-			Given(StatePaymentCreated).
+		err := given(pact.AddInteraction(), StatePaymentCreated).
 			UponReceiving("pay: a repeated request with the same content is accepted again").
-			WithRequest(http.MethodPost, "/v1/payments/pay", func(b *consumer.V3RequestBuilder) {
+			WithRequest(http.MethodPost, "/v1/payments/pay", func(b *consumer.V4RequestBuilder) {
 				signedRequest(b)
-				b.JSONBody(payBody(ExampleRepeatRequestID, generalProductCode, valueRegexed))
+				b.JSONBody(payBody(ExampleRepeatRequestID, generalProductCode, exactValue("10000")))
 			}).
-			WillRespondWith(http.StatusOK, func(b *consumer.V3ResponseBuilder) {
+			WillRespondWith(http.StatusOK, func(b *consumer.V4ResponseBuilder) {
 				signedResponse(b)
-				b.JSONBody(accepted())
+				b.JSONBody(accepted(ExampleRepeatRequestID))
 			}).
 			ExecuteTest(t, func(cfg consumer.MockServerConfig) error {
 				resp, err := merchantClient(t, cfg, merchantKey).Pay(ctx, ExamplePay(ExampleRepeatRequestID, generalProductCode))
@@ -175,16 +212,15 @@ func TestMerchantWalletPay(t *testing.T) {
 	t.Run("repeat with other content", func(t *testing.T) {
 		req := ExamplePay(ExampleRepeatRequestID, generalProductCode)
 		req.PaymentAmount.Value = "20000"
-		err := pact.AddInteraction().
-			Given(StatePaymentCreated).
+		err := given(pact.AddInteraction(), StatePaymentCreated).
 			UponReceiving("pay: the same paymentRequestId with another amount is REPEAT_REQ_INCONSISTENT").
-			WithRequest(http.MethodPost, "/v1/payments/pay", func(b *consumer.V3RequestBuilder) {
+			WithRequest(http.MethodPost, "/v1/payments/pay", func(b *consumer.V4RequestBuilder) {
 				signedRequest(b)
-				b.JSONBody(payBody(ExampleRepeatRequestID, generalProductCode, matchers.Regex("20000", valueRegex)))
+				b.JSONBody(payBody(ExampleRepeatRequestID, generalProductCode, exactValue("20000")))
 			}).
-			WillRespondWith(http.StatusOK, func(b *consumer.V3ResponseBuilder) {
+			WillRespondWith(http.StatusOK, func(b *consumer.V4ResponseBuilder) {
 				signedResponse(b)
-				b.JSONBody(envelope(openapi.RepeatReqInconsistent))
+				b.JSONBody(envelope(openapi.RepeatReqInconsistent, "paymentRequestId PAY-REPEAT-0001 was already used with different content"))
 			}).
 			ExecuteTest(t, func(cfg consumer.MockServerConfig) error {
 				resp, err := merchantClient(t, cfg, merchantKey).Pay(ctx, req)
@@ -200,17 +236,15 @@ func TestMerchantWalletPay(t *testing.T) {
 	t.Run("bad signature", func(t *testing.T) {
 		unknown, err := rsa.GenerateKey(rand.Reader, 2048)
 		require.NoError(t, err)
-		err = pact.AddInteraction().
-			Given(StateAcceptsGeneral).
-			Given(StateUnknownMerchantKey).
+		err = given(pact.AddInteraction(), StateAcceptsGeneral, StateUnknownMerchantKey).
 			UponReceiving("pay: a request signed with a key the wallet does not know is INVALID_SIGNATURE").
-			WithRequest(http.MethodPost, "/v1/payments/pay", func(b *consumer.V3RequestBuilder) {
+			WithRequest(http.MethodPost, "/v1/payments/pay", func(b *consumer.V4RequestBuilder) {
 				signedRequest(b)
 				b.JSONBody(payBody(exampleGeneralRequestID, generalProductCode, valueRegexed))
 			}).
-			WillRespondWith(http.StatusOK, func(b *consumer.V3ResponseBuilder) {
+			WillRespondWith(http.StatusOK, func(b *consumer.V4ResponseBuilder) {
 				signedResponse(b)
-				b.JSONBody(envelope(openapi.InvalidSignature))
+				b.JSONBody(envelope(openapi.InvalidSignature, "the signature does not verify"))
 			}).
 			ExecuteTest(t, func(cfg consumer.MockServerConfig) error {
 				resp, err := merchantClient(t, cfg, unknown).Pay(ctx, ExamplePay(exampleGeneralRequestID, generalProductCode))
@@ -226,17 +260,16 @@ func TestMerchantWalletPay(t *testing.T) {
 	t.Run("decimal amount", func(t *testing.T) {
 		req := ExamplePay(exampleGeneralRequestID, generalProductCode)
 		req.PaymentAmount.Value = "100.00"
-		err := pact.AddInteraction().
-			Given(StateAcceptsGeneral).
+		err := given(pact.AddInteraction(), StateAcceptsGeneral).
 			UponReceiving("pay: an amount in major units (100.00) is PARAM_ILLEGAL").
-			WithRequest(http.MethodPost, "/v1/payments/pay", func(b *consumer.V3RequestBuilder) {
+			WithRequest(http.MethodPost, "/v1/payments/pay", func(b *consumer.V4RequestBuilder) {
 				signedRequest(b)
 				// Exactly this value: the interaction is about it.
-				b.JSONBody(payBody(exampleGeneralRequestID, generalProductCode, matchers.String("100.00")))
+				b.JSONBody(payBody(exampleGeneralRequestID, generalProductCode, "100.00"))
 			}).
-			WillRespondWith(http.StatusOK, func(b *consumer.V3ResponseBuilder) {
+			WillRespondWith(http.StatusOK, func(b *consumer.V4ResponseBuilder) {
 				signedResponse(b)
-				b.JSONBody(envelope(openapi.ParamIllegal))
+				b.JSONBody(envelope(openapi.ParamIllegal, "paymentAmount.value must be integer minor units"))
 			}).
 			ExecuteTest(t, func(cfg consumer.MockServerConfig) error {
 				resp, err := merchantClient(t, cfg, merchantKey).Pay(ctx, req)
@@ -267,23 +300,22 @@ func TestMerchantWalletInquiryPayment(t *testing.T) {
 	} {
 		t.Run(tc.status, func(t *testing.T) {
 			body := matchers.StructMatcher{
-				"result":           result(openapi.Success, openapi.StatusSuccess),
+				"result":           result(openapi.Success, openapi.StatusSuccess, "success"),
 				"paymentId":        id(examplePaymentID),
 				"paymentRequestId": id(exampleGeneralRequestID),
-				"paymentAmount":    amount("USD", "10000"),
-				"paymentStatus":    tc.status,
+				"paymentAmount":    exactAmount("USD", "10000"),
+				"paymentStatus":    tc.status, // exactly
 			}
 			for k, v := range tc.extra {
 				body[k] = v
 			}
-			err := pact.AddInteraction().
-				Given(tc.state).
+			err := given(pact.AddInteraction(), tc.state).
 				UponReceiving("inquiryPayment: a payment reported as "+tc.status).
-				WithRequest(http.MethodPost, "/v1/payments/inquiryPayment", func(b *consumer.V3RequestBuilder) {
+				WithRequest(http.MethodPost, "/v1/payments/inquiryPayment", func(b *consumer.V4RequestBuilder) {
 					signedRequest(b)
 					b.JSONBody(matchers.StructMatcher{"paymentId": injected("paymentId", examplePaymentID)})
 				}).
-				WillRespondWith(http.StatusOK, func(b *consumer.V3ResponseBuilder) {
+				WillRespondWith(http.StatusOK, func(b *consumer.V4ResponseBuilder) {
 					signedResponse(b)
 					b.JSONBody(body)
 				}).
@@ -302,19 +334,84 @@ func TestMerchantWalletInquiryPayment(t *testing.T) {
 	}
 }
 
+// TestMerchantWalletByRequestID: a merchant that lost the paymentId (pay timed out) asks by
+// its own paymentRequestId (PROTOCOL.md: inquiryPayment and cancel take either).
+func TestMerchantWalletByRequestID(t *testing.T) {
+	pact := newMerchantWalletPact(t)
+	ctx := context.Background()
+	byRequestID := matchers.StructMatcher{"paymentRequestId": injected("paymentRequestId", exampleGeneralRequestID)}
+
+	t.Run("inquiryPayment", func(t *testing.T) {
+		err := given(pact.AddInteraction(), StatePaymentPaid).
+			UponReceiving("inquiryPayment: by paymentRequestId, a payment reported as SUCCESS").
+			WithRequest(http.MethodPost, "/v1/payments/inquiryPayment", func(b *consumer.V4RequestBuilder) {
+				signedRequest(b)
+				b.JSONBody(byRequestID)
+			}).
+			WillRespondWith(http.StatusOK, func(b *consumer.V4ResponseBuilder) {
+				signedResponse(b)
+				b.JSONBody(matchers.StructMatcher{
+					"result":           result(openapi.Success, openapi.StatusSuccess, "success"),
+					"paymentId":        id(examplePaymentID),
+					"paymentRequestId": id(exampleGeneralRequestID),
+					"paymentAmount":    exactAmount("USD", "10000"),
+					"paymentStatus":    openapi.PaymentSuccess,
+					"paymentTime":      rfc3339(),
+				})
+			}).
+			ExecuteTest(t, func(cfg consumer.MockServerConfig) error {
+				resp, err := merchantClient(t, cfg, merchantKey).InquiryPayment(ctx, &openapi.InquiryPaymentRequest{PaymentRequestID: exampleGeneralRequestID})
+				if err != nil {
+					return err
+				}
+				assert.Equal(t, openapi.PaymentSuccess, resp.PaymentStatus)
+				assert.Equal(t, examplePaymentID, resp.PaymentID)
+				return nil
+			})
+		require.NoError(t, err)
+	})
+
+	t.Run("cancel", func(t *testing.T) {
+		err := given(pact.AddInteraction(), StatePaymentAwaiting).
+			UponReceiving("cancel: by paymentRequestId, a payment awaiting the payer is cancelled").
+			WithRequest(http.MethodPost, "/v1/payments/cancel", func(b *consumer.V4RequestBuilder) {
+				signedRequest(b)
+				b.JSONBody(byRequestID)
+			}).
+			WillRespondWith(http.StatusOK, func(b *consumer.V4ResponseBuilder) {
+				signedResponse(b)
+				b.JSONBody(matchers.StructMatcher{
+					"result":           result(openapi.Success, openapi.StatusSuccess, "success"),
+					"paymentId":        id(examplePaymentID),
+					"paymentRequestId": id(exampleGeneralRequestID),
+					"cancelTime":       rfc3339(),
+				})
+			}).
+			ExecuteTest(t, func(cfg consumer.MockServerConfig) error {
+				resp, err := merchantClient(t, cfg, merchantKey).Cancel(ctx, &openapi.CancelRequest{PaymentRequestID: exampleGeneralRequestID})
+				if err != nil {
+					return err
+				}
+				assert.Equal(t, openapi.StatusSuccess, resp.Result.ResultStatus)
+				assert.Equal(t, examplePaymentID, resp.PaymentID)
+				return nil
+			})
+		require.NoError(t, err)
+	})
+}
+
 func TestMerchantWalletCancel(t *testing.T) {
 	pact := newMerchantWalletPact(t)
-	err := pact.AddInteraction().
-		Given(StatePaymentAwaiting).
+	err := given(pact.AddInteraction(), StatePaymentAwaiting).
 		UponReceiving("cancel: a payment awaiting the payer is cancelled").
-		WithRequest(http.MethodPost, "/v1/payments/cancel", func(b *consumer.V3RequestBuilder) {
+		WithRequest(http.MethodPost, "/v1/payments/cancel", func(b *consumer.V4RequestBuilder) {
 			signedRequest(b)
 			b.JSONBody(matchers.StructMatcher{"paymentId": injected("paymentId", examplePaymentID)})
 		}).
-		WillRespondWith(http.StatusOK, func(b *consumer.V3ResponseBuilder) {
+		WillRespondWith(http.StatusOK, func(b *consumer.V4ResponseBuilder) {
 			signedResponse(b)
 			b.JSONBody(matchers.StructMatcher{
-				"result":     result(openapi.Success, openapi.StatusSuccess),
+				"result":     result(openapi.Success, openapi.StatusSuccess, "success"),
 				"paymentId":  id(examplePaymentID),
 				"cancelTime": rfc3339(),
 			})
@@ -336,11 +433,11 @@ func TestMerchantWalletCapture(t *testing.T) {
 	no := false
 	captured := func(value string) matchers.StructMatcher {
 		return matchers.StructMatcher{
-			"result":           result(openapi.Success, openapi.StatusSuccess),
+			"result":           result(openapi.Success, openapi.StatusSuccess, "success"),
 			"captureRequestId": id(exampleCaptureRequestID),
 			"captureId":        id(exampleCaptureID),
 			"paymentId":        id(examplePaymentID),
-			"captureAmount":    amount("USD", value),
+			"captureAmount":    exactAmount("USD", value),
 			"captureTime":      rfc3339(),
 		}
 	}
@@ -375,21 +472,20 @@ func TestMerchantWalletCapture(t *testing.T) {
 			request: &openapi.CaptureRequest{CaptureRequestID: exampleCaptureRequestID, PaymentID: examplePaymentID,
 				CaptureAmount: &openapi.Amount{Currency: "USD", Value: "15000"}},
 			body:   matchers.StructMatcher{"captureAmount": amount("USD", "15000")},
-			answer: envelope(openapi.CaptureAmountExceed),
+			answer: envelope(openapi.CaptureAmountExceed, "captureAmount exceeds the authorized remainder"),
 			want:   openapi.CaptureAmountExceed,
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tc.body["captureRequestId"] = injected("captureRequestId", exampleCaptureRequestID)
 			tc.body["paymentId"] = injected("paymentId", examplePaymentID)
-			err := pact.AddInteraction().
-				Given(StateAuthorized).
+			err := given(pact.AddInteraction(), StateAuthorized).
 				UponReceiving(tc.description).
-				WithRequest(http.MethodPost, "/v1/payments/capture", func(b *consumer.V3RequestBuilder) {
+				WithRequest(http.MethodPost, "/v1/payments/capture", func(b *consumer.V4RequestBuilder) {
 					signedRequest(b)
 					b.JSONBody(tc.body)
 				}).
-				WillRespondWith(http.StatusOK, func(b *consumer.V3ResponseBuilder) {
+				WillRespondWith(http.StatusOK, func(b *consumer.V4ResponseBuilder) {
 					signedResponse(b)
 					b.JSONBody(tc.answer)
 				}).
@@ -411,10 +507,9 @@ func TestMerchantWalletRefund(t *testing.T) {
 	ctx := context.Background()
 
 	t.Run("refund", func(t *testing.T) {
-		err := pact.AddInteraction().
-			Given(StatePaymentPaid).
+		err := given(pact.AddInteraction(), StatePaymentPaid).
 			UponReceiving("refund: part of a paid payment is refunded").
-			WithRequest(http.MethodPost, "/v1/payments/refund", func(b *consumer.V3RequestBuilder) {
+			WithRequest(http.MethodPost, "/v1/payments/refund", func(b *consumer.V4RequestBuilder) {
 				signedRequest(b)
 				b.JSONBody(matchers.StructMatcher{
 					"refundRequestId": injected("refundRequestId", exampleRefundRequestID),
@@ -423,14 +518,14 @@ func TestMerchantWalletRefund(t *testing.T) {
 					"refundReason":    matchers.Like("charger fault"),
 				})
 			}).
-			WillRespondWith(http.StatusOK, func(b *consumer.V3ResponseBuilder) {
+			WillRespondWith(http.StatusOK, func(b *consumer.V4ResponseBuilder) {
 				signedResponse(b)
 				b.JSONBody(matchers.StructMatcher{
-					"result":          result(openapi.Success, openapi.StatusSuccess),
+					"result":          result(openapi.Success, openapi.StatusSuccess, "success"),
 					"refundRequestId": id(exampleRefundRequestID),
 					"refundId":        id(exampleRefundID),
 					"paymentId":       id(examplePaymentID),
-					"refundAmount":    amount("USD", "3000"),
+					"refundAmount":    exactAmount("USD", "3000"),
 					"refundTime":      rfc3339(),
 				})
 			}).
@@ -449,21 +544,20 @@ func TestMerchantWalletRefund(t *testing.T) {
 	})
 
 	t.Run("inquiryRefund", func(t *testing.T) {
-		err := pact.AddInteraction().
-			Given(StateRefunded).
+		err := given(pact.AddInteraction(), StateRefunded).
 			UponReceiving("inquiryRefund: a refund reported as SUCCESS").
-			WithRequest(http.MethodPost, "/v1/payments/inquiryRefund", func(b *consumer.V3RequestBuilder) {
+			WithRequest(http.MethodPost, "/v1/payments/inquiryRefund", func(b *consumer.V4RequestBuilder) {
 				signedRequest(b)
 				b.JSONBody(matchers.StructMatcher{"refundId": injected("refundId", exampleRefundID)})
 			}).
-			WillRespondWith(http.StatusOK, func(b *consumer.V3ResponseBuilder) {
+			WillRespondWith(http.StatusOK, func(b *consumer.V4ResponseBuilder) {
 				signedResponse(b)
 				b.JSONBody(matchers.StructMatcher{
-					"result":          result(openapi.Success, openapi.StatusSuccess),
+					"result":          result(openapi.Success, openapi.StatusSuccess, "success"),
 					"refundId":        id(exampleRefundID),
 					"refundRequestId": id(exampleRefundRequestID),
 					"paymentId":       id(examplePaymentID),
-					"refundAmount":    amount("USD", "3000"),
+					"refundAmount":    exactAmount("USD", "3000"),
 					"refundStatus":    openapi.RefundSuccess,
 					"refundTime":      rfc3339(),
 				})

@@ -10,38 +10,13 @@ import (
 	"time"
 
 	"github.com/tradepaykit/tradepaykit/fixtures"
-	"github.com/tradepaykit/tradepaykit/internal/money"
 	"github.com/tradepaykit/tradepaykit/internal/openapi"
 	"github.com/tradepaykit/tradepaykit/internal/target"
 	"github.com/tradepaykit/tradepaykit/internal/walletclient"
 )
 
-// Example values of the pacts. The consumer tests send them, the verifier replays them where
-// no provider state injects a value, and the kit's state set-up uses them where the request
-// must repeat what the state created.
-const (
-	ExampleTitle     = "Charging session"
-	ExampleNotifyURL = "https://merchant.example.com/v1/payments/notifyPayment"
-	// ExampleRepeatRequestID is the paymentRequestId of StatePaymentCreated's payment.
-	ExampleRepeatRequestID = "PAY-REPEAT-0001"
-)
-
-// orderAmount is the amount every state's payment or order carries: 100.00 USD.
-var orderAmount = money.MustNew("USD", 10000)
-
-// ExamplePay is the pay body of the pact's pay interactions: a cashier payment of 100.00 USD.
-// StatePaymentCreated creates its payment with exactly this body, so that the interaction
-// "a repeated pay request with the same content" is a true repeat.
-func ExamplePay(paymentRequestID, productCode string) *openapi.PayRequest {
-	return &openapi.PayRequest{
-		ProductCode:       productCode,
-		PaymentOrderTitle: ExampleTitle,
-		PaymentRequestID:  paymentRequestID,
-		PaymentAmount:     openapi.WireAmount(orderAmount),
-		PaymentFactor:     &openapi.PaymentFactor{IsCashierPayment: true},
-		PaymentNotifyURL:  ExampleNotifyURL,
-	}
-}
+// expiryAhead is how far ahead of now the kit's states put paymentExpiryTime.
+const expiryAhead = 24 * time.Hour
 
 // freshID returns an id no earlier run used, so states can be set up again and again in a
 // long-lived sandbox. These ids never reach the pact files, which hold fixed examples.
@@ -68,6 +43,9 @@ func (s *walletStates) setup(ctx context.Context, state string) (map[string]any,
 		"captureRequestId": freshID("KIT-CAP-"),
 		"refundRequestId":  freshID("KIT-REF-"),
 		"productCode":      s.profile.GeneralProductCode,
+		// A deadline in the future whenever the pay interaction runs: the pact's example
+		// (15 minutes after its example time) is long past.
+		"paymentExpiryTime": time.Now().Add(expiryAhead).UTC().Format(time.RFC3339),
 	}
 	switch state {
 	case StateAcceptsGeneral:
@@ -104,7 +82,7 @@ func (s *walletStates) setup(ctx context.Context, state string) (map[string]any,
 		}
 		resp, err := s.api.Refund(ctx, &openapi.RefundRequest{
 			RefundRequestID: v["refundRequestId"].(string), PaymentID: v["paymentId"].(string),
-			RefundAmount: openapi.WireAmount(money.MustNew("USD", 3000)), RefundReason: "kit state set-up",
+			RefundAmount: openapi.WireAmount(refundAmount), RefundReason: "kit state set-up",
 		})
 		if err != nil {
 			return nil, fmt.Errorf("refund: %w", err)

@@ -28,9 +28,9 @@ import (
 // The pact records the reference merchant's notify path; VerifyMerchant sends to whatever
 // notify URL a merchant uses.
 
-func newWalletMerchantPact(t *testing.T) *consumer.V3HTTPMockProvider {
+func newWalletMerchantPact(t *testing.T) *consumer.V4HTTPMockProvider {
 	t.Helper()
-	p, err := consumer.NewV3Pact(consumer.MockHTTPProviderConfig{
+	p, err := consumer.NewV4Pact(consumer.MockHTTPProviderConfig{
 		Consumer: Wallet,
 		Provider: Merchant,
 		Host:     "127.0.0.1",
@@ -69,7 +69,7 @@ func notifyMatcher(status, value string) matchers.StructMatcher {
 	m := matchers.StructMatcher{
 		"paymentId":         injected("paymentId", examplePaymentID),
 		"paymentRequestId":  injected("paymentRequestId", exampleGeneralRequestID),
-		"paymentAmount":     amount("USD", value),
+		"paymentAmount":     exactAmount("USD", value),
 		"paymentStatus":     status,
 		"paymentCreateTime": rfc3339(),
 	}
@@ -82,7 +82,7 @@ func notifyMatcher(status, value string) matchers.StructMatcher {
 }
 
 func acknowledged() matchers.StructMatcher {
-	return matchers.StructMatcher{"result": result(openapi.Success, openapi.StatusSuccess)}
+	return matchers.StructMatcher{"result": result(openapi.Success, openapi.StatusSuccess, "success")}
 }
 
 func TestWalletMerchantNotifyPayment(t *testing.T) {
@@ -110,7 +110,7 @@ func TestWalletMerchantNotifyPayment(t *testing.T) {
 		},
 		{
 			name: "fail", states: []string{StateOrderAwaiting},
-			description: "notifyPayment: FAIL for an order awaiting payment is acknowledged",
+			description: "notifyPayment: FAIL with a paymentFailReason for an order awaiting payment is acknowledged",
 			status:      openapi.PaymentFail, value: "10000", key: walletKey,
 			answer: acknowledged(), outcome: openapi.StatusSuccess, code: openapi.Success,
 		},
@@ -130,7 +130,7 @@ func TestWalletMerchantNotifyPayment(t *testing.T) {
 			name: "bad signature", states: []string{StateOrderAwaiting, StateUnknownWalletKey},
 			description: "notifyPayment: a notification signed with a key the merchant does not know is refused INVALID_SIGNATURE",
 			status:      openapi.PaymentSuccess, value: "10000", key: unknown,
-			answer:  matchers.StructMatcher{"result": result(openapi.InvalidSignature, openapi.StatusFail)},
+			answer:  matchers.StructMatcher{"result": result(openapi.InvalidSignature, openapi.StatusFail, "the signature does not verify")},
 			outcome: openapi.StatusFail, code: openapi.InvalidSignature,
 		},
 		{
@@ -141,17 +141,13 @@ func TestWalletMerchantNotifyPayment(t *testing.T) {
 		},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			i := pact.AddInteraction()
-			for _, s := range tc.states {
-				i = i.Given(s)
-			}
-			err := i.
+			err := given(pact.AddInteraction(), tc.states...).
 				UponReceiving(tc.description).
-				WithRequest(http.MethodPost, merchant.NotifyPath, func(b *consumer.V3RequestBuilder) {
+				WithRequest(http.MethodPost, merchant.NotifyPath, func(b *consumer.V4RequestBuilder) {
 					signedRequest(b)
 					b.JSONBody(notifyMatcher(tc.status, tc.value))
 				}).
-				WillRespondWith(http.StatusOK, func(b *consumer.V3ResponseBuilder) {
+				WillRespondWith(http.StatusOK, func(b *consumer.V4ResponseBuilder) {
 					jsonResponse(b)
 					b.JSONBody(tc.answer)
 				}).

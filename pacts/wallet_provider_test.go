@@ -54,7 +54,7 @@ func TestWalletMockHonoursThePact(t *testing.T) {
 	r := verifyWallet(t, w.URL(), w.URL())
 
 	assert.True(t, r.Passed(), "verifier output:\n%s", r.Output)
-	assert.Len(t, r.Interactions, 17)
+	assert.Len(t, r.Interactions, 20)
 	assert.Equal(t, Merchant, r.Consumer)
 	assert.Equal(t, Wallet, r.Provider)
 }
@@ -113,9 +113,42 @@ func TestBrokenWalletFailsThePact(t *testing.T) {
 				"inquiryPayment: a payment reported as FAIL",
 				"inquiryPayment: a payment reported as PROCESSING",
 				"inquiryPayment: a payment reported as SUCCESS",
+				"inquiryPayment: by paymentRequestId, a payment reported as SUCCESS",
 			},
 			signKey:  walletKey,
 			mismatch: regexp.MustCompile(`missing the following keys: paymentStatus`),
+		},
+		{
+			// A JSON number where the protocol wants integer minor units as a string: the
+			// regex alone would match 10000; the type rule does not.
+			name: "inquiryPayment answers a numeric amount",
+			api:  "inquiryPayment",
+			change: func(status int, body map[string]any) int {
+				body["paymentAmount"].(map[string]any)["value"] = 10000
+				return status
+			},
+			failing: []string{
+				"inquiryPayment: a payment reported as AUTH_SUCCESS",
+				"inquiryPayment: a payment reported as CANCELLED",
+				"inquiryPayment: a payment reported as FAIL",
+				"inquiryPayment: a payment reported as PROCESSING",
+				"inquiryPayment: a payment reported as SUCCESS",
+				"inquiryPayment: by paymentRequestId, a payment reported as SUCCESS",
+			},
+			signKey:  walletKey,
+			mismatch: regexp.MustCompile(`BodyMismatch at \$\.paymentAmount\.value: .*10000`),
+		},
+		{
+			// The state fixes 100.00 USD: the same digits in another currency are another amount.
+			name: "refund answers another currency",
+			api:  "refund",
+			change: func(status int, body map[string]any) int {
+				body["refundAmount"].(map[string]any)["currency"] = "EUR"
+				return status
+			},
+			failing:  []string{"refund: part of a paid payment is refunded"},
+			signKey:  walletKey,
+			mismatch: regexp.MustCompile(`BodyMismatch at \$\.refundAmount\.currency: .*EUR`),
 		},
 		{
 			name: "capture refusals answer HTTP 400",
