@@ -47,8 +47,10 @@ type front struct {
 	stateURL string
 	setup    func(ctx context.Context, state string) (map[string]any, error)
 
-	srv *http.Server
-	url string
+	// listener, when set, is where the front serves; otherwise 127.0.0.1:0.
+	listener net.Listener
+	srv      *http.Server
+	url      string
 
 	mu         sync.Mutex
 	unknownKey bool // the current interaction is signed with a key nobody knows
@@ -56,12 +58,18 @@ type front struct {
 	// stateErrors keeps why each state failed to set up, last failure first: the verifier
 	// itself only says that a state change failed.
 	stateErrors map[string]string
+	// pending is why the current interaction's state could not be set up: the next replayed
+	// request is not sent to the provider but answered with that reason (see explain).
+	pending string
 }
 
-func (f *front) start() error {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return fmt.Errorf("pacts: listen: %w", err)
+// start serves the front on ln, or on 127.0.0.1:0 when ln is nil.
+func (f *front) start(ln net.Listener) error {
+	if ln == nil {
+		var err error
+		if ln, err = net.Listen("tcp", "127.0.0.1:0"); err != nil {
+			return fmt.Errorf("pacts: listen: %w", err)
+		}
 	}
 	f.url = "http://" + ln.Addr().String()
 	mux := http.NewServeMux()
@@ -95,6 +103,11 @@ func (f *front) stateChange(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "state change: "+err.Error(), http.StatusBadRequest)
 		return
 	}
+	if sc.Action == "teardown" {
+		f.mu.Lock()
+		f.pending = ""
+		f.mu.Unlock()
+	}
 	if sc.State == f.kitState {
 		f.mu.Lock()
 		f.unknownKey = sc.Action == "setup"
@@ -119,16 +132,50 @@ func (f *front) stateChange(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, values)
 }
 
-// stateFailed records why a state could not be set up and answers 422: the verifier retries
-// a 5xx answer with exponential back-off for minutes, and a failed state will not heal.
+// stateFailed records why a state could not be set up. A Pact verifier that gets an error
+// from the state-change URL prints only "One or more of the setup state change handlers has
+// failed", so the front answers the state change with an empty object instead and answers the
+// interaction's request itself, with the reason where the verifier prints it (explain).
 func (f *front) stateFailed(w http.ResponseWriter, state, reason string) {
+	msg := fmt.Sprintf("tradepaykit: state %q could not be set up: %s", state, reason)
 	f.mu.Lock()
 	if f.stateErrors == nil {
 		f.stateErrors = map[string]string{}
 	}
 	f.stateErrors[state] = reason
+	if f.pending == "" {
+		f.pending = msg
+	}
 	f.mu.Unlock()
-	http.Error(w, reason, http.StatusUnprocessableEntity)
+	writeJSON(w, map[string]any{})
+}
+
+// takePending returns and clears the reason the current interaction cannot run.
+func (f *front) takePending() string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	reason := f.pending
+	f.pending = ""
+	return reason
+}
+
+// explain answers a replayed request whose state could not be set up, without calling the
+// provider. Every interaction of both pacts expects a signed-or-JSON answer with
+// result.resultStatus exactly, so the verifier reports a mismatch on it, and on the Signature
+// header where the pact pins one, each quoting the reason: the reason lands in the verifier's
+// own output. The status is 200 because every interaction expects 200: the reason is
+// the only difference the verifier reports.
+func explain(w http.ResponseWriter, reason string) {
+	w.Header().Set("Content-Type", "application/json; charset=UTF-8")
+	w.Header().Set(signing.HeaderSignature, reason)
+	body, err := json.Marshal(map[string]any{"result": map[string]string{
+		"resultCode": "TRADEPAYKIT_STATE_NOT_SET_UP", "resultStatus": reason, "resultMessage": reason,
+	}})
+	if err != nil {
+		http.Error(w, reason, http.StatusInternalServerError)
+		return
+	}
+	_, _ = w.Write(body)
 }
 
 // stateError returns why a state last failed to set up, or "".
@@ -174,6 +221,10 @@ func (f *front) replay(w http.ResponseWriter, r *http.Request) {
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody))
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	if reason := f.takePending(); reason != "" {
+		explain(w, reason)
 		return
 	}
 	req, err := http.NewRequestWithContext(f.ctx, r.Method, f.target(r), bytes.NewReader(body))

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -52,6 +53,9 @@ type WalletOptions struct {
 	// HTTPClient carries replayed requests and state set-up calls; default a client with a
 	// 30 second timeout.
 	HTTPClient *http.Client
+	// Listener is where the signing front serves (StartWalletFront); nil means 127.0.0.1:0.
+	// The front owns it from then on.
+	Listener net.Listener
 }
 
 // MerchantOptions says how to reach a merchant under test and how its provider states are
@@ -77,6 +81,8 @@ type MerchantOptions struct {
 	// PactFile is the contract to verify; empty means the embedded wallet-merchant.json.
 	PactFile   string
 	HTTPClient *http.Client
+	// Listener: see WalletOptions.Listener.
+	Listener net.Listener
 }
 
 // Report is the outcome of verifying one pact against one provider.
@@ -217,6 +223,7 @@ func walletFront(ctx context.Context, opts WalletOptions) (*front, error) {
 			return strings.TrimRight(base, "/") + r.URL.RequestURI()
 		},
 		checkAnswer: walletAnswerCheck(opts.WalletPublicKey, opts.ClientID),
+		listener:    opts.Listener,
 	}
 	switch {
 	case opts.StateChangeURL != "":
@@ -275,6 +282,7 @@ func merchantFront(ctx context.Context, opts MerchantOptions) (*front, error) {
 		key:      opts.WalletKey,
 		kitState: StateUnknownWalletKey,
 		target:   func(*http.Request) string { return notifyURL },
+		listener: opts.Listener,
 	}
 	switch {
 	case opts.StateChangeURL != "":
@@ -311,7 +319,7 @@ func StartWalletFront(ctx context.Context, opts WalletOptions) (*Front, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := f.start(); err != nil {
+	if err := f.start(f.listener); err != nil {
 		return nil, err
 	}
 	return &Front{f}, nil
@@ -323,7 +331,7 @@ func StartMerchantFront(ctx context.Context, opts MerchantOptions) (*Front, erro
 	if err != nil {
 		return nil, err
 	}
-	if err := f.start(); err != nil {
+	if err := f.start(f.listener); err != nil {
 		return nil, err
 	}
 	return &Front{f}, nil
@@ -361,7 +369,7 @@ func verify(f *front, provider, pactFile, embedded string) (*Report, error) {
 		return nil, fmt.Errorf("pacts: %s is a pact for provider %q, not %q", path, p.Provider.Name, provider)
 	}
 
-	if err := f.start(); err != nil {
+	if err := f.start(f.listener); err != nil {
 		return nil, err
 	}
 	defer f.close()

@@ -258,12 +258,12 @@ func TestVerifyWalletAgainstTheWalletMockProcess(t *testing.T) {
 	assert.NotContains(t, r.stdout, "@merchant && ", "only the wallet's scenarios")
 	j := readJUnit(t, r)
 	assert.Zero(t, j.Failures)
-	assert.Equal(t, got.scenarios+pactCases(17), j.Tests, "a test case per scenario and per pact interaction")
+	assert.Equal(t, got.scenarios+pactCases(20), j.Tests, "a test case per scenario and per pact interaction")
 	html := r.file(t, "report.html")
 	assert.Contains(t, html, `<span class="badge verdict passed">PASS</span>`)
 	assert.Contains(t, html, "REQ-GEN-001")
 	if buildTags == "pact" {
-		assert.Regexp(t, `(?m)^pact merchant-wallet\.json\s+17\s+17\s+0 `, r.stdout, "the merchant-wallet pact verified")
+		assert.Regexp(t, `(?m)^pact merchant-wallet\.json\s+20\s+20\s+0 `, r.stdout, "the merchant-wallet pact verified")
 	}
 }
 

@@ -30,6 +30,9 @@ Commands:
                       mini program
   wallet-mock         run the kit's wallet mock as a sandbox until interrupted
   reference-merchant  run the kit's reference merchant until interrupted
+  pact-provider       serve the kit's signing front before a wallet or merchant, for any
+                      standard Pact verifier (Pact CLI, pact-jvm, pact-js) to verify the
+                      contracts with, until interrupted
   help [command]      this text, or the flags of a command
 
 Every run prints a line per scenario and a summary, and writes report.html, junit.xml and
@@ -53,6 +56,7 @@ func commands() []command {
 		{"verify-merchant", verifyMerchantHelp, runVerifyMerchant},
 		{"wallet-mock", walletMockHelp, runWalletMock},
 		{"reference-merchant", referenceMerchantHelp, runReferenceMerchant},
+		{"pact-provider", pactProviderHelp, runPactProvider},
 	}
 }
 

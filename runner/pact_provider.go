@@ -1,0 +1,138 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/tradepaykit/tradepaykit/fixtures"
+	"github.com/tradepaykit/tradepaykit/pacts"
+)
+
+const pactProviderHelp = `Serves the kit's signing front before a provider, for any standard Pact verifier (the
+Pact CLI, pact-jvm, pact-js, ...) to verify the kit's contracts with. The verifier replays each
+interaction to the front; the front sets up its provider state (through the provider's own
+--pact-states-url, or through the hooks the kit's verify commands use), signs the request with a
+real key (as the merchant for a wallet, as the wallet for a merchant), sends it to the provider,
+checks the wallet's answer signature, and hands the answer back. When a state cannot be set up
+or an answer signature does not verify, the verifier reports a mismatch quoting the reason.
+
+Point the verifier at the printed provider URL (--hostname/--port) and state change URL, with
+teardown calls on and the state data in the body (the defaults of the Pact verifiers), and the
+provider name of the pact file (--provider-name). Runs until interrupted.
+`
+
+// pactProviderSpec is what the pact-provider command serves.
+type pactProviderSpec struct {
+	side, listen string
+	wallet       walletPactSpec
+	merchant     merchantPactSpec
+}
+
+func runPactProvider(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	const cmd = "pact-provider"
+	fs := newFlagSet(cmd, pactProviderHelp, stderr)
+	side := fs.String("provider", "", "the side under test: wallet (merchant-wallet.json) or merchant (wallet-merchant.json) (required)")
+	addr := fs.String("listen", "127.0.0.1:0", "where the front listens (`ADDR`, or fd:N); :0 picks a free port")
+	clientID := fs.String("client-id", fixtures.ClientID, "the merchant client `ID` the replayed requests carry")
+	stateURL := fs.String("pact-states-url", "", "the provider's own provider-state `URL`; default: the kit sets states up (see --control-url, --merchant-url)")
+	writePact := fs.String("write-pact", "", "also write the pact for --provider to this `FILE` (with the names of --consumer-name and --provider-name)")
+	consumerName := fs.String("consumer-name", "", "the consumer's participant `NAME` in the pact --write-pact writes; default merchant or wallet")
+	providerName := fs.String("provider-name", "", "the provider's participant `NAME` in the pact --write-pact writes; default wallet or merchant")
+	// The wallet side.
+	walletURL := fs.String("wallet-url", "", "wallet: the OpenAPI base `URL`, with any path prefix")
+	controlURL := fs.String("control-url", "", "wallet: its test control root `URL` (default --wallet-url); merchant: the test control of the wallet the merchant calls, for the paid-order state")
+	merchantKey := fs.String("merchant-key", "", "wallet: the merchant private key `PEM` file the front signs with; default the kit's test key")
+	walletPub := fs.String("wallet-public-key", "", "wallet: the wallet's public key `PEM` file, to check every answer; default the kit's test key")
+	profileFlag := fs.String("profile", "", "wallet: the target profile (a JSON `FILE`, or kit:NAME) whose product codes the kit's states use")
+	// The merchant side.
+	notifyURL := fs.String("merchant-notify-url", "", "merchant: the notify `URL` every replayed notification goes to")
+	merchantURL := fs.String("merchant-url", "", "merchant: the root `URL` of the merchant's test adapter, for the kit's states")
+	walletKey := fs.String("wallet-key", "", "merchant: the wallet private key `PEM` file the front signs notifications with; default the kit's test key")
+	if code := parseFlags(fs, args, stderr); code >= 0 {
+		return code
+	}
+	fail := func(err error) int {
+		usageError(stderr, cmd, err)
+		return exitUsage
+	}
+	if *clientID == "" {
+		return fail(errors.New("--client-id is empty"))
+	}
+	spec := pactProviderSpec{side: *side, listen: *addr}
+	if *stateURL != "" {
+		if _, err := checkURL("--pact-states-url", *stateURL); err != nil {
+			return fail(err)
+		}
+	}
+	switch *side {
+	case "wallet":
+		prof, _, err := loadProfile(*profileFlag, "wallet")
+		if err != nil {
+			return fail(err)
+		}
+		base, err := checkURL("--wallet-url", *walletURL)
+		if err != nil {
+			return fail(err)
+		}
+		control := base
+		if *controlURL != "" {
+			if control, err = checkURL("--control-url", *controlURL); err != nil {
+				return fail(err)
+			}
+		}
+		mKey, _, err := loadPrivateKey("--merchant-key", *merchantKey, fixtures.MerchantPrivateKey)
+		if err != nil {
+			return fail(err)
+		}
+		wPub, _, err := loadPublicKey("--wallet-public-key", *walletPub, fixtures.WalletPublicKey)
+		if err != nil {
+			return fail(err)
+		}
+		spec.wallet = walletPactSpec{
+			walletURL: base, controlURL: control, stateURL: *stateURL, clientID: *clientID,
+			merchantKey: mKey, walletKey: wPub, profile: prof.Wallet(),
+		}
+	case "merchant":
+		notify, err := checkURL("--merchant-notify-url", *notifyURL)
+		if err != nil {
+			return fail(err)
+		}
+		if *stateURL == "" {
+			if _, err := checkURL("--merchant-url", *merchantURL); err != nil {
+				return fail(fmt.Errorf("%w (or pass --pact-states-url)", err))
+			}
+		}
+		wKey, _, err := loadPrivateKey("--wallet-key", *walletKey, fixtures.WalletPrivateKey)
+		if err != nil {
+			return fail(err)
+		}
+		spec.merchant = merchantPactSpec{
+			notifyURL: notify, merchantURL: *merchantURL, controlURL: *controlURL, stateURL: *stateURL,
+			clientID: *clientID, walletKey: wKey,
+		}
+	default:
+		return fail(fmt.Errorf("--provider %q: want wallet or merchant", *side))
+	}
+	if *writePact != "" {
+		b, err := renamedPact(*side, *consumerName, *providerName)
+		if err != nil {
+			return fail(err)
+		}
+		if err := os.WriteFile(*writePact, b, 0o644); err != nil {
+			return fail(err)
+		}
+	}
+	return servePactProvider(ctx, spec, stdout, stderr)
+}
+
+// renamedPact is the embedded pact whose provider is side, with the names given.
+func renamedPact(side, consumer, provider string) ([]byte, error) {
+	file, err := pacts.FileFor(side)
+	if err != nil {
+		return nil, err
+	}
+	return pacts.Renamed(file, pacts.Names{Consumer: consumer, Provider: provider})
+}
