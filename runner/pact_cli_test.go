@@ -1,0 +1,227 @@
+//go:build pact
+
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/tradepaykit/tradepaykit/fixtures"
+	"github.com/tradepaykit/tradepaykit/internal/signing"
+)
+
+// The official Pact CLI verifier (`pact verifier` of @pact-foundation/pact-cli, fetched by
+// `make pact-cli`) checks the kit's parties through `tradepaykit pact-provider`, as a vendor's
+// pact-jvm, pact-js or Rust verifier would. PACT_CLI names the binary; `make test` sets it and
+// TRADEPAYKIT_REQUIRE_PACT_CLI, so there the tests never skip.
+
+func pactCLI(t *testing.T) string {
+	t.Helper()
+	bin := os.Getenv("PACT_CLI")
+	if bin == "" {
+		if os.Getenv("TRADEPAYKIT_REQUIRE_PACT_CLI") != "" {
+			t.Fatal("PACT_CLI is not set: run `make pact-cli`, or `make test`")
+		}
+		t.Skip("no Pact CLI: set PACT_CLI to the `pact` binary (make pact-cli fetches it)")
+	}
+	return bin
+}
+
+// cliRun is what one `pact verifier` run did: its exit status, its own output, and the verdict
+// on each interaction from its JSON report.
+type cliRun struct {
+	code    int
+	out     string
+	results map[string]string // description -> "OK" or "Error"
+}
+
+func (r cliRun) failed() []string {
+	var out []string
+	for d, res := range r.results {
+		if res != "OK" {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// pactProvider starts `tradepaykit pact-provider` with args, writing its pact to a file.
+func pactProvider(t *testing.T, args ...string) (front *party, pactFile string) {
+	t.Helper()
+	pactFile = filepath.Join(t.TempDir(), "pact.json")
+	front = startParty(t, append([]string{"pact-provider", "--write-pact", pactFile}, args...)...)
+	return front, pactFile
+}
+
+// verifyWithCLI runs the Pact CLI verifier against the front, as pacts/README.md shows.
+func verifyWithCLI(t *testing.T, bin, pactFile, providerName string, front *party) cliRun {
+	t.Helper()
+	u, err := url.Parse(front.url)
+	require.NoError(t, err)
+	report := filepath.Join(t.TempDir(), "verification.json")
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, "verifier", "--file", pactFile, "--provider-name", providerName,
+		"--hostname", u.Hostname(), "--port", u.Port(),
+		"--state-change-url", front.url+"/_tradepaykit/provider-state", "--state-change-teardown",
+		"--no-colour", "--json", report)
+	out, err := cmd.CombinedOutput()
+	r := cliRun{out: string(out), results: map[string]string{}}
+	var exit *exec.ExitError
+	switch {
+	case err == nil:
+	case errors.As(err, &exit):
+		r.code = exit.ExitCode()
+	default:
+		require.NoError(t, err, "running the Pact CLI")
+	}
+	raw, err := os.ReadFile(report)
+	require.NoError(t, err, "the CLI's JSON report; its output:\n%s", out)
+	var doc struct {
+		InteractionResults []struct {
+			Description string `json:"description"`
+			Result      string `json:"result"`
+		} `json:"interactionResults"`
+	}
+	require.NoError(t, json.Unmarshal(raw, &doc))
+	for _, i := range doc.InteractionResults {
+		r.results[i.Description] = i.Result
+	}
+	t.Logf("pact verifier %s as %s: exit %d, %d interactions, %d failed", filepath.Base(pactFile), providerName, r.code, len(r.results), len(r.failed()))
+	return r
+}
+
+func TestPactCLIVerifiesTheWalletMockThroughPactProvider(t *testing.T) {
+	bin := pactCLI(t)
+	wallet := startParty(t, "wallet-mock")
+	// A vendor's own participant names: the written pact carries them, the CLI selects by them.
+	front, file := pactProvider(t, "--provider", "wallet", "--wallet-url", wallet.url,
+		"--consumer-name", "acme-merchant", "--provider-name", "acme-wallet")
+
+	r := verifyWithCLI(t, bin, file, "acme-wallet", front)
+
+	require.Equal(t, 0, r.code, r.out)
+	assert.Len(t, r.results, 20)
+	assert.Empty(t, r.failed())
+	assert.Contains(t, r.out, "Verifying a pact between acme-merchant and acme-wallet")
+}
+
+func TestPactCLIVerifiesTheReferenceMerchantThroughPactProvider(t *testing.T) {
+	bin := pactCLI(t)
+	wallet := startParty(t, "wallet-mock")
+	merchant := startParty(t, "reference-merchant", "--wallet-url", wallet.url)
+	front, file := pactProvider(t, "--provider", "merchant", "--merchant-notify-url", merchant.url+"/v1/payments/notifyPayment",
+		"--merchant-url", merchant.url, "--control-url", wallet.url)
+
+	r := verifyWithCLI(t, bin, file, "merchant", front)
+
+	require.Equal(t, 0, r.code, r.out)
+	assert.Len(t, r.results, 6)
+	assert.Empty(t, r.failed())
+}
+
+// numericAmounts stands before a wallet and answers inquiryPayment with the amount's value as
+// a JSON number (10000 instead of "10000"), signed again with the wallet's key: a wallet whose
+// only defect is the amount's type.
+func numericAmounts(t *testing.T, walletURL string) string {
+	t.Helper()
+	key := fixtures.PrivateKey(fixtures.WalletPrivateKey)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, err := io.ReadAll(r.Body)
+		require.NoError(t, err)
+		req, err := http.NewRequestWithContext(r.Context(), r.Method, walletURL+r.URL.RequestURI(), bytes.NewReader(body))
+		require.NoError(t, err)
+		req.Header = r.Header.Clone()
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadGateway)
+			return
+		}
+		defer resp.Body.Close()
+		answer, err := io.ReadAll(resp.Body)
+		require.NoError(t, err)
+		if strings.HasSuffix(r.URL.Path, "/inquiryPayment") {
+			var m map[string]any
+			require.NoError(t, json.Unmarshal(answer, &m))
+			if a, ok := m["paymentAmount"].(map[string]any); ok {
+				a["value"] = json.Number(a["value"].(string))
+			}
+			answer, err = json.Marshal(m)
+			require.NoError(t, err)
+		}
+		h := resp.Header.Clone()
+		require.NoError(t, signing.Style{}.SignResponseHeaders(h, r.Method, signing.PathOf(r), h.Get(signing.HeaderClientID), answer, key, time.Now()))
+		for k, v := range h {
+			w.Header()[k] = v
+		}
+		w.Header().Del("Content-Length")
+		w.WriteHeader(resp.StatusCode)
+		_, _ = w.Write(answer)
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+func TestPactCLIFailsAWalletAnsweringANumericAmount(t *testing.T) {
+	bin := pactCLI(t)
+	wallet := startParty(t, "wallet-mock")
+	front, file := pactProvider(t, "--provider", "wallet", "--wallet-url", numericAmounts(t, wallet.url), "--control-url", wallet.url)
+
+	r := verifyWithCLI(t, bin, file, "wallet", front)
+
+	assert.NotEqual(t, 0, r.code)
+	assert.ElementsMatch(t, []string{
+		"inquiryPayment: a payment reported as AUTH_SUCCESS",
+		"inquiryPayment: a payment reported as CANCELLED",
+		"inquiryPayment: a payment reported as FAIL",
+		"inquiryPayment: a payment reported as PROCESSING",
+		"inquiryPayment: a payment reported as SUCCESS",
+		"inquiryPayment: by paymentRequestId, a payment reported as SUCCESS",
+	}, r.failed(), r.out)
+	assert.Regexp(t, `\$\.paymentAmount\.value.*10000`, r.out, "the CLI names the field and the value")
+}
+
+func TestPactCLIPrintsWhyAnUnsignedWalletFails(t *testing.T) {
+	bin := pactCLI(t)
+	wallet := startParty(t, "wallet-mock", "--defect", "unsigned-responses")
+	front, file := pactProvider(t, "--provider", "wallet", "--wallet-url", wallet.url)
+
+	r := verifyWithCLI(t, bin, file, "wallet", front)
+
+	assert.NotEqual(t, 0, r.code)
+	assert.Len(t, r.failed(), 20, "no answer is signed: every interaction fails")
+	// The states the kit sets up fail on the unsigned answers; the reason is in the CLI's
+	// own output, not only "One or more of the setup state change handlers has failed".
+	assert.Contains(t, r.out, "could not be set up: ")
+	assert.NotContains(t, r.out, "setup state change handlers has failed")
+	assert.Contains(t, r.out, "Signature")
+}
+
+func TestPactCLIFailsTheMerchantDefect(t *testing.T) {
+	bin := pactCLI(t)
+	wallet := startParty(t, "wallet-mock")
+	merchant := startParty(t, "reference-merchant", "--wallet-url", wallet.url, "--defect", "duplicate-notify-error")
+	front, file := pactProvider(t, "--provider", "merchant", "--merchant-notify-url", merchant.url+"/v1/payments/notifyPayment",
+		"--merchant-url", merchant.url, "--control-url", wallet.url)
+
+	r := verifyWithCLI(t, bin, file, "merchant", front)
+
+	assert.NotEqual(t, 0, r.code)
+	assert.Equal(t, []string{"notifyPayment: a duplicate SUCCESS is acknowledged again"}, r.failed(), r.out)
+	assert.Contains(t, r.out, "expected 200 but was 500")
+}
