@@ -28,6 +28,7 @@ PACT_LOG_LEVEL ?= ERROR
 export PACT_LOG_LEVEL
 
 .PHONY: ffi build run test fmt-check vet unit load pacts-unchanged fuzz clean distclean
+.PHONY: pact-cli
 
 ## ffi: fetch libpact_ffi into .tools/pact/lib (once)
 ffi: $(PACT_LIB)
@@ -35,6 +36,25 @@ ffi: $(PACT_LIB)
 $(PACT_LIB): scripts/fetch-pact-ffi.sh
 	PACT_DIR='$(PACT_DIR)' scripts/fetch-pact-ffi.sh
 	@touch '$@'
+
+# The official Pact CLI (@pact-foundation/pact-cli-linux-x64 18.1.2: verifier,
+# stub server, broker client), fetched from npm with its SHA-256 checked like
+# the FFI. The runner's TestPactCLI* tests run it through `tradepaykit
+# pact-provider`; under make they fail instead of skipping when it is missing.
+PACT_CLI_DIR ?= $(CURDIR)/.tools/pact-cli
+export PACT_CLI := $(PACT_CLI_DIR)/pact
+export TRADEPAYKIT_REQUIRE_PACT_CLI := 1
+
+## pact-cli: fetch the official Pact CLI into .tools/pact-cli (once)
+pact-cli: $(PACT_CLI)
+
+$(PACT_CLI): scripts/fetch-pact-cli.sh
+	PACT_CLI_DIR='$(PACT_CLI_DIR)' scripts/fetch-pact-cli.sh
+	@touch '$@'
+
+# The unit tests run the official CLI: its verifier through pact-provider, and its
+# strict validation and publishing of both pact files (runner/pact_cli_test.go).
+unit: pact-cli
 
 # The version the runner prints and writes into its reports.
 VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
