@@ -43,12 +43,12 @@ func (s *walletStates) setup(ctx context.Context, state string) (map[string]any,
 		"captureRequestId": freshID("KIT-CAP-"),
 		"refundRequestId":  freshID("KIT-REF-"),
 		"productCode":      s.profile.GeneralProductCode,
-		// A deadline in the future whenever the pay interaction runs: the pact's example
-		// (15 minutes after its example time) is long past.
-		"paymentExpiryTime": time.Now().Add(expiryAhead).UTC().Format(time.RFC3339),
 	}
 	switch state {
 	case StateAcceptsGeneral:
+		// A deadline in the future whenever the pay interaction runs: the pact's example
+		// (15 minutes after its example time) is long past.
+		v["paymentExpiryTime"] = s.now(ctx).Add(expiryAhead).UTC().Format(time.RFC3339)
 		return v, nil
 	case StateAcceptsPreAuth:
 		v["productCode"] = s.profile.PreAuthProductCode
@@ -96,6 +96,15 @@ func (s *walletStates) setup(ctx context.Context, state string) (map[string]any,
 	default:
 		return nil, fmt.Errorf("the kit does not know how to set up this state")
 	}
+}
+
+// now is the wallet's time: from its clock control where it has one (a kit extension; the
+// kit's wallet mock moves its clock in the self-test), the machine's time otherwise.
+func (s *walletStates) now(ctx context.Context) time.Time {
+	if t, err := s.control.AdvanceClock(ctx, 0); err == nil {
+		return t
+	}
+	return time.Now()
 }
 
 // payment creates a payment and lets the payer act on it (no action: it stays waiting).
