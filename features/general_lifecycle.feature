@@ -38,7 +38,7 @@ Feature: A general payment is paid once, and not after it was cancelled or expir
     Then the wallet reports the payment as "CANCELLED"
     And the wallet has sent no notification
 
-  @wallet @merchant @REQ-GEN-013 @step-17 @step-18
+  @wallet @merchant @REQ-GEN-013 @REQ-HOOK-M-004 @step-17 @step-18
   Scenario: A paid order cannot be cancelled
     Given the merchant has created an order for "10.00 USD" paid by tradeNO
     When the payer confirms the payment in the wallet

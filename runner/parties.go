@@ -1,13 +1,10 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"crypto/rsa"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -98,9 +95,6 @@ const (
 	// defectUnsignedResponses: the wallet mock sends its OpenAPI answers without the
 	// Signature header (REQ-SIG-003 and every exchange of the kit as merchant fail).
 	defectUnsignedResponses = "unsigned-responses"
-	// defectDuplicateNotifyError: the reference merchant answers HTTP 500 to a notification
-	// about a payment it already acknowledged (REQ-IDEM-004).
-	defectDuplicateNotifyError = "duplicate-notify-error"
 )
 
 // defectList is a repeatable --defect flag.
@@ -164,40 +158,6 @@ func (u *unsigned) Write(b []byte) (int, error) {
 		u.WriteHeader(http.StatusOK)
 	}
 	return u.ResponseWriter.Write(b)
-}
-
-// failingDuplicates answers HTTP 500 to a notification about a payment the merchant already
-// acknowledged with S: the classic unique-constraint crash of a notify handler that is not
-// idempotent.
-func failingDuplicates(next http.Handler) http.Handler {
-	var mu sync.Mutex
-	acked := map[string]bool{}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodPost || r.URL.Path != merchant.NotifyPath {
-			next.ServeHTTP(w, r)
-			return
-		}
-		body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
-		r.Body = io.NopCloser(bytes.NewReader(body))
-		var n struct {
-			PaymentID string `json:"paymentId"`
-		}
-		_ = json.Unmarshal(body, &n)
-		mu.Lock()
-		dup := n.PaymentID != "" && acked[n.PaymentID]
-		mu.Unlock()
-		if dup {
-			http.Error(w, `pq: duplicate key value violates unique constraint "orders_payment_id_key"`, http.StatusInternalServerError)
-			return
-		}
-		cw := &capture{ResponseWriter: w, status: http.StatusOK}
-		next.ServeHTTP(cw, r)
-		if cw.status == http.StatusOK && bytes.Contains(cw.body.Bytes(), []byte(`"resultStatus":"S"`)) && n.PaymentID != "" {
-			mu.Lock()
-			acked[n.PaymentID] = true
-			mu.Unlock()
-		}
-	})
 }
 
 // walletMockSpec configures the kit's wallet mock.
@@ -373,6 +333,9 @@ func startReferenceMerchant(spec referenceMerchantSpec) (*referenceMerchant, err
 		AppID: spec.appID, Profile: spec.profile, Clock: spec.clock, Logger: spec.logger, HTTPClient: r.client,
 		SignatureStyle: spec.style, PublicURL: r.url,
 	}
+	for _, d := range spec.defects {
+		cfg.Defects = append(cfg.Defects, merchant.Defect(d))
+	}
 	if spec.rec != nil {
 		cfg.OnExchange = spec.rec.walletClientExchange
 	}
@@ -381,9 +344,6 @@ func startReferenceMerchant(spec referenceMerchantSpec) (*referenceMerchant, err
 		return nil, err
 	}
 	h := r.server.Handler()
-	if spec.defects.has(defectDuplicateNotifyError) {
-		h = failingDuplicates(h)
-	}
 	if spec.rec != nil {
 		h = recordPaths(merchant.NotifyPath, spec.rec.incoming("wallet → reference merchant notify endpoint", spec.walletKey, h), h)
 	}

@@ -345,7 +345,7 @@ func TestVerifyMerchantAgainstTheReferenceMerchantProcess(t *testing.T) {
 func TestVerifyMerchantFailsAgainstAMerchantThatRejectsDuplicates(t *testing.T) {
 	ln, walletURL := walletListener(t)
 	merchant := startParty(t, "reference-merchant", "--listen", "127.0.0.1:0", "--wallet-url", walletURL,
-		"--follow-wallet-clock", walletURL, "--defect", defectDuplicateNotifyError)
+		"--follow-wallet-clock", walletURL, "--defect", "duplicate-notify-error")
 	args := []string{"verify-merchant", "--merchant-url", merchant.url, "--wallet-listen", "fd:3", "--notify-timeout", "2s", "--profile", "kit:reference-merchant"}
 
 	r := verify(t, []*os.File{ln}, args...)

@@ -31,8 +31,9 @@ const referenceMerchantHelp = `Runs the kit's reference merchant as a separate p
 adapter (POST /conformance/orders, ...) and the notify endpoint /v1/payments/notifyPayment,
 calling the wallet at --wallet-url with the kit's merchant test key.
 
-Test aids (for the kit's own tests, never for anything else): --defect duplicate-notify-error
-makes it answer HTTP 500 to a notification about a payment it already acknowledged.
+Test aids (for the kit's own tests, never for anything else): --defect NAME (repeatable)
+makes it break one protocol rule on purpose, from the catalog --list-defects prints as JSON
+[{"name","requirement","what"}]: verify-merchant must fail it on that requirement.
 `
 
 func runWalletMock(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -141,7 +142,8 @@ func runReferenceMerchant(ctx context.Context, args []string, stdout, stderr io.
 	followClock := fs.String("follow-wallet-clock", "", "take business time from the wallet's clock control at this root `URL` (POST .../conformance/clock, a kit extension), as the self-test's merchant shares the wallet's clock; for verify-merchant runs whose @clock scenarios move the kit's wallet's time")
 	verbose := fs.Bool("v", false, "log to stderr")
 	var defects defectList
-	fs.Var(&defects, "defect", "test aid: break one rule on purpose (`NAME`: "+defectDuplicateNotifyError+")")
+	fs.Var(&defects, "defect", "test aid: break one rule on purpose (`NAME` from --list-defects; repeatable)")
+	listDefects := fs.Bool("list-defects", false, "print the catalog of test-aid defects as JSON and exit")
 	if code := parseFlags(fs, args, stderr); code >= 0 {
 		return code
 	}
@@ -149,7 +151,10 @@ func runReferenceMerchant(ctx context.Context, args []string, stdout, stderr io.
 		usageError(stderr, cmd, err)
 		return exitUsage
 	}
-	if err := defects.check(defectDuplicateNotifyError); err != nil {
+	if *listDefects {
+		return printMerchantDefects(stdout, stderr)
+	}
+	if err := checkMerchantDefects(defects); err != nil {
 		return fail(err)
 	}
 	wallet, err := checkURL("--wallet-url", *walletURL)

@@ -2,6 +2,7 @@ package steps
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/cucumber/godog"
@@ -65,6 +66,16 @@ func registerMerchantNotifySteps(sc *godog.ScenarioContext) {
 	})
 	sc.Step(`^the merchant refuses the notification with "([^"]*)" naming "([^"]*)"$`, func(ctx context.Context, code, field string) error {
 		notifyRefused(ctx, code, field)
+		return nil
+	})
+	sc.Step(`^the merchant refuses the malformed notification, and should name "([^"]*)"$`, func(ctx context.Context, field string) error {
+		// F is the verdict (PROTOCOL.md, "Lifecycles": a merchant refusing a notification
+		// answers F with the reason); how it words the reason is its own.
+		notifyRefused(ctx, "", "")
+		w, r := world(ctx), notifyAnswer(ctx).Result
+		if r.ResultCode != openapi.ParamIllegal || !strings.Contains(r.ResultMessage, field) {
+			w.should(ctx, "the merchant's refusal should be PARAM_ILLEGAL naming %q, it is %s %q", field, r.ResultCode, r.ResultMessage)
+		}
 		return nil
 	})
 

@@ -152,6 +152,7 @@ func Initialize(t Targets) func(*godog.ScenarioContext) {
 		registerConcurrencySteps(sc)
 		registerBadInputSteps(sc)
 		registerUnknownAnswerSteps(sc)
+		registerMerchantTrustSteps(sc)
 	}
 }
 
@@ -208,6 +209,9 @@ type World struct {
 
 	// page is the last web page the payer opened.
 	page string
+
+	// trust is what the scenario scripted for the merchant's next pay.
+	trust trustProbe
 }
 
 func newWorld(t Targets, s *godog.Scenario) (*World, error) {

@@ -70,7 +70,7 @@ func (s *Server) adapter(h func(r *http.Request) (any, error)) http.HandlerFunc 
 			ae = &adapterError{status: http.StatusServiceUnavailable, msg: err.Error()}
 		}
 		s.log.Info("adapter refused", "method", r.Method, "path", r.URL.Path, "status", ae.status, "error", ae.msg)
-		writeJSON(w, ae.status, errorBody{Error: ae.msg, ResultCode: ae.code, OrderID: ae.orderID, PaymentRequestID: ae.paymentRequestID})
+		writeJSON(w, s.adapterStatus(ae), errorBody{Error: ae.msg, ResultCode: ae.code, OrderID: ae.orderID, PaymentRequestID: ae.paymentRequestID})
 	}
 }
 

@@ -21,15 +21,39 @@ func (s *Server) handleNotify(w http.ResponseWriter, r *http.Request) {
 	case s.answerScriptedFault(w, r, body):
 		return
 	default:
-		err = s.notify(r, body)
+		err = s.notify(w, r, body)
+	}
+	var dup *duplicateNotification
+	if errors.As(err, &dup) {
+		err = dup.answer
+		if dup.handled {
+			return
+		}
 	}
 	result := openapi.SuccessResult()
 	if err != nil {
 		result = openapi.ResultOf(err)
 		s.log.Warn("notification refused", "code", result.ResultCode, "reason", result.ResultMessage)
+		if result.ResultCode == openapi.ParamIllegal && s.defects.on(DefectNotifyServerError) {
+			http.Error(w, "internal server error", http.StatusInternalServerError)
+			return
+		}
+	}
+	if err == nil && s.defects.on(DefectPlainTextSuccess) {
+		plainTextAnswer(w)
+		return
 	}
 	s.writeNotifyAnswer(w, r, result)
 }
+
+// duplicateNotification is a notification that changed nothing, answered by a defect
+// (defects.go) rather than acknowledged: handled when the defect wrote the answer itself.
+type duplicateNotification struct {
+	handled bool
+	answer  error
+}
+
+func (d *duplicateNotification) Error() string { return "duplicate notification" }
 
 // writeNotifyAnswer sends result as the signed HTTP 200 answer to a notification.
 func (s *Server) writeNotifyAnswer(w http.ResponseWriter, r *http.Request, result openapi.Result) {
@@ -48,14 +72,15 @@ func (s *Server) writeNotifyAnswer(w http.ResponseWriter, r *http.Request, resul
 }
 
 // notify checks and applies one notification.
-func (s *Server) notify(r *http.Request, body []byte) error {
+func (s *Server) notify(w http.ResponseWriter, r *http.Request, body []byte) error {
 	switch clientID := r.Header.Get(signing.HeaderClientID); {
+	case s.defects.on(DefectNotifyAnyClientID):
 	case clientID == "":
 		return openapi.Errorf(openapi.InvalidClient, "Client-Id is missing")
 	case clientID != s.cfg.ClientID:
 		return openapi.Errorf(openapi.InvalidClient, "Client-Id %q is not this merchant's", clientID)
 	}
-	if err := signing.Verify(s.cfg.WalletPublicKey, signing.RequestMessage(r, body), r.Header.Get(signing.HeaderSignature)); err != nil {
+	if err := signing.Verify(s.cfg.WalletPublicKey, signing.RequestMessage(r, body), r.Header.Get(signing.HeaderSignature)); err != nil && !s.defects.on(DefectNotifyNoSignature) {
 		return openapi.Errorf(openapi.InvalidSignature, "%v", err)
 	}
 	if err := signing.CheckFresh(r.Header.Get(signing.HeaderRequestTime), s.cfg.WallClock.Now(), signing.DefaultWindow); err != nil {
@@ -74,17 +99,22 @@ func (s *Server) notify(r *http.Request, body []byte) error {
 		return openapi.Errorf(openapi.OrderNotExist, "no order has paymentRequestId %q", n.PaymentRequestID)
 	}
 	o, err = s.store.Update(o.ID, func(o *Order) error {
-		if o.PaymentID != "" && o.PaymentID != n.PaymentID {
+		if o.PaymentID != "" && o.PaymentID != n.PaymentID && !s.defects.on(DefectNotifyAnyPaymentID) {
 			return openapi.Errorf(openapi.ParamIllegal, "paymentId %q does not match the order's %q", n.PaymentID, o.PaymentID)
 		}
-		if amount != o.Amount {
+		if !s.amountMatches(amount, o.Amount, DefectNotifyAnyAmount, DefectNotifyAnyCurrency) {
 			return openapi.Errorf(openapi.ParamIllegal, "paymentAmount does not match the order")
+		}
+		if len(o.Notifications) > 0 {
+			if handled, answer := s.duplicateAnswer(w); handled || answer != nil {
+				return &duplicateNotification{handled: handled, answer: answer}
+			}
 		}
 		if o.Type == General && n.PaymentStatus == openapi.PaymentAuthSuccess {
 			return openapi.Errorf(openapi.ParamIllegal, "paymentStatus AUTH_SUCCESS does not apply to a general payment")
 		}
 		o.PaymentID = n.PaymentID
-		changed := applyStatus(o, n.PaymentStatus)
+		changed := s.applyStatus(o, n.PaymentStatus)
 		if changed {
 			o.SettledByNotification = true
 		}
@@ -95,8 +125,9 @@ func (s *Server) notify(r *http.Request, body []byte) error {
 		return nil
 	})
 	var oe *openapi.Error
+	var dup *duplicateNotification
 	switch {
-	case errors.As(err, &oe):
+	case errors.As(err, &oe), errors.As(err, &dup):
 		return err
 	case err != nil:
 		// The paymentId belongs to another order.

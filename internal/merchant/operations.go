@@ -63,11 +63,15 @@ func (s *Server) capture(r *http.Request) (any, error) {
 	capture := &openapi.CaptureRequest{
 		CaptureRequestID: op.RequestID,
 		PaymentID:        o.PaymentID,
-		CaptureAmount:    openapi.WireAmountPtr(op.Amount),
+		CaptureAmount:    s.wireAmountPtr(op.Amount),
 		IsLastCapture:    &op.Final,
 	}
+	sent := 0
 	return s.sendUntilDecided(ctx, o.ID, op, "capture", captureDone(op),
 		func(ctx context.Context) (openapi.Result, error) {
+			if sent++; sent > 1 && s.defects.on(DefectCaptureRetryNewID) {
+				capture.CaptureRequestID = op.RequestID + fmt.Sprint(sent)
+			}
 			resp, err := s.wallet.Capture(ctx, capture)
 			if err != nil {
 				return openapi.Result{}, err
@@ -143,10 +147,14 @@ func (s *Server) refund(r *http.Request) (any, error) {
 	refund := &openapi.RefundRequest{
 		RefundRequestID: op.RequestID,
 		PaymentID:       o.PaymentID,
-		RefundAmount:    openapi.WireAmount(op.Amount),
+		RefundAmount:    s.wireAmount(op.Amount),
 	}
+	sent := 0
 	return s.sendUntilDecided(ctx, o.ID, op, "refund", refundDone(op),
 		func(ctx context.Context) (openapi.Result, error) {
+			if sent++; sent > 1 && s.defects.on(DefectRefundRetryNewID) {
+				refund.RefundRequestID = op.RequestID + fmt.Sprint(sent)
+			}
 			resp, err := s.wallet.Refund(ctx, refund)
 			if err != nil {
 				return openapi.Result{}, err
@@ -154,6 +162,9 @@ func (s *Server) refund(r *http.Request) (any, error) {
 			return resp.Result, nil
 		},
 		func(ctx context.Context) (bool, error) {
+			if s.defects.on(DefectRefundRetryNewID) {
+				return false, nil // sends again without asking
+			}
 			switch s.refundStatus(ctx, op.RequestID) {
 			case openapi.RefundSuccess:
 				return true, nil
@@ -282,6 +293,13 @@ func (s *Server) cancel(r *http.Request) (any, error) {
 	default:
 		return nil, refused("order %s is %s: nothing to cancel", o.ID, o.Status)
 	}
+	if s.defects.on(DefectCancelWithoutWallet) {
+		o, err := s.store.Update(o.ID, cancelDone)
+		if err != nil {
+			return nil, fmt.Errorf("merchant: %w", err)
+		}
+		return viewOf(o), nil
+	}
 	ctx, cancel := s.operationContext(r)
 	defer cancel()
 	req := &openapi.CancelRequest{PaymentID: o.PaymentID}
@@ -306,6 +324,9 @@ func (s *Server) cancel(r *http.Request) (any, error) {
 			return nil, walletRefused("cancel", resp.Result)
 		}
 		last = fmt.Sprintf("%s %s", resp.Result.ResultCode, resp.Result.ResultMessage)
+		if s.defects.on(DefectCancelUnknownFails) {
+			return nil, walletRefused("cancel", resp.Result)
+		}
 		if q, status, err := s.inquire(ctx, o); err == nil && status == openapi.PaymentCancelled {
 			return viewOf(q), nil
 		}

@@ -115,23 +115,51 @@ func (s *Server) createOrder(r *http.Request) (any, error) {
 	return v, nil
 }
 
-// pay sends the wallet's pay for a new order and records the paymentId it answers.
+// pay sends the wallet's pay for a new order and records the paymentId it answers. An
+// answer that leaves the outcome unknown (U, or no trustworthy answer at all) is not a
+// failure: pay is sent again under the same paymentRequestId, which the wallet answers with
+// the payment it may already have made (PROTOCOL.md, "Idempotency").
 func (s *Server) pay(ctx context.Context, o Order) (Order, *openapi.RedirectActionForm, error) {
 	productCode := s.cfg.Profile.GeneralProductCode
 	if o.Type == PreAuth {
 		productCode = s.cfg.Profile.PreAuthProductCode
 	}
-	resp, err := s.wallet.Pay(ctx, &openapi.PayRequest{
+	req := &openapi.PayRequest{
 		ProductCode:       productCode,
 		PaymentOrderTitle: o.Title,
 		PaymentRequestID:  o.PaymentRequestID,
-		PaymentAmount:     openapi.WireAmount(o.Amount),
+		PaymentAmount:     s.wireAmount(o.Amount),
 		PaymentFactor:     &openapi.PaymentFactor{IsCashierPayment: true},
 		PaymentExpiryTime: s.cfg.Clock.Now().Add(paymentTimeout).Format(time.RFC3339),
 		PaymentNotifyURL:  s.NotifyURL(),
-	})
-	if err != nil {
-		return o, nil, walletFailed("", "pay: %v", err)
+	}
+	var resp *openapi.PayResponse
+	var last error
+	for attempt := 1; attempt <= maxAttempts; attempt++ {
+		if attempt > 1 && s.defects.on(DefectPayRetryNewID) {
+			id, err := s.ids.next("R")
+			if err != nil {
+				return o, nil, err
+			}
+			req.PaymentRequestID = id
+		}
+		r, err := s.wallet.Pay(ctx, req)
+		switch {
+		case err != nil:
+			last = walletFailed("", "pay: %v", err)
+			continue
+		case r.Result.ResultStatus == openapi.StatusUnknown && s.defects.on(DefectPayUnknownFails):
+			r.Result.ResultStatus = openapi.StatusFail
+		case r.Result.ResultStatus == openapi.StatusUnknown:
+			last = walletFailed(r.Result.ResultCode, "pay: outcome unknown (%s %s %s)", r.Result.ResultStatus, r.Result.ResultCode, r.Result.ResultMessage)
+			continue
+		}
+		resp, last = r, nil
+		break
+	}
+	if last != nil {
+		// Still unknown: the order stays PENDING; a notification or an inquiry settles it.
+		return o, nil, last
 	}
 	res := resp.Result
 	switch res.ResultStatus {
@@ -143,18 +171,18 @@ func (s *Server) pay(ctx context.Context, o Order) (Order, *openapi.RedirectActi
 		})
 		return o, nil, walletRefused("pay", res)
 	default:
-		return o, nil, walletFailed(res.ResultCode, "pay: outcome unknown (%s %s %s)", res.ResultStatus, res.ResultCode, res.ResultMessage)
+		return o, nil, walletFailed(res.ResultCode, "pay: resultStatus %q is not A, S, F or U (%s %s)", res.ResultStatus, res.ResultCode, res.ResultMessage)
 	}
 	if resp.PaymentID == "" {
 		return o, nil, walletFailed(res.ResultCode, "pay: the wallet accepted without a paymentId")
 	}
-	if resp.PaymentRequestID != "" && resp.PaymentRequestID != o.PaymentRequestID {
-		return o, nil, walletFailed(res.ResultCode, "pay: the wallet answered paymentRequestId %q, not %q", resp.PaymentRequestID, o.PaymentRequestID)
+	if resp.PaymentRequestID != "" && resp.PaymentRequestID != req.PaymentRequestID {
+		return o, nil, walletFailed(res.ResultCode, "pay: the wallet answered paymentRequestId %q, not %q", resp.PaymentRequestID, req.PaymentRequestID)
 	}
 	if o.Flow == FlowPaymentURL && resp.RedirectActionForm.URL() == "" {
 		return o, nil, walletFailed(res.ResultCode, "pay: the wallet answered no redirectActionForm.redirectUrl")
 	}
-	o, err = s.store.Update(o.ID, func(o *Order) error {
+	o, err := s.store.Update(o.ID, func(o *Order) error {
 		if o.PaymentID != "" && o.PaymentID != resp.PaymentID {
 			return fmt.Errorf("a notification named paymentId %q, pay answered %q", o.PaymentID, resp.PaymentID)
 		}
@@ -176,19 +204,24 @@ func (s *Server) buildOrderStr(o Order) (string, error) {
 		p, err = orderstr.NewPreAuth(orderstr.PreAuthOrder{
 			AppID: s.cfg.AppID, NotifyURL: s.NotifyURL(),
 			OutOrderNo: o.ID, OutRequestNo: o.PaymentRequestID,
-			OrderTitle: o.Title, Amount: o.Amount, PayTimeout: paymentTimeout,
+			OrderTitle: o.Title, Amount: s.orderStrAmount(o.Amount), PayTimeout: paymentTimeout,
 		}, now)
 	} else {
 		p, err = orderstr.NewGeneral(orderstr.GeneralOrder{
 			AppID: s.cfg.AppID, NotifyURL: s.NotifyURL(),
-			OutTradeNo: o.PaymentRequestID, Subject: o.Title, Amount: o.Amount, PayTimeout: paymentTimeout,
+			OutTradeNo: o.PaymentRequestID, Subject: o.Title, Amount: s.orderStrAmount(o.Amount), PayTimeout: paymentTimeout,
 		}, now)
 	}
 	if err != nil {
 		return "", err
 	}
-	if p, err = orderstr.Sign(p, s.cfg.PrivateKey); err != nil {
-		return "", err
+	if !s.defects.on(DefectOrderStrNoSignature) {
+		if p, err = orderstr.Sign(p, s.cfg.PrivateKey); err != nil {
+			return "", err
+		}
+	}
+	if s.defects.on(DefectOrderStrChangedSigned) {
+		p[orderstr.KeyNotifyURL] += "?src=miniapp"
 	}
 	return orderstr.Encode(p)
 }
@@ -212,7 +245,24 @@ func (s *Server) tradePayResult(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if req.ResultCode == resultUserCancelled || o.SettledByNotification {
+	if o.SettledByNotification {
+		return viewOf(o), nil
+	}
+	switch s.tradePayPolicy(req.ResultCode) {
+	case askNothing:
+		return viewOf(o), nil
+	case trustPaid, trustFailed:
+		status := openapi.PaymentSuccess
+		if s.tradePayPolicy(req.ResultCode) == trustFailed {
+			status = openapi.PaymentFail
+		}
+		o, err = s.store.Update(o.ID, func(o *Order) error {
+			s.applyStatus(o, status)
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("merchant: %w", err)
+		}
 		return viewOf(o), nil
 	}
 	ctx, cancel := s.operationContext(r)
@@ -253,23 +303,35 @@ func (s *Server) inquire(ctx context.Context, o Order) (Order, string, error) {
 	if o.PaymentID == "" {
 		req.PaymentRequestID = o.PaymentRequestID
 	}
-	resp, err := s.wallet.InquiryPayment(ctx, req)
-	if err != nil {
-		return o, "", walletFailed("", "inquiryPayment: %v", err)
+	var resp *openapi.InquiryPaymentResponse
+	for attempt := 1; ; attempt++ {
+		r, err := s.wallet.InquiryPayment(ctx, req)
+		if err != nil {
+			return o, "", walletFailed("", "inquiryPayment: %v", err)
+		}
+		resp = r
+		if resp.Result.ResultStatus != openapi.StatusUnknown || attempt == maxAttempts {
+			break
+		}
+		if s.defects.on(DefectInquiryUnknownFails) {
+			resp.Result.ResultStatus, resp.PaymentStatus = openapi.StatusSuccess, openapi.PaymentFail
+			break
+		}
+		// U: the wallet could not say yet; asking again is harmless.
 	}
 	if resp.Result.ResultStatus != openapi.StatusSuccess {
 		// The query did not work (unknown payment, wallet busy): nothing is confirmed.
 		s.log.Info("inquiryPayment without an answer", "order", o.ID, "result", resp.Result.ResultCode)
 		return o, "", nil
 	}
-	if err := checkInquiry(o, resp); err != nil {
+	if err := s.checkInquiry(o, resp); err != nil {
 		return o, "", walletFailed(resp.Result.ResultCode, "inquiryPayment: %v", err)
 	}
-	o, err = s.store.Update(o.ID, func(o *Order) error {
+	o, err := s.store.Update(o.ID, func(o *Order) error {
 		if o.PaymentID == "" {
 			o.PaymentID = resp.PaymentID
 		}
-		applyStatus(o, resp.PaymentStatus)
+		s.applyStatus(o, resp.PaymentStatus)
 		return nil
 	})
 	if err != nil {
@@ -279,11 +341,11 @@ func (s *Server) inquire(ctx context.Context, o Order) (Order, string, error) {
 }
 
 // checkInquiry refuses an inquiry answer about another payment or another amount.
-func checkInquiry(o Order, resp *openapi.InquiryPaymentResponse) error {
+func (s *Server) checkInquiry(o Order, resp *openapi.InquiryPaymentResponse) error {
 	if resp.PaymentRequestID != "" && resp.PaymentRequestID != o.PaymentRequestID {
 		return fmt.Errorf("answer is about paymentRequestId %q, not %q", resp.PaymentRequestID, o.PaymentRequestID)
 	}
-	if o.PaymentID != "" && resp.PaymentID != "" && resp.PaymentID != o.PaymentID {
+	if o.PaymentID != "" && resp.PaymentID != "" && resp.PaymentID != o.PaymentID && !s.defects.on(DefectInquiryAnyPaymentID) {
 		return fmt.Errorf("answer is about paymentId %q, not %q", resp.PaymentID, o.PaymentID)
 	}
 	if resp.PaymentAmount != nil {
@@ -291,7 +353,7 @@ func checkInquiry(o Order, resp *openapi.InquiryPaymentResponse) error {
 		if err != nil {
 			return err
 		}
-		if got != o.Amount {
+		if !s.amountMatches(got, o.Amount, DefectInquiryAnyAmount, DefectInquiryAnyCurrency) {
 			return fmt.Errorf("paymentAmount %s does not match the order's %s", got, o.Amount)
 		}
 	}
@@ -302,10 +364,15 @@ func checkInquiry(o Order, resp *openapi.InquiryPaymentResponse) error {
 // notification or inquiry) and reports whether it changed. Only a PENDING order is settled
 // this way, so a late FAIL never undoes a payment; an authorization may still turn out
 // CANCELLED (released by the wallet).
-func applyStatus(o *Order, paymentStatus string) bool {
+func (s *Server) applyStatus(o *Order, paymentStatus string) bool {
 	switch {
 	case o.Status == StatusPending && paymentStatus == openapi.PaymentSuccess && o.Type == General:
 		o.Status = StatusPaid
+	case o.Status == StatusPending && o.Type == PreAuth && s.defects.on(DefectAuthSuccessAsPaid) &&
+		(paymentStatus == openapi.PaymentAuthSuccess || paymentStatus == openapi.PaymentSuccess):
+		o.Status = StatusPaid
+	case o.Status == StatusPaid && paymentStatus == openapi.PaymentFail && s.defects.on(DefectNotifyFailUndoesPaid):
+		o.Status = StatusFailed
 	case o.Status == StatusPending && o.Type == PreAuth &&
 		(paymentStatus == openapi.PaymentAuthSuccess || paymentStatus == openapi.PaymentSuccess):
 		// A freeze reported as SUCCESS is still only an authorization: the merchant has

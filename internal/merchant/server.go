@@ -67,6 +67,8 @@ type Config struct {
 	// returns, instead of the address Start binds: for a merchant the wallet reaches through
 	// a proxy or tunnel, or served through Handler on the caller's own listener.
 	PublicURL string
+	// Defects are deliberate protocol mistakes (defects.go), for the kit's own tests only.
+	Defects []Defect
 }
 
 // Server is the reference merchant.
@@ -78,6 +80,7 @@ type Server struct {
 	ids     *idSource
 	handler http.Handler
 	faults  faultScript // scripted answers to notifications (kit extension)
+	defects defects     // deliberate mistakes (a test aid); empty in normal use
 
 	mu  sync.Mutex
 	srv *http.Server
@@ -118,29 +121,55 @@ func NewServer(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	wallet, err := walletclient.New(walletclient.Config{
+	set, err := newDefects(cfg.Defects)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{
+		cfg:     cfg,
+		store:   cfg.Store,
+		log:     cfg.Logger,
+		ids:     &idSource{r: cfg.Rand},
+		url:     strings.TrimRight(cfg.PublicURL, "/"),
+		defects: set,
+	}
+	wc := walletclient.Config{
 		BaseURL:         base,
 		ClientID:        cfg.ClientID,
 		PrivateKey:      cfg.PrivateKey,
 		WalletPublicKey: cfg.WalletPublicKey,
-		HTTPClient:      cfg.HTTPClient,
+		HTTPClient:      s.walletHTTPClient(),
 		Clock:           cfg.WallClock,
 		OnExchange:      cfg.OnExchange,
 		Style:           cfg.SignatureStyle,
-	})
-	if err != nil {
-		return nil, fmt.Errorf("merchant: %w", err)
 	}
-	s := &Server{
-		cfg:    cfg,
-		wallet: wallet,
-		store:  cfg.Store,
-		log:    cfg.Logger,
-		ids:    &idSource{r: cfg.Rand},
-		url:    strings.TrimRight(cfg.PublicURL, "/"),
+	if set.on(DefectTrustUnsignedAnswers) {
+		wc.VerifyResponse = func(signing.Message, string) error { return nil }
+	}
+	wc.IgnoreClientIDEcho = set.on(DefectIgnoreClientIDEcho)
+	if s.wallet, err = walletclient.New(wc); err != nil {
+		return nil, fmt.Errorf("merchant: %w", err)
 	}
 	s.handler = s.routes()
 	return s, nil
+}
+
+// walletHTTPClient is the client of the wallet calls: Config.HTTPClient, behind the
+// signature defects when there are any.
+func (s *Server) walletHTTPClient() *http.Client {
+	if len(s.defects) == 0 {
+		return s.cfg.HTTPClient
+	}
+	c := &http.Client{Timeout: 30 * time.Second}
+	if s.cfg.HTTPClient != nil {
+		*c = *s.cfg.HTTPClient
+	}
+	next := c.Transport
+	if next == nil {
+		next = http.DefaultTransport
+	}
+	c.Transport = signatureWriter{next: next, s: s}
+	return c
 }
 
 // walletBase joins the wallet URL and the profile's base path, unless the URL already ends

@@ -41,7 +41,10 @@ func (s *Server) api(name string, h apiHandler) http.Handler {
 		default:
 			if authErr := s.authenticate(r, body); authErr != nil {
 				resp = envelope(authErr)
-			} else if f, ok := s.takeAnswerFault(name, body); ok && !f.Apply {
+			} else if f, ok := s.takeAnswerFault(name, body); ok && f.Forge != "" {
+				s.writeForged(w, r, clientID, body, h, f)
+				return
+			} else if ok && !f.Apply {
 				resp = envelope(openapi.Errorf(f.ResultCode, "scripted by the test control: nothing was done"))
 			} else if out, err := h(clientID, body); ok {
 				// Done (or refused), but the merchant hears "unknown": it must query, not redo.

@@ -3,6 +3,7 @@ package wallet
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"sync"
 
@@ -26,34 +27,53 @@ const (
 
 // answerFault makes the next calls of an OpenAPI answer with a U code (kit extension):
 // CAPTURE_IN_PROCESS, REFUND_IN_PROCESS or UNKNOWN_EXCEPTION, after doing the work (Apply) or
-// instead of it. A merchant must then query and retry with the same request id.
+// instead of it. A merchant must then query and retry with the same request id. With Forge
+// set, the call is done and answered, but the answer is forged or inconsistent (forged.go):
+// a merchant must not trust it.
 type answerFault struct {
+	// ID names the script, for GET /conformance/answers/{id}.
+	ID         string       `json:"id"`
 	API        string       `json:"api"`
-	PaymentID  string       `json:"paymentId"`
-	ResultCode openapi.Code `json:"resultCode"`
+	PaymentID  string       `json:"paymentId,omitempty"`
+	ResultCode openapi.Code `json:"resultCode,omitempty"`
 	Apply      bool         `json:"apply"`
 	Count      int          `json:"count"`
+	// PaymentAmount matches a pay by its amount: before pay answers, a scenario knows no id
+	// of the payment, and a unique amount keeps concurrent scenarios apart.
+	PaymentAmount *openapi.Amount `json:"paymentAmount,omitempty"`
+	// Forge is one of the Forge* kinds of forged.go.
+	Forge string `json:"forge,omitempty"`
+	// Answered lists the requests the script answered, oldest first.
+	Answered []answeredRequest `json:"answered"`
+}
+
+// answeredRequest is what a scripted answer answered: the ids of the request.
+type answeredRequest struct {
+	PaymentRequestID string `json:"paymentRequestId,omitempty"`
+	PaymentID        string `json:"paymentId,omitempty"`
 }
 
 // takeAnswerFault consumes one scripted answer for the call, if any.
 func (s *Server) takeAnswerFault(api string, body []byte) (answerFault, bool) {
 	var ids struct {
-		PaymentID string `json:"paymentId"`
+		PaymentID        string         `json:"paymentId"`
+		PaymentRequestID string         `json:"paymentRequestId"`
+		PaymentAmount    openapi.Amount `json:"paymentAmount"`
 	}
-	_ = json.Unmarshal(body, &ids) // a malformed body simply matches faults without a paymentId
+	_ = json.Unmarshal(body, &ids) // a malformed body simply matches faults without ids
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for i, f := range s.answerFaults {
-		if f.API != api || (f.PaymentID != "" && f.PaymentID != ids.PaymentID) {
+		if f.API != api || (f.PaymentID != "" && f.PaymentID != ids.PaymentID) ||
+			(f.PaymentAmount != nil && *f.PaymentAmount != ids.PaymentAmount) {
 			continue
 		}
 		f.Count--
 		if f.Count <= 0 {
 			s.answerFaults = append(s.answerFaults[:i], s.answerFaults[i+1:]...)
-		} else {
-			s.answerFaults[i] = f
 		}
-		return f, true
+		f.Answered = append(f.Answered, answeredRequest{PaymentRequestID: ids.PaymentRequestID, PaymentID: ids.PaymentID})
+		return *f, true
 	}
 	return answerFault{}, false
 }
@@ -62,24 +82,49 @@ func (s *Server) takeAnswerFault(api string, body []byte) (answerFault, bool) {
 func (s *Server) handleAnswerFault(w http.ResponseWriter, r *http.Request) {
 	var f answerFault
 	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 4096)).Decode(&f); err != nil {
-		badRequest(w, "body is not {api, paymentId?, resultCode, apply?, count?}: %v", err)
+		badRequest(w, "body is not {api, paymentId?, paymentAmount?, resultCode | forge, apply?, count?}: %v", err)
 		return
 	}
 	if _, ok := s.apiHandlers()[f.API]; !ok {
 		badRequest(w, "api %q is not one of pay, inquiryPayment, cancel, capture, refund, inquiryRefund", f.API)
 		return
 	}
-	if status, ok := openapi.StatusOf(f.ResultCode); !ok || status != openapi.StatusUnknown {
+	if f.Forge != "" {
+		if err := checkForgery(f); err != nil {
+			badRequest(w, "%v", err)
+			return
+		}
+	} else if status, ok := openapi.StatusOf(f.ResultCode); !ok || status != openapi.StatusUnknown {
 		badRequest(w, "resultCode %q is not a U code (CAPTURE_IN_PROCESS, REFUND_IN_PROCESS, UNKNOWN_EXCEPTION, REQUEST_TRAFFIC_EXCEED_LIMIT)", f.ResultCode)
 		return
 	}
 	if f.Count < 1 {
 		f.Count = 1
 	}
+	f.ID = s.newID("ANS")
+	f.Answered = []answeredRequest{}
 	s.mu.Lock()
-	s.answerFaults = append(s.answerFaults, f)
+	s.answerFaults = append(s.answerFaults, &f)
+	s.answerScripts[f.ID] = &f
 	s.mu.Unlock()
 	writeJSON(w, http.StatusOK, f)
+}
+
+// handleAnswerScript shows a script and what it answered: GET /conformance/answers/{id}.
+func (s *Server) handleAnswerScript(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	f, ok := s.answerScripts[r.PathValue("id")]
+	var view answerFault
+	if ok {
+		view = *f
+		view.Answered = append([]answeredRequest{}, f.Answered...)
+	}
+	s.mu.Unlock()
+	if !ok {
+		writeJSON(w, http.StatusNotFound, map[string]string{"error": fmt.Sprintf("no answer script %q", r.PathValue("id"))})
+		return
+	}
+	writeJSON(w, http.StatusOK, view)
 }
 
 type heldDelivery struct {

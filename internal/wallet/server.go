@@ -87,8 +87,10 @@ type Server struct {
 	refByReq map[string]*refund  // by client id + "\x00" + refund request id
 	holds    map[string]bool     // notification holds by "id:"+paymentId or "req:"+paymentRequestId
 	held     []heldDelivery      // deliveries waiting for a RELEASE
-	// answerFaults are scripted U answers, consumed in order.
-	answerFaults []answerFault
+	// answerFaults are scripted U or forged answers, consumed in order; answerScripts keeps
+	// every script by id, for GET /conformance/answers/{id}.
+	answerFaults  []*answerFault
+	answerScripts map[string]*answerFault
 
 	closing  bool          // guarded by mu: no new deliveries start
 	recorded chan struct{} // guarded by mu: closed and replaced when an attempt is recorded
@@ -114,20 +116,21 @@ func NewServer(cfg Config) (*Server, error) {
 		cfg.NotifyTimeout = 10 * time.Second
 	}
 	s := &Server{
-		cfg:       cfg,
-		log:       cfg.Logger,
-		merchants: map[string]Merchant{},
-		byAppID:   map[string]Merchant{},
-		client:    cfg.HTTPClient,
-		payments:  map[string]*payment{},
-		byReq:     map[string]*payment{},
-		captures:  map[string]*capture{},
-		refunds:   map[string]*refund{},
-		refByReq:  map[string]*refund{},
-		holds:     map[string]bool{},
-		recorded:  make(chan struct{}),
-		closed:    make(chan struct{}),
-		url:       strings.TrimRight(cfg.PublicURL, "/"),
+		cfg:           cfg,
+		log:           cfg.Logger,
+		merchants:     map[string]Merchant{},
+		byAppID:       map[string]Merchant{},
+		client:        cfg.HTTPClient,
+		payments:      map[string]*payment{},
+		byReq:         map[string]*payment{},
+		captures:      map[string]*capture{},
+		refunds:       map[string]*refund{},
+		refByReq:      map[string]*refund{},
+		holds:         map[string]bool{},
+		answerScripts: map[string]*answerFault{},
+		recorded:      make(chan struct{}),
+		closed:        make(chan struct{}),
+		url:           strings.TrimRight(cfg.PublicURL, "/"),
 	}
 	if s.client == nil {
 		s.client = &http.Client{Timeout: cfg.NotifyTimeout}
@@ -229,6 +232,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /conformance/payments/{paymentId}", s.handlePaymentView)
 	mux.HandleFunc("POST /conformance/notifications", s.handleNotificationScript)
 	mux.HandleFunc("POST /conformance/answers", s.handleAnswerFault)
+	mux.HandleFunc("GET /conformance/answers/{id}", s.handleAnswerScript)
 	mux.HandleFunc("GET /cashier/{paymentId}", s.handleCashierPage)
 	mux.HandleFunc("POST /cashier/{paymentId}", s.handleCashierAction)
 	return mux
