@@ -136,6 +136,11 @@ func TestCreateOrderWalletTrouble(t *testing.T) {
 		assert.Equal(t, http.StatusBadGateway, status)
 		assert.Equal(t, "UNKNOWN_EXCEPTION", v.ResultCode)
 		assert.Equal(t, "PENDING", h.get(v.OrderID).Status, "pay may have worked: the order waits for a notification")
+		calls := h.wallet.received("pay")
+		require.Len(t, calls, 3, "U: pay is sent again")
+		for _, c := range calls {
+			assert.Equal(t, v.PaymentRequestID, c.Body["paymentRequestId"], "a retried pay keeps its paymentRequestId")
+		}
 	})
 	t.Run("bad signature", func(t *testing.T) {
 		h := newHarness(t)
@@ -146,8 +151,10 @@ func TestCreateOrderWalletTrouble(t *testing.T) {
 		assert.Contains(t, v.Error, "response signature")
 		assert.Empty(t, v.PaymentURL)
 		calls := h.wallet.received("pay")
-		require.Len(t, calls, 1)
-		assert.Equal(t, calls[0].Body["paymentRequestId"], v.PaymentRequestID, "the refusal names the order's id towards the wallet")
+		require.Len(t, calls, 3, "an answer that does not verify leaves the outcome unknown: pay is sent again")
+		for _, c := range calls {
+			assert.Equal(t, c.Body["paymentRequestId"], v.PaymentRequestID, "every pay names the order's id towards the wallet")
+		}
 	})
 	t.Run("unreachable", func(t *testing.T) {
 		h := newHarness(t)
