@@ -98,7 +98,7 @@ func loadProfile(value, side string) (profile.Profile, string, error) {
 		var b []byte
 		b, err = profiles.FS.ReadFile(strings.TrimPrefix(value, "kit:") + ".json")
 		if err != nil {
-			return p, "", fmt.Errorf("--profile %q: the kit has no such profile (kit:wallet-mock, kit:reference-merchant, kit:wallet-sample, kit:merchant-sample)", value)
+			return p, "", fmt.Errorf("--profile %q: the kit has no such profile (kit:wallet-mock, kit:reference-merchant, kit:wallet-sample, kit:merchant-sample, kit:merchant-bare)", value)
 		}
 		if p, err = profile.Parse(b); err != nil {
 			return p, "", fmt.Errorf("--profile %s: %w", value, err)

@@ -173,7 +173,7 @@ func runVerifyMerchant(ctx context.Context, args []string, stdout, stderr io.Wri
 	walletKey := fs.String("wallet-key", "", "the wallet private key `PEM` file the kit signs answers and notifications with; default the kit's test key")
 	notifyURL := fs.String("merchant-notify-url", "", "the merchant's notify `URL`, registered with the wallet and used by the pact; default: learnt from an order")
 	notifyTimeout := fs.Duration("notify-timeout", 10*time.Second, "how long the wallet waits for the merchant's answer to a notification")
-	profileFlag := fs.String("profile", "", "the merchant's target profile: a JSON `FILE`, or kit:NAME (kit:reference-merchant, kit:merchant-sample)")
+	profileFlag := fs.String("profile", "", "the merchant's target profile: a JSON `FILE`, or kit:NAME (kit:reference-merchant, kit:merchant-sample, kit:merchant-bare)")
 	stateURL := fs.String("pact-states-url", "", "the merchant's own provider-state `URL` for the pact; default: the kit sets states up through the test adapter")
 	if code := parseFlags(fs, args, stderr); code >= 0 {
 		return code

@@ -43,13 +43,27 @@ func TestEmptyProfileSupportsTheProtocol(t *testing.T) {
 func TestSamplesParse(t *testing.T) {
 	entries, err := profiles.FS.ReadDir(".")
 	require.NoError(t, err)
-	require.Len(t, entries, 4)
+	require.NotEmpty(t, entries)
 	for _, e := range entries {
 		b, err := profiles.FS.ReadFile(e.Name())
 		require.NoError(t, err)
 		_, err = Parse(b)
 		assert.NoError(t, err, e.Name())
 	}
+}
+
+// TestMerchantBare: the profile the kit's own tests verify merchants under runs every flow
+// and declares none of the kit's extensions.
+func TestMerchantBare(t *testing.T) {
+	b, err := profiles.FS.ReadFile("merchant-bare.json")
+	require.NoError(t, err)
+	p, err := Parse(b)
+	require.NoError(t, err)
+	assert.Equal(t, "merchant", p.Side)
+	assert.Equal(t, Capabilities{}, p.Capabilities)
+	assert.Empty(t, p.Flows, "every flow")
+	assert.True(t, p.SupportsPreAuth())
+	assert.True(t, p.SupportsRefunds())
 }
 
 func TestWalletSample(t *testing.T) {
