@@ -5,6 +5,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"io"
@@ -23,6 +24,7 @@ import (
 
 	"github.com/tradepaykit/tradepaykit/fixtures"
 	"github.com/tradepaykit/tradepaykit/internal/signing"
+	"github.com/tradepaykit/tradepaykit/pacts"
 )
 
 // The official Pact CLI verifier (`pact verifier` of @pact-foundation/pact-cli, fetched by
@@ -224,4 +226,56 @@ func TestPactCLIFailsTheMerchantDefect(t *testing.T) {
 	assert.NotEqual(t, 0, r.code)
 	assert.Equal(t, []string{"notifyPayment: a duplicate SUCCESS is acknowledged again"}, r.failed(), r.out)
 	assert.Contains(t, r.out, "expected 200 but was 500")
+}
+
+// TestPactCLIValidatesAndPublishesThePacts: the official broker client validates both
+// committed (embedded) pact files strictly, then publishes them to a local recorder that
+// plays the broker: the recorder checks the client's request carries the file unchanged.
+func TestPactCLIValidatesAndPublishesThePacts(t *testing.T) {
+	bin := pactCLI(t)
+	var published []map[string]any
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/hal+json")
+		switch {
+		case r.Method == http.MethodGet && r.URL.Path == "/":
+			_, _ = w.Write([]byte(`{"_links":{"pb:publish-contracts":{"href":"` + srv.URL + `/contracts/publish","title":"Publish contracts"}}}`))
+		case r.Method == http.MethodPost && r.URL.Path == "/contracts/publish":
+			var body map[string]any
+			assert.NoError(t, json.NewDecoder(r.Body).Decode(&body))
+			published = append(published, body)
+			_, _ = w.Write([]byte(`{"notices":[],"_embedded":{},"_links":{}}`))
+		default:
+			t.Errorf("unexpected %s %s", r.Method, r.URL.Path)
+			http.NotFound(w, r)
+		}
+	}))
+	t.Cleanup(srv.Close)
+	for _, name := range []string{pacts.MerchantWalletFile, pacts.WalletMerchantFile} {
+		raw, err := pacts.Files.ReadFile(name)
+		require.NoError(t, err)
+		file := filepath.Join(t.TempDir(), name)
+		require.NoError(t, os.WriteFile(file, raw, 0o600))
+		published = nil
+
+		out, err := exec.Command(bin, "broker", "publish", "--validate", "--strict", "--retries", "0",
+			"--broker-base-url", srv.URL, "--consumer-app-version", "1.0.0", "--branch", "main", file).CombinedOutput()
+
+		require.NoError(t, err, "pact broker publish --validate --strict %s:\n%s", name, out)
+		assert.Regexp(t, `"results": \[\]`, string(out), "no validation finding for %s", name)
+		require.Len(t, published, 1, string(out))
+		contracts := published[0]["contracts"].([]any)
+		require.Len(t, contracts, 1)
+		c := contracts[0].(map[string]any)
+		content, err := base64.StdEncoding.DecodeString(c["content"].(string))
+		require.NoError(t, err)
+		// The client stamps its own library versions into metadata; the rest is the file's.
+		var sent, committed map[string]any
+		require.NoError(t, json.Unmarshal(content, &sent))
+		require.NoError(t, json.Unmarshal(raw, &committed))
+		delete(sent, "metadata")
+		delete(committed, "metadata")
+		assert.Equal(t, committed, sent, "%s is published as it is", name)
+		assert.Equal(t, "pact", c["specification"])
+	}
 }

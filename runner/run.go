@@ -33,6 +33,8 @@ Commands:
   pact-provider       serve the kit's signing front before a wallet or merchant, for any
                       standard Pact verifier (Pact CLI, pact-jvm, pact-js) to verify the
                       contracts with, until interrupted
+  pact-publish        publish the kit's contracts to a Pact Broker (verify-wallet and
+                      verify-merchant publish their results with --broker-url)
   help [command]      this text, or the flags of a command
 
 Every run prints a line per scenario and a summary, and writes report.html, junit.xml and
@@ -57,6 +59,7 @@ func commands() []command {
 		{"wallet-mock", walletMockHelp, runWalletMock},
 		{"reference-merchant", referenceMerchantHelp, runReferenceMerchant},
 		{"pact-provider", pactProviderHelp, runPactProvider},
+		{"pact-publish", pactPublishHelp, runPactPublish},
 	}
 }
 

@@ -53,12 +53,18 @@ func runVerifyWallet(ctx context.Context, args []string, stdout, stderr io.Write
 	advertise := fs.String("advertise-url", "", "the base `URL` the wallet reaches --notify-listen at (a tunnel or proxy); default the listen address")
 	profileFlag := fs.String("profile", "", "the wallet's target profile: a JSON `FILE`, or kit:NAME (kit:wallet-mock, kit:wallet-sample)")
 	stateURL := fs.String("pact-states-url", "", "the wallet's own provider-state `URL` for the pact; default: the kit sets states up through the OpenAPI and the test control")
+	var vf verificationFlags
+	vf.register(fs)
 	if code := parseFlags(fs, args, stderr); code >= 0 {
 		return code
 	}
 	fail := func(err error) int {
 		usageError(stderr, cmd, err)
 		return exitUsage
+	}
+	brokerClient, err := vf.check()
+	if err != nil {
+		return fail(err)
 	}
 	opts, err := sf.options(stdout)
 	if err != nil {
@@ -149,12 +155,14 @@ func runVerifyWallet(ctx context.Context, args []string, stdout, stderr io.Write
 			},
 			ProfileName: profName, ProfileJSON: prof.JSON(), Started: time.Now(),
 		},
-		pacts: func(ctx context.Context) []report.Pact {
-			return []report.Pact{verifyWalletPact(ctx, walletPactSpec{
-				walletURL: base, controlURL: control, stateURL: *stateURL, clientID: *clientID,
-				merchantKey: mKey, walletKey: wPub, profile: wp,
-			}, prof, opts.expectations)}
-		},
+	}
+	s.pacts = func(ctx context.Context) []report.Pact {
+		ps := []report.Pact{verifyWalletPact(ctx, walletPactSpec{
+			walletURL: base, controlURL: control, stateURL: *stateURL, clientID: *clientID,
+			merchantKey: mKey, walletKey: wPub, profile: wp,
+		}, prof, opts.expectations)}
+		s.run.Notes = append(s.run.Notes, vf.publishResults(ctx, brokerClient, ps, stderr)...)
+		return ps
 	}
 	return s.execute(ctx, stdout, stderr)
 }
@@ -175,12 +183,18 @@ func runVerifyMerchant(ctx context.Context, args []string, stdout, stderr io.Wri
 	notifyTimeout := fs.Duration("notify-timeout", 10*time.Second, "how long the wallet waits for the merchant's answer to a notification")
 	profileFlag := fs.String("profile", "", "the merchant's target profile: a JSON `FILE`, or kit:NAME (kit:reference-merchant, kit:merchant-sample, kit:merchant-bare)")
 	stateURL := fs.String("pact-states-url", "", "the merchant's own provider-state `URL` for the pact; default: the kit sets states up through the test adapter")
+	var vf verificationFlags
+	vf.register(fs)
 	if code := parseFlags(fs, args, stderr); code >= 0 {
 		return code
 	}
 	fail := func(err error) int {
 		usageError(stderr, cmd, err)
 		return exitUsage
+	}
+	brokerClient, err := vf.check()
+	if err != nil {
+		return fail(err)
 	}
 	opts, err := sf.options(stdout)
 	if err != nil {
@@ -276,10 +290,12 @@ func runVerifyMerchant(ctx context.Context, args []string, stdout, stderr io.Wri
 				s.run.Notes = append(s.run.Notes, "the merchant's notify URL, learnt from an order: "+notify)
 			}
 		}
-		return []report.Pact{verifyMerchantPact(ctx, merchantPactSpec{
+		ps := []report.Pact{verifyMerchantPact(ctx, merchantPactSpec{
 			notifyURL: notify, merchantURL: adapter, controlURL: wm.http.local, stateURL: *stateURL,
 			clientID: *clientID, walletKey: wKey,
 		}, prof, opts.expectations)}
+		s.run.Notes = append(s.run.Notes, vf.publishResults(ctx, brokerClient, ps, stderr)...)
+		return ps
 	}
 	return s.execute(ctx, stdout, stderr)
 }
