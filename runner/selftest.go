@@ -4,13 +4,13 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net/http"
 	"time"
 
 	"github.com/tradepaykit/tradepaykit/fixtures"
 	"github.com/tradepaykit/tradepaykit/internal/profile"
 	"github.com/tradepaykit/tradepaykit/internal/report"
 	"github.com/tradepaykit/tradepaykit/internal/selftest"
+	"github.com/tradepaykit/tradepaykit/internal/signing"
 	"github.com/tradepaykit/tradepaykit/steps"
 )
 
@@ -46,7 +46,7 @@ func selfTest(ctx context.Context, opts suiteOptions, args []string, stdout, std
 
 	// Idle keep-alive connections to the parties are dropped before the parties close, so
 	// their graceful shutdown has nothing to wait for.
-	httpClient := &http.Client{Timeout: 30 * time.Second}
+	httpClient := selftest.NewHTTPClient()
 	defer httpClient.CloseIdleConnections()
 	prof := profile.Profile{Name: "the kit's own parties", Capabilities: profile.Capabilities{Clock: true, WalletMock: true, ReferenceMerchant: true}}
 	targets := steps.Targets{
@@ -62,9 +62,10 @@ func selfTest(ctx context.Context, opts suiteOptions, args []string, stdout, std
 		Profile:         fixtures.DefaultWalletProfile(),
 		Capabilities:    steps.Capabilities{Clock: true, WalletMock: true, ReferenceMerchant: true},
 		Wait:            opts.wait,
+		Signatures:      parties.Signatures,
 	}
 	s := &suite{
-		opts: opts, targets: targets, profile: prof,
+		opts: opts, targets: targets, profile: prof, clockParties: ownParties(targets, parties.Signatures),
 		run: &report.Run{
 			Command: "self-test", Args: append([]string{"run"}, args...), KitVersion: kitVersion(),
 			Target: []report.Endpoint{
@@ -88,4 +89,18 @@ func selfTest(ctx context.Context, opts suiteOptions, args []string, stdout, std
 		},
 	}
 	return s.execute(ctx, stdout, stderr)
+}
+
+// ownParties starts a wallet mock and a reference merchant for one @clock scenario, like the
+// self-test's own and signing through the same memo: targets with their URLs.
+func ownParties(shared steps.Targets, memo *signing.Memo) startParties {
+	return func() (steps.Targets, func() error, error) {
+		p, err := selftest.Start(selftest.Options{Signatures: memo})
+		if err != nil {
+			return shared, nil, err
+		}
+		t := shared
+		t.WalletURL, t.ControlURL, t.MerchantURL, t.AppID = p.WalletURL(), p.ControlURL(), p.MerchantURL(), p.AppID
+		return t, p.Close, nil
+	}
 }

@@ -115,6 +115,9 @@ type suite struct {
 	related *recorder
 	// beforeClockScenario runs before each scenario of the one-at-a-time @clock pass.
 	beforeClockScenario func() error
+	// clockParties, when set, starts parties for one @clock scenario: the run is then one
+	// concurrent pass (see isolate.go). Only the self-test, which owns its parties, sets it.
+	clockParties startParties
 	// pacts verifies the contracts, after the scenarios.
 	pacts func(ctx context.Context) []report.Pact
 
@@ -125,7 +128,11 @@ type suite struct {
 
 // passes splits the run (internal/selection): @clock scenarios move the wallet's one business
 // clock, so they run after the others and one at a time; everything else runs concurrently.
+// The self-test, which gives each @clock scenario parties of its own, runs one pass.
 func (s *suite) passes() []selection.Pass {
+	if s.clockParties != nil {
+		return s.isolatedPasses()
+	}
 	return selection.Passes(s.side, s.opts.tags, s.opts.concurrency)
 }
 
@@ -161,7 +168,7 @@ func (s *suite) execute(ctx context.Context, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "expected failure: %s (%s%s)\n", e.ID, e.Reason, ticketSuffix(e.Ticket))
 	}
 
-	initialize := steps.Initialize(s.targets)
+	initialize, stopParties := s.initializer()
 	var parts []string
 	status := 0
 	for i, p := range s.passes() {
@@ -176,6 +183,9 @@ func (s *suite) execute(ctx context.Context, stdout, stderr io.Writer) int {
 			status = st
 		}
 		fmt.Fprintf(stdout, "   (%s)\n", time.Since(start).Round(time.Millisecond))
+	}
+	if n := stopParties(); n > 0 {
+		fmt.Fprintf(stdout, "   (%d %s scenarios ran on parties of their own)\n", n, steps.TagClock)
 	}
 	if ctx.Err() == nil && s.pacts != nil && s.opts.pact {
 		fmt.Fprintln(stdout, "\n== contracts (Pact)")
@@ -229,7 +239,7 @@ func (s *suite) runPass(ctx context.Context, p selection.Pass, initialize func(*
 	var output io.Writer = io.Discard
 	if s.opts.format == "pretty" {
 		format += ",pretty"
-		output = s.out
+		output = godogOutput(s.out, s.opts.noColor)
 	}
 	return godog.TestSuite{
 		Name: "tradepaykit",
@@ -278,7 +288,7 @@ func (s *suite) runPass(ctx context.Context, p selection.Pass, initialize func(*
 			Randomize:      s.opts.seed,
 			Concurrency:    p.Concurrency,
 			Output:         output,
-			NoColors:       s.opts.noColor,
+			NoColors:       false, // see godogOutput
 			DefaultContext: ctx,
 		},
 	}.Run()

@@ -30,9 +30,9 @@ import (
 //	<field> = invalid UTF-8 | <field> = an object | <field> = a list | <field> = null | <field> = true
 //
 // where <field> is a JSON path such as paymentAmount.value.
-func registerBadInputSteps(sc *godog.ScenarioContext) {
+func registerBadInputSteps(sc stepScope) {
 	// The wallet's OpenAPI, the kit playing the merchant.
-	sc.Step(`^the kit calls the wallet's "([^"]*)" with "([^"]*)"$`, func(ctx context.Context, api, defect string) error {
+	sc.Step(sc.pattern(`^the kit calls the wallet's "([^"]*)" with "([^"]*)"$`), func(ctx context.Context, api, defect string) error {
 		w := world(ctx)
 		base := w.walletBase(ctx, api)
 		raw, err := applyDefect(base, defect)
@@ -40,14 +40,14 @@ func registerBadInputSteps(sc *godog.ScenarioContext) {
 		w.sendRaw(ctx, api, base, raw)
 		return nil
 	})
-	sc.Step(`^the wallet answers "([^"]*)"$`, func(ctx context.Context, code string) error {
+	sc.Step(sc.pattern(`^the wallet answers "([^"]*)"$`), func(ctx context.Context, code string) error {
 		w, t := world(ctx), godog.T(ctx)
 		r := w.lastResult
 		require.NotEmpty(t, r.ResultCode, "the kit has sent nothing to the wallet")
 		assert.Equal(t, openapi.Code(code), r.ResultCode, "resultCode (%s): %s", r.ResultStatus, r.ResultMessage)
 		return nil
 	})
-	sc.Step(`^the wallet has no refund for that request$`, func(ctx context.Context) error {
+	sc.Step(sc.pattern(`^the wallet has no refund for that request$`), func(ctx context.Context) error {
 		t := godog.T(ctx)
 		id := probeOf(ctx).refundRequestID
 		require.NotEmpty(t, id, "the kit has sent no refund in this scenario")
@@ -58,7 +58,7 @@ func registerBadInputSteps(sc *godog.ScenarioContext) {
 	})
 
 	// The merchant's test adapter, the kit playing the mini program.
-	sc.Step(`^the mini program sends the merchant's "([^"]*)" request with "([^"]*)"$`, func(ctx context.Context, endpoint, defect string) error {
+	sc.Step(sc.pattern(`^the mini program sends the merchant's "([^"]*)" request with "([^"]*)"$`), func(ctx context.Context, endpoint, defect string) error {
 		w, t := world(ctx), godog.T(ctx)
 		path, base := w.adapterBase(ctx, endpoint)
 		raw, err := applyDefect(base, defect)
@@ -68,7 +68,7 @@ func registerBadInputSteps(sc *godog.ScenarioContext) {
 		p.adapterSent = true
 		return nil
 	})
-	sc.Step(`^the merchant rejects the request as malformed, and should name "([^"]*)"$`, func(ctx context.Context, field string) error {
+	sc.Step(sc.pattern(`^the merchant rejects the request as malformed, and should name "([^"]*)"$`), func(ctx context.Context, field string) error {
 		p, t := probeOf(ctx), godog.T(ctx)
 		require.True(t, p.adapterSent, "the mini program has sent the merchant nothing by hand")
 		require.Error(t, p.adapterErr, "the merchant accepted the request: %s", target.Snippet(p.adapterBody))
@@ -82,7 +82,7 @@ func registerBadInputSteps(sc *godog.ScenarioContext) {
 		}
 		return nil
 	})
-	sc.Step(`^the merchant refuses the malformed cancel, or ignores its body and cancels the order$`, func(ctx context.Context) error {
+	sc.Step(sc.pattern(`^the merchant refuses the malformed cancel, or ignores its body and cancels the order$`), func(ctx context.Context) error {
 		w, p, t := world(ctx), probeOf(ctx), godog.T(ctx)
 		require.True(t, p.adapterSent, "the mini program has sent the merchant nothing by hand")
 		if p.adapterErr == nil {
@@ -99,7 +99,7 @@ func registerBadInputSteps(sc *godog.ScenarioContext) {
 		walletReports(ctx, openapi.PaymentProcessing, "")
 		return nil
 	})
-	sc.Step(`^the merchant accepts the request$`, func(ctx context.Context) error {
+	sc.Step(sc.pattern(`^the merchant accepts the request$`), func(ctx context.Context) error {
 		p, t := probeOf(ctx), godog.T(ctx)
 		require.True(t, p.adapterSent, "the mini program has sent the merchant nothing by hand")
 		assert.NoError(t, p.adapterErr, "the merchant's answer")
@@ -107,7 +107,7 @@ func registerBadInputSteps(sc *godog.ScenarioContext) {
 	})
 
 	// The merchant's notify endpoint, the kit playing the wallet.
-	sc.Step(`^the merchant receives a "([^"]*)" notification with "([^"]*)"$`, func(ctx context.Context, status, defect string) error {
+	sc.Step(sc.pattern(`^the merchant receives a "([^"]*)" notification with "([^"]*)"$`), func(ctx context.Context, status, defect string) error {
 		w, t := world(ctx), godog.T(ctx)
 		m := w.kitNotification(ctx, status)
 		body, err := jsonMap(w.notificationBody(ctx, status))
@@ -161,7 +161,7 @@ func (w *World) sendRaw(ctx context.Context, api string, base map[string]any, ra
 	status := 0
 	c, err := walletclient.New(walletclient.Config{
 		BaseURL: w.targets.WalletURL, ClientID: w.targets.ClientID, PrivateKey: w.targets.MerchantKey,
-		WalletPublicKey: w.targets.WalletPublicKey, HTTPClient: w.targets.HTTPClient,
+		WalletPublicKey: w.targets.WalletPublicKey, HTTPClient: w.targets.HTTPClient, Signatures: w.targets.Signatures,
 		OnExchange: func(x walletclient.Exchange) {
 			status = x.StatusCode
 			w.recordWallet(x)

@@ -11,8 +11,8 @@ import (
 
 // The wallet's cashier page behind a paymentUrl (seed 003 steps 3-4), as the kit's wallet mock
 // serves it (@wallet-mock): a real wallet's page may need the app around it.
-func registerCashierSteps(sc *godog.ScenarioContext) {
-	sc.Step(`^the payer opens the cashier page$`, func(ctx context.Context) error {
+func registerCashierSteps(sc stepScope) {
+	sc.Step(sc.pattern(`^the payer opens the cashier page$`), func(ctx context.Context) error {
 		w, t := world(ctx), godog.T(ctx)
 		require.NotEmpty(t, w.token.PaymentURL, "no payment URL in this scenario")
 		page, err := w.control.OpenPage(ctx, w.token.PaymentURL)
@@ -21,7 +21,7 @@ func registerCashierSteps(sc *godog.ScenarioContext) {
 		assert.True(t, strings.HasPrefix(page.ContentType, "text/html"), "Content-Type of the cashier page: %q", page.ContentType)
 		return nil
 	})
-	sc.Step(`^the page shows the order's title and amount$`, func(ctx context.Context) error {
+	sc.Step(sc.pattern(`^the page shows the order's title and amount$`), func(ctx context.Context) error {
 		w, t := world(ctx), godog.T(ctx)
 		require.NotEmpty(t, w.page, "no page opened in this scenario")
 		assert.Contains(t, w.page, w.orderTitle, "the cashier page shows the title")

@@ -17,8 +17,8 @@ import (
 // and retries from several workers sends the same request id many times before any answer
 // comes back. The wallet must create one payment, one capture, one refund, and give every
 // copy the same answer.
-func registerConcurrencySteps(sc *godog.ScenarioContext) {
-	sc.Step(`^the kit sends the same payment request (\d+) times at once$`, func(ctx context.Context, n int) error {
+func registerConcurrencySteps(sc stepScope) {
+	sc.Step(sc.pattern(`^the kit sends the same payment request (\d+) times at once$`), func(ctx context.Context, n int) error {
 		w := world(ctx)
 		body := payBody(w, openapi.Amount{Currency: "USD", Value: "1000"})
 		w.payRequest, w.payBody = body, mustJSON(ctx, body)
@@ -31,7 +31,7 @@ func registerConcurrencySteps(sc *godog.ScenarioContext) {
 		}
 		return nil
 	})
-	sc.Step(`^the kit sends the same capture of "([^"]*)" (\d+) times at once$`, func(ctx context.Context, amount string, n int) error {
+	sc.Step(sc.pattern(`^the kit sends the same capture of "([^"]*)" (\d+) times at once$`), func(ctx context.Context, amount string, n int) error {
 		t := godog.T(ctx)
 		a, err := parseAmount(amount)
 		require.NoError(t, err)
@@ -45,7 +45,7 @@ func registerConcurrencySteps(sc *godog.ScenarioContext) {
 		})
 		return nil
 	})
-	sc.Step(`^the kit sends the same refund of "([^"]*)" (\d+) times at once$`, func(ctx context.Context, amount string, n int) error {
+	sc.Step(sc.pattern(`^the kit sends the same refund of "([^"]*)" (\d+) times at once$`), func(ctx context.Context, amount string, n int) error {
 		t := godog.T(ctx)
 		a, err := parseAmount(amount)
 		require.NoError(t, err)
@@ -58,7 +58,7 @@ func registerConcurrencySteps(sc *godog.ScenarioContext) {
 		})
 		return nil
 	})
-	sc.Step(`^the wallet files one payment under the request id$`, func(ctx context.Context) error {
+	sc.Step(sc.pattern(`^the wallet files one payment under the request id$`), func(ctx context.Context) error {
 		w, t := world(ctx), godog.T(ctx)
 		require.NotEmpty(t, w.paymentRequestID, "no payment request id in this scenario")
 		resp := inquire(ctx, &openapi.InquiryPaymentRequest{PaymentRequestID: w.paymentRequestID})
@@ -66,7 +66,7 @@ func registerConcurrencySteps(sc *godog.ScenarioContext) {
 		assert.Equal(t, w.paymentID, resp.PaymentID, "the payment filed under paymentRequestId %s", w.paymentRequestID)
 		return nil
 	})
-	sc.Step(`^every answer names the same (payment|capture|refund)$`, func(ctx context.Context, what string) error {
+	sc.Step(sc.pattern(`^every answer names the same (payment|capture|refund)$`), func(ctx context.Context, what string) error {
 		t := godog.T(ctx)
 		answers := probeOf(ctx).atOnce
 		require.NotEmpty(t, answers, "the kit sent nothing at once in this scenario")

@@ -16,8 +16,8 @@ import (
 // A repeated paymentRequestId (PROTOCOL.md, "Idempotency"): the same content returns the same
 // payment, other content is REPEAT_REQ_INCONSISTENT, and a refused request does not use up
 // its id.
-func registerIdempotencySteps(sc *godog.ScenarioContext) {
-	sc.Step(`^the kit sends the same payment request again$`, func(ctx context.Context) error {
+func registerIdempotencySteps(sc stepScope) {
+	sc.Step(sc.pattern(`^the kit sends the same payment request again$`), func(ctx context.Context) error {
 		w, t := world(ctx), godog.T(ctx)
 		require.NotEmpty(t, w.payBody, "the kit has not asked for a payment")
 		c, err := w.walletClient()
@@ -25,7 +25,7 @@ func registerIdempotencySteps(sc *godog.ScenarioContext) {
 		sendPayBytes(ctx, c, w.payBody)
 		return nil
 	})
-	sc.Step(`^the kit sends the same payment request again with its fields in another order$`, func(ctx context.Context) error {
+	sc.Step(sc.pattern(`^the kit sends the same payment request again with its fields in another order$`), func(ctx context.Context) error {
 		w, t := world(ctx), godog.T(ctx)
 		require.NotEmpty(t, w.payBody, "the kit has not asked for a payment")
 		raw, err := reversedJSON(w.payBody)
@@ -36,15 +36,15 @@ func registerIdempotencySteps(sc *godog.ScenarioContext) {
 		sendPayBytes(ctx, c, raw)
 		return nil
 	})
-	sc.Step(`^the kit sends the same request id for a payment of "([^"]*)"$`, func(ctx context.Context, amount string) error {
+	sc.Step(sc.pattern(`^the kit sends the same request id for a payment of "([^"]*)"$`), func(ctx context.Context, amount string) error {
 		resendWithAmount(ctx, amount)
 		return nil
 	})
-	sc.Step(`^the kit sends the request again with the amount corrected to "([^"]*)"$`, func(ctx context.Context, amount string) error {
+	sc.Step(sc.pattern(`^the kit sends the request again with the amount corrected to "([^"]*)"$`), func(ctx context.Context, amount string) error {
 		resendWithAmount(ctx, amount)
 		return nil
 	})
-	sc.Step(`^the wallet answers with the same payment id$`, func(ctx context.Context) error {
+	sc.Step(sc.pattern(`^the wallet answers with the same payment id$`), func(ctx context.Context) error {
 		w, t := world(ctx), godog.T(ctx)
 		require.NotNil(t, w.firstPay, "the wallet has accepted no payment in this scenario")
 		require.NotNil(t, w.lastPay)

@@ -12,16 +12,16 @@ import (
 
 // What the wallet says about a payment when asked with inquiryPayment, the server-side truth
 // a merchant must rely on (PROTOCOL.md, "inquiryPayment"). The kit asks as the merchant.
-func registerInquirySteps(sc *godog.ScenarioContext) {
-	sc.Step(`^the wallet reports the payment as "([^"]*)"$`, func(ctx context.Context, status string) error {
+func registerInquirySteps(sc stepScope) {
+	sc.Step(sc.pattern(`^the wallet reports the payment as "([^"]*)"$`), func(ctx context.Context, status string) error {
 		walletReports(ctx, status, "")
 		return nil
 	})
-	sc.Step(`^the wallet reports the payment as "([^"]*)" for "([^"]*)"$`, func(ctx context.Context, status, amount string) error {
+	sc.Step(sc.pattern(`^the wallet reports the payment as "([^"]*)" for "([^"]*)"$`), func(ctx context.Context, status, amount string) error {
 		walletReports(ctx, status, amount)
 		return nil
 	})
-	sc.Step(`^the wallet has no payment for that request$`, func(ctx context.Context) error {
+	sc.Step(sc.pattern(`^the wallet has no payment for that request$`), func(ctx context.Context) error {
 		w, t := world(ctx), godog.T(ctx)
 		require.NotEmpty(t, w.paymentRequestID, "no payment request id in this scenario")
 		resp := inquire(ctx, &openapi.InquiryPaymentRequest{PaymentRequestID: w.paymentRequestID})
@@ -29,7 +29,7 @@ func registerInquirySteps(sc *godog.ScenarioContext) {
 		assert.Empty(t, resp.PaymentID, "paymentId reported for a request that created nothing")
 		return nil
 	})
-	sc.Step(`^the order's tradeNO is the wallet's payment id$`, func(ctx context.Context) error {
+	sc.Step(sc.pattern(`^the order's tradeNO is the wallet's payment id$`), func(ctx context.Context) error {
 		w, t := world(ctx), godog.T(ctx)
 		requireOrder(ctx)
 		require.NotEmpty(t, w.paymentRequestID, "the merchant's order shows no paymentRequestId")
@@ -38,7 +38,7 @@ func registerInquirySteps(sc *godog.ScenarioContext) {
 		assert.Equal(t, w.token.TradeNO, resp.PaymentID, "the wallet's paymentId for the merchant's paymentRequestId")
 		return nil
 	})
-	sc.Step(`^the order's payment URL leads to the wallet's payment$`, func(ctx context.Context) error {
+	sc.Step(sc.pattern(`^the order's payment URL leads to the wallet's payment$`), func(ctx context.Context) error {
 		w, t := world(ctx), godog.T(ctx)
 		requireOrder(ctx)
 		require.NotEmpty(t, w.paymentRequestID, "the merchant's order shows no paymentRequestId")
@@ -48,7 +48,7 @@ func registerInquirySteps(sc *godog.ScenarioContext) {
 		assert.Equal(t, resp.PaymentID, w.order.PaymentID, "the merchant's paymentId (acquirementId) for the cashier payment")
 		return nil
 	})
-	sc.Step(`^the wallet's payment request id is the orderStr's out_trade_no$`, func(ctx context.Context) error {
+	sc.Step(sc.pattern(`^the wallet's payment request id is the orderStr's out_trade_no$`), func(ctx context.Context) error {
 		w, t := world(ctx), godog.T(ctx)
 		require.NotEmpty(t, w.paymentRequestID, "no orderStr in this scenario")
 		resp := inquire(ctx, &openapi.InquiryPaymentRequest{PaymentRequestID: w.paymentRequestID})
@@ -57,12 +57,12 @@ func registerInquirySteps(sc *godog.ScenarioContext) {
 		assert.NotEmpty(t, resp.PaymentID, "the wallet's paymentId")
 		return nil
 	})
-	sc.Step(`^the kit asks the wallet about a payment id it never issued$`, func(ctx context.Context) error {
+	sc.Step(sc.pattern(`^the kit asks the wallet about a payment id it never issued$`), func(ctx context.Context) error {
 		resp := inquire(ctx, &openapi.InquiryPaymentRequest{PaymentID: newID("never-issued-")})
 		world(ctx).lastResult = resp.Result
 		return nil
 	})
-	sc.Step(`^the kit asks the wallet about an unknown payment id with the payment's request id$`, func(ctx context.Context) error {
+	sc.Step(sc.pattern(`^the kit asks the wallet about an unknown payment id with the payment's request id$`), func(ctx context.Context) error {
 		w := world(ctx)
 		require.NotEmpty(godog.T(ctx), w.paymentRequestID, "no payment request id in this scenario")
 		resp := inquire(ctx, &openapi.InquiryPaymentRequest{PaymentID: newID("never-issued-"), PaymentRequestID: w.paymentRequestID})

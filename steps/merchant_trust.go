@@ -23,21 +23,21 @@ import (
 // verify, or that is about another amount, currency or payment, changes nothing. The kit's
 // wallet mock scripts the U and forged answers (POST /conformance/answers, @wallet-mock); in
 // verify-merchant it is always the kit's own wallet.
-func registerMerchantTrustSteps(sc *godog.ScenarioContext) {
-	sc.Step(`^the wallet will answer the merchant's pay for the next order with "([^"]*)" (after|before) making the payment$`, func(ctx context.Context, code, when string) error {
+func registerMerchantTrustSteps(sc stepScope) {
+	sc.Step(sc.pattern(`^the wallet will answer the merchant's pay for the next order with "([^"]*)" (after|before) making the payment$`), func(ctx context.Context, code, when string) error {
 		scriptPay(ctx, target.AnswerScript{ResultCode: code, Apply: when == "after"})
 		return nil
 	})
-	sc.Step(`^the wallet will answer every pay for the next order "([^"]*)"$`, func(ctx context.Context, forgery string) error {
+	sc.Step(sc.pattern(`^the wallet will answer every pay for the next order "([^"]*)"$`), func(ctx context.Context, forgery string) error {
 		scriptPay(ctx, target.AnswerScript{Forge: forgeKind(ctx, forgery), Count: 20})
 		return nil
 	})
-	sc.Step(`^the merchant creates the next order, paid by tradeNO$`, func(ctx context.Context) error {
+	sc.Step(sc.pattern(`^the merchant creates the next order, paid by tradeNO$`), func(ctx context.Context) error {
 		w := world(ctx)
 		require.NotNil(godog.T(ctx), w.trust.payScript, "no pay answer was scripted for the next order")
 		return createOrder(ctx, target.FlowTradeNO, target.General, w.trust.payAmount.Decimal()+" "+w.trust.payAmount.Currency)
 	})
-	sc.Step(`^the mini program asks the merchant for the next order, paid by tradeNO$`, func(ctx context.Context) error {
+	sc.Step(sc.pattern(`^the mini program asks the merchant for the next order, paid by tradeNO$`), func(ctx context.Context) error {
 		w, t := world(ctx), godog.T(ctx)
 		require.NotNil(t, w.trust.payScript, "no pay answer was scripted for the next order")
 		o, err := w.merchant.CreateOrder(ctx, target.NewOrder{Flow: target.FlowTradeNO, Type: target.General, Amount: w.trust.payAmount, Title: orderTitle})
@@ -47,7 +47,7 @@ func registerMerchantTrustSteps(sc *godog.ScenarioContext) {
 		}
 		return nil
 	})
-	sc.Step(`^the merchant answers that the wallet's answer cannot be trusted$`, func(ctx context.Context) error {
+	sc.Step(sc.pattern(`^the merchant answers that the wallet's answer cannot be trusted$`), func(ctx context.Context) error {
 		w, t := world(ctx), godog.T(ctx)
 		require.Error(t, w.merchantErr, "the merchant handed out order %+v on an answer the wallet did not sign as it should", w.order)
 		var se *target.StatusError
@@ -55,7 +55,7 @@ func registerMerchantTrustSteps(sc *godog.ScenarioContext) {
 		assert.Equal(t, 502, se.StatusCode, "HTTP status of the merchant's answer (502: the wallet's answer fails verification): %s", target.Snippet(se.Body))
 		return nil
 	})
-	sc.Step(`^the wallet files the order's payment under the paymentRequestId the merchant sent first$`, func(ctx context.Context) error {
+	sc.Step(sc.pattern(`^the wallet files the order's payment under the paymentRequestId the merchant sent first$`), func(ctx context.Context) error {
 		w, t := world(ctx), godog.T(ctx)
 		requireOrder(ctx)
 		s, err := w.control.AnswerScript(ctx, w.trust.payScript.ID)
@@ -68,20 +68,20 @@ func registerMerchantTrustSteps(sc *godog.ScenarioContext) {
 		assert.Equal(t, resp.PaymentID, w.order.PaymentID, "the order's paymentId is the wallet's payment for the first paymentRequestId %s", first)
 		return nil
 	})
-	sc.Step(`^the wallet answers the next inquiry about the payment with "([^"]*)"$`, func(ctx context.Context, code string) error {
+	sc.Step(sc.pattern(`^the wallet answers the next inquiry about the payment with "([^"]*)"$`), func(ctx context.Context, code string) error {
 		scriptPaymentAnswer(ctx, target.AnswerScript{API: "inquiryPayment", ResultCode: code, Apply: true})
 		return nil
 	})
-	sc.Step(`^the wallet answers the next cancel of the payment with "([^"]*)" (after|before) making it$`, func(ctx context.Context, code, when string) error {
+	sc.Step(sc.pattern(`^the wallet answers the next cancel of the payment with "([^"]*)" (after|before) making it$`), func(ctx context.Context, code, when string) error {
 		scriptPaymentAnswer(ctx, target.AnswerScript{API: "cancel", ResultCode: code, Apply: when == "after"})
 		return nil
 	})
-	sc.Step(`^the wallet's next answer to an inquiry about the payment claims it paid, "([^"]*)"$`, func(ctx context.Context, forgery string) error {
+	sc.Step(sc.pattern(`^the wallet's next answer to an inquiry about the payment claims it paid, "([^"]*)"$`), func(ctx context.Context, forgery string) error {
 		// Once: a merchant that treats an untrusted answer as unknown and asks again is right.
 		scriptPaymentAnswer(ctx, target.AnswerScript{API: "inquiryPayment", Forge: forgeKind(ctx, forgery)})
 		return nil
 	})
-	sc.Step(`^the mini program reports the result code (\d+) to the merchant$`, func(ctx context.Context, code string) error {
+	sc.Step(sc.pattern(`^the mini program reports the result code (\d+) to the merchant$`), func(ctx context.Context, code string) error {
 		w := world(ctx)
 		requireOrder(ctx)
 		o, err := w.merchant.TradePayResult(ctx, w.order.OrderID, code)
@@ -92,7 +92,7 @@ func registerMerchantTrustSteps(sc *godog.ScenarioContext) {
 		}
 		return nil
 	})
-	sc.Step(`^the merchant has asked the wallet and got the scripted answer$`, func(ctx context.Context) error {
+	sc.Step(sc.pattern(`^the merchant has asked the wallet and got the scripted answer$`), func(ctx context.Context) error {
 		w, t := world(ctx), godog.T(ctx)
 		require.NotNil(t, w.trust.script, "no answer was scripted about the payment")
 		s, err := w.control.AnswerScript(ctx, w.trust.script.ID)
@@ -100,7 +100,7 @@ func registerMerchantTrustSteps(sc *godog.ScenarioContext) {
 		assert.NotEmpty(t, s.Answered, "the merchant did not ask the wallet (%s) about payment %s", s.API, s.PaymentID)
 		return nil
 	})
-	sc.Step(`^the merchant keeps the order open$`, func(ctx context.Context) error {
+	sc.Step(sc.pattern(`^the merchant keeps the order open$`), func(ctx context.Context) error {
 		w, t := world(ctx), godog.T(ctx)
 		requireOrder(ctx)
 		if w.merchantErr != nil {
@@ -115,7 +115,7 @@ func registerMerchantTrustSteps(sc *godog.ScenarioContext) {
 		assert.Contains(t, []string{target.OrderPending, "PAID"}, o.Status, "status of order %s: a U answer is not a failure", o.OrderID)
 		return nil
 	})
-	sc.Step(`^the merchant's order view shows every field of the test adapter$`, func(ctx context.Context) error {
+	sc.Step(sc.pattern(`^the merchant's order view shows every field of the test adapter$`), func(ctx context.Context) error {
 		w, t := world(ctx), godog.T(ctx)
 		requireOrder(ctx)
 		body, err := w.merchant.Get(ctx, "/conformance/orders/"+url.PathEscape(w.order.OrderID))
@@ -135,7 +135,7 @@ func registerMerchantTrustSteps(sc *godog.ScenarioContext) {
 		assert.NotEmpty(t, o.PaymentRequestID, "paymentRequestId")
 		return nil
 	})
-	sc.Step(`^the mini program asks the merchant about an order it never created, with "([^"]*)"$`, func(ctx context.Context, endpoint string) error {
+	sc.Step(sc.pattern(`^the mini program asks the merchant about an order it never created, with "([^"]*)"$`), func(ctx context.Context, endpoint string) error {
 		w := world(ctx)
 		id := newID("never-created-")
 		p := probeOf(ctx)
@@ -152,7 +152,7 @@ func registerMerchantTrustSteps(sc *godog.ScenarioContext) {
 		}
 		return nil
 	})
-	sc.Step(`^the merchant answers that the order does not exist$`, func(ctx context.Context) error {
+	sc.Step(sc.pattern(`^the merchant answers that the order does not exist$`), func(ctx context.Context) error {
 		p, t := probeOf(ctx), godog.T(ctx)
 		require.True(t, p.adapterSent, "the mini program has sent the merchant nothing by hand")
 		require.Error(t, p.adapterErr, "the merchant answered 200 about an order it never created: %s", target.Snippet(p.adapterBody))

@@ -19,31 +19,31 @@ import (
 // The wallet mock plays late, lost, duplicated and contradictory notifications on demand
 // (@wallet-mock); the kit's reference merchant plays a merchant that fails to answer
 // (@reference-merchant), so that the wallet's retries can be timed on its clock (@clock).
-func registerNotificationFaultSteps(sc *godog.ScenarioContext) {
+func registerNotificationFaultSteps(sc stepScope) {
 	// The wallet mock's scripting, towards the merchant under test.
-	sc.Step(`^the wallet holds back the payment's notifications$`, func(ctx context.Context) error {
+	sc.Step(sc.pattern(`^the wallet holds back the payment's notifications$`), func(ctx context.Context) error {
 		script(ctx, target.Hold, 0, "")
 		return nil
 	})
-	sc.Step(`^the wallet delivers the held notifications$`, func(ctx context.Context) error {
+	sc.Step(sc.pattern(`^the wallet delivers the held notifications$`), func(ctx context.Context) error {
 		script(ctx, target.Release, 0, "")
 		require.NotEmpty(godog.T(ctx), probeOf(ctx).deliveries, "the wallet held no notification to deliver")
 		return nil
 	})
-	sc.Step(`^the wallet notifies the merchant of the payment again$`, func(ctx context.Context) error {
+	sc.Step(sc.pattern(`^the wallet notifies the merchant of the payment again$`), func(ctx context.Context) error {
 		script(ctx, target.Resend, 1, "")
 		return nil
 	})
-	sc.Step(`^the wallet notifies the merchant of the payment (\d+) more times at once$`, func(ctx context.Context, n int) error {
+	sc.Step(sc.pattern(`^the wallet notifies the merchant of the payment (\d+) more times at once$`), func(ctx context.Context, n int) error {
 		script(ctx, target.Resend, n, "")
 		require.Len(godog.T(ctx), probeOf(ctx).deliveries, n, "deliveries the wallet made")
 		return nil
 	})
-	sc.Step(`^the wallet sends the merchant a "([^"]*)" notification$`, func(ctx context.Context, status string) error {
+	sc.Step(sc.pattern(`^the wallet sends the merchant a "([^"]*)" notification$`), func(ctx context.Context, status string) error {
 		script(ctx, target.Send, 0, status)
 		return nil
 	})
-	sc.Step(`^the merchant acknowledges every delivery$`, func(ctx context.Context) error {
+	sc.Step(sc.pattern(`^the merchant acknowledges every delivery$`), func(ctx context.Context) error {
 		t := godog.T(ctx)
 		ds := probeOf(ctx).deliveries
 		require.NotEmpty(t, ds, "the wallet delivered nothing in the last step")
@@ -54,11 +54,11 @@ func registerNotificationFaultSteps(sc *godog.ScenarioContext) {
 	})
 
 	// The reference merchant's scripted answers, against the wallet under test.
-	sc.Step(`^the merchant will answer the next notifications with "([^"]*)"$`, func(ctx context.Context, list string) error {
+	sc.Step(sc.pattern(`^the merchant will answer the next notifications with "([^"]*)"$`), func(ctx context.Context, list string) error {
 		scriptAnswers(ctx, splitList(list))
 		return nil
 	})
-	sc.Step(`^the merchant will answer every notification with "([^"]*)"$`, func(ctx context.Context, answer string) error {
+	sc.Step(sc.pattern(`^the merchant will answer every notification with "([^"]*)"$`), func(ctx context.Context, answer string) error {
 		n := len(world(ctx).targets.Profile.NotifyRetrySchedule)
 		answers := make([]string, n)
 		for i := range answers {
@@ -69,19 +69,19 @@ func registerNotificationFaultSteps(sc *godog.ScenarioContext) {
 	})
 
 	// The wallet's attempts, read from its payment view, on its clock.
-	sc.Step(`^the wallet has finished every earlier notification schedule$`, func(ctx context.Context) error {
+	sc.Step(sc.pattern(`^the wallet has finished every earlier notification schedule$`), func(ctx context.Context) error {
 		// Deliveries of earlier scenarios still due run inside a clock move and take real
 		// time; flushing them first keeps this scenario's timing exact.
 		advance(ctx, world(ctx).scheduleSpan()+24*time.Hour)
 		return nil
 	})
-	sc.Step(`^the wallet's notification attempt (\d+) ends "([^"]*)"$`, func(ctx context.Context, n int, outcome string) error {
+	sc.Step(sc.pattern(`^the wallet's notification attempt (\d+) ends "([^"]*)"$`), func(ctx context.Context, n int, outcome string) error {
 		p := waitAttempts(ctx, n)
 		a := p.Notifications[n-1]
 		assert.Equal(godog.T(ctx), outcome, a.Outcome, "outcome of notification attempt %d (resultCode %q)", n, a.ResultCode)
 		return nil
 	})
-	sc.Step(`^the wallet's notification attempts ended "([^"]*)"$`, func(ctx context.Context, list string) error {
+	sc.Step(sc.pattern(`^the wallet's notification attempts ended "([^"]*)"$`), func(ctx context.Context, list string) error {
 		want := splitList(list)
 		p := waitAttempts(ctx, len(want))
 		var got []string
@@ -91,15 +91,15 @@ func registerNotificationFaultSteps(sc *godog.ScenarioContext) {
 		assert.Equal(godog.T(ctx), want, got, "outcomes of the notification attempts of payment %s", p.PaymentID)
 		return nil
 	})
-	sc.Step(`^the wallet retries on its schedule up to attempt (\d+)$`, func(ctx context.Context, n int) error {
+	sc.Step(sc.pattern(`^the wallet retries on its schedule up to attempt (\d+)$`), func(ctx context.Context, n int) error {
 		retryOnSchedule(ctx, n)
 		return nil
 	})
-	sc.Step(`^the wallet retries on its schedule until its last attempt$`, func(ctx context.Context) error {
+	sc.Step(sc.pattern(`^the wallet retries on its schedule until its last attempt$`), func(ctx context.Context) error {
 		retryOnSchedule(ctx, len(world(ctx).targets.Profile.NotifyRetrySchedule))
 		return nil
 	})
-	sc.Step(`^the wallet makes no further notification attempt$`, func(ctx context.Context) error {
+	sc.Step(sc.pattern(`^the wallet makes no further notification attempt$`), func(ctx context.Context) error {
 		w, t := world(ctx), godog.T(ctx)
 		before := len(waitAttempts(ctx, 1).Notifications)
 		advance(ctx, w.scheduleSpan()+time.Hour)

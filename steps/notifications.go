@@ -13,8 +13,8 @@ import (
 
 // What the wallet has told the merchant with notifyPayment (seed 001 step 18, seed 000 step
 // 2.3, seed 003 step 5), read from the wallet's payment view (a kit extension, @wallet-mock).
-func registerNotificationSteps(sc *godog.ScenarioContext) {
-	sc.Step(`^the wallet has notified the merchant of "([^"]*)" once$`, func(ctx context.Context, status string) error {
+func registerNotificationSteps(sc stepScope) {
+	sc.Step(sc.pattern(`^the wallet has notified the merchant of "([^"]*)" once$`), func(ctx context.Context, status string) error {
 		t := godog.T(ctx)
 		id, last := pollNotifications(ctx, 1)
 		require.Len(t, last.Notifications, 1, "notifications of payment %s: %+v", id, last.Notifications)
@@ -23,7 +23,7 @@ func registerNotificationSteps(sc *godog.ScenarioContext) {
 		assert.Equal(t, string(openapi.StatusSuccess), n.Outcome, "the merchant's answer to the notification (resultCode %q)", n.ResultCode)
 		return nil
 	})
-	sc.Step(`^the wallet has sent no notification$`, func(ctx context.Context) error {
+	sc.Step(sc.pattern(`^the wallet has sent no notification$`), func(ctx context.Context) error {
 		w, t := world(ctx), godog.T(ctx)
 		id := knownPaymentID(ctx)
 		p, err := w.control.Payment(ctx, id)

@@ -20,21 +20,21 @@ import (
 // variant must be accepted; forged ones (bad signature, stale, another client, another amount
 // or payment) must be answered F and change nothing. The merchant's notify URL is read from
 // the kit's wallet mock (@wallet-mock), and the kit signs with the wallet key it holds.
-func registerMerchantNotifySteps(sc *godog.ScenarioContext) {
-	sc.Step(`^the merchant receives a "([^"]*)" notification signed by the wallet$`, func(ctx context.Context, status string) error {
+func registerMerchantNotifySteps(sc stepScope) {
+	sc.Step(sc.pattern(`^the merchant receives a "([^"]*)" notification signed by the wallet$`), func(ctx context.Context, status string) error {
 		w := world(ctx)
 		m := w.kitNotification(ctx, status)
 		w.sendSigned(ctx, m, w.targets.MerchantPublicKey)
 		return nil
 	})
-	sc.Step(`^the merchant receives a "([^"]*)" notification signed with "([^"]*)"$`, func(ctx context.Context, status, variant string) error {
+	sc.Step(sc.pattern(`^the merchant receives a "([^"]*)" notification signed with "([^"]*)"$`), func(ctx context.Context, status, variant string) error {
 		w := world(ctx)
 		m := w.kitNotification(ctx, status)
 		applyVariant(ctx, variant, &m)
 		w.sendSigned(ctx, m, w.targets.MerchantPublicKey)
 		return nil
 	})
-	sc.Step(`^the merchant receives a "([^"]*)" notification "([^"]*)"$`, func(ctx context.Context, status, forgery string) error {
+	sc.Step(sc.pattern(`^the merchant receives a "([^"]*)" notification "([^"]*)"$`), func(ctx context.Context, status, forgery string) error {
 		w := world(ctx)
 		m := w.kitNotification(ctx, status)
 		if mutate, ok := contentForgeries[forgery]; ok {
@@ -51,24 +51,24 @@ func registerMerchantNotifySteps(sc *godog.ScenarioContext) {
 		return nil
 	})
 
-	sc.Step(`^the merchant acknowledges the notification$`, func(ctx context.Context) error {
+	sc.Step(sc.pattern(`^the merchant acknowledges the notification$`), func(ctx context.Context) error {
 		a := notifyAnswer(ctx)
 		assert.Equal(godog.T(ctx), openapi.StatusSuccess, a.Result.ResultStatus, "resultStatus of the merchant's answer (%s: %s)", a.Result.ResultCode, a.Result.ResultMessage)
 		return nil
 	})
-	sc.Step(`^the merchant refuses the notification$`, func(ctx context.Context) error {
+	sc.Step(sc.pattern(`^the merchant refuses the notification$`), func(ctx context.Context) error {
 		notifyRefused(ctx, "", "")
 		return nil
 	})
-	sc.Step(`^the merchant refuses the notification with "([^"]*)"$`, func(ctx context.Context, code string) error {
+	sc.Step(sc.pattern(`^the merchant refuses the notification with "([^"]*)"$`), func(ctx context.Context, code string) error {
 		notifyRefused(ctx, code, "")
 		return nil
 	})
-	sc.Step(`^the merchant refuses the notification with "([^"]*)" naming "([^"]*)"$`, func(ctx context.Context, code, field string) error {
+	sc.Step(sc.pattern(`^the merchant refuses the notification with "([^"]*)" naming "([^"]*)"$`), func(ctx context.Context, code, field string) error {
 		notifyRefused(ctx, code, field)
 		return nil
 	})
-	sc.Step(`^the merchant refuses the malformed notification, and should name "([^"]*)"$`, func(ctx context.Context, field string) error {
+	sc.Step(sc.pattern(`^the merchant refuses the malformed notification, and should name "([^"]*)"$`), func(ctx context.Context, field string) error {
 		// F is the verdict (PROTOCOL.md, "Lifecycles": a merchant refusing a notification
 		// answers F with the reason); how it words the reason is its own.
 		notifyRefused(ctx, "", "")
@@ -80,7 +80,7 @@ func registerMerchantNotifySteps(sc *godog.ScenarioContext) {
 	})
 
 	// SHOULD rules: a merchant that differs gets a warning, not a failure.
-	sc.Step(`^the merchant should refuse the notification with "([^"]*)"$`, func(ctx context.Context, code string) error {
+	sc.Step(sc.pattern(`^the merchant should refuse the notification with "([^"]*)"$`), func(ctx context.Context, code string) error {
 		w := world(ctx)
 		r := probeOf(ctx).answer
 		require.NotNil(godog.T(ctx), r, "the kit has sent the merchant no notification")
@@ -90,7 +90,7 @@ func registerMerchantNotifySteps(sc *godog.ScenarioContext) {
 		}
 		return nil
 	})
-	sc.Step(`^the merchant should acknowledge the notification$`, func(ctx context.Context) error {
+	sc.Step(sc.pattern(`^the merchant should acknowledge the notification$`), func(ctx context.Context) error {
 		w := world(ctx)
 		r := probeOf(ctx).answer
 		require.NotNil(godog.T(ctx), r, "the kit has sent the merchant no notification")
@@ -100,7 +100,7 @@ func registerMerchantNotifySteps(sc *godog.ScenarioContext) {
 		}
 		return nil
 	})
-	sc.Step(`^the merchant's order should still be "([^"]*)"$`, func(ctx context.Context, want string) error {
+	sc.Step(sc.pattern(`^the merchant's order should still be "([^"]*)"$`), func(ctx context.Context, want string) error {
 		w, t := world(ctx), godog.T(ctx)
 		requireOrder(ctx)
 		o, err := w.merchant.Order(ctx, w.order.OrderID)
@@ -111,7 +111,7 @@ func registerMerchantNotifySteps(sc *godog.ScenarioContext) {
 		}
 		return nil
 	})
-	sc.Step(`^the merchant should sign its answer$`, func(ctx context.Context) error {
+	sc.Step(sc.pattern(`^the merchant should sign its answer$`), func(ctx context.Context) error {
 		w := world(ctx)
 		a := notifyAnswer(ctx)
 		if a.SignatureErr != nil {

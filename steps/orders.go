@@ -16,32 +16,32 @@ import (
 // The mini program's side of the merchant: creating an order (seed 001 steps 1-8, seed 000
 // steps 1-1.1.2, seed 003 steps 1-3), reporting my.tradePay's result, and what the merchant
 // shows of the order afterwards.
-func registerOrderSteps(sc *godog.ScenarioContext) {
-	sc.Step(`^the merchant has created an order for "([^"]*)" paid by tradeNO$`, func(ctx context.Context, amount string) error {
+func registerOrderSteps(sc stepScope) {
+	sc.Step(sc.pattern(`^the merchant has created an order for "([^"]*)" paid by tradeNO$`), func(ctx context.Context, amount string) error {
 		return createOrder(ctx, target.FlowTradeNO, target.General, amount)
 	})
-	sc.Step(`^the merchant has created an order for "([^"]*)" paid by orderStr$`, func(ctx context.Context, amount string) error {
+	sc.Step(sc.pattern(`^the merchant has created an order for "([^"]*)" paid by orderStr$`), func(ctx context.Context, amount string) error {
 		return createOrder(ctx, target.FlowOrderStr, target.General, amount)
 	})
-	sc.Step(`^the merchant has created an order for "([^"]*)" paid through the cashier page$`, func(ctx context.Context, amount string) error {
+	sc.Step(sc.pattern(`^the merchant has created an order for "([^"]*)" paid through the cashier page$`), func(ctx context.Context, amount string) error {
 		return createOrder(ctx, target.FlowPaymentURL, target.General, amount)
 	})
-	sc.Step(`^the merchant's order becomes "([^"]*)"$`, orderBecomes)
-	sc.Step(`^the merchant's order is "([^"]*)"$`, orderIs)
-	sc.Step(`^the merchant's order shows "([^"]*)" paid$`, orderShowsPaid)
-	sc.Step(`^the mini program passes the result code to the merchant$`, func(ctx context.Context) error {
+	sc.Step(sc.pattern(`^the merchant's order becomes "([^"]*)"$`), orderBecomes)
+	sc.Step(sc.pattern(`^the merchant's order is "([^"]*)"$`), orderIs)
+	sc.Step(sc.pattern(`^the merchant's order shows "([^"]*)" paid$`), orderShowsPaid)
+	sc.Step(sc.pattern(`^the mini program passes the result code to the merchant$`), func(ctx context.Context) error {
 		w := world(ctx)
 		require.NotEmpty(godog.T(ctx), w.resultCode, "my.tradePay has not answered yet in this scenario")
 		return reportResult(ctx, w.resultCode)
 	})
-	sc.Step(`^the mini program tells the merchant the result code was (\d+)$`, reportResult)
-	sc.Step(`^the merchant answers that the order is "([^"]*)"$`, func(ctx context.Context, want string) error {
+	sc.Step(sc.pattern(`^the mini program tells the merchant the result code was (\d+)$`), reportResult)
+	sc.Step(sc.pattern(`^the merchant answers that the order is "([^"]*)"$`), func(ctx context.Context, want string) error {
 		w := world(ctx)
 		require.NotNil(godog.T(ctx), w.answer, "the merchant has not been told a result yet")
 		assert.Equal(godog.T(ctx), want, w.answer.Status, "status of order %s in the merchant's answer to tradePayResult", w.answer.OrderID)
 		return nil
 	})
-	sc.Step(`^the merchant cancels the order$`, func(ctx context.Context) error {
+	sc.Step(sc.pattern(`^the merchant cancels the order$`), func(ctx context.Context) error {
 		w, t := world(ctx), godog.T(ctx)
 		requireOrder(ctx)
 		o, err := w.merchant.Cancel(ctx, w.order.OrderID)
@@ -49,7 +49,7 @@ func registerOrderSteps(sc *godog.ScenarioContext) {
 		w.setOrder(o)
 		return nil
 	})
-	sc.Step(`^the merchant tries to cancel the order$`, func(ctx context.Context) error {
+	sc.Step(sc.pattern(`^the merchant tries to cancel the order$`), func(ctx context.Context) error {
 		w := world(ctx)
 		requireOrder(ctx)
 		o, err := w.merchant.Cancel(ctx, w.order.OrderID)
@@ -59,7 +59,7 @@ func registerOrderSteps(sc *godog.ScenarioContext) {
 		}
 		return nil
 	})
-	sc.Step(`^the merchant refuses the request$`, func(ctx context.Context) error {
+	sc.Step(sc.pattern(`^the merchant refuses the request$`), func(ctx context.Context) error {
 		w := world(ctx)
 		require.Error(godog.T(ctx), w.merchantErr, "the merchant accepted the request")
 		assert.ErrorIs(godog.T(ctx), w.merchantErr, target.ErrRefused)

@@ -17,8 +17,8 @@ import (
 // The orderStr a merchant signs for my.tradePay (PROTOCOL.md, "orderStr"; seed 000 steps
 // 1.1.1-1.1.2.1), checked as the wallet would check it, altered as an attacker would, or
 // built by the kit itself when a scenario needs one the merchant would not make.
-func registerOrderStrSteps(sc *godog.ScenarioContext) {
-	sc.Step(`^the orderStr is signed by the merchant for "([^"]*)"$`, func(ctx context.Context, amount string) error {
+func registerOrderStrSteps(sc stepScope) {
+	sc.Step(sc.pattern(`^the orderStr is signed by the merchant for "([^"]*)"$`), func(ctx context.Context, amount string) error {
 		t := godog.T(ctx)
 		o, want := merchantOrderStr(ctx, amount)
 		checkMerchantSign(ctx, o)
@@ -27,7 +27,7 @@ func registerOrderStrSteps(sc *godog.ScenarioContext) {
 		assert.NotEmpty(t, o.OutTradeNo, "the orderStr's out_trade_no")
 		return nil
 	})
-	sc.Step(`^the orderStr's amount is changed to "([^"]*)" without signing it again$`, func(ctx context.Context, amount string) error {
+	sc.Step(sc.pattern(`^the orderStr's amount is changed to "([^"]*)" without signing it again$`), func(ctx context.Context, amount string) error {
 		w, t := world(ctx), godog.T(ctx)
 		o, to := merchantOrderStr(ctx, amount)
 		require.Equal(t, o.Amount.Currency, to.Currency, "the scenario changes the amount, not the currency")
@@ -43,11 +43,11 @@ func registerOrderStrSteps(sc *godog.ScenarioContext) {
 		w.token = target.Token{OrderStr: s}
 		return nil
 	})
-	sc.Step(`^the kit has signed an orderStr for "([^"]*)" under an unknown app id$`, func(ctx context.Context, amount string) error {
+	sc.Step(sc.pattern(`^the kit has signed an orderStr for "([^"]*)" under an unknown app id$`), func(ctx context.Context, amount string) error {
 		kitOrderStr(ctx, amount, newID("unknown-app-"), 0)
 		return nil
 	})
-	sc.Step(`^the kit has signed an orderStr for "([^"]*)" that expires in (\d+) minutes$`, func(ctx context.Context, amount string, minutes int) error {
+	sc.Step(sc.pattern(`^the kit has signed an orderStr for "([^"]*)" that expires in (\d+) minutes$`), func(ctx context.Context, amount string, minutes int) error {
 		kitOrderStr(ctx, amount, world(ctx).targets.AppID, time.Duration(minutes)*time.Minute)
 		return nil
 	})

@@ -17,42 +17,42 @@ import (
 
 // The kit playing a merchant against the wallet's pay (PROTOCOL.md, "pay and idempotency"):
 // well-formed requests, and the malformed ones a wallet must refuse naming the field.
-func registerPaySteps(sc *godog.ScenarioContext) {
-	sc.Step(`^the kit asks the wallet for a payment of "([^"]*)"$`, func(ctx context.Context, amount string) error {
+func registerPaySteps(sc stepScope) {
+	sc.Step(sc.pattern(`^the kit asks the wallet for a payment of "([^"]*)"$`), func(ctx context.Context, amount string) error {
 		a, err := parseAmount(amount)
 		require.NoError(godog.T(ctx), err)
 		body := payBody(world(ctx), openapi.WireAmount(a))
 		sendPay(ctx, body)
 		return nil
 	})
-	sc.Step(`^the kit asks the wallet for a payment whose amount value is "([^"]*)"$`, func(ctx context.Context, value string) error {
+	sc.Step(sc.pattern(`^the kit asks the wallet for a payment whose amount value is "([^"]*)"$`), func(ctx context.Context, value string) error {
 		sendPay(ctx, payBody(world(ctx), openapi.Amount{Currency: "USD", Value: value}))
 		return nil
 	})
-	sc.Step(`^the kit asks the wallet for a payment whose amount value is the JSON number "([^"]*)"$`, func(ctx context.Context, number string) error {
+	sc.Step(sc.pattern(`^the kit asks the wallet for a payment whose amount value is the JSON number "([^"]*)"$`), func(ctx context.Context, number string) error {
 		require.True(godog.T(ctx), json.Valid([]byte(number)), "%q is not a JSON number", number)
 		body := payBody(world(ctx), openapi.Amount{Currency: "USD", Value: "1"})
 		body["paymentAmount"] = map[string]any{"currency": "USD", "value": json.RawMessage(number)}
 		sendPay(ctx, body)
 		return nil
 	})
-	sc.Step(`^the kit asks the wallet for a payment in the currency "([^"]*)"$`, func(ctx context.Context, currency string) error {
+	sc.Step(sc.pattern(`^the kit asks the wallet for a payment in the currency "([^"]*)"$`), func(ctx context.Context, currency string) error {
 		sendPay(ctx, payBody(world(ctx), openapi.Amount{Currency: currency, Value: "1000"}))
 		return nil
 	})
-	sc.Step(`^the kit asks the wallet for a payment without a title$`, func(ctx context.Context) error {
+	sc.Step(sc.pattern(`^the kit asks the wallet for a payment without a title$`), func(ctx context.Context) error {
 		body := payBody(world(ctx), openapi.Amount{Currency: "USD", Value: "1000"})
 		delete(body, "paymentOrderTitle")
 		sendPay(ctx, body)
 		return nil
 	})
-	sc.Step(`^the kit asks the wallet for a payment with a title of (\d+) characters$`, func(ctx context.Context, n int) error {
+	sc.Step(sc.pattern(`^the kit asks the wallet for a payment with a title of (\d+) characters$`), func(ctx context.Context, n int) error {
 		body := payBody(world(ctx), openapi.Amount{Currency: "USD", Value: "1000"})
 		body["paymentOrderTitle"] = strings.Repeat("t", n)
 		sendPay(ctx, body)
 		return nil
 	})
-	sc.Step(`^the kit asks the wallet for a payment without a request id$`, func(ctx context.Context) error {
+	sc.Step(sc.pattern(`^the kit asks the wallet for a payment without a request id$`), func(ctx context.Context) error {
 		w := world(ctx)
 		body := payBody(w, openapi.Amount{Currency: "USD", Value: "1000"})
 		delete(body, "paymentRequestId")
@@ -60,7 +60,7 @@ func registerPaySteps(sc *godog.ScenarioContext) {
 		sendPay(ctx, body)
 		return nil
 	})
-	sc.Step(`^the kit has asked the wallet for a payment of "([^"]*)" that expires in (\d+) minutes$`, func(ctx context.Context, amount string, minutes int) error {
+	sc.Step(sc.pattern(`^the kit has asked the wallet for a payment of "([^"]*)" that expires in (\d+) minutes$`), func(ctx context.Context, amount string, minutes int) error {
 		w, t := world(ctx), godog.T(ctx)
 		a, err := parseAmount(amount)
 		require.NoError(t, err)
@@ -73,15 +73,15 @@ func registerPaySteps(sc *godog.ScenarioContext) {
 		requireAccepted(ctx)
 		return nil
 	})
-	sc.Step(`^the wallet accepts the payment request$`, func(ctx context.Context) error {
+	sc.Step(sc.pattern(`^the wallet accepts the payment request$`), func(ctx context.Context) error {
 		requireAccepted(ctx)
 		return nil
 	})
-	sc.Step(`^the wallet refuses with "([^"]*)"$`, func(ctx context.Context, code string) error {
+	sc.Step(sc.pattern(`^the wallet refuses with "([^"]*)"$`), func(ctx context.Context, code string) error {
 		refused(ctx, code, "")
 		return nil
 	})
-	sc.Step(`^the wallet refuses with "([^"]*)" naming "([^"]*)"$`, func(ctx context.Context, code, field string) error {
+	sc.Step(sc.pattern(`^the wallet refuses with "([^"]*)" naming "([^"]*)"$`), func(ctx context.Context, code, field string) error {
 		refused(ctx, code, field)
 		return nil
 	})

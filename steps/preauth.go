@@ -22,20 +22,20 @@ import (
 // capture; the rest is released. The money the wallet holds is read from its payment view
 // (a kit extension, @wallet-mock) and must be conserved: authorized = captured + released +
 // frozen, none of them negative.
-func registerPreAuthSteps(sc *godog.ScenarioContext) {
+func registerPreAuthSteps(sc stepScope) {
 	sc.Before(func(ctx context.Context, _ *godog.Scenario) (context.Context, error) {
 		return context.WithValue(ctx, capturesKey{}, newCaptures()), nil
 	})
 
 	// The mini program and its merchant (seed steps 1-4, 13-17).
-	sc.Step(`^the merchant has created a pre-authorization for "([^"]*)" paid by orderStr$`, func(ctx context.Context, amount string) error {
+	sc.Step(sc.pattern(`^the merchant has created a pre-authorization for "([^"]*)" paid by orderStr$`), func(ctx context.Context, amount string) error {
 		return createOrder(ctx, target.FlowOrderStr, target.PreAuth, amount)
 	})
-	sc.Step(`^the merchant has created a pre-authorization for "([^"]*)" paid by tradeNO$`, func(ctx context.Context, amount string) error {
+	sc.Step(sc.pattern(`^the merchant has created a pre-authorization for "([^"]*)" paid by tradeNO$`), func(ctx context.Context, amount string) error {
 		return createOrder(ctx, target.FlowTradeNO, target.PreAuth, amount)
 	})
-	sc.Step(`^the orderStr is a freeze signed by the merchant for "([^"]*)"$`, freezeSigned)
-	sc.Step(`^the merchant's order shows "([^"]*)" authorized$`, func(ctx context.Context, amount string) error {
+	sc.Step(sc.pattern(`^the orderStr is a freeze signed by the merchant for "([^"]*)"$`), freezeSigned)
+	sc.Step(sc.pattern(`^the merchant's order shows "([^"]*)" authorized$`), func(ctx context.Context, amount string) error {
 		t := godog.T(ctx)
 		want, err := parseAmount(amount)
 		require.NoError(t, err)
@@ -43,24 +43,24 @@ func registerPreAuthSteps(sc *godog.ScenarioContext) {
 		assert.Equal(t, want, o.AuthorizedAmount, "authorized amount of order %s", o.OrderID)
 		return nil
 	})
-	sc.Step(`^the merchant settles the order for "([^"]*)"$`, func(ctx context.Context, amount string) error {
+	sc.Step(sc.pattern(`^the merchant settles the order for "([^"]*)"$`), func(ctx context.Context, amount string) error {
 		merchantCapture(ctx, amount, nil, true)
 		return nil
 	})
-	sc.Step(`^the merchant settles the rest of the order$`, func(ctx context.Context) error {
+	sc.Step(sc.pattern(`^the merchant settles the rest of the order$`), func(ctx context.Context) error {
 		merchantCapture(ctx, "", nil, true)
 		return nil
 	})
-	sc.Step(`^the merchant captures "([^"]*)" and keeps the rest authorized$`, func(ctx context.Context, amount string) error {
+	sc.Step(sc.pattern(`^the merchant captures "([^"]*)" and keeps the rest authorized$`), func(ctx context.Context, amount string) error {
 		final := false
 		merchantCapture(ctx, amount, &final, true)
 		return nil
 	})
-	sc.Step(`^the merchant tries to settle the order for "([^"]*)"$`, func(ctx context.Context, amount string) error {
+	sc.Step(sc.pattern(`^the merchant tries to settle the order for "([^"]*)"$`), func(ctx context.Context, amount string) error {
 		merchantCapture(ctx, amount, nil, false)
 		return nil
 	})
-	sc.Step(`^the merchant refuses the request with the wallet's "([^"]*)"$`, func(ctx context.Context, code string) error {
+	sc.Step(sc.pattern(`^the merchant refuses the request with the wallet's "([^"]*)"$`), func(ctx context.Context, code string) error {
 		w, t := world(ctx), godog.T(ctx)
 		require.Error(t, w.merchantErr, "the merchant accepted the request")
 		require.ErrorIs(t, w.merchantErr, target.ErrRefused)
@@ -78,20 +78,20 @@ func registerPreAuthSteps(sc *godog.ScenarioContext) {
 	})
 
 	// The payer on the wallet's pre-authorization page (seed steps 5-12).
-	sc.Step(`^the payer authorizes the pre-authorization in the wallet$`, func(ctx context.Context) error {
+	sc.Step(sc.pattern(`^the payer authorizes the pre-authorization in the wallet$`), func(ctx context.Context) error {
 		w := world(ctx)
 		require.False(godog.T(ctx), w.token.IsZero(), "the mini program has nothing to authorize in this scenario")
 		return tradePay(ctx, w.token, target.Confirm)
 	})
-	sc.Step(`^the payer cancels on the pre-authorization page$`, func(ctx context.Context) error {
+	sc.Step(sc.pattern(`^the payer cancels on the pre-authorization page$`), func(ctx context.Context) error {
 		w := world(ctx)
 		require.False(godog.T(ctx), w.token.IsZero(), "the mini program has nothing to authorize in this scenario")
 		return tradePay(ctx, w.token, target.Cancel)
 	})
 
 	// What the wallet holds.
-	sc.Step(`^the wallet holds "([^"]*)" frozen, "([^"]*)" captured and "([^"]*)" released$`, walletHolds)
-	sc.Step(`^the wallet reports the authorization expiring (\d+) days after it was granted$`, func(ctx context.Context, days int) error {
+	sc.Step(sc.pattern(`^the wallet holds "([^"]*)" frozen, "([^"]*)" captured and "([^"]*)" released$`), walletHolds)
+	sc.Step(sc.pattern(`^the wallet reports the authorization expiring (\d+) days after it was granted$`), func(ctx context.Context, days int) error {
 		w, t := world(ctx), godog.T(ctx)
 		resp := inquire(ctx, w.paymentQuery())
 		require.Equal(t, openapi.Success, resp.Result.ResultCode, "inquiryPayment: %s", resp.Result.ResultMessage)
@@ -103,17 +103,17 @@ func registerPreAuthSteps(sc *godog.ScenarioContext) {
 		assert.Equal(t, time.Duration(days)*24*time.Hour, expiry.Sub(granted), "authExpiryTime %s - paymentTime %s", resp.AuthExpiryTime, resp.PaymentTime)
 		return nil
 	})
-	sc.Step(`^(\d+) days and one second pass in the wallet$`, func(ctx context.Context, days int) error {
+	sc.Step(sc.pattern(`^(\d+) days and one second pass in the wallet$`), func(ctx context.Context, days int) error {
 		advance(ctx, time.Duration(days)*24*time.Hour+time.Second)
 		return nil
 	})
-	sc.Step(`^(\d+) days less one second pass in the wallet$`, func(ctx context.Context, days int) error {
+	sc.Step(sc.pattern(`^(\d+) days less one second pass in the wallet$`), func(ctx context.Context, days int) error {
 		advance(ctx, time.Duration(days)*24*time.Hour-time.Second)
 		return nil
 	})
 
 	// The kit playing a merchant against the wallet's pay, capture and cancel.
-	sc.Step(`^the kit has asked the wallet for a pre-authorization of "([^"]*)"$`, func(ctx context.Context, amount string) error {
+	sc.Step(sc.pattern(`^the kit has asked the wallet for a pre-authorization of "([^"]*)"$`), func(ctx context.Context, amount string) error {
 		w, t := world(ctx), godog.T(ctx)
 		a, err := parseAmount(amount)
 		require.NoError(t, err)
@@ -123,33 +123,33 @@ func registerPreAuthSteps(sc *godog.ScenarioContext) {
 		requireAccepted(ctx)
 		return nil
 	})
-	sc.Step(`^the kit has signed a freeze orderStr for "([^"]*)" that expires in (\d+) days$`, func(ctx context.Context, amount string, days int) error {
+	sc.Step(sc.pattern(`^the kit has signed a freeze orderStr for "([^"]*)" that expires in (\d+) days$`), func(ctx context.Context, amount string, days int) error {
 		kitFreeze(ctx, amount, time.Duration(days)*24*time.Hour)
 		return nil
 	})
-	sc.Step(`^the kit has signed a freeze orderStr for "([^"]*)" shaped like seed 000's sample$`, func(ctx context.Context, amount string) error {
+	sc.Step(sc.pattern(`^the kit has signed a freeze orderStr for "([^"]*)" shaped like seed 000's sample$`), func(ctx context.Context, amount string) error {
 		kitSeedFreeze(ctx, amount)
 		return nil
 	})
-	sc.Step(`^the kit captures "([^"]*)" as the last capture$`, func(ctx context.Context, amount string) error {
+	sc.Step(sc.pattern(`^the kit captures "([^"]*)" as the last capture$`), func(ctx context.Context, amount string) error {
 		last := true
 		kitCapture(ctx, amount, &last)
 		return nil
 	})
-	sc.Step(`^the kit captures "([^"]*)" and keeps the rest authorized$`, func(ctx context.Context, amount string) error {
+	sc.Step(sc.pattern(`^the kit captures "([^"]*)" and keeps the rest authorized$`), func(ctx context.Context, amount string) error {
 		last := false
 		kitCapture(ctx, amount, &last)
 		return nil
 	})
-	sc.Step(`^the kit captures the whole authorization$`, func(ctx context.Context) error {
+	sc.Step(sc.pattern(`^the kit captures the whole authorization$`), func(ctx context.Context) error {
 		kitCapture(ctx, "", nil)
 		return nil
 	})
-	sc.Step(`^the wallet confirms the capture of "([^"]*)"$`, func(ctx context.Context, amount string) error {
+	sc.Step(sc.pattern(`^the wallet confirms the capture of "([^"]*)"$`), func(ctx context.Context, amount string) error {
 		capturesOf(ctx).confirms(ctx, amount)
 		return nil
 	})
-	sc.Step(`^the wallet refuses the capture$`, func(ctx context.Context) error {
+	sc.Step(sc.pattern(`^the wallet refuses the capture$`), func(ctx context.Context) error {
 		// The code is a SHOULD (PROCESS_FAIL) where the profile pins none: only the final
 		// failure and the absence of a capture are checked.
 		c, t := capturesOf(ctx), godog.T(ctx)
@@ -159,19 +159,19 @@ func registerPreAuthSteps(sc *godog.ScenarioContext) {
 		assert.Empty(t, c.last.CaptureID, "a refused capture answered a captureId")
 		return nil
 	})
-	sc.Step(`^the kit sends the same capture request again$`, func(ctx context.Context) error {
+	sc.Step(sc.pattern(`^the kit sends the same capture request again$`), func(ctx context.Context) error {
 		capturesOf(ctx).sendAgain(ctx)
 		return nil
 	})
-	sc.Step(`^the kit sends the same capture request id for "([^"]*)"$`, func(ctx context.Context, amount string) error {
+	sc.Step(sc.pattern(`^the kit sends the same capture request id for "([^"]*)"$`), func(ctx context.Context, amount string) error {
 		capturesOf(ctx).sendSameIDFor(ctx, amount)
 		return nil
 	})
-	sc.Step(`^the wallet answers with the same capture$`, func(ctx context.Context) error {
+	sc.Step(sc.pattern(`^the wallet answers with the same capture$`), func(ctx context.Context) error {
 		capturesOf(ctx).sameAnswer(ctx)
 		return nil
 	})
-	sc.Step(`^the kit cancels the authorization$`, func(ctx context.Context) error {
+	sc.Step(sc.pattern(`^the kit cancels the authorization$`), func(ctx context.Context) error {
 		w, t := world(ctx), godog.T(ctx)
 		require.NotEmpty(t, w.paymentID, "the kit knows no payment id in this scenario")
 		cl, err := w.walletClient()
@@ -181,7 +181,7 @@ func registerPreAuthSteps(sc *godog.ScenarioContext) {
 		w.lastResult = resp.Result
 		return nil
 	})
-	sc.Step(`^the wallet confirms the cancellation$`, func(ctx context.Context) error {
+	sc.Step(sc.pattern(`^the wallet confirms the cancellation$`), func(ctx context.Context) error {
 		r := world(ctx).lastResult
 		assert.Equal(godog.T(ctx), openapi.Success, r.ResultCode, "cancel result (%s): %s", r.ResultStatus, r.ResultMessage)
 		return nil

@@ -36,7 +36,7 @@ type probe struct {
 	warnings []string
 }
 
-func registerProbe(sc *godog.ScenarioContext) {
+func registerProbe(sc stepScope) {
 	sc.Before(func(ctx context.Context, _ *godog.Scenario) (context.Context, error) {
 		return context.WithValue(ctx, probeKey{}, &probe{}), nil
 	})

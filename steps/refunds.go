@@ -17,25 +17,25 @@ import (
 // "Idempotency", "Pinned refusals"): partial and full, never above what was paid or
 // captured, idempotent on refundRequestId. The merchant refunds through its adapter; the kit
 // playing a merchant sends refund and inquiryRefund itself.
-func registerRefundSteps(sc *godog.ScenarioContext) {
+func registerRefundSteps(sc stepScope) {
 	sc.Before(func(ctx context.Context, _ *godog.Scenario) (context.Context, error) {
 		return context.WithValue(ctx, refundsKey{}, newRefunds()), nil
 	})
 
 	// The merchant's adapter.
-	sc.Step(`^the merchant refunds "([^"]*)"$`, func(ctx context.Context, amount string) error {
+	sc.Step(sc.pattern(`^the merchant refunds "([^"]*)"$`), func(ctx context.Context, amount string) error {
 		merchantRefund(ctx, amount, true)
 		return nil
 	})
-	sc.Step(`^the merchant refunds the rest$`, func(ctx context.Context) error {
+	sc.Step(sc.pattern(`^the merchant refunds the rest$`), func(ctx context.Context) error {
 		merchantRefund(ctx, "", true)
 		return nil
 	})
-	sc.Step(`^the merchant tries to refund "([^"]*)"$`, func(ctx context.Context, amount string) error {
+	sc.Step(sc.pattern(`^the merchant tries to refund "([^"]*)"$`), func(ctx context.Context, amount string) error {
 		merchantRefund(ctx, amount, false)
 		return nil
 	})
-	sc.Step(`^the merchant's order shows "([^"]*)" refunded$`, func(ctx context.Context, amount string) error {
+	sc.Step(sc.pattern(`^the merchant's order shows "([^"]*)" refunded$`), func(ctx context.Context, amount string) error {
 		t := godog.T(ctx)
 		want, err := parseAmount(amount)
 		require.NoError(t, err)
@@ -45,7 +45,7 @@ func registerRefundSteps(sc *godog.ScenarioContext) {
 	})
 
 	// The wallet's payment view (@wallet-mock).
-	sc.Step(`^the wallet shows "([^"]*)" refunded$`, func(ctx context.Context, amount string) error {
+	sc.Step(sc.pattern(`^the wallet shows "([^"]*)" refunded$`), func(ctx context.Context, amount string) error {
 		w, t := world(ctx), godog.T(ctx)
 		want, err := parseAmount(amount)
 		require.NoError(t, err)
@@ -57,7 +57,7 @@ func registerRefundSteps(sc *godog.ScenarioContext) {
 	})
 
 	// The kit playing a merchant.
-	sc.Step(`^the kit refunds "([^"]*)"$`, func(ctx context.Context, amount string) error {
+	sc.Step(sc.pattern(`^the kit refunds "([^"]*)"$`), func(ctx context.Context, amount string) error {
 		r, t := refundsOf(ctx), godog.T(ctx)
 		a, err := parseAmount(amount)
 		require.NoError(t, err)
@@ -70,23 +70,23 @@ func registerRefundSteps(sc *godog.ScenarioContext) {
 		r.sendNew(ctx, req)
 		return nil
 	})
-	sc.Step(`^the wallet confirms the refund of "([^"]*)"$`, func(ctx context.Context, amount string) error {
+	sc.Step(sc.pattern(`^the wallet confirms the refund of "([^"]*)"$`), func(ctx context.Context, amount string) error {
 		refundsOf(ctx).confirms(ctx, amount)
 		return nil
 	})
-	sc.Step(`^the kit sends the same refund request again$`, func(ctx context.Context) error {
+	sc.Step(sc.pattern(`^the kit sends the same refund request again$`), func(ctx context.Context) error {
 		refundsOf(ctx).sendAgain(ctx)
 		return nil
 	})
-	sc.Step(`^the kit sends the same refund request id for "([^"]*)"$`, func(ctx context.Context, amount string) error {
+	sc.Step(sc.pattern(`^the kit sends the same refund request id for "([^"]*)"$`), func(ctx context.Context, amount string) error {
 		refundsOf(ctx).sendSameIDFor(ctx, amount)
 		return nil
 	})
-	sc.Step(`^the wallet answers with the same refund$`, func(ctx context.Context) error {
+	sc.Step(sc.pattern(`^the wallet answers with the same refund$`), func(ctx context.Context) error {
 		refundsOf(ctx).sameAnswer(ctx)
 		return nil
 	})
-	sc.Step(`^the wallet reports the refund as "([^"]*)" for "([^"]*)"$`, func(ctx context.Context, status, amount string) error {
+	sc.Step(sc.pattern(`^the wallet reports the refund as "([^"]*)" for "([^"]*)"$`), func(ctx context.Context, status, amount string) error {
 		r, t := refundsOf(ctx), godog.T(ctx)
 		require.NotNil(t, r.first, "the wallet has confirmed no refund in this scenario")
 		want, err := parseAmount(amount)
@@ -108,7 +108,7 @@ func registerRefundSteps(sc *godog.ScenarioContext) {
 		}
 		return nil
 	})
-	sc.Step(`^the kit asks the wallet about a refund it never made$`, func(ctx context.Context) error {
+	sc.Step(sc.pattern(`^the kit asks the wallet about a refund it never made$`), func(ctx context.Context) error {
 		resp := inquireRefund(ctx, &openapi.InquiryRefundRequest{RefundRequestID: newID("never-refunded-")})
 		world(ctx).lastResult = resp.Result
 		return nil

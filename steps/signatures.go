@@ -20,8 +20,8 @@ import (
 // (PROTOCOL.md, "Signing" and "Transport and signing"), the signing variants it must accept,
 // and the wallet's own signature on every answer. The kit plays the merchant and signs by hand
 // where a correct merchant's client would not let it.
-func registerSignatureSteps(sc *godog.ScenarioContext) {
-	sc.Step(`^the kit asks the wallet for a payment signed with another key$`, func(ctx context.Context) error {
+func registerSignatureSteps(sc stepScope) {
+	sc.Step(sc.pattern(`^the kit asks the wallet for a payment signed with another key$`), func(ctx context.Context) error {
 		w, t := world(ctx), godog.T(ctx)
 		// The wallet's own test key is a well-formed key that is certainly not the
 		// merchant's: the signature parses and fails to verify.
@@ -30,7 +30,7 @@ func registerSignatureSteps(sc *godog.ScenarioContext) {
 		sendPayWith(ctx, c, payBody(w, openapi.Amount{Currency: "USD", Value: "1000"}))
 		return nil
 	})
-	sc.Step(`^the kit asks the wallet for a payment under an unknown client id$`, func(ctx context.Context) error {
+	sc.Step(sc.pattern(`^the kit asks the wallet for a payment under an unknown client id$`), func(ctx context.Context) error {
 		w, t := world(ctx), godog.T(ctx)
 		c, err := w.newWalletClient(newID("UNKNOWN"), w.targets.MerchantKey)
 		require.NoError(t, err)
@@ -38,7 +38,7 @@ func registerSignatureSteps(sc *godog.ScenarioContext) {
 		return nil
 	})
 
-	sc.Step(`^the kit sends a pay request "([^"]*)"$`, func(ctx context.Context, forgery string) error {
+	sc.Step(sc.pattern(`^the kit sends a pay request "([^"]*)"$`), func(ctx context.Context, forgery string) error {
 		w := world(ctx)
 		body := payBody(w, openapi.Amount{Currency: "USD", Value: "1000"})
 		other := payBody(w, openapi.Amount{Currency: "USD", Value: "1"})
@@ -49,7 +49,7 @@ func registerSignatureSteps(sc *godog.ScenarioContext) {
 		w.keepPayAnswer(ctx, body, w.sendSigned(ctx, m, w.targets.WalletPublicKey))
 		return nil
 	})
-	sc.Step(`^the kit asks the wallet for a payment of "([^"]*)" signed with "([^"]*)"$`, func(ctx context.Context, amount, variant string) error {
+	sc.Step(sc.pattern(`^the kit asks the wallet for a payment of "([^"]*)" signed with "([^"]*)"$`), func(ctx context.Context, amount, variant string) error {
 		w, t := world(ctx), godog.T(ctx)
 		a, err := parseAmount(amount)
 		require.NoError(t, err)
@@ -59,7 +59,7 @@ func registerSignatureSteps(sc *godog.ScenarioContext) {
 		w.keepPayAnswer(ctx, body, w.sendSigned(ctx, m, w.targets.WalletPublicKey))
 		return nil
 	})
-	sc.Step(`^the kit sends a cancel of the payment "([^"]*)"$`, func(ctx context.Context, forgery string) error {
+	sc.Step(sc.pattern(`^the kit sends a cancel of the payment "([^"]*)"$`), func(ctx context.Context, forgery string) error {
 		w, t := world(ctx), godog.T(ctx)
 		require.NotEmpty(t, w.paymentID, "the kit knows no payment to cancel in this scenario")
 		m := w.kitRequest(ctx, "cancel", mustJSON(ctx, map[string]any{"paymentId": w.paymentID}))
@@ -69,7 +69,7 @@ func registerSignatureSteps(sc *godog.ScenarioContext) {
 		return nil
 	})
 
-	sc.Step(`^the wallet's answer is signed with its key$`, func(ctx context.Context) error {
+	sc.Step(sc.pattern(`^the wallet's answer is signed with its key$`), func(ctx context.Context) error {
 		t := godog.T(ctx)
 		a := probeOf(ctx).answer
 		require.NotNil(t, a, "the kit has signed nothing by hand in this scenario")
@@ -83,7 +83,7 @@ func registerSignatureSteps(sc *godog.ScenarioContext) {
 
 	// SHOULD rules (PROTOCOL.md, "Request-Time freshness"): a wallet that differs gets a
 	// warning, not a failure.
-	sc.Step(`^the wallet should refuse with "([^"]*)"$`, func(ctx context.Context, code string) error {
+	sc.Step(sc.pattern(`^the wallet should refuse with "([^"]*)"$`), func(ctx context.Context, code string) error {
 		w := world(ctx)
 		r := w.lastResult
 		require.NotEmpty(godog.T(ctx), r.ResultCode, "the kit has sent nothing to the wallet")
@@ -92,7 +92,7 @@ func registerSignatureSteps(sc *godog.ScenarioContext) {
 		}
 		return nil
 	})
-	sc.Step(`^the wallet should accept the payment request$`, func(ctx context.Context) error {
+	sc.Step(sc.pattern(`^the wallet should accept the payment request$`), func(ctx context.Context) error {
 		w := world(ctx)
 		r := w.lastResult
 		require.NotEmpty(godog.T(ctx), r.ResultCode, "the kit has sent nothing to the wallet")
@@ -101,7 +101,7 @@ func registerSignatureSteps(sc *godog.ScenarioContext) {
 		}
 		return nil
 	})
-	sc.Step(`^the wallet should have no payment for that request$`, func(ctx context.Context) error {
+	sc.Step(sc.pattern(`^the wallet should have no payment for that request$`), func(ctx context.Context) error {
 		w := world(ctx)
 		require.NotEmpty(godog.T(ctx), w.paymentRequestID, "no payment request id in this scenario")
 		resp := inquire(ctx, &openapi.InquiryPaymentRequest{PaymentRequestID: w.paymentRequestID})

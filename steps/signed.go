@@ -174,7 +174,7 @@ func (w *World) sendSigned(ctx context.Context, m signedMessage, answerKey *rsa.
 	if m.SignedClientID != nil {
 		msg.ClientID = *m.SignedClientID
 	}
-	header, err := m.Style.Sign(m.Key, msg)
+	header, err := w.targets.Signatures.Sign(m.Style, m.Key, msg)
 	require.NoError(t, err, "signing")
 	if m.Algorithm != "" {
 		header = strings.Replace(header, "algorithm="+signing.Algorithm, "algorithm="+m.Algorithm, 1)
@@ -213,7 +213,7 @@ func (w *World) sendSigned(ctx context.Context, m signedMessage, answerKey *rsa.
 		a.Result = env.Result
 	}
 	if answerKey != nil {
-		a.SignatureErr = signing.Verify(answerKey, signing.ResponseMessage(http.MethodPost, path, resp.Header, a.Body), resp.Header.Get(signing.HeaderSignature))
+		a.SignatureErr = w.targets.Signatures.Verify(answerKey, signing.ResponseMessage(http.MethodPost, path, resp.Header, a.Body), resp.Header.Get(signing.HeaderSignature))
 		if a.SignatureErr != nil {
 			fmt.Fprintf(&log, "\n  ! answer signature: %v", a.SignatureErr)
 		}

@@ -64,6 +64,9 @@ type Targets struct {
 	SignatureStyle signing.Style
 	// HTTPClient sends every request; nil means a client with a 30s timeout.
 	HTTPClient *http.Client
+	// Signatures signs what the kit sends, each distinct message once, and counts the
+	// signatures the kit makes and verifies; nil signs every message afresh.
+	Signatures *signing.Memo
 	// Wait bounds how long a step waits for an outcome to show (a notification, an order
 	// settling); zero means DefaultWait.
 	Wait time.Duration
@@ -97,6 +100,23 @@ const (
 // Initialize returns the scenario initializer for godog: it registers every step and the
 // hooks that give each scenario its World.
 func Initialize(t Targets) func(*godog.ScenarioContext) {
+	t = t.withDefaults()
+	return initialize(func(context.Context, *godog.Scenario) (Targets, error) { return t, nil })
+}
+
+// InitializeEach is Initialize with targets picked per scenario, as it starts: pick returns
+// the parties the scenario runs against. The self-test gives each scenario that moves the
+// wallet's clock a wallet and a merchant of its own, so those scenarios run concurrently
+// with the others instead of one at a time after them.
+func InitializeEach(pick func(context.Context, *godog.Scenario) (Targets, error)) func(*godog.ScenarioContext) {
+	return initialize(func(ctx context.Context, s *godog.Scenario) (Targets, error) {
+		t, err := pick(ctx, s)
+		return t.withDefaults(), err
+	})
+}
+
+// withDefaults fills what the Targets leave unset.
+func (t Targets) withDefaults() Targets {
 	if t.Wait == 0 {
 		t.Wait = DefaultWait
 	}
@@ -109,8 +129,18 @@ func Initialize(t Targets) func(*godog.ScenarioContext) {
 	if t.MerchantPublicKey == nil && t.MerchantKey != nil {
 		t.MerchantPublicKey = &t.MerchantKey.PublicKey
 	}
+	return t
+}
+
+func initialize(pick func(context.Context, *godog.Scenario) (Targets, error)) func(*godog.ScenarioContext) {
+	patterns := &stepPatterns{}
 	return func(sc *godog.ScenarioContext) {
+		scope := stepScope{ScenarioContext: sc, patterns: patterns}
 		sc.Before(func(ctx context.Context, s *godog.Scenario) (context.Context, error) {
+			t, err := pick(ctx, s)
+			if err != nil {
+				return ctx, err
+			}
 			w, err := newWorld(t, s)
 			if err != nil {
 				return ctx, err
@@ -134,25 +164,25 @@ func Initialize(t Targets) func(*godog.ScenarioContext) {
 			// exchanges that led to the failure.
 			return ctx, errors.New(w.failureReport())
 		})
-		registerOrderSteps(sc)
-		registerTradePaySteps(sc)
-		registerInquirySteps(sc)
-		registerNotificationSteps(sc)
-		registerOrderStrSteps(sc)
-		registerPaySteps(sc)
-		registerSignatureSteps(sc)
-		registerIdempotencySteps(sc)
-		registerClockSteps(sc)
-		registerCashierSteps(sc)
-		registerPreAuthSteps(sc)
-		registerRefundSteps(sc)
-		registerProbe(sc)
-		registerMerchantNotifySteps(sc)
-		registerNotificationFaultSteps(sc)
-		registerConcurrencySteps(sc)
-		registerBadInputSteps(sc)
-		registerUnknownAnswerSteps(sc)
-		registerMerchantTrustSteps(sc)
+		registerOrderSteps(scope)
+		registerTradePaySteps(scope)
+		registerInquirySteps(scope)
+		registerNotificationSteps(scope)
+		registerOrderStrSteps(scope)
+		registerPaySteps(scope)
+		registerSignatureSteps(scope)
+		registerIdempotencySteps(scope)
+		registerClockSteps(scope)
+		registerCashierSteps(scope)
+		registerPreAuthSteps(scope)
+		registerRefundSteps(scope)
+		registerProbe(scope)
+		registerMerchantNotifySteps(scope)
+		registerNotificationFaultSteps(scope)
+		registerConcurrencySteps(scope)
+		registerBadInputSteps(scope)
+		registerUnknownAnswerSteps(scope)
+		registerMerchantTrustSteps(scope)
 	}
 }
 
@@ -287,6 +317,7 @@ func (w *World) newWalletClient(clientID string, key *rsa.PrivateKey) (*walletcl
 		HTTPClient:      w.targets.HTTPClient,
 		OnExchange:      w.recordWallet,
 		Style:           w.targets.SignatureStyle,
+		Signatures:      w.targets.Signatures,
 	})
 }
 

@@ -12,7 +12,7 @@ import (
 
 // The shopper in the wallet app: my.tradePay with the scenario's token and what the mini
 // program gets back (seed 001 steps 9-17, seed 000 steps 1.1.2.1-2.3, seed 003 steps 4-5).
-func registerTradePaySteps(sc *godog.ScenarioContext) {
+func registerTradePaySteps(sc stepScope) {
 	for sentence, action := range map[string]target.Action{
 		`^the payer confirms the payment in the wallet$`:        target.Confirm,
 		`^the payer cancels the payment in the wallet$`:         target.Cancel,
@@ -21,18 +21,18 @@ func registerTradePaySteps(sc *godog.ScenarioContext) {
 		`^the wallet app cannot tell the payment result$`:       target.Unknown,
 		`^the wallet takes the payment in the background$`:      target.Pending,
 	} {
-		sc.Step(sentence, func(ctx context.Context) error {
+		sc.Step(sc.pattern(sentence), func(ctx context.Context) error {
 			w := world(ctx)
 			require.False(godog.T(ctx), w.token.IsZero(), "the mini program has nothing to pay in this scenario")
 			return tradePay(ctx, w.token, action)
 		})
 	}
-	sc.Step(`^the payer confirms a payment with an unknown tradeNO$`, func(ctx context.Context) error {
+	sc.Step(sc.pattern(`^the payer confirms a payment with an unknown tradeNO$`), func(ctx context.Context) error {
 		w := world(ctx)
 		w.token = target.Token{TradeNO: newID("unknown-trade-")}
 		return tradePay(ctx, w.token, target.Confirm)
 	})
-	sc.Step(`^the mini program gets result code (\d+)$`, func(ctx context.Context, want string) error {
+	sc.Step(sc.pattern(`^the mini program gets result code (\d+)$`), func(ctx context.Context, want string) error {
 		assert.Equal(godog.T(ctx), want, world(ctx).resultCode, "my.tradePay resultCode")
 		return nil
 	})

@@ -11,11 +11,11 @@ import (
 // wallet mock answers a capture or refund with CAPTURE_IN_PROCESS / REFUND_IN_PROCESS although
 // it did the work; a correct merchant queries and retries with the same request id, so the
 // payer is charged or refunded once. Needs the kit's answer scripting (@wallet-mock).
-func registerUnknownAnswerSteps(sc *godog.ScenarioContext) {
-	sc.Step(`^the wallet answers the next capture with "([^"]*)" after making it$`, func(ctx context.Context, code string) error {
+func registerUnknownAnswerSteps(sc stepScope) {
+	sc.Step(sc.pattern(`^the wallet answers the next capture with "([^"]*)" after making it$`), func(ctx context.Context, code string) error {
 		return scriptUnknownAnswer(ctx, "capture", code)
 	})
-	sc.Step(`^the wallet answers the next refund with "([^"]*)" after making it$`, func(ctx context.Context, code string) error {
+	sc.Step(sc.pattern(`^the wallet answers the next refund with "([^"]*)" after making it$`), func(ctx context.Context, code string) error {
 		return scriptUnknownAnswer(ctx, "refund", code)
 	})
 }

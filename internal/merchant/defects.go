@@ -225,7 +225,7 @@ func (t signatureWriter) RoundTrip(req *http.Request) (*http.Response, error) {
 			m.Body, _ = json.MarshalIndent(v, "", "  ")
 		}
 	}
-	sig, err := t.s.cfg.SignatureStyle.Sign(t.s.cfg.PrivateKey, m)
+	sig, err := t.s.cfg.Signatures.Sign(t.s.cfg.SignatureStyle, t.s.cfg.PrivateKey, m)
 	if err != nil {
 		return nil, fmt.Errorf("merchant: sign: %w", err)
 	}

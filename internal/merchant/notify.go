@@ -63,7 +63,7 @@ func (s *Server) writeNotifyAnswer(w http.ResponseWriter, r *http.Request, resul
 	if clientID == "" {
 		clientID = s.cfg.ClientID
 	}
-	if err := s.cfg.SignatureStyle.SignResponseHeaders(w.Header(), r.Method, signing.PathOf(r), clientID, answer, s.cfg.PrivateKey, s.cfg.WallClock.Now()); err != nil {
+	if err := s.cfg.Signatures.SignResponseHeaders(s.cfg.SignatureStyle, w.Header(), r.Method, signing.PathOf(r), clientID, answer, s.cfg.PrivateKey, s.cfg.WallClock.Now()); err != nil {
 		s.log.Error("sign notification answer", "err", err)
 		w.Header().Set("Content-Type", "application/json; charset=UTF-8")
 	}
@@ -80,7 +80,7 @@ func (s *Server) notify(w http.ResponseWriter, r *http.Request, body []byte) err
 	case clientID != s.cfg.ClientID:
 		return openapi.Errorf(openapi.InvalidClient, "Client-Id %q is not this merchant's", clientID)
 	}
-	if err := signing.Verify(s.cfg.WalletPublicKey, signing.RequestMessage(r, body), r.Header.Get(signing.HeaderSignature)); err != nil && !s.defects.on(DefectNotifyNoSignature) {
+	if err := s.cfg.Signatures.Verify(s.cfg.WalletPublicKey, signing.RequestMessage(r, body), r.Header.Get(signing.HeaderSignature)); err != nil && !s.defects.on(DefectNotifyNoSignature) {
 		return openapi.Errorf(openapi.InvalidSignature, "%v", err)
 	}
 	if err := signing.CheckFresh(r.Header.Get(signing.HeaderRequestTime), s.cfg.WallClock.Now(), signing.DefaultWindow); err != nil {

@@ -69,6 +69,9 @@ type Config struct {
 	PublicURL string
 	// Defects are deliberate protocol mistakes (defects.go), for the kit's own tests only.
 	Defects []Defect
+	// Signatures signs the merchant's requests and answers, each distinct message once, and
+	// counts the signatures made and verified; nil means a Memo of the server's own.
+	Signatures *signing.Memo
 }
 
 // Server is the reference merchant.
@@ -117,6 +120,9 @@ func NewServer(cfg Config) (*Server, error) {
 	if cfg.Rand == nil {
 		cfg.Rand = rand.Reader
 	}
+	if cfg.Signatures == nil {
+		cfg.Signatures = signing.NewMemo()
+	}
 	base, err := walletBase(cfg.WalletURL, cfg.Profile.BasePath)
 	if err != nil {
 		return nil, err
@@ -142,6 +148,7 @@ func NewServer(cfg Config) (*Server, error) {
 		Clock:           cfg.WallClock,
 		OnExchange:      cfg.OnExchange,
 		Style:           cfg.SignatureStyle,
+		Signatures:      cfg.Signatures,
 	}
 	if set.on(DefectTrustUnsignedAnswers) {
 		wc.VerifyResponse = func(signing.Message, string) error { return nil }

@@ -16,6 +16,7 @@ import (
 	"github.com/tradepaykit/tradepaykit/fixtures"
 	"github.com/tradepaykit/tradepaykit/internal/clock"
 	"github.com/tradepaykit/tradepaykit/internal/merchant"
+	"github.com/tradepaykit/tradepaykit/internal/signing"
 	"github.com/tradepaykit/tradepaykit/internal/wallet"
 )
 
@@ -31,6 +32,8 @@ type Options struct {
 	// NotifyTimeout bounds one notification delivery of the wallet mock; zero means
 	// DefaultNotifyTimeout. Scenarios where the merchant never answers wait this long.
 	NotifyTimeout time.Duration
+	// Signatures signs for both parties and counts their signatures; nil means a new Memo.
+	Signatures *signing.Memo
 }
 
 // DefaultNotifyTimeout is the self-test's notification timeout: short, because scenarios
@@ -46,6 +49,8 @@ type Parties struct {
 	Clock *clock.Virtual
 	// AppID is the orderStr app_id the wallet maps to fixtures.ClientID.
 	AppID string
+	// Signatures is the memo both parties sign through: it counts their signatures.
+	Signatures *signing.Memo
 
 	// merchantHTTP carries the merchant's calls to the wallet; Close drops its idle
 	// connections so that the wallet's graceful shutdown does not wait on them.
@@ -64,8 +69,11 @@ func Start(opts Options) (p *Parties, err error) {
 	if opts.NotifyTimeout == 0 {
 		opts.NotifyTimeout = DefaultNotifyTimeout
 	}
+	if opts.Signatures == nil {
+		opts.Signatures = signing.NewMemo()
+	}
 	merchantPub := fixtures.PublicKey(fixtures.MerchantPublicKey)
-	p = &Parties{Clock: clock.NewVirtual(), AppID: AppID, merchantHTTP: &http.Client{Timeout: 30 * time.Second}}
+	p = &Parties{Clock: clock.NewVirtual(), AppID: AppID, Signatures: opts.Signatures, merchantHTTP: NewHTTPClient()}
 	defer func() {
 		if err != nil {
 			_ = p.Close()
@@ -80,6 +88,7 @@ func Start(opts Options) (p *Parties, err error) {
 		Profile:       fixtures.DefaultWalletProfile(),
 		Logger:        opts.Logger.With("party", "wallet"),
 		NotifyTimeout: opts.NotifyTimeout,
+		Signatures:    opts.Signatures,
 	})
 	if err != nil {
 		return p, fmt.Errorf("selftest: wallet mock: %w", err)
@@ -98,6 +107,7 @@ func Start(opts Options) (p *Parties, err error) {
 		Clock:           p.Clock,
 		Logger:          opts.Logger.With("party", "merchant"),
 		HTTPClient:      p.merchantHTTP,
+		Signatures:      opts.Signatures,
 	})
 	if err != nil {
 		return p, fmt.Errorf("selftest: reference merchant: %w", err)
@@ -114,6 +124,15 @@ func Start(opts Options) (p *Parties, err error) {
 		return p, fmt.Errorf("selftest: register the merchant with the wallet: %w", err)
 	}
 	return p, nil
+}
+
+// NewHTTPClient returns a client for calls between the parties on loopback. It keeps enough
+// idle connections for every scenario running at once: Go's default transport keeps two per
+// host, so concurrent scenarios kept opening and closing TCP connections.
+func NewHTTPClient() *http.Client {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = 64
+	return &http.Client{Timeout: 30 * time.Second, Transport: t}
 }
 
 // WalletURL is the wallet mock's OpenAPI base.

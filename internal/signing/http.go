@@ -19,8 +19,12 @@ func PathOf(r *http.Request) string { return r.URL.RequestURI() }
 
 // SignRequest sets Client-Id, Request-Time, Signature and Content-Type on req for body.
 func (s Style) SignRequest(req *http.Request, body []byte, clientID string, key *rsa.PrivateKey, now time.Time) error {
+	return s.signRequest(nil, req, body, clientID, key, now)
+}
+
+func (s Style) signRequest(memo *Memo, req *http.Request, body []byte, clientID string, key *rsa.PrivateKey, now time.Time) error {
 	ts := s.FormatTime(now)
-	sig, err := s.Sign(key, Message{Method: req.Method, Path: PathOf(req), ClientID: clientID, Time: ts, Body: body})
+	sig, err := memo.Sign(s, key, Message{Method: req.Method, Path: PathOf(req), ClientID: clientID, Time: ts, Body: body})
 	if err != nil {
 		return err
 	}
@@ -45,8 +49,12 @@ func RequestMessage(r *http.Request, body []byte) Message {
 // SignResponseHeaders sets Client-Id, Response-Time and Signature on h for a response to a
 // request with the given method and path.
 func (s Style) SignResponseHeaders(h http.Header, method, path, clientID string, body []byte, key *rsa.PrivateKey, now time.Time) error {
+	return s.signResponseHeaders(nil, h, method, path, clientID, body, key, now)
+}
+
+func (s Style) signResponseHeaders(memo *Memo, h http.Header, method, path, clientID string, body []byte, key *rsa.PrivateKey, now time.Time) error {
 	ts := s.FormatTime(now)
-	sig, err := s.Sign(key, Message{Method: method, Path: path, ClientID: clientID, Time: ts, Body: body})
+	sig, err := memo.Sign(s, key, Message{Method: method, Path: path, ClientID: clientID, Time: ts, Body: body})
 	if err != nil {
 		return err
 	}

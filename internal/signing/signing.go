@@ -82,6 +82,11 @@ func (s Style) Sign(key *rsa.PrivateKey, m Message) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("signing: %w", err)
 	}
+	return s.header(sig), nil
+}
+
+// header writes the Signature header value for the signature bytes sig.
+func (s Style) header(sig []byte) string {
 	value := base64.StdEncoding.EncodeToString(sig)
 	if !s.RawBase64 {
 		value = url.QueryEscape(value)
@@ -90,7 +95,7 @@ func (s Style) Sign(key *rsa.PrivateKey, m Message) (string, error) {
 	if s.NoSpaces {
 		sep = ","
 	}
-	return "algorithm=" + Algorithm + sep + "keyVersion=1" + sep + "signature=" + value, nil
+	return "algorithm=" + Algorithm + sep + "keyVersion=1" + sep + "signature=" + value
 }
 
 // Sign signs m in the canonical style.

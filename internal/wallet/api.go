@@ -81,8 +81,8 @@ func (s *Server) authenticate(r *http.Request, body []byte) error {
 		return openapi.Errorf(openapi.InvalidSignature, "Signature header is missing")
 	}
 	msg := signing.RequestMessage(r, body)
-	if err := signing.Verify(m.PublicKey, msg, r.Header.Get(signing.HeaderSignature)); err != nil {
-		if m.KitKey == nil || signing.Verify(m.KitKey, msg, r.Header.Get(signing.HeaderSignature)) != nil {
+	if err := s.cfg.Signatures.Verify(m.PublicKey, msg, r.Header.Get(signing.HeaderSignature)); err != nil {
+		if m.KitKey == nil || s.cfg.Signatures.Verify(m.KitKey, msg, r.Header.Get(signing.HeaderSignature)) != nil {
 			return openapi.Errorf(openapi.InvalidSignature, "%v", err)
 		}
 	}
@@ -102,7 +102,7 @@ func (s *Server) writeSigned(w http.ResponseWriter, r *http.Request, clientID st
 	if err != nil {
 		body, _ = json.Marshal(envelope(err))
 	}
-	if err := s.cfg.SignatureStyle.SignResponseHeaders(w.Header(), r.Method, signing.PathOf(r), clientID, body, s.cfg.PrivateKey, time.Now()); err != nil {
+	if err := s.cfg.Signatures.SignResponseHeaders(s.cfg.SignatureStyle, w.Header(), r.Method, signing.PathOf(r), clientID, body, s.cfg.PrivateKey, time.Now()); err != nil {
 		s.log.Error("wallet: sign response", "err", err)
 	}
 	w.WriteHeader(http.StatusOK)

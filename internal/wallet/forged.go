@@ -76,7 +76,7 @@ func (s *Server) writeForged(w http.ResponseWriter, r *http.Request, clientID st
 	case ForgeClientID:
 		signedFor = forgedClientID
 	}
-	if err := s.cfg.SignatureStyle.SignResponseHeaders(w.Header(), r.Method, signing.PathOf(r), signedFor, signedBody, s.cfg.PrivateKey, time.Now()); err != nil {
+	if err := s.cfg.Signatures.SignResponseHeaders(s.cfg.SignatureStyle, w.Header(), r.Method, signing.PathOf(r), signedFor, signedBody, s.cfg.PrivateKey, time.Now()); err != nil {
 		s.log.Error("wallet: sign forged response", "err", err)
 	}
 	w.WriteHeader(http.StatusOK)

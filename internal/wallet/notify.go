@@ -139,10 +139,12 @@ type Notifier struct {
 	Timeout     time.Duration
 	AllowRemote bool // send to non-loopback hosts
 	Style       signing.Style
+	// Signatures signs through a memo (nil: signs every notification afresh).
+	Signatures *signing.Memo
 }
 
 func (s *Server) deliver(job *notifyJob, attempt int) Attempt {
-	n := Notifier{PrivateKey: s.cfg.PrivateKey, Client: s.client, Timeout: s.cfg.NotifyTimeout, AllowRemote: s.cfg.AllowRemoteNotify, Style: s.cfg.SignatureStyle}
+	n := Notifier{PrivateKey: s.cfg.PrivateKey, Client: s.client, Timeout: s.cfg.NotifyTimeout, AllowRemote: s.cfg.AllowRemoteNotify, Style: s.cfg.SignatureStyle, Signatures: s.cfg.Signatures}
 	a := n.Deliver(context.Background(), job.url, job.clientID, job.body)
 	a.Attempt, a.At, a.PaymentStatus = attempt, s.clock.Now(), job.status
 	return a
@@ -175,7 +177,7 @@ func (n Notifier) Deliver(ctx context.Context, url string, clientID string, body
 		a.Outcome, a.Detail = "UNREACHABLE", err.Error()
 		return a
 	}
-	if err := n.Style.SignRequest(req, body, clientID, n.PrivateKey, time.Now()); err != nil {
+	if err := n.Signatures.SignRequest(n.Style, req, body, clientID, n.PrivateKey, time.Now()); err != nil {
 		a.Outcome, a.Detail = "UNREACHABLE", err.Error()
 		return a
 	}

@@ -67,6 +67,9 @@ type Config struct {
 	// returns, instead of the address Start binds: for a wallet reached through a proxy, or
 	// served through Handler on the caller's own listener.
 	PublicURL string
+	// Signatures signs the wallet's responses and notifications, each distinct message once,
+	// and counts the signatures made and verified; nil means a Memo of the server's own.
+	Signatures *signing.Memo
 }
 
 // Server is a running wallet mock.
@@ -133,7 +136,10 @@ func NewServer(cfg Config) (*Server, error) {
 		url:           strings.TrimRight(cfg.PublicURL, "/"),
 	}
 	if s.client == nil {
-		s.client = &http.Client{Timeout: cfg.NotifyTimeout}
+		s.client = &http.Client{Timeout: cfg.NotifyTimeout, Transport: notifyTransport()}
+	}
+	if s.cfg.Signatures == nil {
+		s.cfg.Signatures = signing.NewMemo()
 	}
 	if cfg.Clock == nil {
 		s.virtual = clock.NewVirtual()
@@ -148,6 +154,15 @@ func NewServer(cfg Config) (*Server, error) {
 		}
 	}
 	return s, nil
+}
+
+// notifyTransport keeps connections to merchants open between notifications: Go's default
+// keeps two idle connections per host, so notifications sent at once to one merchant each
+// paid for a new TCP connection.
+func notifyTransport() *http.Transport {
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.MaxIdleConnsPerHost = 64
+	return t
 }
 
 // Register adds a merchant, or replaces the one with the same client id.

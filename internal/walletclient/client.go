@@ -60,6 +60,9 @@ type Config struct {
 	// reference merchant's defect catalog sets it (a test aid: a merchant that forgets the
 	// check); every other caller keeps the check.
 	IgnoreClientIDEcho bool
+	// Signatures signs the requests, each distinct message once, and counts the signatures
+	// made and verified; nil signs every request afresh.
+	Signatures *signing.Memo
 }
 
 // Exchange records one call for reports.
@@ -104,8 +107,8 @@ func New(cfg Config) (*Client, error) {
 		return nil, errors.New("walletclient: WalletPublicKey is nil")
 	}
 	if cfg.VerifyResponse == nil {
-		pub := cfg.WalletPublicKey
-		cfg.VerifyResponse = func(m signing.Message, header string) error { return signing.Verify(pub, m, header) }
+		pub, memo := cfg.WalletPublicKey, cfg.Signatures
+		cfg.VerifyResponse = func(m signing.Message, header string) error { return memo.Verify(pub, m, header) }
 	}
 	if cfg.HTTPClient == nil {
 		cfg.HTTPClient = &http.Client{Timeout: 30 * time.Second}
@@ -184,7 +187,7 @@ func (c *Client) Send(ctx context.Context, api string, body []byte, out any) (er
 	if err != nil {
 		return fmt.Errorf("walletclient: %s: %w", target, err)
 	}
-	if err := c.cfg.Style.SignRequest(req, body, c.cfg.ClientID, c.cfg.PrivateKey, c.cfg.Clock.Now()); err != nil {
+	if err := c.cfg.Signatures.SignRequest(c.cfg.Style, req, body, c.cfg.ClientID, c.cfg.PrivateKey, c.cfg.Clock.Now()); err != nil {
 		return fmt.Errorf("walletclient: sign request: %w", err)
 	}
 	x.RequestHeader = req.Header.Clone()
