@@ -27,6 +27,7 @@ type Memo struct {
 	recent map[memoKey][]byte
 	ring   []memoKey // insertion order, to forget the oldest
 	next   int
+	size   int
 
 	signed, reused, verified atomic.Int64
 }
@@ -41,8 +42,10 @@ type memoKey struct {
 }
 
 // NewMemo returns an empty Memo.
-func NewMemo() *Memo {
-	return &Memo{recent: make(map[memoKey][]byte, MemoSize), ring: make([]memoKey, 0, MemoSize)}
+func NewMemo() *Memo { return newMemo(MemoSize) }
+
+func newMemo(size int) *Memo {
+	return &Memo{recent: make(map[memoKey][]byte, size), ring: make([]memoKey, 0, size), size: size}
 }
 
 // MemoCounts is what a Memo did.
@@ -88,12 +91,12 @@ func (m *Memo) remember(k memoKey, sig []byte) {
 	if _, ok := m.recent[k]; ok {
 		return
 	}
-	if len(m.ring) < MemoSize {
+	if len(m.ring) < m.size {
 		m.ring = append(m.ring, k)
 	} else {
 		delete(m.recent, m.ring[m.next])
 		m.ring[m.next] = k
-		m.next = (m.next + 1) % MemoSize
+		m.next = (m.next + 1) % m.size
 	}
 	m.recent[k] = sig
 }

@@ -50,23 +50,24 @@ func TestMemoSignsEachDistinctMessageOnce(t *testing.T) {
 
 func TestMemoForgetsTheOldest(t *testing.T) {
 	priv := fixtures.PrivateKey(fixtures.MerchantPrivateKey)
-	memo := signing.NewMemo()
+	const size = 8
+	memo := signing.NewMemoOfSize(size)
 	msg := func(i int) signing.Message {
 		m := payMessage()
 		m.Body = fmt.Appendf(nil, `{"n":%d}`, i)
 		return m
 	}
-	for i := range signing.MemoSize + 1 {
+	for i := range size + 1 {
 		_, err := memo.Sign(signing.Style{}, priv, msg(i))
 		require.NoError(t, err)
 	}
-	_, err := memo.Sign(signing.Style{}, priv, msg(signing.MemoSize))
+	_, err := memo.Sign(signing.Style{}, priv, msg(size))
 	require.NoError(t, err)
 	assert.Equal(t, int64(1), memo.Counts().Reused, "the newest is remembered")
 	_, err = memo.Sign(signing.Style{}, priv, msg(0))
 	require.NoError(t, err)
 	assert.Equal(t, int64(1), memo.Counts().Reused, "the oldest was forgotten")
-	assert.Equal(t, int64(signing.MemoSize+2), memo.Counts().Signed)
+	assert.Equal(t, int64(size+2), memo.Counts().Signed)
 }
 
 func TestNilMemoSignsWithoutCounting(t *testing.T) {
