@@ -27,7 +27,7 @@ export PACT_DO_NOT_TRACK := true
 PACT_LOG_LEVEL ?= ERROR
 export PACT_LOG_LEVEL
 
-.PHONY: ffi build run test fmt-check vet unit load pacts-unchanged fuzz clean distclean
+.PHONY: ffi build run test fmt-check vet unit load memory pacts-unchanged fuzz clean distclean
 .PHONY: pact-cli
 
 ## ffi: fetch libpact_ffi into .tools/pact/lib (once)
@@ -92,6 +92,13 @@ unit: ffi
 # the load test sends 2,000 payments; here it sends the full 10,000 without it.
 load: unit
 	$(GO) test -count=1 -run '^TestNothingLostUnderLoad$$' -v ./internal/load
+
+## memory: wallet-mock --data over 100,000 payments, reporting its peak resident memory
+## (make test runs the same test with 4,000; MEMORY_PAYMENTS=N for another count)
+MEMORY_PAYMENTS ?= 100000
+memory: ffi
+	TRADEPAYKIT_MEMORY_PAYMENTS=$(MEMORY_PAYMENTS) $(GO) test -tags '$(GO_TAGS)' -count=1 -timeout 60m \
+		-run '^TestWalletMockDataMemoryStaysBounded$$' -v ./runner
 
 # The pact tests regenerate pacts/; a diff means the committed contract is
 # stale (or a new pact file was not committed).

@@ -175,6 +175,8 @@ type walletMockSpec struct {
 	rec         *recorder
 	merchantKey *rsa.PublicKey
 	logger      *slog.Logger
+	// dataFile, when set, keeps the wallet's state in a SQLite file (wallet.Config.DataFile).
+	dataFile string
 }
 
 // walletMock is a running wallet mock. The listener stays; the wallet behind it can be
@@ -257,6 +259,7 @@ func (m *walletMock) renew() error {
 		AllowRemoteNotify: m.spec.allowRemoteNotify,
 		SignatureStyle:    m.spec.style,
 		PublicURL:         m.url,
+		DataFile:          m.spec.dataFile,
 	})
 	if err != nil {
 		return fmt.Errorf("wallet mock: %w", err)

@@ -49,6 +49,7 @@ func runWalletMock(ctx context.Context, args []string, stdout, stderr io.Writer)
 	allowRemote := fs.Bool("allow-remote-notify", false, "send notifications to non-loopback hosts too")
 	notifyTimeout := fs.Duration("notify-timeout", 10*time.Second, "how long the mock waits for the merchant's answer to a notification")
 	verbose := fs.Bool("v", false, "log every request and notification to stderr")
+	data := fs.String("data", "", "keep the mock's state in this SQLite `FILE` (created if absent): payments, captures, refunds, idempotency records, merchants, pending notifications and business time survive a restart; default in memory")
 	var defects defectList
 	fs.Var(&defects, "defect", "test aid: break one rule on purpose (`NAME`: "+defectUnsignedResponses+")")
 	if code := parseFlags(fs, args, stderr); code >= 0 {
@@ -83,6 +84,7 @@ func runWalletMock(ctx context.Context, args []string, stdout, stderr io.Writer)
 		listen: *addr, advertise: *advertise, profile: wp, style: prof.Style(),
 		merchants:         []wallet.Merchant{{ClientID: *clientID, PublicKey: mPub, AppID: *appID, NotifyURL: *notifyURL}},
 		allowRemoteNotify: *allowRemote, notifyTimeout: *notifyTimeout, defects: defects, logger: logger,
+		dataFile: *data,
 	})
 	if err != nil {
 		return fail(err)
@@ -117,6 +119,9 @@ Business time moves only through /conformance/clock; a merchant on real time see
 that already passed after a large advance: restart the mock to come back to real time.
 Stop with Ctrl-C.
 `, api, wm.url, *clientID, *appID, mPubName, orNone(*notifyURL), strings.TrimSpace(string(fixtures.PEM(fixtures.WalletPublicKey))))
+	if *data != "" {
+		fmt.Fprintf(stdout, "State is kept in %s: a mock started again on it answers as before, business time included.\n", *data)
+	}
 	if len(defects) > 0 {
 		fmt.Fprintf(stdout, "TEST AID: defects on: %s\n", defects.String())
 	}

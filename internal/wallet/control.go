@@ -76,9 +76,9 @@ func (s *Server) tradePay(req tradePayRequest) (string, string) {
 	var p *payment
 	switch {
 	case req.TradeNO != "":
-		p = s.payments[req.TradeNO]
+		p = s.paymentLocked(req.TradeNO)
 	case req.PaymentURL != "":
-		p = s.payments[paymentIDFromURL(req.PaymentURL)]
+		p = s.paymentLocked(paymentIDFromURL(req.PaymentURL))
 	default:
 		var reason string
 		p, reason = s.paymentFromOrderStrLocked(req.OrderStr, now)
@@ -92,6 +92,11 @@ func (s *Server) tradePay(req tradePayRequest) (string, string) {
 		return tradePayFailed, "unknown payment"
 	}
 	code, job := s.actLocked(p, req.Action, req.Payer, now)
+	if err := s.savePaymentLocked(p); err != nil {
+		// Nothing the payer did is kept: the app sees a failure, and no notification goes.
+		s.mu.Unlock()
+		return tradePayFailed, err.Error()
+	}
 	reason := ""
 	if code == tradePayFailed && req.Action != ActionDecline {
 		reason = "payment is " + p.Status + ", not waiting for the payer"
@@ -129,7 +134,9 @@ func (s *Server) paymentFromOrderStrLocked(raw string, now time.Time) (*payment,
 		return nil, err.Error()
 	}
 	fp := fingerprint(o.BizContent)
-	if p, ok := s.byReq[reqKey(m.ClientID, o.RequestID())]; ok {
+	if p, err := s.store.paymentByRequest(m.ClientID, o.RequestID()); err != nil {
+		return nil, s.storageError(err).Error()
+	} else if p != nil {
 		if p.Source != "orderStr" || p.fingerprint != fp {
 			return nil, fmt.Sprintf("request id %q was already used with different content", o.RequestID())
 		}
@@ -154,7 +161,9 @@ func (s *Server) paymentFromOrderStrLocked(raw string, now time.Time) (*payment,
 		Source: "orderStr", fingerprint: fp,
 		Status: openapi.PaymentProcessing, CreatedAt: now, Deadline: now.Add(window),
 	}
-	s.addLocked(p)
+	if err := s.addLocked(p); err != nil {
+		return nil, err.Error()
+	}
 	return p, ""
 }
 
@@ -177,6 +186,13 @@ func (s *Server) handleClock(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.virtual.Advance(d)
+	s.mu.Lock()
+	err = s.store.saveClockOffset(s.clock.Now().Sub(time.Now()))
+	s.mu.Unlock()
+	if err != nil {
+		writeJSON(w, http.StatusInternalServerError, map[string]string{"error": err.Error()})
+		return
+	}
 	writeJSON(w, http.StatusOK, map[string]string{"now": s.clock.Now().Format(time.RFC3339)})
 }
 
@@ -216,12 +232,15 @@ func (s *Server) view(p *payment) PaymentView {
 
 func (s *Server) handlePaymentView(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
-	p, ok := s.payments[r.PathValue("paymentId")]
+	p := s.paymentLocked(r.PathValue("paymentId"))
+	ok := p != nil
 	var v PaymentView
 	var job *notifyJob
 	if ok {
 		job = s.settleDueLocked(p, s.clock.Now())
-		s.settleAuthExpiryLocked(p, s.clock.Now())
+		if s.settleAuthExpiryLocked(p, s.clock.Now()) || job != nil {
+			_ = s.savePaymentLocked(p) // logged; settling again later gives the same
+		}
 		v = s.view(p)
 	}
 	s.mu.Unlock()
@@ -249,7 +268,8 @@ var cashierPage = template.Must(template.New("cashier").Parse(`<!doctype html>
 
 func (s *Server) renderCashier(w http.ResponseWriter, id, result string) {
 	s.mu.Lock()
-	p, ok := s.payments[id]
+	p := s.paymentLocked(id)
+	ok := p != nil
 	var data map[string]any
 	if ok {
 		data = map[string]any{

@@ -225,13 +225,7 @@ func (s *Server) deliverNow(job *notifyJob, attempt int, retry bool) Attempt {
 	a := s.deliver(job, attempt)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	sched := s.cfg.Profile.NotifyRetrySchedule
-	if retry && a.Outcome != string(openapi.StatusSuccess) && attempt < len(sched) {
-		s.schedule(job, attempt+1, sched[attempt])
-	}
-	if p, ok := s.payments[job.paymentID]; ok {
-		s.recordLocked(p, a)
-	}
+	s.afterAttemptLocked(job, attempt, a, retry)
 	return a
 }
 
@@ -241,13 +235,11 @@ func (s *Server) sendScripted(_ context.Context, sc notificationScript) ([]Attem
 	s.mu.Lock()
 	var p *payment
 	if sc.PaymentID != "" {
-		p = s.payments[sc.PaymentID]
+		p = s.paymentLocked(sc.PaymentID)
 	} else {
-		for _, cand := range s.payments {
-			if cand.RequestID == sc.PaymentRequestID {
-				p = cand
-				break
-			}
+		var err error
+		if p, err = s.store.paymentByAnyClient(sc.PaymentRequestID); err != nil {
+			_ = s.storageError(err)
 		}
 	}
 	if p == nil {

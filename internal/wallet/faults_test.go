@@ -89,7 +89,7 @@ func TestScriptedUnknownAnswerAfterTheWorkIsDone(t *testing.T) {
 	res = call(t, s, "capture", capture, nil)
 	assert.Equal(t, openapi.Success, res.ResultCode, "the retry with the same id gets the capture that was made")
 	s.mu.Lock()
-	assert.Equal(t, int64(600), s.payments[pay.PaymentID].Captured.Value, "captured once")
+	assert.Equal(t, int64(600), s.paymentLocked(pay.PaymentID).Captured.Value, "captured once")
 	s.mu.Unlock()
 
 	resp, err = http.Post(s.URL()+"/conformance/answers", "application/json", strings.NewReader(`{"api":"capture","resultCode":"PROCESS_FAIL"}`))

@@ -41,9 +41,7 @@ func FuzzWalletAPI(f *testing.F) {
 	// cost it most of its speed, and TestSignatureAndClientChecks covers that layer.
 	f.Fuzz(func(t *testing.T, which uint8, body []byte) {
 		api := fuzzAPIs[int(which)%len(fuzzAPIs)]
-		s.mu.Lock()
-		before := len(s.payments) + len(s.captures) + len(s.refunds)
-		s.mu.Unlock()
+		before := s.recordCount()
 		resp, err := handlers[api](fixtures.ClientID, body)
 		var result openapi.Result
 		if err != nil {
@@ -68,9 +66,7 @@ func FuzzWalletAPI(f *testing.F) {
 		if result.ResultCode == openapi.UnknownException {
 			t.Fatalf("%s %q: UNKNOWN_EXCEPTION is an internal error: %s", api, body, result.ResultMessage)
 		}
-		s.mu.Lock()
-		after := len(s.payments) + len(s.captures) + len(s.refunds)
-		s.mu.Unlock()
+		after := s.recordCount()
 		if result.ResultStatus == openapi.StatusFail && after != before {
 			t.Fatalf("%s %q: refused with %s but created something", api, body, result.ResultCode)
 		}

@@ -43,27 +43,20 @@ func (s *Server) actLocked(p *payment, action, payer string, now time.Time) (str
 			p.AuthExpiry = now.Add(s.cfg.Profile.AuthorizationValidity)
 			p.Captured = money.Amount{Currency: p.Amount.Currency}
 			p.Released = money.Amount{Currency: p.Amount.Currency}
-			id := p.ID
-			s.clock.AfterFunc(s.cfg.Profile.AuthorizationValidity, func() { s.expireAuthorization(id) })
+			s.armAuthExpiryLocked(p.ID, s.cfg.Profile.AuthorizationValidity)
 		} else {
 			p.Status = openapi.PaymentSuccess
 		}
-		p.stopDeadline()
+		s.stopDeadlineLocked(p.ID)
 		return resultCodes[action], s.jobLocked(p)
 	case ActionDecline:
 		p.Payer = payer
 		p.Status = openapi.PaymentFail
 		p.FailReason = "payer declined: balance not enough"
-		p.stopDeadline()
+		s.stopDeadlineLocked(p.ID)
 		return resultCodes[action], s.jobLocked(p)
 	default: // CANCEL, NETWORK_ERROR: the payer may come back until the deadline
 		return resultCodes[action], nil
-	}
-}
-
-func (p *payment) stopDeadline() {
-	if p.deadlineTimer != nil {
-		p.deadlineTimer.Stop()
 	}
 }
 
@@ -81,31 +74,42 @@ func (s *Server) settleDueLocked(p *payment, now time.Time) *notifyJob {
 
 func (s *Server) expire(id string) {
 	s.mu.Lock()
-	p, ok := s.payments[id]
+	delete(s.deadlines, id)
 	var job *notifyJob
-	if ok {
-		job = s.settleDueLocked(p, s.clock.Now())
+	if s.closing {
+		s.mu.Unlock()
+		return
+	}
+	if p := s.paymentLocked(id); p != nil {
+		if job = s.settleDueLocked(p, s.clock.Now()); job != nil {
+			_ = s.savePaymentLocked(p) // logged; the inquiry settles it again on its own
+		}
 	}
 	s.mu.Unlock()
 	s.notify(job)
 }
 
-// settleAuthExpiryLocked releases what an expired authorization still froze.
-func (s *Server) settleAuthExpiryLocked(p *payment, now time.Time) {
+// settleAuthExpiryLocked releases what an expired authorization still froze; it reports
+// whether it did.
+func (s *Server) settleAuthExpiryLocked(p *payment, now time.Time) bool {
 	if p.Kind != PreAuth || p.AuthExpiry.IsZero() || p.Closed || now.Before(p.AuthExpiry) {
-		return
+		return false
 	}
 	if p.Status != openapi.PaymentAuthSuccess && p.Status != openapi.PaymentSuccess {
-		return
+		return false
 	}
 	p.Released = money.Amount{Currency: p.Amount.Currency, Value: p.Amount.Value - p.Captured.Value}
 	p.Closed = true
+	return true
 }
 
 func (s *Server) expireAuthorization(id string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if p, ok := s.payments[id]; ok {
-		s.settleAuthExpiryLocked(p, s.clock.Now())
+	if s.closing {
+		return
+	}
+	if p := s.paymentLocked(id); p != nil && s.settleAuthExpiryLocked(p, s.clock.Now()) {
+		_ = s.savePaymentLocked(p) // logged; a capture or the payment view settles it again
 	}
 }

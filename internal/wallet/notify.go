@@ -52,12 +52,18 @@ func (s *Server) notify(job *notifyJob) {
 	if job == nil {
 		return
 	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	s.schedule(job, 1, 0)
 }
 
-// schedule arms one delivery attempt. It may be called with s.mu held (lock order: the
-// server's lock, then the clock's).
+// schedule arms one delivery attempt and notes it in the store, so that a wallet restarted on
+// its data file makes it at the same business time. It is called with s.mu held (lock order:
+// the server's lock, then the clock's).
 func (s *Server) schedule(job *notifyJob, attempt int, delay time.Duration) {
+	if err := s.store.savePending(pendingDelivery{Job: *job, Attempt: attempt, Due: s.clock.Now().Add(delay)}); err != nil {
+		_ = s.storageError(err) // logged; the attempt is still made by this process
+	}
 	s.clock.AfterFunc(delay, func() {
 		if s.holdIfScripted(job, attempt) || !s.beginDelivery() {
 			return
@@ -68,14 +74,25 @@ func (s *Server) schedule(job *notifyJob, attempt int, delay time.Duration) {
 		// sees attempt n can move the clock and be sure attempt n+1 is waiting for it.
 		s.mu.Lock()
 		defer s.mu.Unlock()
-		sched := s.cfg.Profile.NotifyRetrySchedule
+		s.afterAttemptLocked(job, attempt, a, true)
+	})
+}
+
+// afterAttemptLocked arms the next attempt of the schedule when the merchant did not answer S
+// (and retry is on), or drops the pending delivery when none follows; then records the
+// attempt on the payment.
+func (s *Server) afterAttemptLocked(job *notifyJob, attempt int, a Attempt, retry bool) {
+	sched := s.cfg.Profile.NotifyRetrySchedule
+	if retry {
 		if a.Outcome != string(openapi.StatusSuccess) && attempt < len(sched) {
 			s.schedule(job, attempt+1, sched[attempt])
+		} else if err := s.store.deletePending(job.paymentID); err != nil {
+			_ = s.storageError(err)
 		}
-		if p, ok := s.payments[job.paymentID]; ok {
-			s.recordLocked(p, a)
-		}
-	})
+	}
+	if p := s.paymentLocked(job.paymentID); p != nil {
+		s.recordLocked(p, a)
+	}
 }
 
 // beginDelivery counts a delivery in flight so Close can wait for it; it refuses once the
@@ -96,9 +113,13 @@ func (s *Server) endDelivery() { s.notifyWG.Done() }
 // awaitingFirstDeliveryLocked counts the payments that have a notification due whose first
 // delivery has not been recorded yet (holds aside).
 func (s *Server) awaitingFirstDeliveryLocked() int {
+	due, err := s.store.awaitingFirstDelivery()
+	if err != nil {
+		_ = s.storageError(err)
+	}
 	n := 0
-	for _, p := range s.payments {
-		if p.notifyDue && len(p.notifications) == 0 && !s.holds["id:"+p.ID] && !s.holds["req:"+p.RequestID] {
+	for _, p := range due {
+		if !s.holds["id:"+p.ID] && !s.holds["req:"+p.RequestID] {
 			n++
 		}
 	}
@@ -108,6 +129,7 @@ func (s *Server) awaitingFirstDeliveryLocked() int {
 // recordLocked appends a delivery attempt and wakes whoever waits for deliveries.
 func (s *Server) recordLocked(p *payment, a Attempt) {
 	p.notifications = append(p.notifications, a)
+	_ = s.savePaymentLocked(p) // logged: the attempt was made either way
 	close(s.recorded)
 	s.recorded = make(chan struct{})
 }

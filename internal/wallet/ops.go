@@ -40,7 +40,9 @@ func (s *Server) pay(clientID string, body []byte) (any, error) {
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if p, ok := s.byReq[reqKey(clientID, req.PaymentRequestID)]; ok {
+	if p, err := s.store.paymentByRequest(clientID, req.PaymentRequestID); err != nil {
+		return nil, s.storageError(err)
+	} else if p != nil {
 		if p.Source == "pay" && p.fingerprint == fp {
 			return p.payResponse, nil
 		}
@@ -65,30 +67,39 @@ func (s *Server) pay(clientID string, body []byte) (any, error) {
 			RedirectURL: s.url + "/cashier/" + p.ID,
 		},
 	}
-	s.addLocked(p)
+	if err := s.addLocked(p); err != nil {
+		return nil, err
+	}
 	return p.payResponse, nil
 }
 
 // addLocked stores a new payment and arms its deadline.
-func (s *Server) addLocked(p *payment) {
-	s.payments[p.ID] = p
-	s.byReq[reqKey(p.ClientID, p.RequestID)] = p
-	id := p.ID
-	p.deadlineTimer = s.clock.AfterFunc(p.Deadline.Sub(p.CreatedAt), func() { s.expire(id) })
+func (s *Server) addLocked(p *payment) error {
+	if err := s.savePaymentLocked(p); err != nil {
+		return err
+	}
+	s.armDeadlineLocked(p, p.CreatedAt)
+	return nil
 }
 
 // lookupLocked finds a client's payment; paymentId wins over paymentRequestId, and an
 // unknown paymentId is ORDER_NOT_EXIST even when the request id is known.
 func (s *Server) lookupLocked(clientID, paymentID, requestID string) (*payment, error) {
 	if paymentID != "" {
-		p, ok := s.payments[paymentID]
-		if !ok || p.ClientID != clientID {
+		p, err := s.store.payment(paymentID)
+		if err != nil {
+			return nil, s.storageError(err)
+		}
+		if p == nil || p.ClientID != clientID {
 			return nil, openapi.Errorf(openapi.OrderNotExist, "no payment with paymentId %q", paymentID)
 		}
 		return p, nil
 	}
-	p, ok := s.byReq[reqKey(clientID, requestID)]
-	if !ok {
+	p, err := s.store.paymentByRequest(clientID, requestID)
+	if err != nil {
+		return nil, s.storageError(err)
+	}
+	if p == nil {
 		return nil, openapi.Errorf(openapi.OrderNotExist, "no payment with paymentRequestId %q", requestID)
 	}
 	return p, nil
@@ -106,6 +117,9 @@ func (s *Server) withPayment(clientID, paymentID, requestID string, f func(p *pa
 	now := s.clock.Now()
 	job := s.settleDueLocked(p, now)
 	out, err := f(p, now)
+	if saveErr := s.savePaymentLocked(p); saveErr != nil && err == nil {
+		out, err = nil, saveErr
+	}
 	s.mu.Unlock()
 	s.notify(job)
 	return out, err
@@ -156,9 +170,7 @@ func (s *Server) cancelLocked(p *payment, now time.Time) error {
 	case p.Status == openapi.PaymentProcessing:
 		p.Status = openapi.PaymentCancelled
 		p.CancelTime = now
-		if p.deadlineTimer != nil {
-			p.deadlineTimer.Stop()
-		}
+		s.stopDeadlineLocked(p.ID)
 		return nil
 	case p.Kind == General:
 		return openapi.Errorf(openapi.ProcessFail, "payment %s is paid: refund it instead", p.ID)
@@ -184,7 +196,9 @@ func (s *Server) capture(clientID string, body []byte) (any, error) {
 	fp := fingerprint(body)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if c, ok := s.captures[reqKey(clientID, req.CaptureRequestID)]; ok {
+	if c, err := s.store.capture(clientID, req.CaptureRequestID); err != nil {
+		return nil, s.storageError(err)
+	} else if c != nil {
 		if c.fingerprint == fp {
 			return c.response, nil
 		}
@@ -195,7 +209,11 @@ func (s *Server) capture(clientID string, body []byte) (any, error) {
 		return nil, err
 	}
 	now := s.clock.Now()
-	s.settleAuthExpiryLocked(p, now)
+	if s.settleAuthExpiryLocked(p, now) {
+		if err := s.savePaymentLocked(p); err != nil {
+			return nil, err
+		}
+	}
 	switch {
 	case p.Kind != PreAuth:
 		return nil, openapi.Errorf(openapi.ProcessFail, "payment %s is a general payment: only authorizations are captured", p.ID)
@@ -232,7 +250,9 @@ func (s *Server) capture(clientID string, body []byte) (any, error) {
 		Result: openapi.SuccessResult(), CaptureRequestID: c.RequestID, CaptureID: c.ID,
 		PaymentID: p.ID, CaptureAmount: openapi.WireAmountPtr(amount), CaptureTime: formatTime(now),
 	}
-	s.captures[reqKey(clientID, req.CaptureRequestID)] = c
+	if err := s.store.saveCapture(clientID, c, p); err != nil {
+		return nil, s.storageError(err)
+	}
 	return c.response, nil
 }
 
@@ -245,7 +265,9 @@ func (s *Server) refund(clientID string, body []byte) (any, error) {
 	amount, _ := req.RefundAmount.PositiveMoney("refundAmount") // checked by decode
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if r, ok := s.refByReq[reqKey(clientID, req.RefundRequestID)]; ok {
+	if r, err := s.store.refundByRequest(clientID, req.RefundRequestID); err != nil {
+		return nil, s.storageError(err)
+	} else if r != nil {
 		if r.fingerprint == fp {
 			return r.response, nil
 		}
@@ -273,8 +295,9 @@ func (s *Server) refund(clientID string, body []byte) (any, error) {
 		Result: openapi.SuccessResult(), RefundRequestID: r.RequestID, RefundID: r.ID,
 		PaymentID: p.ID, RefundAmount: openapi.WireAmountPtr(amount), RefundTime: formatTime(now),
 	}
-	s.refunds[r.ID] = r
-	s.refByReq[reqKey(clientID, r.RequestID)] = r
+	if err := s.store.saveRefund(r, p); err != nil {
+		return nil, s.storageError(err)
+	}
 	return r.response, nil
 }
 
@@ -286,12 +309,16 @@ func (s *Server) inquiryRefund(clientID string, body []byte) (any, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var r *refund
+	var err error
 	if req.RefundID != "" {
-		if found, ok := s.refunds[req.RefundID]; ok && found.ClientID == clientID {
-			r = found
+		if r, err = s.store.refund(req.RefundID); r != nil && r.ClientID != clientID {
+			r = nil
 		}
 	} else {
-		r = s.refByReq[reqKey(clientID, req.RefundRequestID)]
+		r, err = s.store.refundByRequest(clientID, req.RefundRequestID)
+	}
+	if err != nil {
+		return nil, s.storageError(err)
 	}
 	if r == nil {
 		return nil, openapi.Errorf(openapi.OrderNotExist, "no refund with refundId %q / refundRequestId %q", req.RefundID, req.RefundRequestID)

@@ -49,7 +49,6 @@ type payment struct {
 	payResponse   *openapi.PayResponse // the answer a repeated pay gets
 	notifications []Attempt
 	notifyDue     bool // a notification was built for this payment
-	deadlineTimer interface{ Stop() bool }
 }
 
 // frozen is what a pre-authorization still holds.

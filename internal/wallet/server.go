@@ -70,6 +70,12 @@ type Config struct {
 	// Signatures signs the wallet's responses and notifications, each distinct message once,
 	// and counts the signatures made and verified; nil means a Memo of the server's own.
 	Signatures *signing.Memo
+	// DataFile, when set, keeps the wallet's state in this SQLite file instead of in memory:
+	// payments, captures, refunds, idempotency records, registered merchants, pending
+	// notifications and the business clock's offset. A wallet started again on the same file
+	// answers inquiries and repeated requests as before and resumes its notification retries
+	// on their schedule. Notification holds and scripted answers (test control) are not kept.
+	DataFile string
 }
 
 // Server is a running wallet mock.
@@ -82,14 +88,13 @@ type Server struct {
 	byAppID   map[string]Merchant
 	client    *http.Client
 
-	mu       sync.Mutex
-	payments map[string]*payment // by payment id
-	byReq    map[string]*payment // by client id + "\x00" + payment request id
-	captures map[string]*capture // by client id + "\x00" + capture request id
-	refunds  map[string]*refund  // by refund id
-	refByReq map[string]*refund  // by client id + "\x00" + refund request id
-	holds    map[string]bool     // notification holds by "id:"+paymentId or "req:"+paymentRequestId
-	held     []heldDelivery      // deliveries waiting for a RELEASE
+	mu sync.Mutex
+	// store keeps payments, captures, refunds and what must survive a restart (store.go);
+	// guarded by mu.
+	store     store
+	deadlines map[string]clock.Timer // by payment id: the deadline of a payment waiting for the payer
+	holds     map[string]bool        // notification holds by "id:"+paymentId or "req:"+paymentRequestId
+	held      []heldDelivery         // deliveries waiting for a RELEASE
 	// answerFaults are scripted U or forged answers, consumed in order; answerScripts keeps
 	// every script by id, for GET /conformance/answers/{id}.
 	answerFaults  []*answerFault
@@ -124,11 +129,8 @@ func NewServer(cfg Config) (*Server, error) {
 		merchants:     map[string]Merchant{},
 		byAppID:       map[string]Merchant{},
 		client:        cfg.HTTPClient,
-		payments:      map[string]*payment{},
-		byReq:         map[string]*payment{},
-		captures:      map[string]*capture{},
-		refunds:       map[string]*refund{},
-		refByReq:      map[string]*refund{},
+		store:         newMemoryStore(),
+		deadlines:     map[string]clock.Timer{},
 		holds:         map[string]bool{},
 		answerScripts: map[string]*answerFault{},
 		recorded:      make(chan struct{}),
@@ -148,10 +150,26 @@ func NewServer(cfg Config) (*Server, error) {
 		s.clock = cfg.Clock
 		s.virtual, _ = cfg.Clock.(*clock.Virtual)
 	}
-	for _, m := range cfg.Merchants {
-		if err := s.Register(m); err != nil {
+	if cfg.DataFile != "" {
+		st, err := openSQLite(cfg.DataFile)
+		if err != nil {
 			return nil, err
 		}
+		s.store = st
+		if err := s.restore(); err != nil {
+			_ = st.close()
+			return nil, err
+		}
+	}
+	for _, m := range cfg.Merchants {
+		if err := s.Register(m); err != nil {
+			_ = s.store.close()
+			return nil, err
+		}
+	}
+	if err := s.resume(); err != nil {
+		_ = s.store.close()
+		return nil, err
 	}
 	return s, nil
 }
@@ -172,11 +190,18 @@ func (s *Server) Register(m Merchant) error {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if err := s.store.saveMerchant(m); err != nil {
+		return err
+	}
+	s.registerLocked(m)
+	return nil
+}
+
+func (s *Server) registerLocked(m Merchant) {
 	s.merchants[m.ClientID] = m
 	if m.AppID != "" {
 		s.byAppID[m.AppID] = m
 	}
-	return nil
 }
 
 func (s *Server) merchant(clientID string) (Merchant, bool) {
@@ -232,7 +257,13 @@ func (s *Server) Close() error {
 		err = s.srv.Shutdown(ctx)
 	}
 	s.notifyWG.Wait()
-	return err
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for id, t := range s.deadlines {
+		t.Stop()
+		delete(s.deadlines, id)
+	}
+	return errors.Join(err, s.store.close())
 }
 
 // Handler routes the OpenAPI, the test control and the cashier page.

@@ -149,7 +149,7 @@ func waitAttempts(tb testing.TB, s *Server, paymentID string, n int) {
 	deadline := time.Now().Add(5 * time.Second)
 	for {
 		s.mu.Lock()
-		got := len(s.payments[paymentID].notifications)
+		got := len(s.paymentLocked(paymentID).notifications)
 		s.mu.Unlock()
 		if got >= n {
 			return
@@ -207,7 +207,7 @@ func TestPayIsIdempotentOnPaymentRequestID(t *testing.T) {
 
 	res := call(t, s, "pay", payBody("req-idem", "501", "", false), nil)
 	assert.Equal(t, openapi.RepeatReqInconsistent, res.ResultCode)
-	assert.Len(t, s.payments, 1)
+	assert.Len(t, s.store.(*memoryStore).payments, 1)
 }
 
 func TestPayRefusesBadInputWithoutCreatingAnything(t *testing.T) {
@@ -235,7 +235,7 @@ func TestPayRefusesBadInputWithoutCreatingAnything(t *testing.T) {
 			assert.Contains(t, res.ResultMessage, tc.field)
 		})
 	}
-	assert.Empty(t, s.payments)
+	assert.Empty(t, s.store.(*memoryStore).payments)
 	// A refused request does not consume its id.
 	res := call(t, s, "pay", payBody("r", "1", "", false), nil)
 	assert.Equal(t, openapi.Accept, res.ResultCode)
@@ -268,7 +268,7 @@ func TestSignatureAndClientChecks(t *testing.T) {
 	req = newReq()
 	require.NoError(t, signing.Style{RawBase64: true, NoSpaces: true, EpochMillis: true}.SignRequest(req, []byte(body), fixtures.ClientID, fixtures.PrivateKey(fixtures.MerchantPrivateKey), time.Now()))
 	assert.Equal(t, openapi.Accept, send(t, req, nil).ResultCode, "tolerated variants")
-	assert.Len(t, s.payments, 1)
+	assert.Len(t, s.store.(*memoryStore).payments, 1)
 }
 
 func TestNotificationRetriesOnScheduleUntilS(t *testing.T) {
@@ -290,7 +290,7 @@ func TestNotificationRetriesOnScheduleUntilS(t *testing.T) {
 	assert.Len(t, got, 3)
 
 	s.mu.Lock()
-	attempts := append([]Attempt{}, s.payments[pay.PaymentID].notifications...)
+	attempts := append([]Attempt{}, s.paymentLocked(pay.PaymentID).notifications...)
 	s.mu.Unlock()
 	require.Len(t, attempts, 3, "no attempt after S")
 	assert.Equal(t, []string{"F", "U", "S"}, []string{attempts[0].Outcome, attempts[1].Outcome, attempts[2].Outcome})
@@ -353,7 +353,7 @@ func TestPreAuthorizationCaptureReleaseAndRefund(t *testing.T) {
 	assert.Equal(t, openapi.OrderIsClosed, capture("c4", "1", true).ResultCode)
 
 	s.mu.Lock()
-	p := s.payments[pay.PaymentID]
+	p := s.paymentLocked(pay.PaymentID)
 	assert.Equal(t, int64(5000), p.Captured.Value)
 	assert.Equal(t, int64(5000), p.Released.Value)
 	assert.Equal(t, p.Amount.Value, p.Captured.Value+p.Released.Value+p.frozen(), "frozen = captured + released")
