@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -117,7 +115,7 @@ func runVerifyWallet(ctx context.Context, args []string, stdout, stderr io.Write
 	// The merchant's business time follows the wallet's: a scenario that moves the wallet's
 	// clock moves the merchant's with it, so the deadlines it asks for stay in the future.
 	business := clock.NewVirtual()
-	follower := &clockFollower{clock: business, base: http.DefaultTransport}
+	follower := target.NewClockFollower(business, http.DefaultTransport)
 	httpClient.Transport = follower
 	rec := &recorder{}
 	m, err := startReferenceMerchant(referenceMerchantSpec{
@@ -129,7 +127,7 @@ func runVerifyWallet(ctx context.Context, args []string, stdout, stderr io.Write
 	}
 	defer m.close()
 	if prof.Capabilities.Clock {
-		if err := follower.sync(ctx, httpClient, control); err != nil {
+		if err := follower.Sync(ctx, httpClient, control); err != nil {
 			return unreachable(stderr, cmd, fmt.Errorf("%w: reading the wallet's clock (POST %s/conformance/clock): %v\n  check: the profile declares clock control; set capabilities.clock to false if the wallet has none", errUnreachable, control, err))
 		}
 	}
@@ -355,47 +353,4 @@ func discoverNotifyURL(ctx context.Context, hc *http.Client, adapterURL, control
 		return p.NotifyURL, nil
 	}
 	return "", fmt.Errorf("the profile declares no flow%s", hint)
-}
-
-// clockFollower watches the answers of the wallet's clock control and moves the reference
-// merchant's business clock to the wallet's time.
-type clockFollower struct {
-	clock *clock.Virtual
-	base  http.RoundTripper
-}
-
-func (f *clockFollower) RoundTrip(req *http.Request) (*http.Response, error) {
-	resp, err := f.base.RoundTrip(req)
-	if err != nil || req.Method != http.MethodPost || !strings.HasSuffix(req.URL.Path, "/conformance/clock") || resp.StatusCode != http.StatusOK {
-		return resp, err
-	}
-	body, rerr := io.ReadAll(io.LimitReader(resp.Body, 1<<16))
-	_ = resp.Body.Close()
-	resp.Body = io.NopCloser(bytes.NewReader(body))
-	if rerr == nil {
-		f.follow(body)
-	}
-	return resp, nil
-}
-
-func (f *clockFollower) follow(body []byte) {
-	var v struct {
-		Now time.Time `json:"now"`
-	}
-	if json.Unmarshal(body, &v) != nil || v.Now.IsZero() {
-		return
-	}
-	if d := v.Now.Sub(f.clock.Now()); d > 0 {
-		f.clock.Advance(d)
-	}
-}
-
-// sync reads the wallet's business time once, before any scenario.
-func (f *clockFollower) sync(ctx context.Context, hc *http.Client, controlURL string) error {
-	control, err := target.NewWalletControl(target.Config{BaseURL: controlURL, HTTPClient: hc})
-	if err != nil {
-		return err
-	}
-	_, err = control.AdvanceClock(ctx, 0)
-	return err
 }
