@@ -1,0 +1,169 @@
+package kittest_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"os"
+	"os/exec"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/tradepaykit/tradepaykit/fixtures"
+	"github.com/tradepaykit/tradepaykit/fixtures/profiles"
+	"github.com/tradepaykit/tradepaykit/internal/merchant"
+	"github.com/tradepaykit/tradepaykit/internal/profile"
+	"github.com/tradepaykit/tradepaykit/runner/kittest"
+)
+
+// startShop stands in for a merchant's own server under test: the kit's reference merchant,
+// configured the way a merchant configures its server for the sandbox (the wallet's URL and
+// public key, the client id, the merchant's key), with its test adapter on a loopback port.
+// The wallet's product codes and path prefix are those of prof.
+func startShop(t *testing.T, w *kittest.Wallet, prof fixtures.WalletProfile, defects ...merchant.Defect) string {
+	t.Helper()
+	hc := &http.Client{Timeout: 30 * time.Second}
+	shop, err := merchant.NewServer(merchant.Config{
+		WalletURL: w.OpenAPIURL(), ClientID: w.ClientID(), AppID: w.AppID(), Profile: prof,
+		PrivateKey:      fixtures.PrivateKey(fixtures.MerchantPrivateKey),
+		WalletPublicKey: w.PublicKey(), HTTPClient: hc, Defects: defects,
+	})
+	require.NoError(t, err)
+	require.NoError(t, shop.Start("127.0.0.1:0"))
+	t.Cleanup(func() {
+		_ = shop.Close()
+		hc.CloseIdleConnections()
+	})
+	require.NoError(t, w.SetNotifyURL(shop.NotifyURL()))
+	return shop.URL()
+}
+
+// TestShopConformance is a merchant's conformance test (example_test.go): every @merchant
+// scenario, one subtest each, against the shop.
+func TestShopConformance(t *testing.T) { shopConformance(t) }
+
+// TestKitWalletConformance checks the wallet mock itself with every @wallet scenario
+// (example_test.go).
+func TestKitWalletConformance(t *testing.T) { walletConformance(t) }
+
+// TestStartServesAWalletAMerchantCanPayThrough uses the wallet as a merchant's own tests
+// would, outside the scenarios: an order, the payer confirms, the order is paid.
+func TestStartServesAWalletAMerchantCanPayThrough(t *testing.T) {
+	w := kittest.Start(t, kittest.Options{Profile: "kit:wallet-sample"})
+	assert.True(t, strings.HasPrefix(w.URL(), "http://127.0.0.1:"), "loopback only: %s", w.URL())
+	assert.Equal(t, w.URL()+"/api/open", w.OpenAPIURL(), "the sample profile's basePath")
+	assert.Equal(t, fixtures.ClientID, w.ClientID())
+	assert.True(t, w.PublicKey().Equal(fixtures.PublicKey(fixtures.WalletPublicKey)))
+	assert.Contains(t, string(w.PublicKeyPEM()), "PUBLIC KEY")
+	sample, err := profiles.FS.ReadFile("wallet-sample.json")
+	require.NoError(t, err)
+	prof, err := profile.Parse(sample)
+	require.NoError(t, err)
+	shop := startShop(t, w, prof.Wallet())
+
+	order := postJSON(t, shop+"/conformance/orders", `{"flow":"tradeNO","type":"GENERAL","amount":{"currency":"USD","value":"1250"},"title":"Tea"}`)
+	assert.Equal(t, "PENDING", order["status"])
+	assert.Equal(t, "6001", w.TradePay(t, kittest.Token{TradeNO: order["tradeNO"].(string)}, kittest.Cancel))
+	assert.Equal(t, "9000", w.TradePay(t, kittest.Token{TradeNO: order["tradeNO"].(string)}, kittest.Confirm))
+	require.Eventually(t, func() bool {
+		return getJSON(t, shop+"/conformance/orders/"+order["orderId"].(string))["status"] == "PAID"
+	}, 10*time.Second, 10*time.Millisecond, "the notification reaches the shop")
+
+	before := time.Now()
+	now := w.AdvanceClock(t, 48*time.Hour)
+	assert.WithinDuration(t, before.Add(48*time.Hour), now, time.Minute)
+	assert.Equal(t, "4000", w.TradePay(t, kittest.Token{TradeNO: "NO-SUCH-PAYMENT"}, kittest.Confirm))
+}
+
+func postJSON(t *testing.T, url, body string) map[string]any {
+	t.Helper()
+	resp, err := http.Post(url, "application/json", strings.NewReader(body))
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	var out map[string]any
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&out))
+	require.Equal(t, http.StatusOK, resp.StatusCode, out)
+	return out
+}
+
+func getJSON(t *testing.T, url string) map[string]any {
+	t.Helper()
+	resp, err := http.Get(url)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	var out map[string]any
+	require.NoError(t, json.NewDecoder(resp.Body).Decode(&out))
+	return out
+}
+
+// TestDefectiveShop is run by TestGoTestShowsScenarioFailures in a child process: a shop that
+// trusts the app's 9000 without asking the wallet.
+func TestDefectiveShop(t *testing.T) {
+	if os.Getenv("KITTEST_DEFECTIVE_SHOP") != "1" {
+		t.Skip("run by TestGoTestShowsScenarioFailures")
+	}
+	w := kittest.Start(t, kittest.Options{})
+	shop := startShop(t, w, fixtures.DefaultWalletProfile(), merchant.DefectTrust9000)
+	kittest.RunMerchant(t, w, kittest.Merchant{URL: shop, Run: kittest.Run{Tags: "@REQ-GEN-005,@REQ-GEN-001"}})
+}
+
+// goTest runs this test binary again with args, as `go test` would.
+func goTest(t *testing.T, env string, args ...string) (string, int) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, os.Args[0], args...)
+	cmd.Env = append(os.Environ(), env)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	err := cmd.Run()
+	code := 0
+	if exit, ok := err.(*exec.ExitError); ok {
+		code = exit.ExitCode()
+	} else {
+		require.NoError(t, err)
+	}
+	return out.String(), code
+}
+
+var subtestResult = regexp.MustCompile(`(?m)^\s*--- (PASS|FAIL|SKIP): (\S+)`)
+
+func results(out string) map[string]string {
+	got := map[string]string{}
+	for _, m := range subtestResult.FindAllStringSubmatch(out, -1) {
+		got[m[2]] = m[1]
+	}
+	return got
+}
+
+// TestGoTestSelectsAndReportsScenarios runs the scenario subtests the way a merchant does:
+// `go test -run` picks one scenario of the shop's run, and a defective shop's failures show
+// in go test's output with the requirement, the step and what was expected.
+func TestGoTestSelectsAndReportsScenarios(t *testing.T) {
+	out, code := goTest(t, "KITTEST_CHILD=1", "-test.run", "^TestShopConformance$/^A_payer_pays_an_order_by_tradeNO$", "-test.v")
+	require.Equal(t, 0, code, out)
+	assert.Equal(t, map[string]string{
+		"TestShopConformance": "PASS",
+		"TestShopConformance/A_payer_pays_an_order_by_tradeNO": "PASS",
+	}, results(out), "go test -run selects one scenario:\n%s", out)
+
+	out, code = goTest(t, "KITTEST_DEFECTIVE_SHOP=1", "-test.run", "^TestDefectiveShop$", "-test.v")
+	assert.Equal(t, 1, code, "a failed scenario fails go test:\n%s", out)
+	got := results(out)
+	assert.Equal(t, "FAIL", got["TestDefectiveShop"], out)
+	assert.Equal(t, "PASS", got["TestDefectiveShop/A_payer_pays_an_order_by_tradeNO"], "the defect spares this scenario:\n%s", out)
+	failed := 0
+	for name, r := range got {
+		if r == "FAIL" && strings.HasPrefix(name, "TestDefectiveShop/") {
+			failed++
+		}
+	}
+	assert.Positive(t, failed, "a REQ-GEN-005 scenario fails as a subtest:\n%s", out)
+	assert.Contains(t, out, "REQ-GEN-005", "the failure names the requirement")
+}
