@@ -23,6 +23,8 @@ import (
 type recorder struct {
 	mu   sync.Mutex
 	list []recorded
+	// notify follows the notifications among the exchanges (health.go).
+	notify notifyHealth
 }
 
 type recorded struct {
@@ -37,6 +39,7 @@ const maxRecorded = 20000
 const maxRelated = 30
 
 func (r *recorder) add(x report.Exchange) {
+	r.notify.observe(x)
 	ids := idsOf(x.RequestBody, x.ResponseBody, []byte(x.URL))
 	r.mu.Lock()
 	defer r.mu.Unlock()

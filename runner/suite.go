@@ -33,6 +33,8 @@ type suiteFlags struct {
 	concurrency  int
 	wait         time.Duration
 	pact         string
+	timeLimit    time.Duration
+	requireAll   bool
 }
 
 func (f *suiteFlags) register(fs *flag.FlagSet) {
@@ -44,6 +46,8 @@ func (f *suiteFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&f.concurrency, "concurrency", 0, "scenarios at once in the first pass (`N`; 0: twice the CPUs, at least 4); @clock scenarios always run one at a time")
 	fs.StringVar(&f.pact, "pact", "", "verify the Pact contracts too (`true` or false; default true, false when --tags selects scenarios)")
 	fs.DurationVar(&f.wait, "wait", steps.DefaultWait, "how long a step waits for an outcome (a notification, an order settling) before it fails")
+	fs.DurationVar(&f.timeLimit, "time-limit", DefaultTimeLimit, "stop the run after `D`: the scenarios not finished fail and the run exits 1 (0: no limit)")
+	fs.BoolVar(&f.requireAll, "require-all", false, "for certifiers: fail the run (exit 1) when a MUST requirement was not checked on the target (all its scenarios skipped)")
 }
 
 // suiteOptions are the checked suite flags.
@@ -57,12 +61,15 @@ type suiteOptions struct {
 	wait         time.Duration
 	pact         bool
 	noColor      bool
+	timeLimit    time.Duration
+	requireAll   bool
 	// features holds the *.feature files at its root; nil means the embedded features.
 	features fs.FS
 }
 
 func (f *suiteFlags) options(stdout io.Writer) (suiteOptions, error) {
-	o := suiteOptions{tags: f.tags, format: f.format, reportDir: f.reportDir, concurrency: f.concurrency, wait: f.wait, noColor: !isTerminal(stdout)}
+	o := suiteOptions{tags: f.tags, format: f.format, reportDir: f.reportDir, concurrency: f.concurrency, wait: f.wait, noColor: !isTerminal(stdout),
+		timeLimit: f.timeLimit, requireAll: f.requireAll}
 	switch o.format {
 	case "pretty", "progress":
 	default:
@@ -81,6 +88,9 @@ func (f *suiteFlags) options(stdout io.Writer) (suiteOptions, error) {
 	}
 	if o.wait <= 0 {
 		return o, fmt.Errorf("--wait %s: want a positive duration", o.wait)
+	}
+	if o.timeLimit < 0 {
+		return o, fmt.Errorf("--time-limit %s: want a positive duration, or 0 for none", o.timeLimit)
 	}
 	switch f.pact {
 	case "":
@@ -153,6 +163,7 @@ func (s *suite) execute(ctx context.Context, stdout, stderr io.Writer) int {
 		s.run.Tags = "(every scenario)"
 	}
 	s.run.Expectations = s.opts.expectations
+	s.run.RequireAll = s.opts.requireAll
 	s.run.Exclusions = s.profile.Exclusions()
 	if err := os.MkdirAll(s.opts.reportDir, 0o755); err != nil {
 		fmt.Fprintf(stderr, "tradepaykit: --report-dir: %v\n", err)
@@ -171,6 +182,10 @@ func (s *suite) execute(ctx context.Context, stdout, stderr io.Writer) int {
 	initialize, stopParties := s.initializer()
 	var parts []string
 	status := 0
+	// ctx ends on an interrupt; runCtx also at the time limit, after which the passes still
+	// go through their scenarios, to fail each one that did not finish.
+	runCtx, stopRun := s.withTimeLimit(ctx)
+	defer stopRun()
 	for i, p := range s.passes() {
 		if ctx.Err() != nil {
 			break
@@ -179,7 +194,7 @@ func (s *suite) execute(ctx context.Context, stdout, stderr io.Writer) int {
 		part := filepath.Join(s.opts.reportDir, fmt.Sprintf(".cucumber-pass-%d.json", i+1))
 		parts = append(parts, part)
 		start := time.Now()
-		if st := s.runPass(ctx, p, initialize, part); st != 0 && status == 0 {
+		if st := s.runPass(runCtx, p, initialize, part); st != 0 && status == 0 {
 			status = st
 		}
 		fmt.Fprintf(stdout, "   (%s)\n", time.Since(start).Round(time.Millisecond))
@@ -187,15 +202,16 @@ func (s *suite) execute(ctx context.Context, stdout, stderr io.Writer) int {
 	if n := stopParties(); n > 0 {
 		fmt.Fprintf(stdout, "   (%d %s scenarios ran on parties of their own)\n", n, steps.TagClock)
 	}
-	if ctx.Err() == nil && s.pacts != nil && s.opts.pact {
+	if runCtx.Err() == nil && s.pacts != nil && s.opts.pact {
 		fmt.Fprintln(stdout, "\n== contracts (Pact)")
-		s.run.Pacts = s.pacts(ctx)
+		s.run.Pacts = s.pacts(runCtx)
 		for _, p := range s.run.Pacts {
 			printPact(stdout, p)
 		}
 	}
 	s.run.Duration = time.Since(s.run.Started)
 	s.run.Finish()
+	s.noteTimeLimit(runCtx, stderr)
 
 	code := exitPass
 	if !s.run.Passed() {
@@ -263,6 +279,9 @@ func (s *suite) runPass(ctx context.Context, p selection.Pass, initialize func(*
 			sc.Before(func(ctx context.Context, sn *godog.Scenario) (context.Context, error) {
 				state := &scenarioState{start: time.Now()}
 				ctx = context.WithValue(ctx, scenarioKey{}, state)
+				if err := s.refuseAfterTimeLimit(ctx); err != nil {
+					return ctx, err
+				}
 				if reason := s.profile.Skip(sn); reason != "" {
 					state.skip = reason
 					return ctx, fmt.Errorf("%w: %s", godog.ErrSkip, reason)
@@ -327,6 +346,7 @@ func (s *suite) collect(ctx context.Context, p selection.Pass, sn *godog.Scenari
 	if status == report.ExpectedFailure || status == report.UnexpectedPass {
 		r.Reason, r.Ticket = e.Reason, e.Ticket
 	}
+	s.markUnfinished(ctx, &r)
 	if raw == report.Failed {
 		for _, x := range steps.Exchanges(ctx) {
 			r.Exchanges = append(r.Exchanges, reportExchange(x))
@@ -574,6 +594,7 @@ func (s *suite) printSummary(w io.Writer, files []string) {
 	}
 	fmt.Fprintf(w, "total: %d scenarios, %d passed, %d failed, %d skipped in %s%s: %s\n",
 		c.Total, c.Passed+c.UnexpectedPasses, c.Failed, c.Skipped, r.Duration.Round(time.Millisecond), extra, r.Verdict())
+	printCoverage(w, r)
 }
 
 // cleanMessage keeps what a testify failure says (the Error and Messages sections) and drops

@@ -144,6 +144,7 @@ func runVerifyWallet(ctx context.Context, args []string, stdout, stderr io.Write
 			ClientID: *clientID, AppID: *appID, MerchantKey: mKey, WalletPublicKey: wPub, Profile: wp,
 			Capabilities:   steps.Capabilities{Clock: prof.Capabilities.Clock, WalletMock: prof.Capabilities.WalletMock, ReferenceMerchant: true},
 			SignatureStyle: prof.Style(), Wait: opts.wait,
+			Health: walletHealth(rec, m.server.NotifyURL()),
 		},
 		run: &report.Run{
 			Command: cmd, Args: append([]string{cmd}, args...), KitVersion: kitVersion(),
@@ -254,6 +255,15 @@ func runVerifyMerchant(ctx context.Context, args []string, stdout, stderr io.Wri
 	fmt.Fprintf(stdout, "  merchant test adapter %s\n  profile               %s\n", adapter, profName)
 	fmt.Fprintf(stdout, "  the kit's wallet      %s (listening on %s; the merchant's deployment calls %s)\n", wm.url, wm.http.local, joinBase(wm.url, wp.BasePath))
 	fmt.Fprintf(stdout, "  merchant              client id %s, app id %s, public key %s\n  wallet key            %s\n", *clientID, *appID, mPubName, wKeyName)
+	health := merchantHealth(rec, *notifyURL)
+	learnt, blocked, note := checkMerchantNotify(ctx, httpClient, *notifyURL, adapter, wm.http.local, prof)
+	switch {
+	case blocked != "":
+		health.NotificationsBlocked(blocked)
+		fmt.Fprintf(stdout, "  notifications         CANNOT BE DELIVERED: %s\n", blocked)
+	case learnt != "":
+		fmt.Fprintf(stdout, "  notifications to      %s\n", learnt)
+	}
 
 	s := &suite{
 		opts: opts, side: "@merchant", profile: withCapabilities(prof, profile.Capabilities{Clock: true, WalletMock: true}), related: rec,
@@ -265,6 +275,7 @@ func runVerifyMerchant(ctx context.Context, args []string, stdout, stderr io.Wri
 			Profile:      wp,
 			Capabilities: steps.Capabilities{Clock: true, WalletMock: true, ReferenceMerchant: prof.Capabilities.ReferenceMerchant},
 			Wait:         opts.wait,
+			Health:       health,
 		},
 		run: &report.Run{
 			Command: cmd, Args: append([]string{cmd}, args...), KitVersion: kitVersion(),
@@ -275,11 +286,17 @@ func runVerifyMerchant(ctx context.Context, args []string, stdout, stderr io.Wri
 			ProfileName: profName, ProfileJSON: prof.JSON(), Started: time.Now(),
 		},
 	}
+	if note != "" {
+		s.run.Notes = append(s.run.Notes, note)
+	}
+	if blocked != "" {
+		s.run.Notes = append(s.run.Notes, "notifications cannot be delivered (found before the scenarios): "+blocked)
+	}
 	s.pacts = func(ctx context.Context) []report.Pact {
 		if err := wm.renewIfAhead(); err != nil {
 			s.run.Notes = append(s.run.Notes, "renewing the wallet mock before the pact: "+err.Error())
 		}
-		notify := *notifyURL
+		notify := learnt
 		if notify == "" {
 			var err error
 			if notify, err = discoverNotifyURL(ctx, httpClient, adapter, wm.http.local, prof); err != nil {
@@ -311,6 +328,9 @@ func withCapabilities(p profile.Profile, kit profile.Capabilities) profile.Profi
 	return p
 }
 
+// errNoNotifyURL: the merchant names no notify URL and none is registered.
+var errNoNotifyURL = errors.New("no notify URL")
+
 // discoverNotifyURL asks the merchant for an order and reads where it wants to be notified:
 // the paymentNotifyUrl of its pay as the kit's wallet recorded it, or the notify_url of its
 // orderStr. The notify path is the merchant's choice (DESIGN.md, "Merchant test adapter").
@@ -336,7 +356,7 @@ func discoverNotifyURL(ctx context.Context, hc *http.Client, adapterURL, control
 		if flow == target.FlowOrderStr {
 			tok, err := orderstr.Decode(o.OrderStr)
 			if err != nil || tok.NotifyURL == "" {
-				return "", fmt.Errorf("the orderStr has no notify_url%s", hint)
+				return "", fmt.Errorf("%w: the orderStr has no notify_url%s", errNoNotifyURL, hint)
 			}
 			return tok.NotifyURL, nil
 		}
@@ -348,7 +368,7 @@ func discoverNotifyURL(ctx context.Context, hc *http.Client, adapterURL, control
 			return "", fmt.Errorf("reading the payment: %v%s", err, hint)
 		}
 		if p.NotifyURL == "" {
-			return "", fmt.Errorf("the merchant's pay had no paymentNotifyUrl%s", hint)
+			return "", fmt.Errorf("%w: the merchant's pay had no paymentNotifyUrl%s", errNoNotifyURL, hint)
 		}
 		return p.NotifyURL, nil
 	}

@@ -142,7 +142,7 @@ func orderBecomes(ctx context.Context, want string) error {
 	w, t := world(ctx), godog.T(ctx)
 	requireOrder(ctx)
 	var last *target.Order
-	_, err := eventually(ctx, w.wait(), func(ctx context.Context) (bool, error) {
+	_, diagnosis, err := w.awaitNotified(ctx, func(ctx context.Context) (bool, error) {
 		o, err := w.merchant.Order(ctx, w.order.OrderID)
 		if err != nil {
 			return false, err
@@ -151,8 +151,12 @@ func orderBecomes(ctx context.Context, want string) error {
 		return o.Status == want, nil
 	})
 	require.NoError(t, err, "reading order %s", w.order.OrderID)
-	require.NotNil(t, last, "the merchant did not show order %s within %s", w.order.OrderID, w.wait())
+	require.NotNil(t, last, "the merchant did not show order %s within %s%s", w.order.OrderID, w.wait(), diagnosed(diagnosis))
 	w.setOrder(last)
+	if diagnosis != "" && last.Status != want {
+		assert.Fail(t, fmt.Sprintf("order %s is %q, not %q, after waiting%s", last.OrderID, last.Status, want, diagnosed(diagnosis)))
+		return nil
+	}
 	assert.Equal(t, want, last.Status, "status of order %s after waiting %s", last.OrderID, w.wait())
 	return nil
 }

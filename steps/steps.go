@@ -70,6 +70,9 @@ type Targets struct {
 	// Wait bounds how long a step waits for an outcome to show (a notification, an order
 	// settling); zero means DefaultWait.
 	Wait time.Duration
+	// Health, shared by the run's scenarios, cuts waits short once notifications are known
+	// not to arrive, and names the likely cause; nil means every wait lasts Wait.
+	Health *Health
 }
 
 // Capabilities are the kit extensions a wallet may offer. Scenarios that need one carry its

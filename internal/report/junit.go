@@ -126,6 +126,7 @@ func WriteJUnit(w io.Writer, r *Run) error {
 		}
 		root.Suites = append(root.Suites, st)
 	}
+	root.Suites = append(root.Suites, coverageSuite(r))
 	for _, st := range root.Suites {
 		root.Tests += st.Tests
 		root.Failures += st.Failures
@@ -142,6 +143,29 @@ func WriteJUnit(w io.Writer, r *Run) error {
 	}
 	_, err := io.WriteString(w, "\n")
 	return err
+}
+
+// coverageSuite carries the verdict and the coverage of MUST requirements as properties of
+// a suite without test cases, so CI dashboards and scripts can read them.
+func coverageSuite(r *Run) junitSuite {
+	c := r.Coverage()
+	var unchecked []string
+	for _, u := range c.NotChecked {
+		unchecked = append(unchecked, u.ID)
+	}
+	props := []junitProperty{
+		{"verdict", r.Verdict()},
+		{"headline", r.Headline()},
+		{"must-requirements", fmt.Sprint(c.Must)},
+		{"must-checked", fmt.Sprint(len(c.Checked))},
+		{"must-not-checked", strings.Join(unchecked, " ")},
+		{"must-not-checked-why", c.NotCheckedByReason()},
+		{"require-all", fmt.Sprint(r.RequireAll)},
+	}
+	if r.TimeLimit != "" {
+		props = append(props, junitProperty{"time-limit", r.TimeLimit})
+	}
+	return junitSuite{Name: "requirements coverage", Properties: props}
 }
 
 func caseName(s Scenario) string {

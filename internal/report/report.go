@@ -57,6 +57,12 @@ type Run struct {
 	Unmatched    []Expectation
 	// Notes are run-level remarks (a pact not run, a profile default applied).
 	Notes []string
+	// RequireAll fails a run that left a MUST requirement unchecked (--require-all, for
+	// certifiers).
+	RequireAll bool
+	// TimeLimit, when set, says the run was stopped by its time limit (--time-limit):
+	// "the run's time limit of 10m0s ran out".
+	TimeLimit string
 }
 
 // Endpoint is one address of the run.
@@ -89,6 +95,9 @@ type Scenario struct {
 	Exchanges []Exchange
 	Related   []Exchange
 	Duration  time.Duration
+	// Unfinished marks a scenario the run's time limit stopped or never let start: it
+	// counts as failed, and its requirements as not checked.
+	Unfinished bool
 }
 
 // Exchange is one HTTP exchange, in full.
@@ -182,9 +191,13 @@ func (r *Run) InteractionCounts() Counts {
 }
 
 // Passed reports whether the target conforms: no scenario and no interaction failed
-// unexpectedly, and every pact that could be verified gave a verdict.
+// unexpectedly, and every pact that could be verified gave a verdict; with RequireAll,
+// also every MUST requirement was checked.
 func (r *Run) Passed() bool {
-	if r.ScenarioCounts().Failed > 0 || r.InteractionCounts().Failed > 0 {
+	if r.ScenarioCounts().Failed > 0 || r.InteractionCounts().Failed > 0 || r.TimeLimit != "" {
+		return false
+	}
+	if r.RequireAll && !r.Coverage().Complete() {
 		return false
 	}
 	for _, p := range r.Pacts {
@@ -212,6 +225,9 @@ type Requirement struct {
 	Counts    Counts
 }
 
+// noRequirement is the requirement table's row for scenarios that name none.
+const noRequirement = "(no requirement)"
+
 // RequirementTable lists every requirement the run's scenarios name, in id order, with the
 // combined verdict: failed if any scenario failed; else expected failure if any failed as
 // expected; else passed if any passed; else skipped.
@@ -221,7 +237,7 @@ func (r *Run) RequirementTable() []Requirement {
 		s := &r.Scenarios[i]
 		reqs := s.Requirements
 		if len(reqs) == 0 {
-			reqs = []string{"(no requirement)"}
+			reqs = []string{noRequirement}
 		}
 		for _, id := range reqs {
 			q := byID[id]

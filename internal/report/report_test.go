@@ -153,7 +153,7 @@ func TestJUnit(t *testing.T) {
 	for _, s := range doc.Suites {
 		names = append(names, s.Name)
 	}
-	assert.Equal(t, []string{"general_tradeno.feature", "idempotency.feature", "preauth_tradeno.feature", "signatures.feature", "pact wallet-merchant.json"}, names)
+	assert.Equal(t, []string{"general_tradeno.feature", "idempotency.feature", "preauth_tradeno.feature", "signatures.feature", "pact wallet-merchant.json", "requirements coverage"}, names)
 	dup := doc.Suites[1].Cases[0]
 	assert.Equal(t, "A duplicate notification [REQ-IDEM-004]", dup.Name)
 	require.NotNil(t, dup.Failure)

@@ -1,0 +1,85 @@
+package report
+
+import (
+	"bytes"
+	"encoding/xml"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func coverageRun() *Run {
+	r := sampleRun()
+	r.Requirements["REQ-PRE-002"] = "A pre-authorization by pay."
+	r.Requirements["REQ-SIG-008"] = "SHOULD: the merchant signs its answer."
+	r.Scenarios = append(r.Scenarios,
+		Scenario{Name: "A clock one", Feature: "preauth_tradeno.feature", Requirements: []string{"REQ-PRE-008"}, Status: Skipped, Reason: "the wallet offers no clock control (@clock)"},
+		Scenario{Name: "A cut one", Feature: "refunds.feature", Requirements: []string{"REQ-REF-001"}, Status: Failed, Unfinished: true, Message: "not finished"},
+		Scenario{Name: "A skipped SHOULD", Feature: "signatures.feature", Requirements: []string{"REQ-SIG-006"}, Status: Skipped, Reason: "no"},
+	)
+	r.Requirements["REQ-SIG-006"] = "SHOULD: stale Request-Time."
+	return r
+}
+
+func TestCoverage(t *testing.T) {
+	c := coverageRun().Coverage()
+	// MUST: GEN-001 (passed), IDEM-004 (failed), IDEM-005 (expected failure) are checked;
+	// PRE-002 and PRE-008 skipped, REF-001 cut by the time limit; the SHOULDs do not count.
+	assert.Equal(t, 6, c.Must)
+	assert.Equal(t, []string{"REQ-GEN-001", "REQ-IDEM-004", "REQ-IDEM-005"}, c.Checked)
+	assert.Equal(t, []Unchecked{
+		{"REQ-PRE-002", "the target does not support pre-authorization"},
+		{"REQ-PRE-008", "the wallet offers no clock control (@clock)"},
+		{"REQ-REF-001", "the run's time limit ran out before its scenarios finished"},
+	}, c.NotChecked)
+	assert.False(t, c.Complete())
+	assert.Equal(t, "3 of 6 MUST requirements checked; not checked: REQ-PRE-002 (the target does not support pre-authorization); "+
+		"REQ-PRE-008 (the wallet offers no clock control (@clock)); REQ-REF-001 (the run's time limit ran out before its scenarios finished)", c.String())
+
+	r := sampleRun()
+	r.Requirements["REQ-SIG-008"] = "SHOULD: the merchant signs its answer."
+	r.Scenarios[1].Status, r.Pacts[0].Interactions[1].Status = ExpectedFailure, ExpectedFailure
+	assert.Equal(t, "PASS: 3 of 4 MUST requirements checked; not checked: REQ-PRE-002 (the target does not support pre-authorization)", r.Headline())
+	r.RequireAll = true
+	assert.Equal(t, "FAIL", r.Verdict(), "--require-all fails a run that left a MUST unchecked")
+	r.Scenarios[2].Status = Passed
+	assert.Equal(t, "PASS: 4 of 4 MUST requirements checked", r.Headline())
+	r.TimeLimit = "the run's time limit of 1s ran out"
+	assert.Equal(t, "FAIL", r.Verdict(), "a run stopped by its time limit fails")
+}
+
+func TestCoverageInReports(t *testing.T) {
+	r := coverageRun()
+	var buf bytes.Buffer
+	require.NoError(t, WriteJUnit(&buf, r))
+	var doc struct {
+		Suites []struct {
+			Name  string `xml:"name,attr"`
+			Props []struct {
+				Name  string `xml:"name,attr"`
+				Value string `xml:"value,attr"`
+			} `xml:"properties>property"`
+		} `xml:"testsuite"`
+	}
+	require.NoError(t, xml.Unmarshal(buf.Bytes(), &doc))
+	props := map[string]string{}
+	for _, s := range doc.Suites {
+		if s.Name == "requirements coverage" {
+			for _, p := range s.Props {
+				props[p.Name] = p.Value
+			}
+		}
+	}
+	assert.Equal(t, "6", props["must-requirements"])
+	assert.Equal(t, "3", props["must-checked"])
+	assert.Equal(t, "REQ-PRE-002 REQ-PRE-008 REQ-REF-001", props["must-not-checked"])
+	assert.True(t, strings.HasPrefix(props["headline"], "FAIL: 3 of 6 MUST requirements checked; not checked: REQ-PRE-002"), props["headline"])
+
+	buf.Reset()
+	require.NoError(t, WriteHTML(&buf, r))
+	html := buf.String()
+	assert.Contains(t, html, "FAIL: 3 of 6 MUST requirements checked; not checked: REQ-PRE-002 (the target does not support pre-authorization)")
+	assert.Contains(t, html, "<tr><td><code>REQ-PRE-008</code></td><td>the wallet offers no clock control (@clock)</td></tr>")
+}
