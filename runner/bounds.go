@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/tradepaykit/tradepaykit/internal/report"
@@ -54,11 +55,13 @@ func (s *suite) markUnfinished(ctx context.Context, r *report.Scenario) {
 	}
 	r.Unfinished = true
 	r.Status = report.Failed
-	what := "stopped"
-	if r.FailedStep == "" {
-		what = "not started"
+	notStarted := fmt.Sprintf("not started: %s (--time-limit %s)", errTimeLimit, s.opts.timeLimit)
+	if r.FailedStep == "" || strings.Contains(r.Message, notStarted) {
+		// godog charges a failed Before hook to the first step: no step ran.
+		r.FailedStep, r.Message = "", notStarted
+		return
 	}
-	r.Message = fmt.Sprintf("%s: %s (--time-limit %s)\n%s", what, errTimeLimit, s.opts.timeLimit, r.Message)
+	r.Message = fmt.Sprintf("stopped: %s (--time-limit %s)\n%s", errTimeLimit, s.opts.timeLimit, r.Message)
 }
 
 // noteTimeLimit records and prints that the time limit stopped the run.
@@ -73,8 +76,12 @@ func (s *suite) noteTimeLimit(ctx context.Context, stderr io.Writer) {
 		}
 	}
 	s.run.TimeLimit = fmt.Sprintf("the run's time limit of %s ran out: %d scenarios did not finish and count as failed", s.opts.timeLimit, unfinished)
-	if s.pacts != nil && s.opts.pact {
+	switch {
+	case s.pacts == nil || !s.opts.pact:
+	case len(s.run.Pacts) == 0:
 		s.run.TimeLimit += "; the pacts were not verified"
+	default:
+		s.run.TimeLimit += "; the pacts were cut short"
 	}
 	fmt.Fprintf(stderr, "tradepaykit: %s (--time-limit)\n", s.run.TimeLimit)
 }

@@ -92,15 +92,19 @@ func TestRunBounds(t *testing.T) {
 	args := []string{"verify-merchant", "--merchant-url", merchantParty.url, "--wallet-listen", "fd:3", "--notify-timeout", "2s"}
 
 	t.Run("time limit", func(t *testing.T) {
-		r := verify(t, []*os.File{ln}, append(args, "--profile", "kit:reference-merchant", "--time-limit", "2s")...)
+		// A merchant that stops answering once it has an order: every scenario hangs on it.
+		hanging := hangingMerchant(t, ln, walletURL)
+		args := []string{"verify-merchant", "--merchant-url", hanging, "--wallet-listen", "fd:3", "--notify-timeout", "2s"}
+		r := verify(t, []*os.File{ln}, append(args, "--profile", "kit:reference-merchant", "--time-limit", "3s")...)
 		require.Equal(t, exitFail, r.code, r.String())
-		assert.Less(t, r.elapsed, time.Minute)
-		assert.Regexp(t, `tradepaykit: the run's time limit of 2s ran out: \d+ scenarios did not finish and count as failed; the pacts were not verified`, r.stderr)
-		assert.Regexp(t, `(?m)^FAIL .*\n      (step: .*\n      )?(stopped|not started): the run's time limit ran out \(--time-limit 2s\)`, r.stdout)
-		assert.Regexp(t, `(?m)^STOPPED: the run's time limit of 2s ran out`, r.stdout)
+		assert.Less(t, r.elapsed, 30*time.Second, "not a full HTTP timeout per scenario")
+		assert.Regexp(t, `tradepaykit: the run's time limit of 3s ran out: \d+ scenarios did not finish and count as failed; the pacts were not verified`, r.stderr)
+		assert.Regexp(t, `(?m)^FAIL .*\n      step: .*\n      stopped: the run's time limit ran out \(--time-limit 3s\)`, r.stdout, "the scenarios cut")
+		assert.Regexp(t, `(?m)^FAIL .*\n      not started: the run's time limit ran out \(--time-limit 3s\)`, r.stdout, "the scenarios never started")
+		assert.Regexp(t, `(?m)^STOPPED: the run's time limit of 3s ran out`, r.stdout)
 		assert.Regexp(t, `(?m)^FAIL: \d+ of \d+ MUST requirements checked; not checked: .*\(the run's time limit ran out before its scenarios finished\)`, r.stdout)
 		assert.NotContains(t, r.stdout, "== contracts (Pact)")
-		assert.Contains(t, r.file(t, "junit.xml"), `<property name="time-limit" value="the run&#39;s time limit of 2s ran out`)
+		assert.Contains(t, r.file(t, "junit.xml"), `<property name="time-limit" value="the run&#39;s time limit of 3s ran out`)
 	})
 	t.Run("coverage and --require-all", func(t *testing.T) {
 		r := verify(t, []*os.File{ln}, append(args, "--profile", "kit:merchant-sample", "--pact", "false")...)
@@ -118,4 +122,32 @@ func TestRunBounds(t *testing.T) {
 		require.Equal(t, exitPass, r.code, "every MUST of the run checked\n%s", r.String())
 		assert.Regexp(t, `(?m)^PASS: 1 of 1 MUST requirements checked$`, r.stdout)
 	})
+}
+
+// hangingMerchant serves a reference merchant whose test adapter never answers a request
+// about an existing order: the target that stops answering mid-run. It listens until the
+// test ends; the kit's wallet listens on ln.
+func hangingMerchant(t *testing.T, ln *os.File, walletURL string) string {
+	t.Helper()
+	var h http.Handler
+	stop := make(chan struct{})
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/conformance/orders/") {
+			select {
+			case <-r.Context().Done():
+			case <-stop:
+			}
+			return
+		}
+		h.ServeHTTP(w, r)
+	}))
+	m, err := merchant.NewServer(merchant.Config{
+		WalletURL: walletURL, ClientID: fixtures.ClientID, AppID: defaultAppID, PublicURL: "http://" + srv.Listener.Addr().String(),
+		PrivateKey: fixtures.PrivateKey(fixtures.MerchantPrivateKey), WalletPublicKey: fixtures.PublicKey(fixtures.WalletPublicKey),
+	})
+	require.NoError(t, err)
+	h = m.Handler()
+	srv.Start()
+	t.Cleanup(func() { close(stop); srv.Close() })
+	return srv.URL
 }
