@@ -7,6 +7,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"strings"
 	"sync"
 	"testing"
 
@@ -92,4 +94,97 @@ func TestPactPublishNeedsABrokerAndAVersion(t *testing.T) {
 	stderr.Reset()
 	assert.Equal(t, exitUsage, Run(context.Background(), []string{"pact-publish", "--broker-url", "http://127.0.0.1:1"}, &stdout, &stderr))
 	assert.Contains(t, stderr.String(), "--consumer-version is required")
+}
+
+// fakeBroker serves the embedded wallet-merchant pact as the broker's latest pact between the
+// wallet and the merchant named merchant, with the documented verification-results link, and
+// records every request.
+func fakeBroker(t *testing.T, merchant string) (*brokerRecorder, string) {
+	t.Helper()
+	rec := &brokerRecorder{}
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		rec.mu.Lock()
+		rec.reqs = append(rec.reqs, brokerRequest{r.Method, r.URL.EscapedPath(), r.Header.Get("Authorization"), body})
+		rec.mu.Unlock()
+		if r.Method == http.MethodGet && r.URL.EscapedPath() == "/pacts/provider/"+merchant+"/consumer/wallet/latest" {
+			raw, err := pacts.Renamed(pacts.WalletMerchantFile, pacts.Names{Provider: merchant})
+			require.NoError(t, err)
+			var doc map[string]any
+			require.NoError(t, json.Unmarshal(raw, &doc))
+			doc["_links"] = map[string]any{"pb:publish-verification-results": map[string]any{
+				"href": srv.URL + "/pacts/provider/" + merchant + "/consumer/wallet/pact-version/abc123/verification-results"}}
+			w.Header().Set("Content-Type", "application/hal+json")
+			_ = json.NewEncoder(w).Encode(doc)
+			return
+		}
+		if r.Method == http.MethodGet {
+			http.NotFound(w, r)
+			return
+		}
+		w.WriteHeader(http.StatusCreated)
+	}))
+	t.Cleanup(srv.Close)
+	return rec, srv.URL
+}
+
+// verify-merchant with --broker-url publishes the pact's verification result: the provider
+// version on its branch, then the documented result body to the pact's link. The merchant
+// answers HTTP 500 to a duplicate notification, so the result is a failure naming it.
+func TestVerifyMerchantPublishesItsVerificationResult(t *testing.T) {
+	if buildTags != "pact" {
+		t.Skip("this build does not verify pacts")
+	}
+	rec, brokerURL := fakeBroker(t, "shop-7")
+	ln, walletURL := walletListener(t)
+	merchant := startParty(t, "reference-merchant", "--listen", "127.0.0.1:0", "--wallet-url", walletURL,
+		"--follow-wallet-clock", walletURL, "--defect", "duplicate-notify-error")
+	t.Setenv("PACT_BROKER_TOKEN", "s3cret")
+
+	r := verify(t, []*os.File{ln}, "verify-merchant", "--merchant-url", merchant.url, "--wallet-listen", "fd:3",
+		"--notify-timeout", "2s", "--profile", "kit:reference-merchant", "--tags", "@REQ-IDEM-004", "--pact", "true",
+		"--broker-url", brokerURL, "--merchant-name", "shop-7", "--provider-version", "abc1234", "--provider-branch", "main",
+		"--build-url", "https://ci.example.com/runs/7")
+
+	require.Equal(t, exitFail, r.code, r.String())
+	assert.Contains(t, r.stdout, "verification of wallet-merchant.json (wallet -> shop-7) published for provider version abc1234")
+	require.Len(t, rec.reqs, 3, "branch, pact, result")
+	assert.Equal(t, brokerRequest{http.MethodPut, "/pacticipants/shop-7/branches/main/versions/abc1234", "Bearer s3cret", []byte("{}")}, rec.reqs[0])
+	assert.Equal(t, http.MethodGet, rec.reqs[1].method)
+	post := rec.reqs[2]
+	assert.Equal(t, http.MethodPost, post.method)
+	assert.Equal(t, "/pacts/provider/shop-7/consumer/wallet/pact-version/abc123/verification-results", post.path)
+	var body struct {
+		Success                    bool   `json:"success"`
+		ProviderApplicationVersion string `json:"providerApplicationVersion"`
+		BuildURL                   string `json:"buildUrl"`
+		VerifiedBy                 struct {
+			Implementation string `json:"implementation"`
+		} `json:"verifiedBy"`
+		TestResults []struct {
+			InteractionDescription string `json:"interactionDescription"`
+			Success                bool   `json:"success"`
+			Mismatches             []struct {
+				Description string `json:"description"`
+			} `json:"mismatches"`
+		} `json:"testResults"`
+	}
+	require.NoError(t, json.Unmarshal(post.body, &body))
+	assert.False(t, body.Success)
+	assert.Equal(t, "abc1234", body.ProviderApplicationVersion)
+	assert.Equal(t, "https://ci.example.com/runs/7", body.BuildURL)
+	assert.Equal(t, "tradepaykit", body.VerifiedBy.Implementation)
+	require.Len(t, body.TestResults, 6)
+	for _, tr := range body.TestResults {
+		failed := tr.InteractionDescription == "notifyPayment: a duplicate SUCCESS is acknowledged again"
+		assert.Equal(t, !failed, tr.Success, tr.InteractionDescription)
+		if failed {
+			var all []string
+			for _, m := range tr.Mismatches {
+				all = append(all, m.Description)
+			}
+			assert.Contains(t, strings.Join(all, "\n"), "expected 200 but was 500")
+		}
+	}
 }
