@@ -10,6 +10,8 @@
 // files are embedded, so the runner carries the contracts it verifies. VerifyWallet and
 // VerifyMerchant (build tag pact: they link libpact_ffi) replay them against a running
 // provider, signing every request with real keys, and report each interaction and mismatch.
+// StartWalletFront and StartMerchantFront (no cgo) serve the same signing front for any
+// standard Pact verifier.
 package pacts
 
 import "embed"

@@ -6,8 +6,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"net/url"
 	"os"
 	"path/filepath"
 
@@ -134,49 +132,4 @@ func fromPact(out report.Pact, r *pacts.Report, err error, skipped []report.Inte
 	out.Interactions = append(out.Interactions, skipped...)
 	judge(&out, exp)
 	return out
-}
-
-// servePactProvider runs the signing front until ctx ends.
-func servePactProvider(ctx context.Context, spec pactProviderSpec, stdout, stderr io.Writer) int {
-	ln, err := listen("--listen", spec.listen)
-	if err != nil {
-		usageError(stderr, "pact-provider", err)
-		return exitUsage
-	}
-	var front *pacts.Front
-	file := pacts.MerchantWalletFile
-	if spec.side == pacts.Wallet {
-		s := spec.wallet
-		front, err = pacts.StartWalletFront(ctx, pacts.WalletOptions{
-			WalletURL: s.walletURL, ClientID: s.clientID, MerchantKey: s.merchantKey, StateChangeURL: s.stateURL,
-			ControlURL: s.controlURL, WalletPublicKey: s.walletKey, Profile: s.profile, Listener: ln,
-		})
-	} else {
-		s := spec.merchant
-		file = pacts.WalletMerchantFile
-		front, err = pacts.StartMerchantFront(ctx, pacts.MerchantOptions{
-			NotifyURL: s.notifyURL, ClientID: s.clientID, WalletKey: s.walletKey, StateChangeURL: s.stateURL,
-			MerchantURL: s.merchantURL, ControlURL: s.controlURL, Listener: ln,
-		})
-	}
-	if err != nil {
-		_ = ln.Close()
-		usageError(stderr, "pact-provider", err)
-		return exitUsage
-	}
-	defer front.Close()
-	u, err := url.Parse(front.URL())
-	if err != nil {
-		fmt.Fprintf(stderr, "tradepaykit pact-provider: %v\n", err)
-		return exitUsage
-	}
-	fmt.Fprintf(stdout, "tradepaykit pact-provider %s: the signing front for the %s (%s)\n", kitVersion(), spec.side, file)
-	fmt.Fprintf(stdout, "  provider URL      %s (--hostname %s --port %s)\n", front.URL(), u.Hostname(), u.Port())
-	fmt.Fprintf(stdout, "  state change URL  %s (teardown on, state in the body)\n", front.StateChangeURL())
-	fmt.Fprintf(stdout, "  for example: pact verifier --file %s --provider-name %s --hostname %s --port %s --state-change-url %s --state-change-teardown\n",
-		file, spec.side, u.Hostname(), u.Port(), front.StateChangeURL())
-	fmt.Fprintf(stdout, "listening on %s\n", front.URL())
-	<-ctx.Done()
-	fmt.Fprintln(stdout, "stopping")
-	return exitPass
 }

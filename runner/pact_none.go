@@ -4,8 +4,6 @@ package main
 
 import (
 	"context"
-	"fmt"
-	"io"
 
 	"github.com/tradepaykit/tradepaykit/internal/profile"
 	"github.com/tradepaykit/tradepaykit/internal/report"
@@ -22,9 +20,4 @@ func verifyWalletPact(context.Context, walletPactSpec, profile.Profile, []report
 
 func verifyMerchantPact(context.Context, merchantPactSpec, profile.Profile, []report.Expectation) report.Pact {
 	return report.Pact{Name: "wallet-merchant.json", Consumer: "wallet", Provider: "merchant", Error: noPact, Unavailable: true}
-}
-
-func servePactProvider(_ context.Context, _ pactProviderSpec, _, stderr io.Writer) int {
-	fmt.Fprintf(stderr, "tradepaykit pact-provider: %s\n", noPact)
-	return exitUsage
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 
 	"github.com/tradepaykit/tradepaykit/fixtures"
@@ -21,7 +22,8 @@ or an answer signature does not verify, the verifier reports a mismatch quoting 
 
 Point the verifier at the printed provider URL (--hostname/--port) and state change URL, with
 teardown calls on and the state data in the body (the defaults of the Pact verifiers), and the
-provider name of the pact file (--provider-name). Runs until interrupted.
+provider name of the pact file (--provider-name). Runs until interrupted. Needs no Pact library:
+it works in every build of the runner, bin/tradepaykit-nopact too.
 `
 
 // pactProviderSpec is what the pact-provider command serves.
@@ -135,4 +137,49 @@ func renamedPact(side, consumer, provider string) ([]byte, error) {
 		return nil, err
 	}
 	return pacts.Renamed(file, pacts.Names{Consumer: consumer, Provider: provider})
+}
+
+// servePactProvider runs the signing front until ctx ends.
+func servePactProvider(ctx context.Context, spec pactProviderSpec, stdout, stderr io.Writer) int {
+	ln, err := listen("--listen", spec.listen)
+	if err != nil {
+		usageError(stderr, "pact-provider", err)
+		return exitUsage
+	}
+	var front *pacts.Front
+	file := pacts.MerchantWalletFile
+	if spec.side == pacts.Wallet {
+		s := spec.wallet
+		front, err = pacts.StartWalletFront(ctx, pacts.WalletOptions{
+			WalletURL: s.walletURL, ClientID: s.clientID, MerchantKey: s.merchantKey, StateChangeURL: s.stateURL,
+			ControlURL: s.controlURL, WalletPublicKey: s.walletKey, Profile: s.profile, Listener: ln,
+		})
+	} else {
+		s := spec.merchant
+		file = pacts.WalletMerchantFile
+		front, err = pacts.StartMerchantFront(ctx, pacts.MerchantOptions{
+			NotifyURL: s.notifyURL, ClientID: s.clientID, WalletKey: s.walletKey, StateChangeURL: s.stateURL,
+			MerchantURL: s.merchantURL, ControlURL: s.controlURL, Listener: ln,
+		})
+	}
+	if err != nil {
+		_ = ln.Close()
+		usageError(stderr, "pact-provider", err)
+		return exitUsage
+	}
+	defer front.Close()
+	u, err := url.Parse(front.URL())
+	if err != nil {
+		fmt.Fprintf(stderr, "tradepaykit pact-provider: %v\n", err)
+		return exitUsage
+	}
+	fmt.Fprintf(stdout, "tradepaykit pact-provider %s: the signing front for the %s (%s)\n", kitVersion(), spec.side, file)
+	fmt.Fprintf(stdout, "  provider URL      %s (--hostname %s --port %s)\n", front.URL(), u.Hostname(), u.Port())
+	fmt.Fprintf(stdout, "  state change URL  %s (teardown on, state in the body)\n", front.StateChangeURL())
+	fmt.Fprintf(stdout, "  for example: pact verifier --file %s --provider-name %s --hostname %s --port %s --state-change-url %s --state-change-teardown\n",
+		file, spec.side, u.Hostname(), u.Port(), front.StateChangeURL())
+	fmt.Fprintf(stdout, "listening on %s\n", front.URL())
+	<-ctx.Done()
+	fmt.Fprintln(stdout, "stopping")
+	return exitPass
 }
