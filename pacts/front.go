@@ -157,22 +157,25 @@ func (f *front) takePending() string {
 	return reason
 }
 
-// explain answers a replayed request whose state could not be set up, without calling the
-// provider. Every interaction of both pacts expects a signed-or-JSON answer with
-// result.resultStatus exactly, so the verifier reports a mismatch on it, and on the Signature
-// header where the pact pins one, each quoting the reason: the reason lands in the verifier's
-// own output. The status is 200 because every interaction expects 200: the reason is
-// the only difference the verifier reports.
-func explain(w http.ResponseWriter, reason string) {
-	w.Header().Set("Content-Type", "application/json; charset=UTF-8")
-	w.Header().Set(signing.HeaderSignature, reason)
+// explain answers a replayed request the front could not pass to the provider (its state
+// could not be set up, the provider could not be reached), with the reason where every Pact
+// verifier prints it: each interaction of both pacts expects a JSON answer whose
+// result.resultStatus is exact, so the verifier reports a mismatch on it quoting the reason,
+// and on the Signature header where the pact pins one. A verifier that gets an error status
+// or a text body instead prints only the status or "Expected a body of 'application/json'".
+// status is 200 for a state that could not be set up (the reason is then the only
+// difference reported) and 502 when the provider could not be reached.
+func explain(w http.ResponseWriter, status int, reason string) {
 	body, err := json.Marshal(map[string]any{"result": map[string]string{
-		"resultCode": "TRADEPAYKIT_STATE_NOT_SET_UP", "resultStatus": reason, "resultMessage": reason,
+		"resultCode": "TRADEPAYKIT_NOT_VERIFIED", "resultStatus": reason, "resultMessage": reason,
 	}})
 	if err != nil {
 		http.Error(w, reason, http.StatusInternalServerError)
 		return
 	}
+	w.Header().Set("Content-Type", "application/json; charset=UTF-8")
+	w.Header().Set(signing.HeaderSignature, reason)
+	w.WriteHeader(status)
 	_, _ = w.Write(body)
 }
 
@@ -222,7 +225,7 @@ func (f *front) replay(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if reason := f.takePending(); reason != "" {
-		explain(w, reason)
+		explain(w, http.StatusOK, reason)
 		return
 	}
 	req, err := http.NewRequestWithContext(f.ctx, r.Method, f.target(r), bytes.NewReader(body))
@@ -238,23 +241,22 @@ func (f *front) replay(w http.ResponseWriter, r *http.Request) {
 		req.Header[name] = values
 	}
 	key, err := f.signingKey()
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusInternalServerError)
-		return
+	if err == nil {
+		err = (signing.Style{}).SignRequest(req, body, f.clientID, key, time.Now())
 	}
-	if err := (signing.Style{}).SignRequest(req, body, f.clientID, key, time.Now()); err != nil {
-		http.Error(w, err.Error(), http.StatusInternalServerError)
+	if err != nil {
+		explain(w, http.StatusInternalServerError, "tradepaykit: cannot sign the request: "+err.Error())
 		return
 	}
 	resp, err := f.client.Do(req)
 	if err != nil {
-		http.Error(w, "provider: "+err.Error(), http.StatusBadGateway)
+		explain(w, http.StatusBadGateway, "tradepaykit: the provider did not answer: "+err.Error())
 		return
 	}
 	defer resp.Body.Close()
 	answer, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
 	if err != nil {
-		http.Error(w, "provider: "+err.Error(), http.StatusBadGateway)
+		explain(w, http.StatusBadGateway, "tradepaykit: reading the provider's answer: "+err.Error())
 		return
 	}
 	if f.checkAnswer != nil {

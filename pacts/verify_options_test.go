@@ -71,5 +71,6 @@ func TestVerifyUnreachableProvider(t *testing.T) {
 	assert.Len(t, r.Failed(), 6)
 	for _, i := range r.Failed() {
 		assert.True(t, says(i, regexp.MustCompile(`StatusMismatch: expected 200 but was 502`)), "%s: %v", i.Description, i.Mismatches)
+		assert.True(t, says(i, regexp.MustCompile(`resultStatus: .*the provider did not answer: .*127\.0\.0\.1:1`)), "%s: the reason, %v", i.Description, i.Mismatches)
 	}
 }

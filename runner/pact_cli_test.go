@@ -277,3 +277,23 @@ func TestPactCLIValidatesAndPublishesThePacts(t *testing.T) {
 		assert.Equal(t, "pact", c["specification"])
 	}
 }
+
+func TestPactCLIPrintsWhyAnUnreachableMerchantFails(t *testing.T) {
+	bin := pactCLI(t)
+	// A provider-state endpoint that accepts every state, and a notify URL nothing listens on.
+	states := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{}`))
+	}))
+	t.Cleanup(states.Close)
+	closed := httptest.NewServer(http.NotFoundHandler())
+	gone := closed.URL
+	closed.Close()
+	front, file := pactProvider(t, "--provider", "merchant", "--merchant-notify-url", gone+"/notify", "--pact-states-url", states.URL)
+
+	r := verifyWithCLI(t, bin, file, "merchant", front)
+
+	assert.NotEqual(t, 0, r.code)
+	assert.Len(t, r.failed(), 6)
+	assert.Contains(t, r.out, "tradepaykit: the provider did not answer: ", "the reason, in the CLI's own output")
+}
