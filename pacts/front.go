@@ -293,12 +293,15 @@ func walletAnswerCheck(pub *rsa.PublicKey, clientID string) func(string, http.He
 
 // signingKey is the real key, or for the kit's unknown-key state a fresh key made once per
 // verification: a real RSA signature that no party can have registered.
+// The kit's state holds for the next replayed request only, so a verifier run without
+// teardown calls does not sign the following interactions with the unknown key.
 func (f *front) signingKey() (*rsa.PrivateKey, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if !f.unknownKey {
 		return f.key, nil
 	}
+	f.unknownKey = false
 	if f.otherKey == nil {
 		k, err := rsa.GenerateKey(rand.Reader, 2048)
 		if err != nil {

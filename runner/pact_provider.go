@@ -21,8 +21,8 @@ checks the wallet's answer signature, and hands the answer back. When a state ca
 or an answer signature does not verify, the verifier reports a mismatch quoting the reason.
 
 Point the verifier at the printed provider URL (--hostname/--port) and state change URL, with
-teardown calls on and the state data in the body (the defaults of the Pact verifiers), and the
-provider name of the pact file (--provider-name). Runs until interrupted. Needs no Pact library:
+the state data in the body (the default of the Pact verifiers; teardown calls are answered but
+not needed), and the provider name of the pact file (--provider-name). Runs until interrupted. Needs no Pact library:
 it works in every build of the runner, bin/tradepaykit-nopact too.
 `
 
@@ -175,7 +175,7 @@ func servePactProvider(ctx context.Context, spec pactProviderSpec, stdout, stder
 	}
 	fmt.Fprintf(stdout, "tradepaykit pact-provider %s: the signing front for the %s (%s)\n", kitVersion(), spec.side, file)
 	fmt.Fprintf(stdout, "  provider URL      %s (--hostname %s --port %s)\n", front.URL(), u.Hostname(), u.Port())
-	fmt.Fprintf(stdout, "  state change URL  %s (teardown on, state in the body)\n", front.StateChangeURL())
+	fmt.Fprintf(stdout, "  state change URL  %s (state in the body)\n", front.StateChangeURL())
 	fmt.Fprintf(stdout, "  for example: pact verifier --file %s --provider-name %s --hostname %s --port %s --state-change-url %s --state-change-teardown\n",
 		file, spec.side, u.Hostname(), u.Port(), front.StateChangeURL())
 	fmt.Fprintf(stdout, "listening on %s\n", front.URL())
