@@ -110,9 +110,15 @@ Feature: What a merchant trusts: the app's result code is a hint, the wallet's v
   Scenario Outline: A pay answer <forgery> is not trusted: the merchant hands out no tradeNO
     Given the wallet will answer every pay for the next order "<forgery>"
     When the mini program asks the merchant for the next order, paid by tradeNO
-    Then the merchant answers that the wallet's answer cannot be trusted
+    Then the merchant answers that it got no answer from the wallet it can trust
 
     Examples:
       | forgery                            |
       | changed after the wallet signed it |
       | addressed to another client id     |
+
+  @merchant @wallet-mock @REQ-HOOK-M-003 @step-4 @step-5
+  Scenario: A wallet that never answers pay: the merchant hands out no tradeNO
+    Given the wallet will answer every pay for the next order "with no answer at all"
+    When the mini program asks the merchant for the next order, paid by tradeNO
+    Then the merchant answers that it got no answer from the wallet it can trust

@@ -47,12 +47,12 @@ func registerMerchantTrustSteps(sc stepScope) {
 		}
 		return nil
 	})
-	sc.Step(sc.pattern(`^the merchant answers that the wallet's answer cannot be trusted$`), func(ctx context.Context) error {
+	sc.Step(sc.pattern(`^the merchant answers that it got no answer from the wallet it can trust$`), func(ctx context.Context) error {
 		w, t := world(ctx), godog.T(ctx)
 		require.Error(t, w.merchantErr, "the merchant handed out order %+v on an answer the wallet did not sign as it should", w.order)
 		var se *target.StatusError
 		require.True(t, errors.As(w.merchantErr, &se), "no answer from the merchant: %v", w.merchantErr)
-		assert.Equal(t, 502, se.StatusCode, "HTTP status of the merchant's answer (502: the wallet's answer fails verification): %s", target.Snippet(se.Body))
+		assert.Equal(t, 502, se.StatusCode, "HTTP status of the merchant's answer (502: the wallet is unreachable or its answer fails verification): %s", target.Snippet(se.Body))
 		return nil
 	})
 	sc.Step(sc.pattern(`^the wallet files the order's payment under the paymentRequestId the merchant sent first$`), func(ctx context.Context) error {
@@ -202,6 +202,7 @@ func forgeKind(ctx context.Context, forgery string) string {
 		"for another amount":                 "AMOUNT",
 		"in another currency":                "CURRENCY",
 		"for another payment id":             "PAYMENT_ID",
+		"with no answer at all":              "NO_ANSWER",
 	}
 	k, ok := kinds[forgery]
 	require.True(godog.T(ctx), ok, "unknown forgery %q", forgery)

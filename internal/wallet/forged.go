@@ -26,6 +26,9 @@ const (
 	ForgeAmount    = "AMOUNT"
 	ForgeCurrency  = "CURRENCY"
 	ForgePaymentID = "PAYMENT_ID"
+	// ForgeNoAnswer: the call is done, then the connection is closed without an answer (a
+	// wallet the merchant cannot reach, as far as it can tell).
+	ForgeNoAnswer = "NO_ANSWER"
 )
 
 // forgedClientID is the client id a ForgeClientID answer is addressed to.
@@ -37,7 +40,7 @@ func checkForgery(f answerFault) error {
 		return fmt.Errorf("a forged answer takes no resultCode (got %q)", f.ResultCode)
 	}
 	switch f.Forge {
-	case ForgeSignature, ForgeClientID:
+	case ForgeSignature, ForgeClientID, ForgeNoAnswer:
 		return nil
 	case ForgeAmount, ForgeCurrency, ForgePaymentID:
 		if f.API != "inquiryPayment" {
@@ -45,7 +48,7 @@ func checkForgery(f answerFault) error {
 		}
 		return nil
 	}
-	return fmt.Errorf("forge %q is not SIGNATURE, CLIENT_ID, AMOUNT, CURRENCY or PAYMENT_ID", f.Forge)
+	return fmt.Errorf("forge %q is not SIGNATURE, CLIENT_ID, AMOUNT, CURRENCY, PAYMENT_ID or NO_ANSWER", f.Forge)
 }
 
 // writeForged does the call, then sends the forged answer the script asks for.
@@ -56,6 +59,10 @@ func (s *Server) writeForged(w http.ResponseWriter, r *http.Request, clientID st
 		resp = envelope(err)
 	} else {
 		resp = out
+	}
+	if f.Forge == ForgeNoAnswer {
+		closeWithoutAnswer(w)
+		return
 	}
 	truthful, err := json.Marshal(resp)
 	if err != nil {
@@ -124,4 +131,16 @@ func wireOf(m map[string]any) (money.Amount, error) {
 	cur, _ := m["currency"].(string)
 	val, _ := m["value"].(string)
 	return openapi.Amount{Currency: cur, Value: val}.Money("paymentAmount")
+}
+
+// closeWithoutAnswer drops the connection of a request without writing an answer.
+func closeWithoutAnswer(w http.ResponseWriter) {
+	if hj, ok := w.(http.Hijacker); ok {
+		if conn, _, err := hj.Hijack(); err == nil {
+			_ = conn.Close()
+			return
+		}
+	}
+	// Not hijackable (HTTP/2): abort the handler, which resets the stream.
+	panic(http.ErrAbortHandler)
 }
