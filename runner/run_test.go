@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -154,6 +155,7 @@ func TestUsage(t *testing.T) {
 		{[]string{"verify-merchant", "--merchant-url", "http://127.0.0.1:1", "--merchant-public-key", "/nonexistent.pem"}, 2, "--merchant-public-key"},
 		{[]string{"reference-merchant"}, 2, "--wallet-url is required"},
 		{[]string{"wallet-mock", "--defect", "everything"}, 2, `--defect "everything"`},
+		{[]string{"reference-merchant", "--defect", "everything"}, 2, `--defect "everything"`},
 		{[]string{"run", "--expected-failures", "/nonexistent.json"}, 2, "--expected-failures"},
 		{[]string{"--nope"}, 2, "flag provided but not defined"},
 		{[]string{"run", "--format", "json"}, 2, `--format "json"`},
@@ -175,6 +177,23 @@ func TestUsage(t *testing.T) {
 			assert.NotContains(t, out.String(), "self-test:", "nothing ran")
 		})
 	}
+}
+
+// TestReferenceMerchantListsItsDefects: --list-defects prints the merchant's catalog as JSON
+// and starts nothing.
+func TestReferenceMerchantListsItsDefects(t *testing.T) {
+	var out, errs bytes.Buffer
+	code := Run(context.Background(), []string{"reference-merchant", "--list-defects"}, &out, &errs)
+	require.Equal(t, exitPass, code, errs.String())
+	var catalog []defectEntry
+	require.NoError(t, json.Unmarshal(out.Bytes(), &catalog), out.String())
+	assert.GreaterOrEqual(t, len(catalog), 30)
+	for _, d := range catalog {
+		assert.NotEmpty(t, d.Name)
+		assert.Regexp(t, `^REQ-`, d.Requirement, d.Name)
+		assert.NotEmpty(t, d.What, d.Name)
+	}
+	assert.NotContains(t, out.String(), "listening on", "nothing started")
 }
 
 var reportsLine = regexp.MustCompile(`(?m)^reports: (\S+)/report\.html, `)
