@@ -18,7 +18,7 @@ Feature: Pre-authorization by orderStr, settled through the merchant
     And the merchant's order shows "0.02 CNY" authorized
     And the merchant's order shows "0.00 CNY" paid
     And the wallet reports the payment as "AUTH_SUCCESS" for "0.02 CNY"
-    And the wallet reports the authorization expiring 7 days after it was granted
+    And the wallet reports the authorization expiring its declared validity after it was granted
     And the wallet has notified the merchant of "AUTH_SUCCESS" once
     And the wallet holds "0.02 CNY" frozen, "0.00 CNY" captured and "0.00 CNY" released
     When the mini program passes the result code to the merchant

@@ -16,7 +16,7 @@ Feature: Pre-authorization by tradeNO, settled through the merchant
     And the merchant's order becomes "AUTHORIZED"
     And the merchant's order shows "30.00 USD" authorized
     And the wallet reports the payment as "AUTH_SUCCESS" for "30.00 USD"
-    And the wallet reports the authorization expiring 7 days after it was granted
+    And the wallet reports the authorization expiring its declared validity after it was granted
     And the wallet has notified the merchant of "AUTH_SUCCESS" once
     And the wallet holds "30.00 USD" frozen, "0.00 USD" captured and "0.00 USD" released
 

@@ -12,7 +12,7 @@ Feature: The wallet's pre-authorization API: pay, capture and cancel
     When the payer authorizes the pre-authorization in the wallet
     Then the mini program gets result code 9000
     And the wallet reports the payment as "AUTH_SUCCESS" for "40.00 USD"
-    And the wallet reports the authorization expiring 7 days after it was granted
+    And the wallet reports the authorization expiring its declared validity after it was granted
 
   @wallet @wallet-mock @flow-orderStr @REQ-PRE-001 @step-5 @step-6 @step-7 @step-8 @step-10 @step-16 @step-17
   Scenario: A freeze orderStr shaped like seed 000's sample (GBK, RSA, no method) is authorized and captured

@@ -90,12 +90,8 @@ func advertised(local, advertise string) string {
 
 // Defects are test aids: switches that make the kit's own parties break one rule, so the
 // kit's tests can prove that a verify run catches a defective target and names the right
-// requirement. Never use them for anything else.
-const (
-	// defectUnsignedResponses: the wallet mock sends its OpenAPI answers without the
-	// Signature header (REQ-SIG-003 and every exchange of the kit as merchant fail).
-	defectUnsignedResponses = "unsigned-responses"
-)
+// requirement. Never use them for anything else. The catalogs are internal/wallet/defects.go
+// and internal/merchant/defects.go.
 
 // defectList is a repeatable --defect flag.
 type defectList []string
@@ -127,37 +123,6 @@ func (d defectList) check(known ...string) error {
 		}
 	}
 	return nil
-}
-
-// withoutSignatures drops the Signature header of every OpenAPI answer.
-func withoutSignatures(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !strings.Contains(r.URL.Path, "/v1/payments/") {
-			next.ServeHTTP(w, r)
-			return
-		}
-		next.ServeHTTP(&unsigned{ResponseWriter: w}, r)
-	})
-}
-
-type unsigned struct {
-	http.ResponseWriter
-	wrote bool
-}
-
-func (u *unsigned) WriteHeader(code int) {
-	if !u.wrote {
-		u.wrote = true
-		u.Header().Del(signing.HeaderSignature)
-	}
-	u.ResponseWriter.WriteHeader(code)
-}
-
-func (u *unsigned) Write(b []byte) (int, error) {
-	if !u.wrote {
-		u.WriteHeader(http.StatusOK)
-	}
-	return u.ResponseWriter.Write(b)
 }
 
 // walletMockSpec configures the kit's wallet mock.
@@ -222,9 +187,6 @@ func startWalletMock(spec walletMockSpec) (*walletMock, error) {
 	if spec.rec != nil {
 		h = recordPaths("/v1/payments/", spec.rec.incoming("merchant → wallet mock OpenAPI", spec.merchantKey, h), h)
 	}
-	if spec.defects.has(defectUnsignedResponses) {
-		h = withoutSignatures(h)
-	}
 	m.http = serve(ln, h)
 	return m, nil
 }
@@ -260,6 +222,7 @@ func (m *walletMock) renew() error {
 		SignatureStyle:    m.spec.style,
 		PublicURL:         m.url,
 		DataFile:          m.spec.dataFile,
+		Defects:           walletDefects(m.spec.defects),
 	})
 	if err != nil {
 		return fmt.Errorf("wallet mock: %w", err)

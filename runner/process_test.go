@@ -21,6 +21,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/tradepaykit/tradepaykit/internal/wallet"
 )
 
 // The external path, end to end: the tradepaykit binary runs the kit's wallet mock and
@@ -293,7 +295,7 @@ func TestVerifyWalletWithTheVendorSample(t *testing.T) {
 }
 
 func TestVerifyWalletFailsAgainstAWalletThatDoesNotSign(t *testing.T) {
-	wallet := startParty(t, "wallet-mock", "--listen", "127.0.0.1:0", "--notify-timeout", "2s", "--defect", defectUnsignedResponses)
+	wallet := startParty(t, "wallet-mock", "--listen", "127.0.0.1:0", "--notify-timeout", "2s", "--defect", string(wallet.DefectUnsignedResponses))
 	r := verify(t, nil, "verify-wallet", "--wallet-url", wallet.url, "--profile", "kit:wallet-mock")
 	require.Equal(t, exitFail, r.code, r.String())
 	assert.Regexp(t, `(?m)^FAIL  REQ-SIG-003 `, r.stdout)

@@ -63,6 +63,11 @@ func selfTest(ctx context.Context, opts suiteOptions, args []string, stdout, std
 		Capabilities:    steps.Capabilities{Clock: true, WalletMock: true, ReferenceMerchant: true},
 		Wait:            opts.wait,
 		Signatures:      parties.Signatures,
+		// The embedded wallet has the merchant's notify URL registered and knows the
+		// second test merchant.
+		NotifyURL:           parties.Merchant.NotifyURL(),
+		RegisteredNotifyURL: true,
+		SecondMerchantKey:   fixtures.PrivateKey(fixtures.SecondMerchantPrivateKey),
 	}
 	s := &suite{
 		opts: opts, targets: targets, profile: prof, clockParties: ownParties(targets, parties.Signatures),
@@ -101,6 +106,7 @@ func ownParties(shared steps.Targets, memo *signing.Memo) startParties {
 		}
 		t := shared
 		t.WalletURL, t.ControlURL, t.MerchantURL, t.AppID = p.WalletURL(), p.ControlURL(), p.MerchantURL(), p.AppID
+		t.NotifyURL = p.Merchant.NotifyURL()
 		return t, p.Close, nil
 	}
 }

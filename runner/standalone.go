@@ -23,8 +23,13 @@ the signed OpenAPI, the cashier page and the test control (my.tradePay as the pa
 business clock, the payment view, notification scripting), signed with the kit's wallet test
 key. It prints its URL, its endpoints, the keys and how to point a merchant at it.
 
-Test aids (for the kit's own tests, never for anything else): --defect unsigned-responses
-makes every OpenAPI answer leave out its Signature header.
+It registers the kit's test merchant (--client-id, --merchant-public-key, --app-id,
+--notify-url) and the second test merchant 2026TESTCLIENT0002 with
+fixtures/keys/second-merchant-public.pem.
+
+Test aids (for the kit's own tests, never for anything else): --defect NAME makes the mock
+break one protocol rule on purpose (repeatable); --list-defects prints the catalog as JSON
+[{"name", "requirement", "what"}] and exits.
 `
 
 const referenceMerchantHelp = `Runs the kit's reference merchant as a separate process, until SIGINT or SIGTERM: the test
@@ -51,7 +56,8 @@ func runWalletMock(ctx context.Context, args []string, stdout, stderr io.Writer)
 	verbose := fs.Bool("v", false, "log every request and notification to stderr")
 	data := fs.String("data", "", "keep the mock's state in this SQLite `FILE` (created if absent): payments, captures, refunds, idempotency records, merchants, pending notifications and business time survive a restart; default in memory")
 	var defects defectList
-	fs.Var(&defects, "defect", "test aid: break one rule on purpose (`NAME`: "+defectUnsignedResponses+")")
+	fs.Var(&defects, "defect", "test aid: break one rule on purpose (`NAME` from --list-defects; repeatable)")
+	listDefects := fs.Bool("list-defects", false, "test aid: print the defect catalog as JSON and exit")
 	if code := parseFlags(fs, args, stderr); code >= 0 {
 		return code
 	}
@@ -59,7 +65,14 @@ func runWalletMock(ctx context.Context, args []string, stdout, stderr io.Writer)
 		usageError(stderr, cmd, err)
 		return exitUsage
 	}
-	if err := defects.check(defectUnsignedResponses); err != nil {
+	if *listDefects {
+		if err := listWalletDefects(stdout); err != nil {
+			fmt.Fprintf(stderr, "wallet-mock: %v\n", err)
+			return exitUsage
+		}
+		return exitPass
+	}
+	if err := checkWalletDefects(defects); err != nil {
 		return fail(err)
 	}
 	prof, _, err := loadProfile(*profileFlag, "")
@@ -82,7 +95,10 @@ func runWalletMock(ctx context.Context, args []string, stdout, stderr io.Writer)
 	wp := prof.Wallet()
 	wm, err := startWalletMock(walletMockSpec{
 		listen: *addr, advertise: *advertise, profile: wp, style: prof.Style(),
-		merchants:         []wallet.Merchant{{ClientID: *clientID, PublicKey: mPub, AppID: *appID, NotifyURL: *notifyURL}},
+		merchants: []wallet.Merchant{
+			{ClientID: *clientID, PublicKey: mPub, AppID: *appID, NotifyURL: *notifyURL},
+			{ClientID: fixtures.SecondClientID, PublicKey: fixtures.PublicKey(fixtures.SecondMerchantPublicKey)},
+		},
 		allowRemoteNotify: *allowRemote, notifyTimeout: *notifyTimeout, defects: defects, logger: logger,
 		dataFile: *data,
 	})

@@ -53,6 +53,9 @@ func runVerifyWallet(ctx context.Context, args []string, stdout, stderr io.Write
 	stateURL := fs.String("pact-states-url", "", "the wallet's own provider-state `URL` for the pact; default: the kit sets states up through the OpenAPI and the test control")
 	var vf verificationFlags
 	vf.register(fs)
+	notifyRegistered := fs.Bool("notify-url-registered", false, "the wallet has the kit's notify URL (printed at the start; fix it with --notify-listen or --advertise-url) registered for --client-id: run the scenarios whose orderStr names no notify_url")
+	secondClientID := fs.String("second-client-id", fixtures.SecondClientID, "the client `ID` of a second test merchant the wallet knows, to check that it cannot reach the first one's payments")
+	secondKey := fs.String("second-merchant-key", "", "the second merchant's private key `PEM` file; default the kit's second test key (fixtures/keys/second-merchant-private.pem)")
 	if code := parseFlags(fs, args, stderr); code >= 0 {
 		return code
 	}
@@ -65,6 +68,10 @@ func runVerifyWallet(ctx context.Context, args []string, stdout, stderr io.Write
 		return fail(err)
 	}
 	opts, err := sf.options(stdout)
+	if err != nil {
+		return fail(err)
+	}
+	secondMerchantKey, _, err := loadPrivateKey("--second-merchant-key", *secondKey, fixtures.SecondMerchantPrivateKey)
 	if err != nil {
 		return fail(err)
 	}
@@ -144,7 +151,9 @@ func runVerifyWallet(ctx context.Context, args []string, stdout, stderr io.Write
 			ClientID: *clientID, AppID: *appID, MerchantKey: mKey, WalletPublicKey: wPub, Profile: wp,
 			Capabilities:   steps.Capabilities{Clock: prof.Capabilities.Clock, WalletMock: prof.Capabilities.WalletMock, ReferenceMerchant: true},
 			SignatureStyle: prof.Style(), Wait: opts.wait,
-			Health: walletHealth(rec, m.server.NotifyURL()),
+			Health:    walletHealth(rec, m.server.NotifyURL()),
+			NotifyURL: m.server.NotifyURL(), RegisteredNotifyURL: *notifyRegistered,
+			SecondClientID: *secondClientID, SecondMerchantKey: secondMerchantKey,
 		},
 		run: &report.Run{
 			Command: cmd, Args: append([]string{cmd}, args...), KitVersion: kitVersion(),

@@ -91,18 +91,6 @@ func registerPreAuthSteps(sc stepScope) {
 
 	// What the wallet holds.
 	sc.Step(sc.pattern(`^the wallet holds "([^"]*)" frozen, "([^"]*)" captured and "([^"]*)" released$`), walletHolds)
-	sc.Step(sc.pattern(`^the wallet reports the authorization expiring (\d+) days after it was granted$`), func(ctx context.Context, days int) error {
-		w, t := world(ctx), godog.T(ctx)
-		resp := inquire(ctx, w.paymentQuery())
-		require.Equal(t, openapi.Success, resp.Result.ResultCode, "inquiryPayment: %s", resp.Result.ResultMessage)
-		assert.Equal(t, openapi.PaymentAuthSuccess, resp.PaymentStatus, "paymentStatus of the authorization")
-		granted, err := time.Parse(time.RFC3339, resp.PaymentTime)
-		require.NoError(t, err, "paymentTime %q (the grant time) is not RFC 3339", resp.PaymentTime)
-		expiry, err := time.Parse(time.RFC3339, resp.AuthExpiryTime)
-		require.NoError(t, err, "authExpiryTime %q is not RFC 3339", resp.AuthExpiryTime)
-		assert.Equal(t, time.Duration(days)*24*time.Hour, expiry.Sub(granted), "authExpiryTime %s - paymentTime %s", resp.AuthExpiryTime, resp.PaymentTime)
-		return nil
-	})
 	sc.Step(sc.pattern(`^(\d+) days and one second pass in the wallet$`), func(ctx context.Context, days int) error {
 		advance(ctx, time.Duration(days)*24*time.Hour+time.Second)
 		return nil

@@ -73,6 +73,17 @@ type Targets struct {
 	// Health, shared by the run's scenarios, cuts waits short once notifications are known
 	// not to arrive, and names the likely cause; nil means every wait lasts Wait.
 	Health *Health
+	// NotifyURL is the kit's merchant's notify URL as the wallet reaches it: the
+	// paymentNotifyUrl of the kit's own pay requests that must be notified. Empty: the kit
+	// names none.
+	NotifyURL string
+	// RegisteredNotifyURL says that the wallet has the merchant's notify URL registered for
+	// ClientID, so an orderStr without notify_url is notified to the merchant.
+	RegisteredNotifyURL bool
+	// SecondClientID and SecondMerchantKey are a second test merchant registered with the
+	// wallet (fixtures.SecondClientID); nil key: the kit cannot play it.
+	SecondClientID    string
+	SecondMerchantKey *rsa.PrivateKey
 }
 
 // Capabilities are the kit extensions a wallet may offer. Scenarios that need one carry its
@@ -128,6 +139,9 @@ func (t Targets) withDefaults() Targets {
 	}
 	if t.Profile.GeneralProductCode == "" {
 		t.Profile = fixtures.DefaultWalletProfile()
+	}
+	if t.SecondClientID == "" {
+		t.SecondClientID = fixtures.SecondClientID
 	}
 	if t.MerchantPublicKey == nil && t.MerchantKey != nil {
 		t.MerchantPublicKey = &t.MerchantKey.PublicKey
@@ -186,6 +200,7 @@ func initialize(pick func(context.Context, *godog.Scenario) (Targets, error)) fu
 		registerBadInputSteps(scope)
 		registerUnknownAnswerSteps(scope)
 		registerMerchantTrustSteps(scope)
+		registerWireSteps(scope)
 	}
 }
 
@@ -245,6 +260,10 @@ type World struct {
 
 	// trust is what the scenario scripted for the merchant's next pay.
 	trust trustProbe
+	// deadline is the paymentExpiryTime of the kit's last pay, when it named one.
+	deadline time.Time
+	// hookStatus is the HTTP status of the last raw call of the tradePay hook.
+	hookStatus int
 }
 
 func newWorld(t Targets, s *godog.Scenario) (*World, error) {

@@ -84,6 +84,8 @@ type Server struct {
 	handler http.Handler
 	faults  faultScript // scripted answers to notifications (kit extension)
 	defects defects     // deliberate mistakes (a test aid); empty in normal use
+	// received logs every notification as it arrived (kit extension).
+	received receivedLog
 
 	mu  sync.Mutex
 	srv *http.Server
@@ -204,6 +206,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /conformance/orders/{id}/refund", s.adapter(s.refund))
 	mux.HandleFunc("POST "+NotifyPath, s.handleNotify)
 	mux.HandleFunc("POST /conformance/notifyFaults", s.adapter(s.scriptNotifyFaults))
+	mux.HandleFunc("GET /conformance/received", s.adapter(s.receivedNotifications))
 	return mux
 }
 

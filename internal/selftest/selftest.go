@@ -82,8 +82,11 @@ func Start(opts Options) (p *Parties, err error) {
 	}()
 
 	p.Wallet, err = wallet.NewServer(wallet.Config{
-		PrivateKey:    fixtures.PrivateKey(fixtures.WalletPrivateKey),
-		Merchants:     []wallet.Merchant{{ClientID: fixtures.ClientID, PublicKey: merchantPub, AppID: AppID}},
+		PrivateKey: fixtures.PrivateKey(fixtures.WalletPrivateKey),
+		Merchants: []wallet.Merchant{
+			{ClientID: fixtures.ClientID, PublicKey: merchantPub, AppID: AppID},
+			{ClientID: fixtures.SecondClientID, PublicKey: fixtures.PublicKey(fixtures.SecondMerchantPublicKey)},
+		},
 		Clock:         p.Clock,
 		Profile:       fixtures.DefaultWalletProfile(),
 		Logger:        opts.Logger.With("party", "wallet"),

@@ -39,25 +39,35 @@ func (s *Server) api(name string, h apiHandler) http.Handler {
 		case err != nil:
 			resp = envelope(openapi.Errorf(openapi.ParamIllegal, "body is larger than %d bytes", openapi.MaxBodyBytes))
 		default:
-			if authErr := s.authenticate(r, body); authErr != nil {
+			if authErr := s.judgeRequest(r, body, s.authenticate(r, body)); authErr != nil {
 				resp = envelope(authErr)
 			} else if f, ok := s.takeAnswerFault(name, body); ok && f.Forge != "" {
 				s.writeForged(w, r, clientID, body, h, f)
 				return
 			} else if ok && !f.Apply {
 				resp = envelope(openapi.Errorf(f.ResultCode, "scripted by the test control: nothing was done"))
-			} else if out, err := h(clientID, body); ok {
+			} else if out, err := s.handle(name, h, clientID, body); ok {
 				// Done (or refused), but the merchant hears "unknown": it must query, not redo.
 				resp = envelope(openapi.Errorf(f.ResultCode, "scripted by the test control: the request was processed"))
 			} else if err != nil {
+				s.refused(name, clientID, body)
 				resp = envelope(err)
 			} else {
-				resp = out
+				resp = s.writeAnswer(out)
 			}
 		}
 		s.log.Debug("wallet api", "api", name, "client", clientID)
 		s.writeSigned(w, r, clientID, resp)
 	})
+}
+
+// handle reads the request as the wallet reads it, then runs the API's handler.
+func (s *Server) handle(name string, h apiHandler, clientID string, body []byte) (any, error) {
+	body, err := s.readRequest(name, body)
+	if err != nil {
+		return nil, err
+	}
+	return h(clientID, body)
 }
 
 func envelope(err error) any {
@@ -102,8 +112,12 @@ func (s *Server) writeSigned(w http.ResponseWriter, r *http.Request, clientID st
 	if err != nil {
 		body, _ = json.Marshal(envelope(err))
 	}
-	if err := s.cfg.Signatures.SignResponseHeaders(s.cfg.SignatureStyle, w.Header(), r.Method, signing.PathOf(r), clientID, body, s.cfg.PrivateKey, time.Now()); err != nil {
+	path, id, key, sign := s.answerSignature(r, clientID)
+	if err := s.cfg.Signatures.SignResponseHeaders(s.cfg.SignatureStyle, w.Header(), r.Method, path, id, body, key, time.Now()); err != nil {
 		s.log.Error("wallet: sign response", "err", err)
+	}
+	if !sign {
+		w.Header().Del(signing.HeaderSignature)
 	}
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(body)

@@ -39,11 +39,11 @@ func (s *Server) handleTradePay(w http.ResponseWriter, r *http.Request) {
 	var req tradePayRequest
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, openapi.MaxBodyBytes))
 	if err != nil {
-		badRequest(w, "body: %v", err)
+		s.malformedTradePay(w, "body: %v", err)
 		return
 	}
 	if err := json.Unmarshal(body, &req); err != nil {
-		badRequest(w, "body is not a JSON object {tradeNO|orderStr|paymentUrl, action, payer}: %v", err)
+		s.malformedTradePay(w, "body is not a JSON object {tradeNO|orderStr|paymentUrl, action, payer}: %v", err)
 		return
 	}
 	tokens := 0
@@ -53,11 +53,11 @@ func (s *Server) handleTradePay(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if tokens != 1 {
-		badRequest(w, "exactly one of tradeNO, orderStr, paymentUrl is required, got %d", tokens)
+		s.malformedTradePay(w, "exactly one of tradeNO, orderStr, paymentUrl is required, got %d", tokens)
 		return
 	}
 	if _, ok := resultCodes[req.Action]; !ok {
-		badRequest(w, "action %q is not one of CONFIRM, CANCEL, DECLINE, NETWORK_ERROR, UNKNOWN, PENDING", req.Action)
+		s.malformedTradePay(w, "action %q is not one of CONFIRM, CANCEL, DECLINE, NETWORK_ERROR, UNKNOWN, PENDING", req.Action)
 		return
 	}
 	code, reason := s.tradePay(req)
@@ -84,14 +84,15 @@ func (s *Server) tradePay(req tradePayRequest) (string, string) {
 		p, reason = s.paymentFromOrderStrLocked(req.OrderStr, now)
 		if p == nil {
 			s.mu.Unlock()
-			return tradePayFailed, reason
+			return s.tradePayAnswer(req.Action, tradePayFailed, false), reason
 		}
 	}
 	if p == nil {
 		s.mu.Unlock()
-		return tradePayFailed, "unknown payment"
+		return s.tradePayAnswer(req.Action, tradePayFailed, false), "unknown payment"
 	}
 	code, job := s.actLocked(p, req.Action, req.Payer, now)
+	code = s.tradePayAnswer(req.Action, code, true)
 	if err := s.savePaymentLocked(p); err != nil {
 		// Nothing the payer did is kept: the app sees a failure, and no notification goes.
 		s.mu.Unlock()
@@ -126,18 +127,15 @@ func (s *Server) paymentFromOrderStrLocked(raw string, now time.Time) (*payment,
 	if err != nil {
 		return nil, err.Error()
 	}
-	m, ok := s.byAppID[o.AppID]
-	if !ok {
-		return nil, fmt.Sprintf("app_id %q is not registered with this wallet", o.AppID)
-	}
-	if err := orderstr.Verify(o.Params, m.PublicKey); err != nil {
-		return nil, err.Error()
+	m, reason := s.checkOrderStrLocked(o)
+	if reason != "" {
+		return nil, reason
 	}
 	fp := fingerprint(o.BizContent)
 	if p, err := s.store.paymentByRequest(m.ClientID, o.RequestID()); err != nil {
 		return nil, s.storageError(err).Error()
 	} else if p != nil {
-		if p.Source != "orderStr" || p.fingerprint != fp {
+		if !s.sameOrderStr(p, fp) {
 			return nil, fmt.Sprintf("request id %q was already used with different content", o.RequestID())
 		}
 		return p, ""
@@ -153,7 +151,7 @@ func (s *Server) paymentFromOrderStrLocked(raw string, now time.Time) (*payment,
 	}
 	notifyURL := o.NotifyURL
 	if notifyURL == "" {
-		notifyURL = m.NotifyURL
+		notifyURL = s.registeredNotifyURL(m)
 	}
 	p := &payment{
 		ID: s.newID(""), RequestID: o.RequestID(), ClientID: m.ClientID, Kind: kind,

@@ -40,10 +40,10 @@ func (s *Server) actLocked(p *payment, action, payer string, now time.Time) (str
 		p.PaidAt = now
 		if p.Kind == PreAuth {
 			p.Status = openapi.PaymentAuthSuccess
-			p.AuthExpiry = now.Add(s.cfg.Profile.AuthorizationValidity)
+			p.AuthExpiry = now.Add(s.authorizationValidity())
 			p.Captured = money.Amount{Currency: p.Amount.Currency}
 			p.Released = money.Amount{Currency: p.Amount.Currency}
-			s.armAuthExpiryLocked(p.ID, s.cfg.Profile.AuthorizationValidity)
+			s.armAuthExpiryLocked(p.ID, s.authorizationValidity())
 		} else {
 			p.Status = openapi.PaymentSuccess
 		}
@@ -52,13 +52,23 @@ func (s *Server) actLocked(p *payment, action, payer string, now time.Time) (str
 	case ActionDecline:
 		p.Payer = payer
 		p.Status = openapi.PaymentFail
-		p.FailReason = "payer declined: balance not enough"
+		p.FailReason = declinedReason
 		s.stopDeadlineLocked(p.ID)
 		return resultCodes[action], s.jobLocked(p)
-	default: // CANCEL, NETWORK_ERROR: the payer may come back until the deadline
+	case ActionCancel:
+		// The payer may come back until the deadline.
+		s.payerLeftLocked(p, now)
+		return resultCodes[action], nil
+	default: // NETWORK_ERROR: the payer may come back until the deadline
 		return resultCodes[action], nil
 	}
 }
+
+// Why a payment failed, as the wallet tells the merchant (paymentFailReason).
+const (
+	declinedReason = "payer declined: balance not enough"
+	expiredReason  = "payment expired: the payer did not pay before the deadline"
+)
 
 // settleDueLocked closes a payment whose deadline passed while it waited for the payer; it
 // returns the FAIL notification to send. The deadline timer does the same; whichever comes
@@ -68,7 +78,7 @@ func (s *Server) settleDueLocked(p *payment, now time.Time) *notifyJob {
 		return nil
 	}
 	p.Status = openapi.PaymentFail
-	p.FailReason = "payment expired: the payer did not pay before the deadline"
+	p.FailReason = expiredReason
 	return s.jobLocked(p)
 }
 
@@ -92,7 +102,7 @@ func (s *Server) expire(id string) {
 // settleAuthExpiryLocked releases what an expired authorization still froze; it reports
 // whether it did.
 func (s *Server) settleAuthExpiryLocked(p *payment, now time.Time) bool {
-	if p.Kind != PreAuth || p.AuthExpiry.IsZero() || p.Closed || now.Before(p.AuthExpiry) {
+	if p.Kind != PreAuth || p.AuthExpiry.IsZero() || p.Closed || now.Before(p.AuthExpiry) || s.defects.on(DefectAuthExpiryIgnored) {
 		return false
 	}
 	if p.Status != openapi.PaymentAuthSuccess && p.Status != openapi.PaymentSuccess {

@@ -26,6 +26,7 @@ type notifyJob struct {
 	url       string
 	status    string
 	body      []byte
+	owed      bool // false: a defective wallet keeps it to itself
 }
 
 // jobLocked builds the notification for the payment's current (final) status.
@@ -42,14 +43,15 @@ func (s *Server) jobLocked(p *payment) *notifyJob {
 	if p.Status == openapi.PaymentSuccess || p.Status == openapi.PaymentAuthSuccess {
 		n.PaymentTime = formatTime(p.PaidAt)
 	}
+	s.buildNotification(&n, p)
 	body, _ := json.Marshal(n) // plain structs always marshal
-	return &notifyJob{paymentID: p.ID, requestID: p.RequestID, clientID: p.ClientID, url: p.NotifyURL, status: p.Status, body: body}
+	return &notifyJob{paymentID: p.ID, requestID: p.RequestID, clientID: p.ClientID, url: p.NotifyURL, status: p.Status, body: body, owed: s.notificationOwed(p)}
 }
 
 // notify starts delivering job in the background: the first attempt now, then one after each
 // delay of the profile's retry schedule until the merchant answers S or the schedule ends.
 func (s *Server) notify(job *notifyJob) {
-	if job == nil {
+	if job == nil || !job.owed {
 		return
 	}
 	s.mu.Lock()
@@ -82,10 +84,9 @@ func (s *Server) schedule(job *notifyJob, attempt int, delay time.Duration) {
 // (and retry is on), or drops the pending delivery when none follows; then records the
 // attempt on the payment.
 func (s *Server) afterAttemptLocked(job *notifyJob, attempt int, a Attempt, retry bool) {
-	sched := s.cfg.Profile.NotifyRetrySchedule
 	if retry {
-		if a.Outcome != string(openapi.StatusSuccess) && attempt < len(sched) {
-			s.schedule(job, attempt+1, sched[attempt])
+		if delay, ok := s.nextAttempt(attempt, a.Outcome); ok {
+			s.schedule(job, attempt+1, delay)
 		} else if err := s.store.deletePending(job.paymentID); err != nil {
 			_ = s.storageError(err)
 		}

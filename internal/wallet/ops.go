@@ -29,7 +29,7 @@ func (s *Server) pay(clientID string, body []byte) (any, error) {
 	}
 	now := s.clock.Now()
 	deadline := now.Add(defaultPayWindow)
-	if req.PaymentExpiryTime != "" {
+	if req.PaymentExpiryTime != "" && !s.defects.on(DefectExpiryTimeIgnored) {
 		t, _ := time.Parse(time.RFC3339, req.PaymentExpiryTime) // checked by decode
 		if !t.After(now) {
 			return nil, openapi.Errorf(openapi.ParamIllegal, "paymentExpiryTime %s is not in the future", req.PaymentExpiryTime)
@@ -40,13 +40,8 @@ func (s *Server) pay(clientID string, body []byte) (any, error) {
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if p, err := s.store.paymentByRequest(clientID, req.PaymentRequestID); err != nil {
-		return nil, s.storageError(err)
-	} else if p != nil {
-		if p.Source == "pay" && p.fingerprint == fp {
-			return p.payResponse, nil
-		}
-		return nil, openapi.Errorf(openapi.RepeatReqInconsistent, "paymentRequestId %q was already used with different content", req.PaymentRequestID)
+	if resp, found, err := s.previousPayLocked(clientID, req.PaymentRequestID, body); found {
+		return resp, err
 	}
 	notifyURL := req.PaymentNotifyURL
 	if notifyURL == "" {
@@ -55,7 +50,7 @@ func (s *Server) pay(clientID string, body []byte) (any, error) {
 	p := &payment{
 		ID: s.newID(""), RequestID: req.PaymentRequestID, ClientID: clientID, Kind: kind,
 		Amount: amount, Title: req.PaymentOrderTitle, ProductCode: req.ProductCode,
-		NotifyURL: notifyURL, Source: "pay", fingerprint: fp,
+		NotifyURL: notifyURL, Source: "pay", fingerprint: fp, rawBody: string(body),
 		Status: openapi.PaymentProcessing, CreatedAt: now, Deadline: deadline,
 	}
 	p.payResponse = &openapi.PayResponse{
@@ -85,12 +80,12 @@ func (s *Server) addLocked(p *payment) error {
 // lookupLocked finds a client's payment; paymentId wins over paymentRequestId, and an
 // unknown paymentId is ORDER_NOT_EXIST even when the request id is known.
 func (s *Server) lookupLocked(clientID, paymentID, requestID string) (*payment, error) {
-	if paymentID != "" {
+	if (paymentID != "" && !s.defects.on(DefectRequestIDWins)) || requestID == "" {
 		p, err := s.store.payment(paymentID)
 		if err != nil {
 			return nil, s.storageError(err)
 		}
-		if p == nil || p.ClientID != clientID {
+		if p == nil || (p.ClientID != clientID && !s.defects.on(DefectOtherClientsPayments)) {
 			return nil, openapi.Errorf(openapi.OrderNotExist, "no payment with paymentId %q", paymentID)
 		}
 		return p, nil
@@ -154,10 +149,13 @@ func (s *Server) cancel(clientID string, body []byte) (any, error) {
 	if err := decode(body, &req); err != nil {
 		return nil, err
 	}
+	var job *notifyJob
+	defer func() { s.notify(job) }()
 	return s.withPayment(clientID, req.PaymentID, req.PaymentRequestID, func(p *payment, now time.Time) (any, error) {
 		if err := s.cancelLocked(p, now); err != nil {
 			return nil, err
 		}
+		job = s.cancelNotificationLocked(p)
 		return &openapi.CancelResponse{Result: openapi.SuccessResult(), PaymentID: p.ID, PaymentRequestID: p.RequestID, CancelTime: formatTime(p.CancelTime)}, nil
 	})
 }
@@ -165,15 +163,20 @@ func (s *Server) cancel(clientID string, body []byte) (any, error) {
 // cancelLocked applies the cancel rules of PROTOCOL.md ("Pinned refusals", "Lifecycles").
 func (s *Server) cancelLocked(p *payment, now time.Time) error {
 	switch {
-	case p.Status == openapi.PaymentFail || p.Status == openapi.PaymentCancelled:
+	case (p.Status == openapi.PaymentFail || p.Status == openapi.PaymentCancelled) && !s.defects.on(DefectCancelClosedSucceeds):
 		return openapi.Errorf(openapi.OrderIsClosed, "payment %s is already %s", p.ID, p.Status)
+	case p.Status == openapi.PaymentFail || p.Status == openapi.PaymentCancelled:
+		return nil
 	case p.Status == openapi.PaymentProcessing:
 		p.Status = openapi.PaymentCancelled
 		p.CancelTime = now
 		s.stopDeadlineLocked(p.ID)
 		return nil
-	case p.Kind == General:
+	case p.Kind == General && !s.defects.on(DefectCancelPaidPayment):
 		return openapi.Errorf(openapi.ProcessFail, "payment %s is paid: refund it instead", p.ID)
+	case p.Kind == General:
+		p.Status, p.CancelTime = openapi.PaymentCancelled, now
+		return nil
 	case p.Closed:
 		return openapi.Errorf(openapi.OrderIsClosed, "authorization %s is closed: nothing left to release", p.ID)
 	default:
@@ -215,13 +218,13 @@ func (s *Server) capture(clientID string, body []byte) (any, error) {
 		}
 	}
 	switch {
-	case p.Kind != PreAuth:
+	case p.Kind != PreAuth && !s.defects.on(DefectCaptureGeneral):
 		return nil, openapi.Errorf(openapi.ProcessFail, "payment %s is a general payment: only authorizations are captured", p.ID)
 	case p.Status == openapi.PaymentFail || p.Status == openapi.PaymentCancelled:
 		return nil, openapi.Errorf(openapi.OrderIsClosed, "authorization %s is %s", p.ID, p.Status)
 	case p.Status == openapi.PaymentProcessing:
 		return nil, openapi.Errorf(openapi.ProcessFail, "authorization %s is not granted yet", p.ID)
-	case !now.Before(p.AuthExpiry):
+	case p.Kind == PreAuth && !now.Before(p.AuthExpiry) && !s.defects.on(DefectAuthExpiryIgnored):
 		return nil, openapi.Errorf(openapi.AuthorizationExpired, "authorization %s expired at %s", p.ID, formatTime(p.AuthExpiry))
 	case p.Closed:
 		return nil, openapi.Errorf(openapi.OrderIsClosed, "authorization %s is closed: nothing left to capture", p.ID)
@@ -233,7 +236,7 @@ func (s *Server) capture(clientID string, body []byte) (any, error) {
 		if amount.Currency != p.Amount.Currency {
 			return nil, openapi.Errorf(openapi.ParamIllegal, "captureAmount.currency %s differs from the authorization's %s", amount.Currency, p.Amount.Currency)
 		}
-		if amount.Value > remainder {
+		if amount.Value > remainder && !s.defects.on(DefectCaptureAboveRemainder) {
 			return nil, openapi.Errorf(openapi.CaptureAmountExceed, "captureAmount %s exceeds the authorized remainder %d", amount.ValueString(), remainder)
 		}
 	}
@@ -279,14 +282,14 @@ func (s *Server) refund(clientID string, body []byte) (any, error) {
 	}
 	now := s.clock.Now()
 	paid := p.paid()
-	if p.Status != openapi.PaymentSuccess || paid.Value == 0 {
+	if (p.Status != openapi.PaymentSuccess || paid.Value == 0) && !s.defects.on(DefectRefundUnpaid) {
 		return nil, openapi.Errorf(openapi.RefundNotAllowed, "payment %s is %s: nothing was paid", p.ID, p.Status)
 	}
 	if amount.Currency != p.Amount.Currency {
 		return nil, openapi.Errorf(openapi.ParamIllegal, "refundAmount.currency %s differs from the payment's %s", amount.Currency, p.Amount.Currency)
 	}
 	refundable := paid.Value - p.Refunded.Value
-	if amount.Value > refundable {
+	if amount.Value > refundable && !s.defects.on(DefectRefundAbovePaid) {
 		return nil, openapi.Errorf(openapi.RefundAmountExceed, "refundAmount %s exceeds the refundable %d (paid %d, refunded %d)", amount.ValueString(), refundable, paid.Value, p.Refunded.Value)
 	}
 	p.Refunded = money.Amount{Currency: p.Amount.Currency, Value: p.Refunded.Value + amount.Value}

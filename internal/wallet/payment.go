@@ -29,6 +29,7 @@ type payment struct {
 	NotifyURL   string
 	Source      string // "pay" or "orderStr"
 	fingerprint string // canonical content of the creating request, for idempotency
+	rawBody     string // the creating request's bytes (a defective wallet compares these)
 
 	Status     string // openapi.Payment* constants
 	CreatedAt  time.Time

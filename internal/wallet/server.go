@@ -76,6 +76,9 @@ type Config struct {
 	// answers inquiries and repeated requests as before and resumes its notification retries
 	// on their schedule. Notification holds and scripted answers (test control) are not kept.
 	DataFile string
+	// Defects are deliberate protocol mistakes (a test aid, defects.go); nil for a correct
+	// wallet. NewServer refuses a name the catalog does not hold.
+	Defects []Defect
 }
 
 // Server is a running wallet mock.
@@ -87,6 +90,7 @@ type Server struct {
 	merchants map[string]Merchant // by client id
 	byAppID   map[string]Merchant
 	client    *http.Client
+	defects   defectSet
 
 	mu sync.Mutex
 	// store keeps payments, captures, refunds and what must survive a restart (store.go);
@@ -99,6 +103,7 @@ type Server struct {
 	// every script by id, for GET /conformance/answers/{id}.
 	answerFaults  []*answerFault
 	answerScripts map[string]*answerFault
+	burnt         map[string]bool // request ids a defective wallet keeps after refusing them
 
 	closing  bool          // guarded by mu: no new deliveries start
 	recorded chan struct{} // guarded by mu: closed and replaced when an attempt is recorded
@@ -123,7 +128,13 @@ func NewServer(cfg Config) (*Server, error) {
 	if cfg.NotifyTimeout == 0 {
 		cfg.NotifyTimeout = 10 * time.Second
 	}
+	defects, err := newDefectSet(cfg.Defects)
+	if err != nil {
+		return nil, err
+	}
 	s := &Server{
+		defects:       defects,
+		burnt:         map[string]bool{},
 		cfg:           cfg,
 		log:           cfg.Logger,
 		merchants:     map[string]Merchant{},
@@ -142,6 +153,15 @@ func NewServer(cfg Config) (*Server, error) {
 	}
 	if s.cfg.Signatures == nil {
 		s.cfg.Signatures = signing.NewMemo()
+	}
+	if len(defects) > 0 {
+		c := *s.client
+		next := c.Transport
+		if next == nil {
+			next = http.DefaultTransport
+		}
+		c.Transport = sendNotification{next: next, defects: defects, key: cfg.PrivateKey}
+		s.client = &c
 	}
 	if cfg.Clock == nil {
 		s.virtual = clock.NewVirtual()

@@ -1,0 +1,436 @@
+package steps
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/cucumber/godog"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/tradepaykit/tradepaykit/fixtures"
+	"github.com/tradepaykit/tradepaykit/internal/openapi"
+	"github.com/tradepaykit/tradepaykit/internal/orderstr"
+	"github.com/tradepaykit/tradepaykit/internal/signing"
+	"github.com/tradepaykit/tradepaykit/internal/target"
+	"github.com/tradepaykit/tradepaykit/internal/walletclient"
+)
+
+// What a wallet does, checked without any kit extension of the wallet: notifications as the
+// kit's merchant received them on the wire (its log, GET /conformance/received), the retry
+// schedule, deadlines and authorization expiry in real time on what the profile declares,
+// the wallet test control hook's answers, orderStr variants, and a second merchant that
+// must not reach the first one's payments.
+
+// realTimeLimit bounds how long a scenario waits for a rule about time in real time. A
+// profile whose schedule or validity is longer is checked only where the wallet offers
+// clock control (the @clock scenarios); here it is skipped with the reason.
+const realTimeLimit = 30 * time.Second
+
+// minSettle is the shortest window a step waits for what must not come.
+const minSettle = 2 * time.Second
+
+// retrySlack is how late a retry may come after its declared delay.
+const retrySlack = 2 * time.Second
+
+func registerWireSteps(sc stepScope) {
+	sc.Step(sc.pattern(`^the merchant receives the wallet's "([^"]*)" notification of the payment$`), func(ctx context.Context, status string) error {
+		checkNotificationContent(ctx, firstReceived(ctx), status)
+		return nil
+	})
+	sc.Step(sc.pattern(`^the notification is signed by the wallet under the merchant's client id$`), func(ctx context.Context) error {
+		w, t := world(ctx), godog.T(ctx)
+		n := firstReceived(ctx)
+		assert.Empty(t, n.SignatureError, "the notification's signature, checked with the wallet's public key over the request as received")
+		assert.Equal(t, w.targets.ClientID, n.ClientID, "the notification's Client-Id: the client id the payment was created under")
+		_, err := signing.ParseTime(n.RequestTime)
+		assert.NoError(t, err, "the notification's Request-Time")
+		return nil
+	})
+	sc.Step(sc.pattern(`^the merchant receives no notification of the payment$`), func(ctx context.Context) error {
+		w := world(ctx)
+		got := receivedWithin(ctx, w.settleWindow(), 1)
+		assert.Empty(godog.T(ctx), got, "notifications the merchant received within %s", w.settleWindow())
+		return nil
+	})
+	sc.Step(sc.pattern(`^the merchant receives the payment's notification once$`), func(ctx context.Context) error {
+		w := world(ctx)
+		firstReceived(ctx)
+		got := receivedWithin(ctx, w.settleWindow(), 2)
+		assert.Len(godog.T(ctx), got, 1, "notifications the merchant received, counted %s after the first: %s", w.settleWindow(), bodies(got))
+		return nil
+	})
+	sc.Step(sc.pattern(`^the wallet retries on its declared schedule until the merchant answers S after (\d+) refusals$`), func(ctx context.Context, refusals int) error {
+		return retriesInRealTime(ctx, refusals)
+	})
+	sc.Step(sc.pattern(`^the kit has asked the wallet for a payment of "([^"]*)" that expires in (\d+) seconds$`), func(ctx context.Context, amount string, seconds int) error {
+		w, t := world(ctx), godog.T(ctx)
+		a, err := parseAmount(amount)
+		require.NoError(t, err)
+		now := w.walletNow(ctx)
+		// RFC 3339 carries whole seconds: the deadline is the next whole second after now+seconds.
+		w.deadline = now.Add(time.Duration(seconds) * time.Second).Truncate(time.Second).Add(time.Second)
+		body := payBody(w, openapi.WireAmount(a))
+		body["paymentExpiryTime"] = w.deadline.Format(time.RFC3339)
+		if w.targets.NotifyURL != "" {
+			body["paymentNotifyUrl"] = w.targets.NotifyURL
+		}
+		sendPay(ctx, body)
+		requireAccepted(ctx)
+		return nil
+	})
+	sc.Step(sc.pattern(`^the wallet closes the payment at its deadline$`), func(ctx context.Context) error {
+		w, t := world(ctx), godog.T(ctx)
+		require.False(t, w.deadline.IsZero(), "the scenario's payment has no deadline")
+		within := time.Until(w.deadline) + retrySlack
+		require.LessOrEqual(t, within, realTimeLimit, "the deadline is too far to wait for")
+		c, err := w.walletClient()
+		require.NoError(t, err)
+		var last *openapi.InquiryPaymentResponse
+		_, err = eventually(ctx, within, func(ctx context.Context) (bool, error) {
+			resp, err := c.InquiryPayment(ctx, w.paymentQuery())
+			if err != nil {
+				return false, err
+			}
+			last = resp
+			return resp.PaymentStatus == openapi.PaymentFail, nil
+		})
+		require.NoError(t, err, "inquiryPayment")
+		require.NotNil(t, last, "no answer to inquiryPayment")
+		assert.Equal(t, openapi.PaymentFail, last.PaymentStatus, "paymentStatus %s after the deadline %s (result %s)", retrySlack, w.deadline.Format(time.RFC3339), last.Result.ResultCode)
+		return nil
+	})
+	sc.Step(sc.pattern(`^the authorization's declared validity passes$`), func(ctx context.Context) error {
+		w, t := world(ctx), godog.T(ctx)
+		validity := w.targets.Profile.AuthorizationValidity
+		if validity > realTimeLimit {
+			return w.skip(fmt.Sprintf("the declared authorization validity %s is too long to wait for in real time (checked by the @clock scenarios where the wallet offers clock control)", validity))
+		}
+		resp := inquire(ctx, w.paymentQuery())
+		expiry, err := time.Parse(time.RFC3339, resp.AuthExpiryTime)
+		require.NoError(t, err, "authExpiryTime %q is not RFC 3339", resp.AuthExpiryTime)
+		now := w.walletNow(ctx)
+		_, err = eventually(ctx, expiry.Sub(now)+validity+retrySlack, func(ctx context.Context) (bool, error) {
+			return !w.walletNow(ctx).Before(expiry.Add(time.Second)), nil
+		})
+		return err
+	})
+	sc.Step(sc.pattern(`^the wallet reports the authorization expiring its declared validity after it was granted$`), func(ctx context.Context) error {
+		w, t := world(ctx), godog.T(ctx)
+		resp := inquire(ctx, w.paymentQuery())
+		require.Equal(t, openapi.Success, resp.Result.ResultCode, "inquiryPayment: %s", resp.Result.ResultMessage)
+		assert.Equal(t, openapi.PaymentAuthSuccess, resp.PaymentStatus, "paymentStatus of the authorization")
+		granted, err := time.Parse(time.RFC3339, resp.PaymentTime)
+		require.NoError(t, err, "paymentTime %q (the grant time) is not RFC 3339", resp.PaymentTime)
+		expiry, err := time.Parse(time.RFC3339, resp.AuthExpiryTime)
+		require.NoError(t, err, "authExpiryTime %q is not RFC 3339", resp.AuthExpiryTime)
+		assert.Equal(t, w.targets.Profile.AuthorizationValidity, expiry.Sub(granted), "authExpiryTime %s - paymentTime %s (the profile's authorizationValidity)", resp.AuthExpiryTime, resp.PaymentTime)
+		return nil
+	})
+
+	// A second merchant (fixtures.SecondClientID) and the first one's payment.
+	sc.Step(sc.pattern(`^another merchant asks the wallet about the payment by "([^"]*)"$`), func(ctx context.Context, id string) error {
+		w, t := world(ctx), godog.T(ctx)
+		c := w.secondClient(ctx)
+		q := &openapi.InquiryPaymentRequest{}
+		switch id {
+		case "paymentId":
+			q.PaymentID = knownPaymentID(ctx)
+		case "paymentRequestId":
+			require.NotEmpty(t, w.paymentRequestID, "the kit knows no paymentRequestId")
+			q.PaymentRequestID = w.paymentRequestID
+		default:
+			return fmt.Errorf("id %q: want paymentId or paymentRequestId", id)
+		}
+		resp, err := c.InquiryPayment(ctx, q)
+		require.NoError(t, err, "inquiryPayment as %s", fixtures.SecondClientID)
+		w.lastResult = resp.Result
+		assert.Empty(t, resp.PaymentStatus, "paymentStatus told to another merchant")
+		assert.Nil(t, resp.PaymentAmount, "paymentAmount told to another merchant")
+		return nil
+	})
+	sc.Step(sc.pattern(`^another merchant tries to cancel the payment$`), func(ctx context.Context) error {
+		w, t := world(ctx), godog.T(ctx)
+		c := w.secondClient(ctx)
+		resp, err := c.Cancel(ctx, &openapi.CancelRequest{PaymentID: knownPaymentID(ctx)})
+		require.NoError(t, err, "cancel as %s", fixtures.SecondClientID)
+		w.lastResult = resp.Result
+		return nil
+	})
+	sc.Step(sc.pattern(`^the wallet refuses the other merchant$`), func(ctx context.Context) error {
+		w, t := world(ctx), godog.T(ctx)
+		r := w.lastResult
+		require.NotEmpty(t, r.ResultCode, "the kit has sent nothing to the wallet")
+		assert.Equal(t, openapi.StatusFail, r.ResultStatus, "resultStatus of %s (%s)", r.ResultCode, r.ResultMessage)
+		if r.ResultCode != openapi.OrderNotExist {
+			w.should(ctx, "the wallet should answer ORDER_NOT_EXIST to a merchant asking about another's payment, it answered %s", r.ResultCode)
+		}
+		return nil
+	})
+
+	// The kit cancels a payment straight at the wallet.
+	sc.Step(sc.pattern(`^the kit cancels the payment$`), func(ctx context.Context) error {
+		w, t := world(ctx), godog.T(ctx)
+		c, err := w.walletClient()
+		require.NoError(t, err)
+		resp, err := c.Cancel(ctx, &openapi.CancelRequest{PaymentID: knownPaymentID(ctx)})
+		require.NoError(t, err, "cancel")
+		w.lastResult = resp.Result
+		return nil
+	})
+	sc.Step(sc.pattern(`^the wallet refuses the cancel$`), func(ctx context.Context) error {
+		w, t := world(ctx), godog.T(ctx)
+		r := w.lastResult
+		require.NotEmpty(t, r.ResultCode, "the kit has sent nothing to the wallet")
+		assert.Equal(t, openapi.StatusFail, r.ResultStatus, "resultStatus of the cancel (%s: %s)", r.ResultCode, r.ResultMessage)
+		if r.ResultCode != openapi.ProcessFail {
+			w.should(ctx, "the wallet should refuse a cancel of a paid payment with PROCESS_FAIL, it answered %s", r.ResultCode)
+		}
+		return nil
+	})
+
+	// The wallet test control hook (README, "Test hooks").
+	sc.Step(sc.pattern(`^the payer does "([^"]*)" in the wallet$`), func(ctx context.Context, action string) error {
+		w := world(ctx)
+		require.False(godog.T(ctx), w.token.IsZero(), "the mini program has nothing to pay in this scenario")
+		return tradePay(ctx, w.token, target.Action(action))
+	})
+	sc.Step(sc.pattern(`^the payer confirms a payment with an unknown "([^"]*)"$`), func(ctx context.Context, kind string) error {
+		w := world(ctx)
+		switch kind {
+		case "tradeNO":
+			w.token = target.Token{TradeNO: newID("unknown-trade-")}
+		case "payment URL":
+			w.token = target.Token{PaymentURL: w.targets.ControlURL + "/cashier/" + newID("unknown-")}
+		case "orderStr":
+			w.token = target.Token{OrderStr: "app_id=" + newID("x") + "&sign=bm90IGEgc2lnbg%3D%3D"}
+		default:
+			return fmt.Errorf("token %q: want tradeNO, payment URL or orderStr", kind)
+		}
+		return tradePay(ctx, w.token, target.Confirm)
+	})
+	sc.Step(sc.pattern(`^the payer's app sends the wallet a tradePay request with "([^"]*)"$`), func(ctx context.Context, defect string) error {
+		w, t := world(ctx), godog.T(ctx)
+		body := map[string]any{"tradeNO": newID("trade-"), "action": "CONFIRM"}
+		var raw []byte
+		switch defect {
+		case "malformed JSON":
+			raw = []byte(`{"tradeNO": "x", "action": `)
+		case "no token":
+			delete(body, "tradeNO")
+		case "two tokens":
+			body["paymentUrl"] = w.targets.ControlURL + "/cashier/x"
+		case "an unknown action":
+			body["action"] = "PAY_TWICE"
+		case "no action":
+			delete(body, "action")
+		default:
+			return fmt.Errorf("defect %q: want malformed JSON, no token, two tokens, an unknown action or no action", defect)
+		}
+		if raw == nil {
+			raw = mustJSON(ctx, body)
+		}
+		status, code, err := w.control.TradePayRaw(ctx, raw)
+		require.NoError(t, err, "tradePay")
+		w.hookStatus, w.resultCode = status, code
+		return nil
+	})
+	sc.Step(sc.pattern(`^the wallet's test control answers HTTP 400$`), func(ctx context.Context) error {
+		w := world(ctx)
+		assert.Equal(godog.T(ctx), http.StatusBadRequest, w.hookStatus, "HTTP status of the tradePay hook's answer (resultCode %q)", w.resultCode)
+		return nil
+	})
+
+	// orderStr variants the protocol accepts (PROTOCOL.md, "orderStr").
+	sc.Step(sc.pattern(`^the kit has signed an orderStr for "([^"]*)" with "([^"]*)"$`), func(ctx context.Context, amount, variant string) error {
+		kitOrderStrVariant(ctx, amount, variant, "")
+		return nil
+	})
+	sc.Step(sc.pattern(`^the kit has signed another orderStr for "([^"]*)" with the same out_trade_no$`), func(ctx context.Context, amount string) error {
+		w := world(ctx)
+		require.NotEmpty(godog.T(ctx), w.paymentRequestID, "no earlier orderStr in this scenario")
+		kitOrderStrVariant(ctx, amount, "", w.paymentRequestID)
+		return nil
+	})
+	sc.Step(sc.pattern(`^the wallet has the merchant's notify URL registered$`), func(ctx context.Context) error {
+		w := world(ctx)
+		if !w.targets.RegisteredNotifyURL {
+			return w.skip("the wallet has no notify URL registered for the kit's merchant (verify-wallet --notify-url-registered)")
+		}
+		return nil
+	})
+}
+
+// skip ends the scenario as skipped, with the reason.
+func (w *World) skip(reason string) error {
+	w.skipped = reason
+	return fmt.Errorf("%w: %s", godog.ErrSkip, reason)
+}
+
+// walletNow is the wallet's business time: its clock control's when it offers one, else the
+// kit's wall clock.
+func (w *World) walletNow(ctx context.Context) time.Time {
+	if w.targets.Capabilities.Clock {
+		if now, err := w.control.AdvanceClock(ctx, 0); err == nil {
+			return now
+		}
+	}
+	return time.Now()
+}
+
+// settleWindow is how long a step waits for what must not come: at least minSettle, and past
+// the first retry when the declared schedule makes one due within realTimeLimit.
+func (w *World) settleWindow() time.Duration {
+	d := minSettle
+	if s := w.targets.Profile.NotifyRetrySchedule; len(s) > 1 && s[1]+time.Second <= realTimeLimit && s[1]+time.Second > d {
+		d = s[1] + time.Second
+	}
+	return d
+}
+
+// receivedIDs are the ids the scenario's payment is known by, for the merchant's log.
+func (w *World) receivedIDs(ctx context.Context) (string, string) {
+	req, id := w.paymentRequestID, w.paymentID
+	if w.order != nil {
+		if req == "" {
+			req = w.order.PaymentRequestID
+		}
+		if id == "" {
+			id = w.order.PaymentID
+		}
+	}
+	require.True(godog.T(ctx), req != "" || id != "", "the kit knows no id of the payment in this scenario")
+	return req, id
+}
+
+// receivedWithin polls the merchant's log of the scenario's payment until it holds n
+// notifications or within passes, and returns what it read last.
+func receivedWithin(ctx context.Context, within time.Duration, n int) []target.Received {
+	w, t := world(ctx), godog.T(ctx)
+	req, id := w.receivedIDs(ctx)
+	var got []target.Received
+	_, err := eventually(ctx, within, func(ctx context.Context) (bool, error) {
+		list, err := w.merchant.Received(ctx, req, id)
+		if err != nil {
+			return false, err
+		}
+		got = list
+		return len(list) >= n, nil
+	})
+	require.NoError(t, err, "reading the notifications the kit's merchant received")
+	return got
+}
+
+// firstReceived waits for the first notification of the scenario's payment.
+func firstReceived(ctx context.Context) target.Received {
+	w, t := world(ctx), godog.T(ctx)
+	got := receivedWithin(ctx, w.wait(), 1)
+	req, id := w.receivedIDs(ctx)
+	require.NotEmpty(t, got, "the merchant received no notification naming paymentRequestId %q or paymentId %q within %s", req, id, w.wait())
+	return got[0]
+}
+
+// checkNotificationContent checks a notification as received against the scenario's payment
+// (PROTOCOL.md, "notifyPayment").
+func checkNotificationContent(ctx context.Context, n target.Received, status string) {
+	w, t := world(ctx), godog.T(ctx)
+	var body openapi.NotifyPaymentRequest
+	require.NoError(t, json.Unmarshal(n.Body, &body), "the notification body %s", target.Snippet(n.Body))
+	req, id := w.receivedIDs(ctx)
+	if id == "" {
+		id = knownPaymentID(ctx)
+	}
+	assert.Equal(t, status, body.PaymentStatus, "paymentStatus")
+	assert.Equal(t, id, body.PaymentID, "paymentId")
+	assert.Equal(t, req, body.PaymentRequestID, "paymentRequestId")
+	if !w.orderAmount.IsZero() {
+		assert.Equal(t, openapi.WireAmount(w.orderAmount), body.PaymentAmount, "paymentAmount: the order's amount, in minor units of its currency")
+	}
+	if status == openapi.PaymentSuccess || status == openapi.PaymentAuthSuccess {
+		_, err := time.Parse(time.RFC3339, body.PaymentTime)
+		assert.NoError(t, err, "paymentTime %q on %s", body.PaymentTime, status)
+	}
+}
+
+func bodies(list []target.Received) string {
+	out := ""
+	for i, n := range list {
+		out += fmt.Sprintf("\n  %d at %s: %s", i+1, n.At.Format("15:04:05.000"), target.Snippet(n.Body))
+	}
+	return out
+}
+
+// retriesInRealTime checks, on the wall clock, that the wallet retried the scenario's
+// notification after each refusal on the profile's schedule and stopped after the S answer.
+func retriesInRealTime(ctx context.Context, refusals int) error {
+	w, t := world(ctx), godog.T(ctx)
+	sched := w.targets.Profile.NotifyRetrySchedule
+	if len(sched) < refusals+1 {
+		return w.skip(fmt.Sprintf("the declared retry schedule has %d attempts, fewer than %d", len(sched), refusals+1))
+	}
+	var span time.Duration
+	for _, d := range sched[1 : refusals+1] {
+		span += d
+	}
+	if span > realTimeLimit {
+		return w.skip(fmt.Sprintf("the declared retry schedule (%s to attempt %d) is too long to wait for in real time (checked by the @clock scenarios where the wallet offers clock control)", span, refusals+1))
+	}
+	got := receivedWithin(ctx, w.wait()+span, refusals+1)
+	require.Len(t, got, refusals+1, "deliveries of the notification: %d refused, then one answered S%s", refusals, bodies(got))
+	for i := 1; i < len(got); i++ {
+		gap, want := got[i].At.Sub(got[i-1].At), sched[i]
+		assert.GreaterOrEqual(t, gap, want-100*time.Millisecond, "attempt %d came %s after attempt %d: the schedule says %s", i+1, gap, i, want)
+		assert.LessOrEqual(t, gap, want+retrySlack, "attempt %d came %s after attempt %d: the schedule says %s", i+1, gap, i, want)
+	}
+	after := receivedWithin(ctx, w.settleWindow(), refusals+2)
+	assert.Len(t, after, refusals+1, "deliveries after the merchant answered S (within %s)%s", w.settleWindow(), bodies(after))
+	return nil
+}
+
+// secondClient is the kit playing a second merchant, registered with the wallet under
+// fixtures.SecondClientID with its own key.
+func (w *World) secondClient(ctx context.Context) *walletclient.Client {
+	t := godog.T(ctx)
+	require.NotNil(t, w.targets.SecondMerchantKey, "no key of the second test merchant")
+	c, err := w.newWalletClient(w.targets.SecondClientID, w.targets.SecondMerchantKey)
+	require.NoError(t, err)
+	return c
+}
+
+// kitOrderStrVariant signs a general orderStr as the kit's merchant, with no notify_url (the
+// wallet notifies the merchant's registered URL) and one variant the protocol accepts:
+// "sign_type RSA", "charset GBK", "no method". A non-empty outTradeNo reuses a request id.
+func kitOrderStrVariant(ctx context.Context, amount, variant, outTradeNo string) {
+	w, t := world(ctx), godog.T(ctx)
+	a := kitOrderStrAmount(ctx, amount, w.targets.AppID)
+	if outTradeNo == "" {
+		outTradeNo = newID("kit-otv-")
+	}
+	w.paymentRequestID = outTradeNo
+	p, err := orderstr.NewGeneral(orderstr.GeneralOrder{AppID: w.targets.AppID, OutTradeNo: outTradeNo, Subject: orderTitle, Amount: a}, time.Now())
+	require.NoError(t, err)
+	switch variant {
+	case "":
+	case "sign_type RSA":
+		p[orderstr.KeySignType] = orderstr.SignTypeRSA
+	case "charset GBK":
+		p[orderstr.KeyCharset] = orderstr.CharsetGBK
+		p[orderstr.KeyBizContent] = replaceSubject(ctx, p[orderstr.KeyBizContent], "支付宝测试订单")
+	case "no method":
+		delete(p, orderstr.KeyMethod)
+	default:
+		require.Failf(t, "unknown orderStr variant", "%q: want sign_type RSA, charset GBK or no method", variant)
+	}
+	w.token = target.Token{OrderStr: kitSign(ctx, p)}
+	w.orderAmount, w.orderTitle = a, orderTitle
+}
+
+func replaceSubject(ctx context.Context, biz, subject string) string {
+	var m map[string]any
+	require.NoError(godog.T(ctx), json.Unmarshal([]byte(biz), &m))
+	m["subject"] = subject
+	return string(mustJSON(ctx, m))
+}
