@@ -33,7 +33,7 @@ Feature: The wallet checks every pay request
   @wallet @REQ-GEN-020 @step-4 @step-5
   Scenario: A currency that is not an ISO 4217 code is refused
     When the kit asks the wallet for a payment in the currency "ZZZ"
-    Then the wallet refuses with "PARAM_ILLEGAL" naming "paymentAmount.currency"
+    Then the wallet refuses the unsupported currency
     And the wallet has no payment for that request
 
   @wallet @REQ-GEN-020 @step-4 @step-5

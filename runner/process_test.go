@@ -248,14 +248,27 @@ func htmlFailure(t *testing.T, html, req string) string {
 	return section[k : k+end]
 }
 
+// notifyListener binds a loopback port for the kit's merchant in verify-wallet before the
+// wallet starts, so that the wallet can have its notify URL registered (wallet-mock
+// --notify-url); the verify process inherits the socket (--notify-listen fd:3).
+func notifyListener(t *testing.T) (*os.File, string) {
+	f, base := walletListener(t)
+	return f, base + "/v1/payments/notifyPayment"
+}
+
 func TestVerifyWalletAgainstTheWalletMockProcess(t *testing.T) {
-	wallet := startParty(t, "wallet-mock", "--listen", "127.0.0.1:0", "--notify-timeout", "2s")
-	r := verify(t, nil, "verify-wallet", "--wallet-url", wallet.url, "--control-url", wallet.url, "--profile", "kit:wallet-mock")
+	ln, notifyURL := notifyListener(t)
+	wallet := startParty(t, "wallet-mock", "--listen", "127.0.0.1:0", "--notify-timeout", "2s", "--notify-url", notifyURL)
+	r := verify(t, []*os.File{ln}, "verify-wallet", "--wallet-url", wallet.url, "--control-url", wallet.url, "--profile", "kit:wallet-mock",
+		"--notify-listen", "fd:3", "--notify-url-registered")
 	require.Equal(t, exitPass, r.code, r.String())
 
 	got := parseTotals(t, r.stdout)
 	assert.Greater(t, got.scenarios, 150, "every @wallet scenario ran")
-	assert.Equal(t, got.scenarios, got.passed)
+	// The mock's default schedule and validity are checked on its clock, not in real time.
+	realTime := len(realTimeSkip.FindAllString(r.stdout, -1))
+	assert.Equal(t, got.scenarios, got.passed+realTime)
+	assert.Equal(t, realTime, got.skipped)
 	assert.Contains(t, r.stdout, "notifications to    http://127.0.0.1:", "the notify address is printed")
 	assert.NotContains(t, r.stdout, "@merchant && ", "only the wallet's scenarios")
 	j := readJUnit(t, r)
@@ -292,6 +305,25 @@ func TestVerifyWalletWithTheVendorSample(t *testing.T) {
 	assert.Regexp(t, `(?m)^SKIPPED \d+: the wallet offers no kit extensions`, r.stdout)
 	assert.Regexp(t, `(?m)^skip  REQ-GEN-014 `, r.stdout, "a progress line per skipped scenario")
 	assert.Contains(t, r.stdout, "the target does not declare: ~@clock && ~@wallet-mock")
+}
+
+// TestVerifyWalletBare verifies the wallet mock as a wallet without any kit extension
+// (kit:wallet-bare: a retry schedule and an authorization validity of seconds): the rules
+// about time run in real time, the notifications are checked as the kit's merchant received
+// them, and a correct wallet passes.
+func TestVerifyWalletBare(t *testing.T) {
+	ln, notifyURL := notifyListener(t)
+	wallet := startParty(t, "wallet-mock", "--listen", "127.0.0.1:0", "--notify-timeout", "2s", "--profile", "kit:wallet-bare", "--notify-url", notifyURL)
+	r := verify(t, []*os.File{ln}, "verify-wallet", "--wallet-url", wallet.url, "--profile", "kit:wallet-bare",
+		"--notify-listen", "fd:3", "--notify-url-registered", "--pact", "false")
+	require.Equal(t, exitPass, r.code, r.String())
+	got := parseTotals(t, r.stdout)
+	assert.Equal(t, got.scenarios, got.passed+got.skipped)
+	assert.Contains(t, r.stdout, "the target does not declare: ~@clock && ~@wallet-mock")
+	for _, req := range []string{"REQ-WAL-001", "REQ-WAL-002", "REQ-WAL-003", "REQ-NTF-001", "REQ-PRE-008", "REQ-HOOK-W-003"} {
+		assert.Regexp(t, `(?m)^ok    `+req+` `, r.stdout, "%s runs without extensions", req)
+	}
+	assert.NotRegexp(t, realTimeSkip, r.stdout, "the bare profile's schedule and validity are short enough for real time")
 }
 
 func TestVerifyWalletFailsAgainstAWalletThatDoesNotSign(t *testing.T) {

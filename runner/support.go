@@ -85,7 +85,7 @@ func loadPublicKey(flagName, path, fixture string) (*rsa.PublicKey, string, erro
 }
 
 // loadProfile reads --profile: a file, or "kit:NAME" for a profile embedded in the kit
-// (kit:wallet-mock, kit:reference-merchant, kit:wallet-sample, kit:merchant-sample). Empty
+// (kit:wallet-mock, kit:wallet-bare, kit:reference-merchant, kit:wallet-sample, kit:merchant-sample). Empty
 // means the defaults. side is the side the command verifies.
 func loadProfile(value, side string) (profile.Profile, string, error) {
 	var p profile.Profile
@@ -98,7 +98,7 @@ func loadProfile(value, side string) (profile.Profile, string, error) {
 		var b []byte
 		b, err = profiles.FS.ReadFile(strings.TrimPrefix(value, "kit:") + ".json")
 		if err != nil {
-			return p, "", fmt.Errorf("--profile %q: the kit has no such profile (kit:wallet-mock, kit:reference-merchant, kit:wallet-sample, kit:merchant-sample, kit:merchant-bare)", value)
+			return p, "", fmt.Errorf("--profile %q: the kit has no such profile (kit:wallet-mock, kit:wallet-bare, kit:reference-merchant, kit:wallet-sample, kit:merchant-sample, kit:merchant-bare)", value)
 		}
 		if p, err = profile.Parse(b); err != nil {
 			return p, "", fmt.Errorf("--profile %s: %w", value, err)

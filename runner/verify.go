@@ -49,7 +49,7 @@ func runVerifyWallet(ctx context.Context, args []string, stdout, stderr io.Write
 	appID := fs.String("app-id", defaultAppID, "the orderStr app_id `ID` the wallet maps to the client id")
 	notifyListen := fs.String("notify-listen", "127.0.0.1:0", "where the kit's merchant listens for notifications (`ADDR`, or fd:N)")
 	advertise := fs.String("advertise-url", "", "the base `URL` the wallet reaches --notify-listen at (a tunnel or proxy); default the listen address")
-	profileFlag := fs.String("profile", "", "the wallet's target profile: a JSON `FILE`, or kit:NAME (kit:wallet-mock, kit:wallet-sample)")
+	profileFlag := fs.String("profile", "", "the wallet's target profile: a JSON `FILE`, or kit:NAME (kit:wallet-mock, kit:wallet-bare, kit:wallet-sample)")
 	stateURL := fs.String("pact-states-url", "", "the wallet's own provider-state `URL` for the pact; default: the kit sets states up through the OpenAPI and the test control")
 	var vf verificationFlags
 	vf.register(fs)

@@ -46,6 +46,11 @@ func registerInquirySteps(sc stepScope) {
 		require.Equal(t, openapi.StatusSuccess, resp.Result.ResultStatus, "inquiryPayment of paymentRequestId %s: %s", w.paymentRequestID, resp.Result.ResultMessage)
 		assert.Equal(t, openapi.PaymentProcessing, resp.PaymentStatus)
 		assert.Equal(t, resp.PaymentID, w.order.PaymentID, "the merchant's paymentId (acquirementId) for the cashier payment")
+		// The URL itself: the payer's app opens it (seed 003 step 4), so it must be an
+		// absolute URL that answers; the payment behind it is the one tradePay then pays.
+		require.NotEmpty(t, w.token.PaymentURL, "the order carries no payment URL")
+		_, err := w.control.OpenPage(ctx, w.token.PaymentURL)
+		assert.NoError(t, err, "following the payment URL %s", w.token.PaymentURL)
 		return nil
 	})
 	sc.Step(sc.pattern(`^the wallet's payment request id is the orderStr's out_trade_no$`), func(ctx context.Context) error {

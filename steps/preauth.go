@@ -170,8 +170,12 @@ func registerPreAuthSteps(sc stepScope) {
 		return nil
 	})
 	sc.Step(sc.pattern(`^the wallet confirms the cancellation$`), func(ctx context.Context) error {
-		r := world(ctx).lastResult
-		assert.Equal(godog.T(ctx), openapi.Success, r.ResultCode, "cancel result (%s): %s", r.ResultStatus, r.ResultMessage)
+		w, t := world(ctx), godog.T(ctx)
+		r := w.lastResult
+		require.Equal(t, openapi.Success, r.ResultCode, "cancel result (%s): %s", r.ResultStatus, r.ResultMessage)
+		// The wallet's state, not only its answer: nothing is left waiting or frozen.
+		resp := inquire(ctx, &openapi.InquiryPaymentRequest{PaymentID: knownPaymentID(ctx)})
+		assert.NotContains(t, []string{openapi.PaymentProcessing, openapi.PaymentAuthSuccess}, resp.PaymentStatus, "paymentStatus after the cancel was confirmed")
 		return nil
 	})
 }
