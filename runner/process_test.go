@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -447,4 +448,26 @@ func TestVerifyUnreachableTargets(t *testing.T) {
 			assert.NotContains(t, r.stdout, "== pass", "no scenario ran")
 		})
 	}
+}
+
+func TestWalletMockListsItsDefects(t *testing.T) {
+	out, err := exec.Command(kitBinary, "wallet-mock", "--list-defects").Output()
+	require.NoError(t, err)
+	var list []struct{ Name, Requirement, What string }
+	require.NoError(t, json.Unmarshal(out, &list), string(out))
+	assert.GreaterOrEqual(t, len(list), 40, "wallet defects")
+	assert.Equal(t, len(wallet.Defects()), len(list))
+	for _, d := range list {
+		assert.NotEmpty(t, d.Name)
+		assert.Regexp(t, `^REQ-`, d.Requirement, d.Name)
+	}
+
+	cmd := exec.Command(kitBinary, "wallet-mock", "--defect", "no-such-defect")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	err = cmd.Run()
+	var exit *exec.ExitError
+	require.ErrorAs(t, err, &exit)
+	assert.Equal(t, exitUsage, exit.ExitCode())
+	assert.Contains(t, stderr.String(), `--defect "no-such-defect"`)
 }
