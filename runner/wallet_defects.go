@@ -12,18 +12,11 @@ import (
 // The wallet mock's defect catalog on the command line (internal/wallet/defects.go):
 // wallet-mock --defect NAME (repeatable) and --list-defects.
 
-// catalogEntry is one line of --list-defects.
-type catalogEntry struct {
-	Name        string `json:"name"`
-	Requirement string `json:"requirement"`
-	What        string `json:"what"`
-}
-
 // listWalletDefects prints the wallet's defect catalog as JSON.
 func listWalletDefects(w io.Writer) error {
-	out := []catalogEntry{}
+	out := []defectEntry{}
 	for _, d := range wallet.Defects() {
-		out = append(out, catalogEntry{Name: string(d.Name), Requirement: d.Requirement, What: d.What})
+		out = append(out, defectEntry{Name: string(d.Name), Requirement: d.Requirement, What: d.What})
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
