@@ -30,6 +30,9 @@ import (
 // clock control (the @clock scenarios); here it is skipped with the reason.
 const realTimeLimit = 30 * time.Second
 
+// noSecondMerchant is why the scenarios of a second merchant are skipped.
+const noSecondMerchant = "the kit has no second test merchant registered with this wallet (verify-wallet --second-client-id, --second-merchant-key)"
+
 // minSettle is the shortest window a step waits for what must not come.
 const minSettle = 2 * time.Second
 
@@ -134,6 +137,9 @@ func registerWireSteps(sc stepScope) {
 	// A second merchant (fixtures.SecondClientID) and the first one's payment.
 	sc.Step(sc.pattern(`^another merchant asks the wallet about the payment by "([^"]*)"$`), func(ctx context.Context, id string) error {
 		w, t := world(ctx), godog.T(ctx)
+		if w.targets.SecondMerchantKey == nil {
+			return w.skip(noSecondMerchant)
+		}
 		c := w.secondClient(ctx)
 		q := &openapi.InquiryPaymentRequest{}
 		switch id {
@@ -154,6 +160,9 @@ func registerWireSteps(sc stepScope) {
 	})
 	sc.Step(sc.pattern(`^another merchant tries to cancel the payment$`), func(ctx context.Context) error {
 		w, t := world(ctx), godog.T(ctx)
+		if w.targets.SecondMerchantKey == nil {
+			return w.skip(noSecondMerchant)
+		}
 		c := w.secondClient(ctx)
 		resp, err := c.Cancel(ctx, &openapi.CancelRequest{PaymentID: knownPaymentID(ctx)})
 		require.NoError(t, err, "cancel as %s", fixtures.SecondClientID)

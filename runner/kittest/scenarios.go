@@ -195,6 +195,7 @@ func RunWallet(t *testing.T, wu WalletUnderTest) {
 		ClientID: wu.ClientID, AppID: wu.AppID, MerchantKey: wu.MerchantKey, WalletPublicKey: wu.PublicKey,
 		Profile: wp, SignatureStyle: prof.Style(), Wait: wu.Wait,
 		Capabilities: steps.Capabilities{Clock: prof.Capabilities.Clock, WalletMock: prof.Capabilities.WalletMock, ReferenceMerchant: true},
+		NotifyURL:    ref.NotifyURL(),
 	})
 }
 
