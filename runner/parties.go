@@ -16,6 +16,7 @@ import (
 
 	"github.com/tradepaykit/tradepaykit/fixtures"
 	"github.com/tradepaykit/tradepaykit/internal/clock"
+	"github.com/tradepaykit/tradepaykit/internal/guard"
 	"github.com/tradepaykit/tradepaykit/internal/merchant"
 	"github.com/tradepaykit/tradepaykit/internal/signing"
 	"github.com/tradepaykit/tradepaykit/internal/wallet"
@@ -62,8 +63,8 @@ type httpServer struct {
 	local string
 }
 
-func serve(ln net.Listener, h http.Handler) *httpServer {
-	s := &httpServer{srv: &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}, local: "http://" + ln.Addr().String()}
+func serve(ln net.Listener, h http.Handler, limits guard.Limits) *httpServer {
+	s := &httpServer{srv: guard.NewServer(h, limits), local: "http://" + ln.Addr().String()}
 	go func() { _ = s.srv.Serve(ln) }()
 	return s
 }
@@ -174,7 +175,9 @@ func startWalletMock(spec walletMockSpec) (*walletMock, error) {
 	}
 	m := &walletMock{spec: spec}
 	m.url = advertised("http://"+ln.Addr().String(), spec.advertise)
-	var transport http.RoundTripper = http.DefaultTransport.(*http.Transport).Clone()
+	// Notifications go through the wallet's own transport: the loopback rule is checked
+	// when it connects, not only on the notify URL.
+	var transport http.RoundTripper = wallet.NotifyTransport(spec.allowRemoteNotify)
 	if spec.rec != nil {
 		transport = spec.rec.outgoing("wallet mock → merchant notify endpoint", spec.merchantKey, transport)
 	}
@@ -187,7 +190,10 @@ func startWalletMock(spec walletMockSpec) (*walletMock, error) {
 	if spec.rec != nil {
 		h = recordPaths("/v1/payments/", spec.rec.incoming("merchant → wallet mock OpenAPI", spec.merchantKey, h), h)
 	}
-	m.http = serve(ln, h)
+	m.mu.Lock()
+	limits := m.current.Limits()
+	m.mu.Unlock()
+	m.http = serve(ln, h, limits)
 	return m, nil
 }
 
@@ -316,7 +322,7 @@ func startReferenceMerchant(spec referenceMerchantSpec) (*referenceMerchant, err
 	if spec.wrap != nil {
 		h = spec.wrap(h)
 	}
-	r.http = serve(ln, h)
+	r.http = serve(ln, h, guard.DefaultLimits())
 	return r, nil
 }
 

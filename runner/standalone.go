@@ -53,7 +53,7 @@ func runWalletMock(ctx context.Context, args []string, stdout, stderr io.Writer)
 	profileFlag := fs.String("profile", "", "a target profile `FILE` (or kit:NAME) whose basePath, product codes, retry schedule and signature variant the mock takes")
 	allowRemote := fs.Bool("allow-remote-notify", false, "send notifications to non-loopback hosts too")
 	notifyTimeout := fs.Duration("notify-timeout", 10*time.Second, "how long the mock waits for the merchant's answer to a notification")
-	verbose := fs.Bool("v", false, "log every request and notification to stderr")
+	verbose := fs.Bool("v", false, "log every request, answer and notification attempt to stderr, one line each, with signature checks")
 	data := fs.String("data", "", "keep the mock's state in this SQLite `FILE` (created if absent): payments, captures, refunds, idempotency records, merchants, pending notifications and business time survive a restart; default in memory")
 	var defects defectList
 	fs.Var(&defects, "defect", "test aid: break one rule on purpose (`NAME` from --list-defects; repeatable)")
@@ -106,6 +106,11 @@ func runWalletMock(ctx context.Context, args []string, stdout, stderr io.Writer)
 		return fail(err)
 	}
 	api := joinBase(wm.url, wp.BasePath)
+	// The verify command the banner suggests checks the mock as it runs: same profile.
+	verifyProfile := *profileFlag
+	if verifyProfile == "" {
+		verifyProfile = "kit:wallet-mock"
+	}
 	// The first line is what scripts (and the kit's tests) read.
 	fmt.Fprintf(stdout, "tradepaykit wallet mock listening on %s\n", wm.url)
 	fmt.Fprintf(stdout, `
@@ -115,26 +120,31 @@ func runWalletMock(ctx context.Context, args []string, stdout, stderr io.Writer)
                      POST %[2]s/conformance/clock      {"advance": "48h"}
                      GET  %[2]s/conformance/payments/{paymentId}
                      POST %[2]s/conformance/notifications {"paymentId", "action": "HOLD|RELEASE|RESEND|SEND"}
+                     POST %[2]s/conformance/answers    {"api": "capture", "resultCode": "CAPTURE_IN_PROCESS"}
+                     POST %[2]s/conformance/reset      (clears scripted answers and holds)
+                     (JSON bodies only, Content-Type: application/json; no cross-origin browser requests)
   registered merchant client id %[3]s, app id %[4]s, public key %[5]s
                      notify URL %[6]s
   wallet key         the kit's wallet test key: fixtures/keys/wallet-private.pem signs,
                      fixtures/keys/wallet-public.pem verifies (below)
 
 Point the merchant's test deployment at it:
-  wallet URL         %[1]s
+  SDK gateway URL    %[2]s  (an SDK appends %[9]s/v1/payments/{api} itself)
+  OpenAPI base URL   %[1]s  (for code that appends only /v1/payments/{api})
   client id          %[3]s (orderStr app_id %[4]s)
   wallet public key  fixtures/keys/wallet-public.pem
   merchant key       the private half of %[5]s
 Then verify the merchant against a wallet mock of its own:
   tradepaykit verify-merchant --merchant-url http://<merchant>/ --wallet-listen <the address the deployment calls>
 Or see a verify run against this mock:
-  tradepaykit verify-wallet --wallet-url %[1]s --control-url %[2]s --profile kit:wallet-mock
+  tradepaykit verify-wallet --wallet-url %[2]s --control-url %[2]s --profile %[8]s
 
 %[7]s
 Business time moves only through /conformance/clock; a merchant on real time sees deadlines
 that already passed after a large advance: restart the mock to come back to real time.
 Stop with Ctrl-C.
-`, api, wm.url, *clientID, *appID, mPubName, orNone(*notifyURL), strings.TrimSpace(string(fixtures.PEM(fixtures.WalletPublicKey))))
+`, api, wm.url, *clientID, *appID, mPubName, orNone(*notifyURL), strings.TrimSpace(string(fixtures.PEM(fixtures.WalletPublicKey))),
+		shellQuote(verifyProfile), apiPathOf(wp.BasePath))
 	if *data != "" {
 		fmt.Fprintf(stdout, "State is kept in %s: a mock started again on it answers as before, business time included.\n", *data)
 	}
@@ -278,4 +288,18 @@ func orNone(s string) string {
 		return "(none: the merchant names it in each pay or orderStr)"
 	}
 	return s
+}
+
+// apiPathOf is the base path as an SDK appends it before /v1/payments/{api}: the gateway URL
+// must not carry it too, or every path has the prefix twice.
+func apiPathOf(basePath string) string {
+	return strings.TrimRight(basePath, "/")
+}
+
+// shellQuote quotes a word for a POSIX shell when it needs it.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:=@%+,") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

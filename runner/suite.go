@@ -151,6 +151,8 @@ func (s *suite) passes() []selection.Pass {
 func (s *suite) execute(ctx context.Context, stdout, stderr io.Writer) int {
 	stdout, restore := detachStdout(stdout)
 	defer restore()
+	// Scenario messages carry text from the targets: print it without control characters.
+	stdout, stderr = printable(stdout), printable(stderr)
 	s.out = stdout
 	if s.opts.features == nil {
 		s.opts.features = features.FS

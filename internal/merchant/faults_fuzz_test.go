@@ -34,7 +34,9 @@ func FuzzNotifyFaults(f *testing.F) {
 			t.Fatal(err)
 		}
 		rec := httptest.NewRecorder()
-		m.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/conformance/notifyFaults", bytes.NewReader(body)))
+		req := httptest.NewRequest(http.MethodPost, "/conformance/notifyFaults", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		m.Handler().ServeHTTP(rec, req)
 		var answer struct {
 			Queued int    `json:"queued"`
 			Error  string `json:"error"`

@@ -46,8 +46,10 @@ func FuzzAdapterAndNotify(f *testing.F) {
 	f.Cleanup(func() { _ = m.Close() })
 	h := m.Handler()
 	rec := httptest.NewRecorder()
-	h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/conformance/orders",
-		bytes.NewReader([]byte(`{"flow":"orderStr","type":"PREAUTH","amount":{"currency":"USD","value":"100"},"title":"t"}`))))
+	setup := httptest.NewRequest(http.MethodPost, "/conformance/orders",
+		bytes.NewReader([]byte(`{"flow":"orderStr","type":"PREAUTH","amount":{"currency":"USD","value":"100"},"title":"t"}`)))
+	setup.Header.Set("Content-Type", "application/json")
+	h.ServeHTTP(rec, setup)
 	var created struct {
 		OrderID string `json:"orderId"`
 	}
@@ -67,6 +69,7 @@ func FuzzAdapterAndNotify(f *testing.F) {
 	f.Fuzz(func(t *testing.T, which uint8, body []byte) {
 		path := paths[int(which)%len(paths)]
 		req := httptest.NewRequest(http.MethodPost, path, bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
 		if path == merchant.NotifyPath {
 			if err := (signing.Style{}).SignRequest(req, body, fixtures.ClientID, walletKey, time.Now()); err != nil {
 				t.Fatal(err)

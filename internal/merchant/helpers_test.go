@@ -173,6 +173,9 @@ func (h *harness) call(method, path, body string) (int, view) {
 	h.t.Helper()
 	req, err := http.NewRequest(method, h.m.URL()+path, strings.NewReader(body))
 	require.NoError(h.t, err)
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	resp, err := h.http.Do(req)
 	require.NoError(h.t, err)
 	defer resp.Body.Close()

@@ -24,6 +24,7 @@ import (
 
 	"github.com/tradepaykit/tradepaykit/fixtures"
 	"github.com/tradepaykit/tradepaykit/internal/clock"
+	"github.com/tradepaykit/tradepaykit/internal/guard"
 	"github.com/tradepaykit/tradepaykit/internal/signing"
 	"github.com/tradepaykit/tradepaykit/internal/walletclient"
 )
@@ -207,7 +208,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST "+NotifyPath, s.handleNotify)
 	mux.HandleFunc("POST /conformance/notifyFaults", s.adapter(s.scriptNotifyFaults))
 	mux.HandleFunc("GET /conformance/received", s.adapter(s.receivedNotifications))
-	return mux
+	return guard.Control(mux)
 }
 
 // Handler returns the server's HTTP handler (adapter and notify endpoint).
@@ -228,7 +229,7 @@ func (s *Server) Start(addr string) error {
 	if s.cfg.PublicURL == "" {
 		s.url = "http://" + ln.Addr().String()
 	}
-	s.srv = &http.Server{Handler: s.handler, ReadHeaderTimeout: 10 * time.Second}
+	s.srv = guard.NewServer(s.handler, guard.DefaultLimits())
 	go func() {
 		if err := s.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			s.log.Error("merchant server stopped", "err", err)

@@ -50,9 +50,12 @@ func (a Amount) PositiveMoney(field string) (money.Amount, error) {
 	return m, nil
 }
 
-// PaymentFactor marks a cashier payment.
+// PaymentFactor marks a cashier payment, and, in some wallets' dialect, an authorization:
+// the kit decides the payment type by productCode, and a wallet refuses an isAuthorization
+// that contradicts it rather than charge the payer at once.
 type PaymentFactor struct {
 	IsCashierPayment bool `json:"isCashierPayment"`
+	IsAuthorization  bool `json:"isAuthorization,omitempty"`
 }
 
 // RedirectActionForm carries the cashier URL handed to my.tradePay as paymentUrl.

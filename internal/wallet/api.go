@@ -37,9 +37,13 @@ func (s *Server) api(name string, h apiHandler) http.Handler {
 		var resp any
 		switch {
 		case err != nil:
-			resp = envelope(openapi.Errorf(openapi.ParamIllegal, "body is larger than %d bytes", openapi.MaxBodyBytes))
+			tooLarge := openapi.Errorf(openapi.ParamIllegal, "body is larger than %d bytes", openapi.MaxBodyBytes)
+			s.logAPIRequest(r, name, clientID, len(body), tooLarge)
+			resp = envelope(tooLarge)
 		default:
-			if authErr := s.judgeRequest(r, body, s.authenticate(r, body)); authErr != nil {
+			authErr := s.judgeRequest(r, body, s.authenticate(r, body))
+			s.logAPIRequest(r, name, clientID, len(body), authErr)
+			if authErr != nil {
 				resp = envelope(authErr)
 			} else if f, ok := s.takeAnswerFault(name, body); ok && f.Forge != "" {
 				s.writeForged(w, r, clientID, body, h, f)
@@ -56,7 +60,6 @@ func (s *Server) api(name string, h apiHandler) http.Handler {
 				resp = s.writeAnswer(out)
 			}
 		}
-		s.log.Debug("wallet api", "api", name, "client", clientID)
 		s.writeSigned(w, r, clientID, resp)
 	})
 }
@@ -111,6 +114,12 @@ func (s *Server) writeSigned(w http.ResponseWriter, r *http.Request, clientID st
 	body, err := json.Marshal(resp)
 	if err != nil {
 		body, _ = json.Marshal(envelope(err))
+	}
+	var env struct {
+		Result openapi.Result `json:"result"`
+	}
+	if json.Unmarshal(body, &env) == nil {
+		noteOf(r.Context()).result = env.Result
 	}
 	path, id, key, sign := s.answerSignature(r, clientID)
 	if err := s.cfg.Signatures.SignResponseHeaders(s.cfg.SignatureStyle, w.Header(), r.Method, path, id, body, key, time.Now()); err != nil {

@@ -3,7 +3,6 @@ package wallet
 import (
 	"encoding/json"
 	"fmt"
-	"html/template"
 	"io"
 	"net/http"
 	"net/url"
@@ -248,54 +247,4 @@ func (s *Server) handlePaymentView(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, v)
-}
-
-var cashierPage = template.Must(template.New("cashier").Parse(`<!doctype html>
-<html><head><meta charset="utf-8"><title>Cashier</title>
-<style>body{font-family:sans-serif;max-width:28em;margin:2em auto}button{margin:.3em}</style></head>
-<body><h1>{{.Title}}</h1>
-<p>Amount: <b>{{.Amount}} {{.Currency}}</b> &middot; {{.Type}} &middot; status <b>{{.Status}}</b></p>
-{{if .Result}}<p>my.tradePay result code: <b>{{.Result}}</b></p>{{end}}
-{{if .Open}}<form method="post">
-<button name="action" value="CONFIRM">Pay</button>
-<button name="action" value="CANCEL">Cancel</button>
-<button name="action" value="DECLINE">Decline (balance too low)</button>
-</form>{{end}}
-<p><small>tradepaykit wallet mock: a test cashier, no real money.</small></p>
-</body></html>`))
-
-func (s *Server) renderCashier(w http.ResponseWriter, id, result string) {
-	s.mu.Lock()
-	p := s.paymentLocked(id)
-	ok := p != nil
-	var data map[string]any
-	if ok {
-		data = map[string]any{
-			"Title": p.Title, "Amount": p.Amount.Decimal(), "Currency": p.Amount.Currency,
-			"Type": p.Kind, "Status": p.Status, "Result": result,
-			"Open": p.waitingForPayer(s.clock.Now()),
-		}
-	}
-	s.mu.Unlock()
-	if !ok {
-		http.Error(w, "no such payment", http.StatusNotFound)
-		return
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	_ = cashierPage.Execute(w, data)
-}
-
-func (s *Server) handleCashierPage(w http.ResponseWriter, r *http.Request) {
-	s.renderCashier(w, r.PathValue("paymentId"), "")
-}
-
-// handleCashierAction is the cashier page's form: the same actions as the control API.
-func (s *Server) handleCashierAction(w http.ResponseWriter, r *http.Request) {
-	action := r.PostFormValue("action")
-	if _, ok := resultCodes[action]; !ok {
-		http.Error(w, "unknown action", http.StatusBadRequest)
-		return
-	}
-	code, _ := s.tradePay(tradePayRequest{TradeNO: r.PathValue("paymentId"), Action: action, Payer: "cashier-page"})
-	s.renderCashier(w, r.PathValue("paymentId"), code)
 }

@@ -222,7 +222,7 @@ func (s *Server) deliverNow(job *notifyJob, attempt int, retry bool) Attempt {
 		return Attempt{Attempt: attempt, Outcome: "UNREACHABLE", Detail: "wallet is closing"}
 	}
 	defer s.endDelivery()
-	a := s.deliver(job, attempt)
+	a := s.deliverCapped(context.Background(), job, attempt)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.afterAttemptLocked(job, attempt, a, retry)

@@ -71,7 +71,7 @@ func (s *Server) schedule(job *notifyJob, attempt int, delay time.Duration) {
 			return
 		}
 		defer s.endDelivery()
-		a := s.deliver(job, attempt)
+		a := s.deliverCapped(context.Background(), job, attempt)
 		// Arm the retry before the attempt becomes visible, under the same lock: whoever
 		// sees attempt n can move the clock and be sure attempt n+1 is waiting for it.
 		s.mu.Lock()
@@ -164,12 +164,24 @@ type Notifier struct {
 	Style       signing.Style
 	// Signatures signs through a memo (nil: signs every notification afresh).
 	Signatures *signing.Memo
+	// AnswerKeys, when set, check the signature of the merchant's answer (a SHOULD of
+	// PROTOCOL.md); the result goes into Attempt.AnswerSignature and never decides the outcome.
+	AnswerKeys []*rsa.PublicKey
 }
 
-func (s *Server) deliver(job *notifyJob, attempt int) Attempt {
+func (s *Server) deliver(ctx context.Context, job *notifyJob, attempt int) Attempt {
 	n := Notifier{PrivateKey: s.cfg.PrivateKey, Client: s.client, Timeout: s.cfg.NotifyTimeout, AllowRemote: s.cfg.AllowRemoteNotify, Style: s.cfg.SignatureStyle, Signatures: s.cfg.Signatures}
-	a := n.Deliver(context.Background(), job.url, job.clientID, job.body)
+	if m, ok := s.merchant(job.clientID); ok {
+		n.AnswerKeys = []*rsa.PublicKey{m.PublicKey}
+		if m.KitKey != nil {
+			n.AnswerKeys = append(n.AnswerKeys, m.KitKey)
+		}
+	}
+	a := n.Deliver(ctx, job.url, job.clientID, job.body)
 	a.Attempt, a.At, a.PaymentStatus = attempt, s.clock.Now(), job.status
+	s.log.Info("wallet notify", "paymentId", job.paymentID, "paymentStatus", job.status, "attempt", attempt,
+		"url", job.url, "outcome", a.Outcome, "resultCode", a.ResultCode, "answerSignature", a.AnswerSignature,
+		"detail", a.Detail)
 	return a
 }
 
@@ -206,9 +218,9 @@ func (n Notifier) Deliver(ctx context.Context, url string, clientID string, body
 	}
 	client := n.Client
 	if client == nil {
-		client = http.DefaultClient
+		client = &http.Client{Transport: NotifyTransport(n.AllowRemote)}
 	}
-	resp, err := client.Do(req)
+	resp, err := withoutRedirects(client).Do(req)
 	if err != nil {
 		var ne net.Error
 		if errors.As(err, &ne) && ne.Timeout() {
@@ -225,8 +237,12 @@ func (n Notifier) Deliver(ctx context.Context, url string, clientID string, body
 		return a
 	}
 	a.Signed = resp.Header.Get(signing.HeaderSignature) != ""
+	a.AnswerSignature = n.checkAnswer(req, resp.Header, answer)
 	if resp.StatusCode != http.StatusOK {
 		a.Outcome, a.Detail = fmt.Sprintf("HTTP_%d", resp.StatusCode), clip(string(answer))
+		if loc := resp.Header.Get("Location"); loc != "" {
+			a.Detail = clip("redirect to " + loc + " not followed: the notification goes to the notify URL only")
+		}
 		return a
 	}
 	var parsed openapi.NotifyPaymentResponse
@@ -253,4 +269,24 @@ func clip(s string) string {
 		return s[:200] + "..."
 	}
 	return s
+}
+
+// checkAnswer reports the signature check of a merchant's answer: "absent", "ok", "invalid:
+// ..." or "" when the notifier has no key to check with.
+func (n Notifier) checkAnswer(req *http.Request, h http.Header, body []byte) string {
+	sig := h.Get(signing.HeaderSignature)
+	switch {
+	case len(n.AnswerKeys) == 0:
+		return ""
+	case sig == "":
+		return "absent"
+	}
+	msg := signing.ResponseMessage(req.Method, signing.PathOf(req), h, body)
+	var err error
+	for _, k := range n.AnswerKeys {
+		if err = signing.Verify(k, msg, sig); err == nil {
+			return "ok"
+		}
+	}
+	return "invalid: " + err.Error()
 }

@@ -27,6 +27,12 @@ func (s *Server) pay(clientID string, body []byte) (any, error) {
 		return nil, openapi.Errorf(openapi.ParamIllegal, "productCode %q is not a product of this wallet (general %s, pre-authorization %s)",
 			req.ProductCode, s.cfg.Profile.GeneralProductCode, s.cfg.Profile.PreAuthProductCode)
 	}
+	if kind == General && req.PaymentFactor != nil && req.PaymentFactor.IsAuthorization {
+		// The merchant asked for a freeze; taking it as a general payment would charge the
+		// payer at once.
+		return nil, openapi.Errorf(openapi.ParamIllegal, "paymentFactor.isAuthorization is true, but productCode %q is this wallet's general product: a pre-authorization takes productCode %q",
+			req.ProductCode, s.cfg.Profile.PreAuthProductCode)
+	}
 	now := s.clock.Now()
 	deadline := now.Add(defaultPayWindow)
 	if req.PaymentExpiryTime != "" && !s.defects.on(DefectExpiryTimeIgnored) {

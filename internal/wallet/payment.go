@@ -112,4 +112,7 @@ type Attempt struct {
 	ResultCode string `json:"resultCode,omitempty"`
 	Detail     string `json:"detail,omitempty"`
 	Signed     bool   `json:"answerSigned"`
+	// AnswerSignature is the check of the answer's signature with the merchant's key: "ok",
+	// "absent", "invalid: ...", or empty when not checked.
+	AnswerSignature string `json:"answerSignatureCheck,omitempty"`
 }

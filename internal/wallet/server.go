@@ -22,6 +22,7 @@ import (
 
 	"github.com/tradepaykit/tradepaykit/fixtures"
 	"github.com/tradepaykit/tradepaykit/internal/clock"
+	"github.com/tradepaykit/tradepaykit/internal/guard"
 	"github.com/tradepaykit/tradepaykit/internal/signing"
 )
 
@@ -32,6 +33,8 @@ type Merchant struct {
 	PublicKey *rsa.PublicKey
 	AppID     string
 	NotifyURL string
+	// Name is the payee the cashier page shows; empty shows the client id.
+	Name string
 	// KitKey, when set, is a second key the wallet accepts for this client id: the kit's own
 	// merchant key, so that a verify-merchant run can ask the kit's wallet about the
 	// merchant's payments (inquiryPayment) while the merchant under test keeps its own key.
@@ -49,14 +52,20 @@ type Config struct {
 	Clock   clock.Clock
 	Profile fixtures.WalletProfile
 	Logger  *slog.Logger
-	// HTTPClient delivers notifications; nil means a client with NotifyTimeout. Tests put a
+	// HTTPClient delivers notifications; nil means a client with NotifyTimeout on
+	// NotifyTransport. Redirects are never followed, whatever the client says. Tests put a
 	// fault-injecting transport here.
 	HTTPClient *http.Client
 	// NotifyTimeout bounds one notification delivery. Zero means 10 seconds.
 	NotifyTimeout time.Duration
 	// AllowRemoteNotify lets the wallet notify non-loopback addresses. Off by default: the
-	// mock is a test tool and sends nothing off this machine unless told to.
+	// mock is a test tool and sends nothing off this machine unless told to. The rule is
+	// checked on the notify URL and again at connect time when HTTPClient is nil or uses
+	// NotifyTransport.
 	AllowRemoteNotify bool
+	// MaxNotifyInFlight caps the deliveries in flight to one notify target (scheme, host and
+	// port); zero means DefaultMaxNotifyInFlight.
+	MaxNotifyInFlight int
 	// FreshnessWindow bounds Request-Time skew; zero means signing.DefaultWindow.
 	FreshnessWindow time.Duration
 	// SignatureStyle is how the wallet writes the signatures of its responses and
@@ -104,6 +113,8 @@ type Server struct {
 	answerFaults  []*answerFault
 	answerScripts map[string]*answerFault
 	burnt         map[string]bool // request ids a defective wallet keeps after refusing them
+	// inFlight holds a slot per delivery in flight, by notify target (MaxNotifyInFlight).
+	inFlight map[string]chan struct{}
 
 	closing  bool          // guarded by mu: no new deliveries start
 	recorded chan struct{} // guarded by mu: closed and replaced when an attempt is recorded
@@ -144,12 +155,13 @@ func NewServer(cfg Config) (*Server, error) {
 		deadlines:     map[string]clock.Timer{},
 		holds:         map[string]bool{},
 		answerScripts: map[string]*answerFault{},
+		inFlight:      map[string]chan struct{}{},
 		recorded:      make(chan struct{}),
 		closed:        make(chan struct{}),
 		url:           strings.TrimRight(cfg.PublicURL, "/"),
 	}
 	if s.client == nil {
-		s.client = &http.Client{Timeout: cfg.NotifyTimeout, Transport: notifyTransport()}
+		s.client = &http.Client{Timeout: cfg.NotifyTimeout, Transport: NotifyTransport(cfg.AllowRemoteNotify)}
 	}
 	if s.cfg.Signatures == nil {
 		s.cfg.Signatures = signing.NewMemo()
@@ -192,15 +204,6 @@ func NewServer(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	return s, nil
-}
-
-// notifyTransport keeps connections to merchants open between notifications: Go's default
-// keeps two idle connections per host, so notifications sent at once to one merchant each
-// paid for a new TCP connection.
-func notifyTransport() *http.Transport {
-	t := http.DefaultTransport.(*http.Transport).Clone()
-	t.MaxIdleConnsPerHost = 64
-	return t
 }
 
 // Register adds a merchant, or replaces the one with the same client id.
@@ -246,7 +249,7 @@ func (s *Server) Start(addr string) error {
 	if s.cfg.PublicURL == "" {
 		s.url = "http://" + ln.Addr().String()
 	}
-	s.srv = &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	s.srv = guard.NewServer(s.Handler(), s.Limits())
 	go func() {
 		if err := s.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			s.log.Error("wallet: serve", "err", err)
@@ -301,7 +304,9 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /conformance/answers/{id}", s.handleAnswerScript)
 	mux.HandleFunc("GET /cashier/{paymentId}", s.handleCashierPage)
 	mux.HandleFunc("POST /cashier/{paymentId}", s.handleCashierAction)
-	return mux
+	mux.HandleFunc("POST /conformance/reset", s.handleReset)
+	mux.HandleFunc("/", s.handleUnknownPath)
+	return s.logged(guard.Control(mux))
 }
 
 // newID returns a wallet id: a prefix, the business date and 16 random digits, unique enough
