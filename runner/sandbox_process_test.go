@@ -34,6 +34,7 @@ func TestWalletMockBannerSeparatesTheGatewayAndSuggestsItsOwnProfile(t *testing.
 		"productCodes":{"general":"CASHIER_PAYMENT","preAuth":"AUTH_PAYMENT"},
 		"capabilities":{"clock":true,"walletMock":true}}`), 0o644))
 	wallet := startParty(t, "wallet-mock", "--listen", "127.0.0.1:0", "--notify-timeout", "2s", "--profile", prof)
+	require.Eventually(t, func() bool { return strings.Contains(wallet.output(), "Stop with Ctrl-C.") }, 10*time.Second, 10*time.Millisecond, "the whole banner")
 	out := wallet.output()
 	assert.Regexp(t, `SDK gateway URL +`+regexp.QuoteMeta(wallet.url)+` +\(an SDK appends /ams/api/v1/payments/\{api\} itself\)`, out)
 	assert.Regexp(t, `OpenAPI base URL +`+regexp.QuoteMeta(wallet.url+"/ams/api")+` `, out)
