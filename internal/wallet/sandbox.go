@@ -1,8 +1,10 @@
 package wallet
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
+	"net"
 	"net/http"
 	"sort"
 	"strings"
@@ -43,8 +45,9 @@ func noteOf(ctx context.Context) *exchangeNote {
 // statusWriter remembers the status and size of an answer.
 type statusWriter struct {
 	http.ResponseWriter
-	status int
-	bytes  int
+	status   int
+	bytes    int
+	hijacked bool
 }
 
 func (w *statusWriter) WriteHeader(code int) {
@@ -66,6 +69,15 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 // Unwrap lets http.ResponseController reach the connection (deadlines, flushes).
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
+// Hijack hands the connection to a handler that closes it unanswered.
+func (w *statusWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	c, rw, err := http.NewResponseController(w.ResponseWriter).Hijack()
+	if err == nil {
+		w.hijacked = true
+	}
+	return c, rw, err
+}
+
 // logged writes the request line of every request that no OpenAPI handler logs itself (the
 // test control, the cashier page, unknown paths), and the answer line of every request.
 func (s *Server) logged(next http.Handler) http.Handler {
@@ -79,16 +91,27 @@ func (s *Server) logged(next http.Handler) http.Handler {
 				"signature", "not checked (unsigned test control or cashier page)")
 		}
 		sw := &statusWriter{ResponseWriter: w}
+		// Deferred, so that a handler that drops the connection unanswered (a scripted
+		// NO_ANSWER) is logged too.
+		defer func() {
+			aborted := recover()
+			attrs := []any{"method", r.Method, "path", r.URL.Path, "status", sw.status, "bytes", sw.bytes,
+				"ms", time.Since(start).Milliseconds()}
+			switch {
+			case sw.hijacked || (aborted != nil && sw.status == 0):
+				attrs[5] = "none: connection closed unanswered"
+			case sw.status == 0:
+				attrs[5] = http.StatusOK
+			}
+			if note.result.ResultCode != "" {
+				attrs = append(attrs, "resultCode", note.result.ResultCode, "resultStatus", note.result.ResultStatus)
+			}
+			s.log.Info("wallet answer", attrs...)
+			if aborted != nil {
+				panic(aborted)
+			}
+		}()
 		next.ServeHTTP(sw, r)
-		if sw.status == 0 {
-			sw.status = http.StatusOK
-		}
-		attrs := []any{"method", r.Method, "path", r.URL.Path, "status", sw.status, "bytes", sw.bytes,
-			"ms", time.Since(start).Milliseconds()}
-		if note.result.ResultCode != "" {
-			attrs = append(attrs, "resultCode", note.result.ResultCode, "resultStatus", note.result.ResultStatus)
-		}
-		s.log.Info("wallet answer", attrs...)
 	})
 }
 
