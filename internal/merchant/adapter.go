@@ -86,7 +86,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 
 // decodeAdapter reads a JSON adapter request into v; an empty body reads as {} when
 // emptyOK. Unknown fields are ignored; malformed ones are a 400 naming the field.
-func decodeAdapter(r *http.Request, v any, emptyOK bool) error {
+func (s *Server) decodeAdapter(r *http.Request, v any, emptyOK bool) error {
 	body, err := io.ReadAll(io.LimitReader(r.Body, openapi.MaxBodyBytes+1))
 	if err != nil {
 		return badRequest("read body: %v", err)
@@ -103,6 +103,9 @@ func decodeAdapter(r *http.Request, v any, emptyOK bool) error {
 	}
 	if len(body) == 0 || body[0] != '{' {
 		return badRequest("body is not a JSON object")
+	}
+	if err := s.strictFields(body, v); err != nil {
+		return badRequest("%v", err)
 	}
 	if err := json.Unmarshal(body, v); err != nil {
 		var te *json.UnmarshalTypeError
@@ -164,7 +167,11 @@ func (s *Server) getOrder(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return viewOf(o), nil
+	v := viewOf(o)
+	if s.defects.on(DefectViewPaidIsPrice) {
+		v.PaidAmount = o.Amount
+	}
+	return v, nil
 }
 
 // amountArg parses an optional adapter amount in the order's currency.

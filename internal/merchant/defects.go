@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 
 	"github.com/tradepaykit/tradepaykit/internal/money"
 	"github.com/tradepaykit/tradepaykit/internal/openapi"
@@ -72,10 +73,15 @@ const (
 	DefectNotifyFailUndoesPaid Defect = "notify-fail-undoes-paid"
 	DefectNotifyServerError    Defect = "notify-500-on-malformed"
 	DefectAuthSuccessAsPaid    Defect = "auth-success-as-paid"
+	DefectNotifyStrictFields   Defect = "notify-refuses-unknown-fields"
+	DefectNotifyUnescapesSig   Defect = "notify-unescapes-raw-signature"
+	DefectLateNotifyRefused    Defect = "late-notify-refused"
 	// Test adapter.
-	DefectAdapterServerError Defect = "adapter-500-on-malformed"
-	DefectUnknownOrderError  Defect = "unknown-order-500"
-	DefectWalletFailureAs409 Defect = "wallet-failure-as-409"
+	DefectAdapterServerError  Defect = "adapter-500-on-malformed"
+	DefectUnknownOrderError   Defect = "unknown-order-500"
+	DefectWalletFailureAs409  Defect = "wallet-failure-as-409"
+	DefectAdapterStrictFields Defect = "adapter-refuses-unknown-fields"
+	DefectViewPaidIsPrice     Defect = "view-paid-amount-is-price"
 )
 
 // Defects returns the catalog, in a fixed order.
@@ -120,9 +126,14 @@ func Defects() []DefectInfo {
 		{DefectNotifyFailUndoesPaid, "REQ-NTF-003", "lets a FAIL notification after SUCCESS mark a paid order FAILED"},
 		{DefectNotifyServerError, "REQ-BAD-005", "answers HTTP 500 to a notification it cannot parse"},
 		{DefectAuthSuccessAsPaid, "REQ-PRE-001", "marks a pre-authorization PAID on AUTH_SUCCESS, as if it were captured"},
+		{DefectNotifyStrictFields, "REQ-BAD-006", "refuses a notification that carries a field it does not know"},
+		{DefectNotifyUnescapesSig, "REQ-SIG-007", "URL-decodes every signature value, so a raw Base64 signature's + becomes a space"},
+		{DefectLateNotifyRefused, "REQ-NTF-004", "answers F to a notification about an order it already settled by inquiryPayment"},
 		{DefectAdapterServerError, "REQ-BAD-003", "answers HTTP 500 to a malformed adapter request"},
 		{DefectUnknownOrderError, "REQ-HOOK-M-002", "answers HTTP 500 for an order it does not know"},
 		{DefectWalletFailureAs409, "REQ-HOOK-M-003", "answers 409 when the wallet's answer fails verification"},
+		{DefectAdapterStrictFields, "REQ-BAD-004", "refuses an adapter request that carries a field it does not know"},
+		{DefectViewPaidIsPrice, "REQ-HOOK-M-001", "shows the price as paidAmount before anything was paid"},
 	}
 }
 
@@ -291,4 +302,30 @@ func (s *Server) orderStrAmount(a money.Amount) money.Amount {
 		}
 	}
 	return a
+}
+
+// strictFields refuses fields v does not know, when a defect says so: the decoders of a
+// merchant that forgot the protocol's tolerance.
+func (s *Server) strictFields(body []byte, v any) error {
+	if !s.defects.on(DefectAdapterStrictFields) {
+		return nil
+	}
+	return decodeStrict(body, v)
+}
+
+func decodeStrict(body []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	return dec.Decode(v)
+}
+
+// signatureHeader is the Signature header as the notification handler reads it.
+func (s *Server) signatureHeader(r *http.Request) string {
+	h := r.Header.Get(signing.HeaderSignature)
+	if s.defects.on(DefectNotifyUnescapesSig) {
+		if u, err := url.QueryUnescape(h); err == nil {
+			return u
+		}
+	}
+	return h
 }

@@ -97,7 +97,7 @@ type notifyFaultsRequest struct {
 // scriptNotifyFaults handles POST /conformance/notifyFaults.
 func (s *Server) scriptNotifyFaults(r *http.Request) (any, error) {
 	var req notifyFaultsRequest
-	if err := decodeAdapter(r, &req, false); err != nil {
+	if err := s.decodeAdapter(r, &req, false); err != nil {
 		return nil, err
 	}
 	if len(req.PaymentRequestID) > 64 {

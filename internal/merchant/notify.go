@@ -81,7 +81,7 @@ func (s *Server) notify(w http.ResponseWriter, r *http.Request, body []byte) err
 	case clientID != s.cfg.ClientID:
 		return openapi.Errorf(openapi.InvalidClient, "Client-Id %q is not this merchant's", clientID)
 	}
-	if err := s.cfg.Signatures.Verify(s.cfg.WalletPublicKey, signing.RequestMessage(r, body), r.Header.Get(signing.HeaderSignature)); err != nil && !s.defects.on(DefectNotifyNoSignature) {
+	if err := s.cfg.Signatures.Verify(s.cfg.WalletPublicKey, signing.RequestMessage(r, body), s.signatureHeader(r)); err != nil && !s.defects.on(DefectNotifyNoSignature) {
 		return openapi.Errorf(openapi.InvalidSignature, "%v", err)
 	}
 	if err := signing.CheckFresh(r.Header.Get(signing.HeaderRequestTime), s.cfg.WallClock.Now(), signing.DefaultWindow); err != nil {
@@ -90,6 +90,11 @@ func (s *Server) notify(w http.ResponseWriter, r *http.Request, body []byte) err
 	var n openapi.NotifyPaymentRequest
 	if err := openapi.Decode(body, &n); err != nil {
 		return err
+	}
+	if s.defects.on(DefectNotifyStrictFields) {
+		if err := decodeStrict(body, &openapi.NotifyPaymentRequest{}); err != nil {
+			return openapi.Errorf(openapi.ParamIllegal, "%v", err)
+		}
 	}
 	amount, err := n.PaymentAmount.Money("paymentAmount")
 	if err != nil {
@@ -105,6 +110,9 @@ func (s *Server) notify(w http.ResponseWriter, r *http.Request, body []byte) err
 		}
 		if !s.amountMatches(amount, o.Amount, DefectNotifyAnyAmount, DefectNotifyAnyCurrency) {
 			return openapi.Errorf(openapi.ParamIllegal, "paymentAmount does not match the order")
+		}
+		if len(o.Notifications) == 0 && o.Status != StatusPending && s.defects.on(DefectLateNotifyRefused) {
+			return openapi.Errorf(openapi.ProcessFail, "order %s is already %s", o.ID, o.Status)
 		}
 		if len(o.Notifications) > 0 {
 			if handled, answer := s.duplicateAnswer(w); handled || answer != nil {

@@ -16,7 +16,7 @@ type captureRequest struct {
 // capture handles POST .../capture: default the authorized remainder, final.
 func (s *Server) capture(r *http.Request) (any, error) {
 	var req captureRequest
-	if err := decodeAdapter(r, &req, true); err != nil {
+	if err := s.decodeAdapter(r, &req, true); err != nil {
 		return nil, err
 	}
 	o, err := s.loadOrder(r)
@@ -105,7 +105,7 @@ type refundRequest struct {
 // refund handles POST .../refund: default the refundable remainder.
 func (s *Server) refund(r *http.Request) (any, error) {
 	var req refundRequest
-	if err := decodeAdapter(r, &req, true); err != nil {
+	if err := s.decodeAdapter(r, &req, true); err != nil {
 		return nil, err
 	}
 	o, err := s.loadOrder(r)
@@ -280,7 +280,7 @@ func (s *Server) settle(orderID, requestID string, done func(*Order)) Order {
 func (s *Server) cancel(r *http.Request) (any, error) {
 	// Cancel takes no fields, but a body that is not empty or a JSON object is malformed all
 	// the same: a 400, not a cancelled order.
-	if err := decodeAdapter(r, &struct{}{}, true); err != nil {
+	if err := s.decodeAdapter(r, &struct{}{}, true); err != nil {
 		return nil, err
 	}
 	o, err := s.loadOrder(r)

@@ -30,7 +30,7 @@ type createRequest struct {
 // createOrder handles POST /conformance/orders.
 func (s *Server) createOrder(r *http.Request) (any, error) {
 	var req createRequest
-	if err := decodeAdapter(r, &req, false); err != nil {
+	if err := s.decodeAdapter(r, &req, false); err != nil {
 		return nil, err
 	}
 	switch req.Flow {
@@ -235,7 +235,7 @@ type tradePayResultRequest struct {
 // inquiryPayment, unless a verified notification already settled the order.
 func (s *Server) tradePayResult(r *http.Request) (any, error) {
 	var req tradePayResultRequest
-	if err := decodeAdapter(r, &req, false); err != nil {
+	if err := s.decodeAdapter(r, &req, false); err != nil {
 		return nil, err
 	}
 	if req.ResultCode == "" {
