@@ -305,17 +305,23 @@ func (s *Server) readRequest(api string, body []byte) ([]byte, error) {
 			}
 		}
 	}
+	changed := false
 	if a, ok := m["paymentAmount"].(map[string]any); ok && d.on(DefectDecimalAmountAccepted) {
 		if v, ok := a["value"].(string); ok && strings.Count(v, ".") == 1 {
 			a["value"] = strings.TrimLeft(strings.Replace(v, ".", "", 1), "0")
+			changed = true
 		}
 	}
 	title, hasTitle := m["paymentOrderTitle"].(string)
 	switch {
 	case !hasTitle && d.on(DefectTitleDefaulted):
-		m["paymentOrderTitle"] = "Order"
+		m["paymentOrderTitle"], changed = "Order", true
 	case hasTitle && len([]rune(title)) > 256 && d.on(DefectTitleTruncated):
-		m["paymentOrderTitle"] = string([]rune(title)[:256])
+		m["paymentOrderTitle"], changed = string([]rune(title)[:256]), true
+	}
+	if !changed {
+		// The bytes as received: other defects (and the rules they bend) judge those.
+		return body, nil
 	}
 	out, err := json.Marshal(m)
 	if err != nil {
