@@ -195,3 +195,87 @@ Feature: What a wallet does, as the merchant sees it on the wire
       | two tokens        |
       | an unknown action |
       | no action         |
+
+  @wallet @reference-merchant @flow-tradeNO @REQ-NTF-002 @step-17 @step-18
+  Scenario: After the last attempt of its declared schedule the wallet gives up, and the payment is still found
+    Given the merchant has created an order for "10.00 USD" paid by tradeNO
+    And the merchant will answer every notification with "F"
+    When the payer confirms the payment in the wallet
+    Then the wallet gives up after the last attempt of its declared schedule
+    And the wallet reports the payment as "SUCCESS" for "10.00 USD"
+
+  @wallet @reference-merchant @flow-tradeNO @preauth @REQ-PRE-003 @step-13 @step-16 @step-17
+  Scenario: Settling the exact fee captures all of it and sends no further notification
+    Given the merchant has created a pre-authorization for "20.00 USD" paid by tradeNO
+    And the payer authorizes the pre-authorization in the wallet
+    And the merchant's order becomes "AUTHORIZED"
+    When the merchant settles the order for "20.00 USD"
+    Then the merchant's order is "CAPTURED"
+    And the wallet reports the payment as "SUCCESS" for "20.00 USD"
+    And the merchant receives the payment's notification once
+
+  @wallet @wallet-api @preauth @REQ-PRE-004 @step-16 @step-17
+  Scenario: A last capture below the authorization releases the rest: nothing more can be captured
+    Given the kit has asked the wallet for a pre-authorization of "40.00 USD"
+    And the payer authorizes the pre-authorization in the wallet
+    When the kit captures "15.00 USD" as the last capture
+    Then the wallet confirms the capture of "15.00 USD"
+    And the wallet reports the payment as "SUCCESS" for "40.00 USD"
+    When the kit captures "1.00 USD" as the last capture
+    Then the wallet refuses with "ORDER_IS_CLOSED"
+
+  @wallet @wallet-api @preauth @REQ-PRE-005 @step-16 @step-17
+  Scenario: A non-final capture keeps the rest capturable, and the final one takes no more than the rest
+    Given the kit has asked the wallet for a pre-authorization of "40.00 USD"
+    And the payer authorizes the pre-authorization in the wallet
+    When the kit captures "10.00 USD" and keeps the rest authorized
+    Then the wallet confirms the capture of "10.00 USD"
+    When the kit captures "30.01 USD" as the last capture
+    Then the wallet refuses with "CAPTURE_AMOUNT_EXCEED"
+    When the kit captures "30.00 USD" as the last capture
+    Then the wallet confirms the capture of "30.00 USD"
+    When the kit captures "0.01 USD" as the last capture
+    Then the wallet refuses with "ORDER_IS_CLOSED"
+
+  @wallet @wallet-api @preauth @REQ-PRE-007 @step-5 @step-10 @step-16
+  Scenario: An authorization the payer leaves is still waiting; a declined one is closed and not capturable
+    Given the kit has asked the wallet for a pre-authorization of "40.00 USD"
+    When the payer cancels on the pre-authorization page
+    Then the mini program gets result code 6001
+    And the wallet reports the payment as "PROCESSING" for "40.00 USD"
+    When the payer's wallet declines the payment
+    Then the mini program gets result code 4000
+    And the wallet reports the payment as "FAIL"
+    When the kit captures the whole authorization
+    Then the wallet refuses the capture
+
+  @wallet @wallet-api @preauth @REQ-PRE-012 @step-5 @step-10
+  Scenario: A pre-authorization not authorized by its deadline is closed and cannot be authorized
+    Given the kit has asked the wallet for a pre-authorization of "40.00 USD" that expires in 2 seconds
+    Then the wallet closes the payment at its deadline
+    When the payer authorizes the pre-authorization in the wallet
+    Then the mini program gets result code 4000
+    When the kit captures the whole authorization
+    Then the wallet refuses the capture
+
+  @wallet @wallet-api @preauth @refunds @REQ-REF-002 @step-16 @step-17
+  Scenario: A captured amount is refunded in full, and no further
+    Given the kit has asked the wallet for a pre-authorization of "20.00 USD"
+    And the payer authorizes the pre-authorization in the wallet
+    And the kit captures "12.00 USD" as the last capture
+    When the kit refunds "12.00 USD"
+    Then the wallet confirms the refund of "12.00 USD"
+    When the kit refunds "0.01 USD"
+    Then the wallet refuses with "REFUND_AMOUNT_EXCEED"
+
+  @wallet @wallet-api @refunds @REQ-REF-004 @step-4 @step-13
+  Scenario: A general payment is refunded in two parts up to its price and no further
+    Given the kit asks the wallet for a payment of "10.00 USD"
+    And the payer confirms the payment in the wallet
+    When the kit refunds "4.00 USD"
+    Then the wallet confirms the refund of "4.00 USD"
+    When the kit refunds "6.00 USD"
+    Then the wallet confirms the refund of "6.00 USD"
+    When the kit refunds "0.01 USD"
+    Then the wallet refuses with "REFUND_AMOUNT_EXCEED"
+    And the wallet reports the payment as "SUCCESS" for "10.00 USD"

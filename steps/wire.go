@@ -85,6 +85,24 @@ func registerWireSteps(sc stepScope) {
 		requireAccepted(ctx)
 		return nil
 	})
+	sc.Step(sc.pattern(`^the kit has asked the wallet for a pre-authorization of "([^"]*)" that expires in (\d+) seconds$`), func(ctx context.Context, amount string, seconds int) error {
+		w, t := world(ctx), godog.T(ctx)
+		a, err := parseAmount(amount)
+		require.NoError(t, err)
+		w.deadline = w.walletNow(ctx).Add(time.Duration(seconds) * time.Second).Truncate(time.Second).Add(time.Second)
+		body := payBody(w, openapi.WireAmount(a))
+		body["productCode"] = w.targets.Profile.PreAuthProductCode
+		body["paymentExpiryTime"] = w.deadline.Format(time.RFC3339)
+		if w.targets.NotifyURL != "" {
+			body["paymentNotifyUrl"] = w.targets.NotifyURL
+		}
+		sendPay(ctx, body)
+		requireAccepted(ctx)
+		return nil
+	})
+	sc.Step(sc.pattern(`^the wallet gives up after the last attempt of its declared schedule$`), func(ctx context.Context) error {
+		return givesUpInRealTime(ctx)
+	})
 	sc.Step(sc.pattern(`^the wallet closes the payment at its deadline$`), func(ctx context.Context) error {
 		w, t := world(ctx), godog.T(ctx)
 		require.False(t, w.deadline.IsZero(), "the scenario's payment has no deadline")
@@ -396,6 +414,26 @@ func retriesInRealTime(ctx context.Context, refusals int) error {
 	}
 	after := receivedWithin(ctx, w.settleWindow(), refusals+2)
 	assert.Len(t, after, refusals+1, "deliveries after the merchant answered S (within %s)%s", w.settleWindow(), bodies(after))
+	return nil
+}
+
+// givesUpInRealTime checks, on the wall clock, that the wallet made every attempt of its
+// declared schedule for a notification the merchant never acknowledged, and no more.
+func givesUpInRealTime(ctx context.Context) error {
+	w, t := world(ctx), godog.T(ctx)
+	sched := w.targets.Profile.NotifyRetrySchedule
+	var span time.Duration
+	for _, d := range sched[1:] {
+		span += d
+	}
+	if span > realTimeLimit {
+		return w.skip(fmt.Sprintf("the declared retry schedule (%s to its last attempt) is too long to wait for in real time (checked by the @clock scenarios where the wallet offers clock control)", span))
+	}
+	got := receivedWithin(ctx, w.wait()+span, len(sched))
+	require.Len(t, got, len(sched), "deliveries of a notification the merchant refused every time: one per attempt of the schedule %v%s", sched, bodies(got))
+	window := sched[len(sched)-1] + minSettle
+	after := receivedWithin(ctx, window, len(sched)+1)
+	assert.Len(t, after, len(sched), "deliveries after the last attempt of the schedule (within %s)%s", window, bodies(after))
 	return nil
 }
 
