@@ -279,3 +279,23 @@ Feature: What a wallet does, as the merchant sees it on the wire
     When the kit refunds "0.01 USD"
     Then the wallet refuses with "REFUND_AMOUNT_EXCEED"
     And the wallet reports the payment as "SUCCESS" for "10.00 USD"
+
+  @wallet @flow-orderStr @REQ-GEN-018 @step-1.1.2.1
+  Scenario: An orderStr without sign is refused and creates no payment
+    Given the kit has signed an orderStr for "5.00 USD" with "no sign"
+    When the payer confirms the payment in the wallet
+    Then the mini program gets result code 4000
+    And the wallet has no payment for that request
+
+  @wallet @flow-orderStr @should @REQ-WAL-007 @step-1.1.2.1
+  Scenario Outline: An orderStr with <variant>, outside what the protocol lists, should be refused
+    Given the kit has signed an orderStr for "5.00 USD" with "<variant>"
+    When the payer confirms the payment in the wallet
+    Then the mini program should get result code 4000
+    And the wallet should have no payment for that request
+
+    Examples:
+      | variant                                |
+      | version 2.0                            |
+      | a timestamp not in yyyy-MM-dd HH:mm:ss |
+      | pay_timeout 16d                        |

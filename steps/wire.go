@@ -265,6 +265,13 @@ func registerWireSteps(sc stepScope) {
 		w.hookStatus, w.resultCode = status, code
 		return nil
 	})
+	sc.Step(sc.pattern(`^the mini program should get result code (\d+)$`), func(ctx context.Context, want string) error {
+		w := world(ctx)
+		if w.resultCode != want {
+			w.should(ctx, "my.tradePay should answer %s, it answered %s", want, w.resultCode)
+		}
+		return nil
+	})
 	sc.Step(sc.pattern(`^the wallet's test control answers HTTP 400$`), func(ctx context.Context) error {
 		w := world(ctx)
 		assert.Equal(godog.T(ctx), http.StatusBadRequest, w.hookStatus, "HTTP status of the tradePay hook's answer (resultCode %q)", w.resultCode)
@@ -465,19 +472,35 @@ func kitOrderStrVariant(ctx context.Context, amount, variant, outTradeNo string)
 		p[orderstr.KeySignType] = orderstr.SignTypeRSA
 	case "charset GBK":
 		p[orderstr.KeyCharset] = orderstr.CharsetGBK
-		p[orderstr.KeyBizContent] = replaceSubject(ctx, p[orderstr.KeyBizContent], "支付宝测试订单")
+		p[orderstr.KeyBizContent] = setBiz(ctx, p[orderstr.KeyBizContent], "subject", "支付宝测试订单")
 	case "no method":
 		delete(p, orderstr.KeyMethod)
+	case "no sign":
+		signed, err := orderstr.Sign(p, w.targets.MerchantKey)
+		require.NoError(t, err)
+		delete(signed, orderstr.KeySign)
+		raw, err := orderstr.Encode(signed)
+		require.NoError(t, err)
+		w.token = target.Token{OrderStr: raw}
+		w.orderAmount, w.orderTitle = a, orderTitle
+		return
+	case "version 2.0":
+		p[orderstr.KeyVersion] = "2.0"
+	case "a timestamp not in yyyy-MM-dd HH:mm:ss":
+		p[orderstr.KeyTimestamp] = time.Now().Format(time.RFC3339)
+	case "pay_timeout 16d":
+		p[orderstr.KeyBizContent] = setBiz(ctx, p[orderstr.KeyBizContent], "pay_timeout", "16d")
 	default:
-		require.Failf(t, "unknown orderStr variant", "%q: want sign_type RSA, charset GBK or no method", variant)
+		require.Failf(t, "unknown orderStr variant", "%q: want sign_type RSA, charset GBK, no method, no sign, version 2.0, a timestamp not in yyyy-MM-dd HH:mm:ss or pay_timeout 16d", variant)
 	}
 	w.token = target.Token{OrderStr: kitSign(ctx, p)}
 	w.orderAmount, w.orderTitle = a, orderTitle
 }
 
-func replaceSubject(ctx context.Context, biz, subject string) string {
+// setBiz sets one field of a biz_content.
+func setBiz(ctx context.Context, biz, field, value string) string {
 	var m map[string]any
 	require.NoError(godog.T(ctx), json.Unmarshal([]byte(biz), &m))
-	m["subject"] = subject
+	m[field] = value
 	return string(mustJSON(ctx, m))
 }
