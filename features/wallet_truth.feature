@@ -299,3 +299,20 @@ Feature: What a wallet does, as the merchant sees it on the wire
       | version 2.0                            |
       | a timestamp not in yyyy-MM-dd HH:mm:ss |
       | pay_timeout 16d                        |
+
+  @wallet @flow-tradeNO @REQ-HOOK-W-002 @step-9 @step-10 @step-11 @step-12 @step-13
+  Scenario Outline: tradePay <action> on a payment no longer waiting for the payer answers 4000
+    Given the merchant has created an order for "10.00 USD" paid by tradeNO
+    And the payer confirms the payment in the wallet
+    When the payer does "<action>" in the wallet
+    Then the mini program gets result code 4000
+    And the wallet reports the payment as "SUCCESS" for "10.00 USD"
+
+    Examples:
+      | action        |
+      | CONFIRM       |
+      | CANCEL        |
+      | DECLINE       |
+      | NETWORK_ERROR |
+      | UNKNOWN       |
+      | PENDING       |

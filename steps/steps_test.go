@@ -106,7 +106,7 @@ func TestScenariosAreTaggedWithWhatTheyUse(t *testing.T) {
 		{[]string{"refund"}, []string{"@refunds"}},
 	}
 	scenarios := embeddedScenarios(t)
-	require.Len(t, scenarios, 417, "every scenario of the embedded features")
+	require.Len(t, scenarios, 423, "every scenario of the embedded features")
 	for _, s := range scenarios {
 		has := map[string]bool{}
 		for _, tag := range s.Tags {
