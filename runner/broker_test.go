@@ -24,6 +24,13 @@ type brokerRecorder struct {
 	reqs []brokerRequest
 }
 
+// requests returns what the recorder took so far; the handler runs on the server's goroutines.
+func (b *brokerRecorder) requests() []brokerRequest {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return append([]brokerRequest(nil), b.reqs...)
+}
+
 type brokerRequest struct {
 	method, path, auth string
 	body               []byte
@@ -52,7 +59,8 @@ func TestPactPublishPutsBothContractsUnderTheVendorsNames(t *testing.T) {
 		"--branch", "main", "--wallet-name", "acme-wallet", "--merchant-name", "shop-7"}, &stdout, &stderr)
 
 	require.Equal(t, exitPass, code, stderr.String())
-	require.Len(t, rec.reqs, 4)
+	reqs := rec.requests()
+	require.Len(t, reqs, 4)
 	want := []struct{ path, consumer, provider, file string }{
 		{"/pacts/provider/acme-wallet/consumer/shop-7/version/v1.2.3", "shop-7", "acme-wallet", pacts.MerchantWalletFile},
 		{"/pacticipants/shop-7/branches/main/versions/v1.2.3", "", "", ""},
@@ -60,7 +68,7 @@ func TestPactPublishPutsBothContractsUnderTheVendorsNames(t *testing.T) {
 		{"/pacticipants/acme-wallet/branches/main/versions/v1.2.3", "", "", ""},
 	}
 	for i, w := range want {
-		r := rec.reqs[i]
+		r := reqs[i]
 		assert.Equal(t, http.MethodPut, r.method)
 		assert.Equal(t, w.path, r.path)
 		assert.Equal(t, "Bearer s3cret", r.auth)
@@ -149,10 +157,11 @@ func TestVerifyMerchantPublishesItsVerificationResult(t *testing.T) {
 
 	require.Equal(t, exitFail, r.code, r.String())
 	assert.Contains(t, r.stdout, "verification of wallet-merchant.json (wallet -> shop-7) published for provider version abc1234")
-	require.Len(t, rec.reqs, 3, "branch, pact, result")
-	assert.Equal(t, brokerRequest{http.MethodPut, "/pacticipants/shop-7/branches/main/versions/abc1234", "Bearer s3cret", []byte("{}")}, rec.reqs[0])
-	assert.Equal(t, http.MethodGet, rec.reqs[1].method)
-	post := rec.reqs[2]
+	reqs := rec.requests()
+	require.Len(t, reqs, 3, "branch, pact, result")
+	assert.Equal(t, brokerRequest{http.MethodPut, "/pacticipants/shop-7/branches/main/versions/abc1234", "Bearer s3cret", []byte("{}")}, reqs[0])
+	assert.Equal(t, http.MethodGet, reqs[1].method)
+	post := reqs[2]
 	assert.Equal(t, http.MethodPost, post.method)
 	assert.Equal(t, "/pacts/provider/shop-7/consumer/wallet/pact-version/abc123/verification-results", post.path)
 	var body struct {

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/rsa"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -14,6 +15,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -146,39 +148,63 @@ func numericAmounts(t *testing.T, walletURL string) string {
 	t.Helper()
 	key := fixtures.PrivateKey(fixtures.WalletPrivateKey)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, err := io.ReadAll(r.Body)
-		require.NoError(t, err)
-		req, err := http.NewRequestWithContext(r.Context(), r.Method, walletURL+r.URL.RequestURI(), bytes.NewReader(body))
-		require.NoError(t, err)
-		req.Header = r.Header.Clone()
-		resp, err := http.DefaultClient.Do(req)
+		// Errors answer 502: the handler runs off the test's goroutine, where require cannot stop it.
+		status, h, answer, err := numericAmountsAnswer(r, walletURL, key)
 		if err != nil {
-			http.Error(w, err.Error(), http.StatusBadGateway)
+			http.Error(w, "numeric-amount double: "+err.Error(), http.StatusBadGateway)
 			return
 		}
-		defer resp.Body.Close()
-		answer, err := io.ReadAll(resp.Body)
-		require.NoError(t, err)
-		if strings.HasSuffix(r.URL.Path, "/inquiryPayment") {
-			var m map[string]any
-			require.NoError(t, json.Unmarshal(answer, &m))
-			if a, ok := m["paymentAmount"].(map[string]any); ok {
-				a["value"] = json.Number(a["value"].(string))
-			}
-			answer, err = json.Marshal(m)
-			require.NoError(t, err)
-		}
-		h := resp.Header.Clone()
-		require.NoError(t, signing.Style{}.SignResponseHeaders(h, r.Method, signing.PathOf(r), h.Get(signing.HeaderClientID), answer, key, time.Now()))
 		for k, v := range h {
 			w.Header()[k] = v
 		}
 		w.Header().Del("Content-Length")
-		w.WriteHeader(resp.StatusCode)
+		w.WriteHeader(status)
 		_, _ = w.Write(answer)
 	}))
 	t.Cleanup(srv.Close)
 	return srv.URL
+}
+
+// numericAmountsAnswer passes r to the wallet and returns its answer, with inquiryPayment's
+// amount value turned into a JSON number and the answer signed again.
+func numericAmountsAnswer(r *http.Request, walletURL string, key *rsa.PrivateKey) (int, http.Header, []byte, error) {
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		return 0, nil, nil, err
+	}
+	req, err := http.NewRequestWithContext(r.Context(), r.Method, walletURL+r.URL.RequestURI(), bytes.NewReader(body))
+	if err != nil {
+		return 0, nil, nil, err
+	}
+	req.Header = r.Header.Clone()
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, nil, nil, err
+	}
+	defer resp.Body.Close()
+	answer, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return 0, nil, nil, err
+	}
+	if strings.HasSuffix(r.URL.Path, "/inquiryPayment") {
+		var m map[string]any
+		if err := json.Unmarshal(answer, &m); err != nil {
+			return 0, nil, nil, err
+		}
+		if a, ok := m["paymentAmount"].(map[string]any); ok {
+			if v, ok := a["value"].(string); ok {
+				a["value"] = json.Number(v)
+			}
+		}
+		if answer, err = json.Marshal(m); err != nil {
+			return 0, nil, nil, err
+		}
+	}
+	h := resp.Header.Clone()
+	if err := (signing.Style{}).SignResponseHeaders(h, r.Method, signing.PathOf(r), h.Get(signing.HeaderClientID), answer, key, time.Now()); err != nil {
+		return 0, nil, nil, err
+	}
+	return resp.StatusCode, h, answer, nil
 }
 
 func TestPactCLIFailsAWalletAnsweringANumericAmount(t *testing.T) {
@@ -235,6 +261,7 @@ func TestPactCLIFailsTheMerchantDefect(t *testing.T) {
 // plays the broker: the recorder checks the client's request carries the file unchanged.
 func TestPactCLIValidatesAndPublishesThePacts(t *testing.T) {
 	bin := pactCLI(t)
+	var mu sync.Mutex // the recorder's handler runs on the server's goroutines
 	var published []map[string]any
 	var srv *httptest.Server
 	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -245,7 +272,9 @@ func TestPactCLIValidatesAndPublishesThePacts(t *testing.T) {
 		case r.Method == http.MethodPost && r.URL.Path == "/contracts/publish":
 			var body map[string]any
 			assert.NoError(t, json.NewDecoder(r.Body).Decode(&body))
+			mu.Lock()
 			published = append(published, body)
+			mu.Unlock()
 			_, _ = w.Write([]byte(`{"notices":[],"_embedded":{},"_links":{}}`))
 		default:
 			t.Errorf("unexpected %s %s", r.Method, r.URL.Path)
@@ -258,15 +287,20 @@ func TestPactCLIValidatesAndPublishesThePacts(t *testing.T) {
 		require.NoError(t, err)
 		file := filepath.Join(t.TempDir(), name)
 		require.NoError(t, os.WriteFile(file, raw, 0o600))
+		mu.Lock()
 		published = nil
+		mu.Unlock()
 
 		out, err := exec.Command(bin, "broker", "publish", "--validate", "--strict", "--retries", "0",
 			"--broker-base-url", srv.URL, "--consumer-app-version", "1.0.0", "--branch", "main", file).CombinedOutput()
 
 		require.NoError(t, err, "pact broker publish --validate --strict %s:\n%s", name, out)
 		assert.Regexp(t, `"results": \[\]`, string(out), "no validation finding for %s", name)
-		require.Len(t, published, 1, string(out))
-		contracts := published[0]["contracts"].([]any)
+		mu.Lock()
+		got := published
+		mu.Unlock()
+		require.Len(t, got, 1, string(out))
+		contracts := got[0]["contracts"].([]any)
 		require.Len(t, contracts, 1)
 		c := contracts[0].(map[string]any)
 		content, err := base64.StdEncoding.DecodeString(c["content"].(string))

@@ -107,6 +107,11 @@ func runPactProvider(ctx context.Context, args []string, stdout, stderr io.Write
 				return fail(fmt.Errorf("%w (or pass --pact-states-url)", err))
 			}
 		}
+		if *controlURL != "" {
+			if _, err := checkURL("--control-url", *controlURL); err != nil {
+				return fail(err)
+			}
+		}
 		wKey, _, err := loadPrivateKey("--wallet-key", *walletKey, fixtures.WalletPrivateKey)
 		if err != nil {
 			return fail(err)

@@ -26,6 +26,13 @@ type recorder struct {
 	reqs []recorded
 }
 
+// requests returns what the recorder took so far; the handler runs on the server's goroutines.
+func (r *recorder) requests() []recorded {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]recorded(nil), r.reqs...)
+}
+
 func (r *recorder) start(t *testing.T) *httptest.Server {
 	t.Helper()
 	var srv *httptest.Server
@@ -59,9 +66,10 @@ func TestPublishPactPutsThePactAndTheBranchVersion(t *testing.T) {
 
 	require.NoError(t, c.PublishPact(context.Background(), "merchant", "acme wallet", "1.2.3", "main", pact))
 
-	require.Len(t, rec.reqs, 2)
-	assert.Equal(t, recorded{http.MethodPut, "/pacts/provider/acme%20wallet/consumer/merchant/version/1.2.3", "Bearer t0ken", "application/json", pact}, rec.reqs[0])
-	assert.Equal(t, recorded{http.MethodPut, "/pacticipants/merchant/branches/main/versions/1.2.3", "Bearer t0ken", "application/json", []byte("{}")}, rec.reqs[1])
+	reqs := rec.requests()
+	require.Len(t, reqs, 2)
+	assert.Equal(t, recorded{http.MethodPut, "/pacts/provider/acme%20wallet/consumer/merchant/version/1.2.3", "Bearer t0ken", "application/json", pact}, reqs[0])
+	assert.Equal(t, recorded{http.MethodPut, "/pacticipants/merchant/branches/main/versions/1.2.3", "Bearer t0ken", "application/json", []byte("{}")}, reqs[1])
 }
 
 func TestPublishVerificationPostsToThePactsLink(t *testing.T) {
@@ -81,12 +89,13 @@ func TestPublishVerificationPostsToThePactsLink(t *testing.T) {
 	})
 
 	require.NoError(t, err)
-	require.Len(t, rec.reqs, 3)
-	assert.Equal(t, http.MethodPut, rec.reqs[0].Method)
-	assert.Equal(t, "/pacticipants/acme%20wallet/branches/release%2F7/versions/4.5.6", rec.reqs[0].Path)
-	assert.Equal(t, http.MethodGet, rec.reqs[1].Method)
-	assert.Equal(t, "/pacts/provider/acme%20wallet/consumer/merchant/latest", rec.reqs[1].Path)
-	post := rec.reqs[2]
+	reqs := rec.requests()
+	require.Len(t, reqs, 3)
+	assert.Equal(t, http.MethodPut, reqs[0].Method)
+	assert.Equal(t, "/pacticipants/acme%20wallet/branches/release%2F7/versions/4.5.6", reqs[0].Path)
+	assert.Equal(t, http.MethodGet, reqs[1].Method)
+	assert.Equal(t, "/pacts/provider/acme%20wallet/consumer/merchant/latest", reqs[1].Path)
+	post := reqs[2]
 	assert.Equal(t, http.MethodPost, post.Method)
 	assert.Equal(t, "/pacts/provider/acme%20wallet/consumer/merchant/pact-version/0123abcd/verification-results", post.Path)
 	assert.Equal(t, "application/json", post.ContentType)
@@ -116,7 +125,7 @@ func TestPublishVerificationRefusesAnotherContract(t *testing.T) {
 
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), `has no interaction "refund: not in the broker's pact"`)
-	for _, r := range rec.reqs {
+	for _, r := range rec.requests() {
 		assert.NotEqual(t, http.MethodPost, r.Method, "no result is published for a contract the broker does not hold")
 	}
 }
