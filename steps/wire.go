@@ -37,7 +37,7 @@ const noSecondMerchant = "the kit has no second test merchant registered with th
 const minSettle = 2 * time.Second
 
 // retrySlack is how late a retry may come after its declared delay.
-const retrySlack = 2 * time.Second
+const retrySlack = 3 * time.Second
 
 func registerWireSteps(sc stepScope) {
 	sc.Step(sc.pattern(`^the merchant receives the wallet's "([^"]*)" notification of the payment$`), func(ctx context.Context, status string) error {
