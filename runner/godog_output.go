@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"io"
+	"sync"
 )
 
 // godog's colour handling decides how fast a run writes its reports. With NoColors set, godog
@@ -64,4 +65,16 @@ func (s *ansiStripper) Write(p []byte) (int, error) {
 		return 0, err
 	}
 	return len(p), nil
+}
+
+// serialWriter serializes writes to w under mu.
+type serialWriter struct {
+	mu *sync.Mutex
+	w  io.Writer
+}
+
+func (l *serialWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }

@@ -257,7 +257,9 @@ func (s *suite) runPass(ctx context.Context, p selection.Pass, initialize func(*
 	var output io.Writer = io.Discard
 	if s.opts.format == "pretty" {
 		format += ",pretty"
-		output = godogOutput(s.out, s.opts.noColor)
+		// godog writes from its scenario goroutines, the runner's progress lines from its
+		// hooks: one lock keeps the two from interleaving on a shared stdout.
+		output = &serialWriter{mu: &s.mu, w: godogOutput(s.out, s.opts.noColor)}
 	}
 	return godog.TestSuite{
 		Name: "tradepaykit",
