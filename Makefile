@@ -43,7 +43,6 @@ $(PACT_LIB): scripts/fetch-pact-ffi.sh
 # pact-provider`; under make they fail instead of skipping when it is missing.
 PACT_CLI_DIR ?= $(CURDIR)/.tools/pact-cli
 export PACT_CLI := $(PACT_CLI_DIR)/pact
-export TRADEPAYKIT_REQUIRE_PACT_CLI := 1
 
 ## pact-cli: fetch the official Pact CLI into .tools/pact-cli (once)
 pact-cli: $(PACT_CLI)
@@ -55,6 +54,7 @@ $(PACT_CLI): scripts/fetch-pact-cli.sh
 # The unit tests run the official CLI: its verifier through pact-provider, and its
 # strict validation and publishing of both pact files (runner/pact_cli_test.go).
 unit: pact-cli
+unit: export TRADEPAYKIT_REQUIRE_PACT_CLI := 1
 
 # The version the runner prints and writes into its reports.
 VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
