@@ -23,7 +23,7 @@ func TestVirtualAdvanceFiresDueTimersInOrder(t *testing.T) {
 	v.AfterFunc(2*time.Minute, record)
 	v.AfterFunc(3*time.Hour, record)
 
-	v.Advance(time.Hour)
+	require.NoError(t, v.Advance(time.Hour))
 
 	mu.Lock()
 	assert.Equal(t, []time.Duration{2 * time.Minute, 10 * time.Minute}, got)
@@ -45,7 +45,7 @@ func TestVirtualTimersSetWhileAdvancingFireWithinTheSpan(t *testing.T) {
 	}
 	v.AfterFunc(2*time.Minute, retry)
 
-	v.Advance(25 * time.Minute)
+	require.NoError(t, v.Advance(25*time.Minute))
 
 	assert.Equal(t, []time.Duration{2 * time.Minute, 12 * time.Minute, 22 * time.Minute}, fired)
 	assert.Equal(t, 1, v.Pending())
@@ -57,7 +57,7 @@ func TestVirtualStopPreventsFiring(t *testing.T) {
 	tm := v.AfterFunc(time.Minute, func() { fired = true })
 	require.True(t, tm.Stop())
 	assert.False(t, tm.Stop(), "a second Stop reports it did nothing")
-	v.Advance(time.Hour)
+	require.NoError(t, v.Advance(time.Hour))
 	assert.False(t, fired)
 }
 
@@ -71,4 +71,62 @@ func TestVirtualTimerFiresOnRealTime(t *testing.T) {
 		t.Fatal("a zero-delay timer did not fire on real time")
 	}
 	assert.Equal(t, 0, v.Pending())
+}
+
+func TestVirtualAdvanceRefusesToOverflow(t *testing.T) {
+	v := NewVirtual()
+	century := 100 * 365 * 24 * time.Hour
+	require.NoError(t, v.Advance(century))
+	require.NoError(t, v.Advance(century))
+	before := v.Now()
+
+	err := v.Advance(century)
+	require.ErrorIs(t, err, ErrAdvance, "a third century would carry the offset past what a Duration holds")
+	assert.Contains(t, err.Error(), "ahead of the wall clock")
+	assert.WithinDuration(t, before, v.Now(), time.Minute, "a refused advance changes nothing")
+	assert.Greater(t, v.Now().Year(), time.Now().Year()+199, "business time never wraps around to a past century")
+
+	require.ErrorIs(t, v.Advance(-time.Second), ErrAdvance, "time does not move back")
+}
+
+// TestVirtualAdvanceOver20000PendingTimers: a wallet mock with 20,000 payments pending holds
+// 20,000 deadline timers. Each costs O(log n) to fire, so moving past all of them is quick;
+// the clock this replaced searched and sorted every pending timer for each one it fired and
+// took 80-105 s here. The bound is loose enough for a loaded CI machine.
+func TestVirtualAdvanceOver20000PendingTimers(t *testing.T) {
+	const n = 20000
+	// The wall clock stands still while the timers are armed, so their due times are exactly
+	// the ones asked for.
+	wall := time.Now()
+	v := &Virtual{real: func() time.Time { return wall }}
+	var fired []int
+	var mu sync.Mutex
+	for i := range n {
+		// Deadlines 15 minutes out, spread over a second, armed out of order.
+		at := 15*time.Minute + time.Duration((i*7919)%n)*time.Millisecond/20
+		v.AfterFunc(at, func() {
+			mu.Lock()
+			defer mu.Unlock()
+			fired = append(fired, (i*7919)%n)
+		})
+		// An authorization that expires in 7 days stays pending.
+		v.AfterFunc(7*24*time.Hour, func() { t.Error("a timer due in 7 days fired") })
+	}
+	stopped := v.AfterFunc(15*time.Minute, func() { t.Error("a stopped timer fired") })
+	require.True(t, stopped.Stop())
+	require.Equal(t, 2*n, v.Pending())
+
+	start := time.Now()
+	require.NoError(t, v.Advance(16*time.Minute))
+	elapsed := time.Since(start)
+
+	t.Logf("advanced 16 minutes over %d pending timers (%d due) in %s", 2*n, n, elapsed)
+	assert.Less(t, elapsed, 10*time.Second)
+	assert.Equal(t, n, v.Pending(), "the 7-day timers are still pending")
+	mu.Lock()
+	defer mu.Unlock()
+	require.Len(t, fired, n)
+	for i := 1; i < n; i++ {
+		require.Less(t, fired[i-1], fired[i], "timers fire in due order")
+	}
 }

@@ -191,7 +191,7 @@ func TestNothingLostUnderLoad(t *testing.T) {
 	// deadlines and the whole retry schedule; Advance runs each due delivery before it returns.
 	waitQuiet(t, w)
 	for _, step := range append([]time.Duration{16 * time.Minute}, fixtures.DefaultWalletProfile().NotifyRetrySchedule[1:]...) {
-		vclock.Advance(step)
+		require.NoError(t, vclock.Advance(step))
 		waitQuiet(t, w)
 	}
 	reconciled, err := m.Reconcile(ctx)

@@ -182,7 +182,10 @@ func (s *Server) handleClock(w http.ResponseWriter, r *http.Request) {
 		badRequest(w, "advance %q is not a non-negative Go duration such as 2m or 48h", req.Advance)
 		return
 	}
-	s.virtual.Advance(d)
+	if err := s.virtual.Advance(d); err != nil {
+		badRequest(w, "advance %q: %v", req.Advance, err)
+		return
+	}
 	s.mu.Lock()
 	err = s.store.saveClockOffset(s.clock.Now().Sub(time.Now()))
 	s.mu.Unlock()

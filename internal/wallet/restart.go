@@ -25,7 +25,9 @@ func (s *Server) restore() error {
 	}
 	if s.virtual != nil {
 		if d := offset - s.clock.Now().Sub(time.Now()); d > 0 {
-			s.virtual.Advance(d)
+			if err := s.virtual.Advance(d); err != nil {
+				return fmt.Errorf("wallet: restoring business time %s ahead: %w", offset, err)
+			}
 		}
 	}
 	return nil

@@ -279,14 +279,14 @@ func TestNotificationRetriesOnScheduleUntilS(t *testing.T) {
 	require.Equal(t, "9000", tradePay(t, s, "tradeNO", pay.PaymentID, ActionConfirm))
 	waitAttempts(t, s, pay.PaymentID, 1)
 
-	s.Clock().Advance(time.Minute)
+	require.NoError(t, s.Clock().Advance(time.Minute))
 	assert.Len(t, sink.wait(t, 1), 1, "no retry before 2m")
-	s.Clock().Advance(time.Minute) // 2m: second attempt
+	require.NoError(t, s.Clock().Advance(time.Minute)) // 2m: second attempt
 	waitAttempts(t, s, pay.PaymentID, 2)
-	s.Clock().Advance(10 * time.Minute) // third attempt answers S
+	require.NoError(t, s.Clock().Advance(10*time.Minute)) // third attempt answers S
 	waitAttempts(t, s, pay.PaymentID, 3)
 	got := sink.wait(t, 3)
-	s.Clock().Advance(48 * time.Hour)
+	require.NoError(t, s.Clock().Advance(48*time.Hour))
 	assert.Len(t, got, 3)
 
 	s.mu.Lock()
@@ -302,7 +302,7 @@ func TestUnpaidPaymentExpiresAndIsNotifiedFail(t *testing.T) {
 	var pay openapi.PayResponse
 	call(t, s, "pay", payBody("exp-1", "100", sink.srv.URL, false), &pay)
 	assert.Equal(t, "6001", tradePay(t, s, "tradeNO", pay.PaymentID, ActionCancel))
-	s.Clock().Advance(16 * time.Minute)
+	require.NoError(t, s.Clock().Advance(16*time.Minute))
 	got := sink.wait(t, 1)
 	assert.Equal(t, openapi.PaymentFail, got[0].PaymentStatus)
 	assert.Equal(t, "4000", tradePay(t, s, "tradeNO", pay.PaymentID, ActionConfirm))
@@ -382,7 +382,7 @@ func TestAuthorizationExpires(t *testing.T) {
 	call(t, s, "inquiryPayment", `{"paymentId":"`+pay.PaymentID+`"}`, &inq)
 	assert.Equal(t, openapi.PaymentAuthSuccess, inq.PaymentStatus)
 	require.NotEmpty(t, inq.AuthExpiryTime)
-	s.Clock().Advance(7*24*time.Hour + time.Second)
+	require.NoError(t, s.Clock().Advance(7*24*time.Hour+time.Second))
 	res := call(t, s, "capture", `{"captureRequestId":"late","paymentId":"`+pay.PaymentID+`"}`, nil)
 	assert.Equal(t, openapi.AuthorizationExpired, res.ResultCode)
 }
@@ -428,4 +428,29 @@ func TestTradePayControlRefusesMalformedRequests(t *testing.T) {
 		assert.Equal(t, http.StatusBadRequest, resp.StatusCode, body)
 	}
 	assert.Equal(t, "4000", tradePay(t, s, "tradeNO", "unknown", ActionConfirm))
+}
+
+// TestClockControlRefusesAnAdvanceThatWouldOverflow: three advances of 100 years used to
+// wrap business time around to 1742; the third is now refused and nothing moves.
+func TestClockControlRefusesAnAdvanceThatWouldOverflow(t *testing.T) {
+	s := mustOpenServer(t)
+	advance := func(d string) (int, string) {
+		resp, err := http.Post(s.URL()+"/conformance/clock", "application/json", strings.NewReader(`{"advance":"`+d+`"}`))
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		body, err := io.ReadAll(resp.Body)
+		require.NoError(t, err)
+		return resp.StatusCode, string(body)
+	}
+	const century = "876000h"
+	for range 2 {
+		code, body := advance(century)
+		require.Equal(t, http.StatusOK, code, body)
+	}
+	before := s.Clock().Now()
+	code, body := advance(century)
+	assert.Equal(t, http.StatusBadRequest, code)
+	assert.Contains(t, body, "cannot advance")
+	assert.WithinDuration(t, before, s.Clock().Now(), time.Minute)
+	assert.Greater(t, s.Clock().Now().Year(), time.Now().Year()+199)
 }
