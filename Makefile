@@ -114,6 +114,15 @@ pacts-unchanged: unit
 		fi; \
 	fi
 
+## bench: time the self-test, the verify commands, the wallet mock's signed answers against
+## Go's RSA signing rate, the retry schedule on the virtual clock and the memory of 10,000
+## payments (internal/bench); BENCH_RUNS timed runs per command after a warm-up
+.PHONY: bench
+BENCH_RUNS ?= 3
+bench: build
+	$(GO) test -tags '$(GO_TAGS)' -run '^$$' -bench . -benchtime 1x -timeout 30m ./internal/bench \
+		-args -kit '$(CURDIR)/bin/tradepaykit' -runs $(BENCH_RUNS)
+
 ## fuzz: run every Fuzz target for FUZZTIME each (default 30s)
 fuzz: ffi
 	@$(GO) test -tags '$(GO_TAGS)' -list '^Fuzz' ./... | \
