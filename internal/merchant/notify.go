@@ -15,7 +15,7 @@ import (
 // retries, which is what a merchant that cannot trust the message wants).
 func (s *Server) handleNotify(w http.ResponseWriter, r *http.Request) {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, openapi.MaxBodyBytes))
-	s.received.record(r, body, s.cfg.WallClock.Now(), s.cfg.WalletPublicKey)
+	s.received.record(r, body, s.cfg.WallClock.Now(), s.cfg.WalletPublicKey, s.cfg.Signatures)
 	switch {
 	case err != nil:
 		err = openapi.Errorf(openapi.ParamIllegal, "body is unreadable or larger than %d bytes", openapi.MaxBodyBytes)

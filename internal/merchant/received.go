@@ -44,9 +44,9 @@ type receivedLog struct {
 }
 
 // record logs a notification as it arrived.
-func (l *receivedLog) record(r *http.Request, body []byte, at time.Time, walletKey *rsa.PublicKey) {
+func (l *receivedLog) record(r *http.Request, body []byte, at time.Time, walletKey *rsa.PublicKey, memo *signing.Memo) {
 	n := ReceivedNotification{At: at, ClientID: r.Header.Get(signing.HeaderClientID), RequestTime: r.Header.Get(signing.HeaderRequestTime)}
-	if err := signing.Verify(walletKey, signing.RequestMessage(r, body), r.Header.Get(signing.HeaderSignature)); err != nil {
+	if err := memo.Verify(walletKey, signing.RequestMessage(r, body), r.Header.Get(signing.HeaderSignature)); err != nil {
 		n.SignatureError = err.Error()
 	}
 	var ids struct {

@@ -284,7 +284,7 @@ func (n Notifier) checkAnswer(req *http.Request, h http.Header, body []byte) str
 	msg := signing.ResponseMessage(req.Method, signing.PathOf(req), h, body)
 	var err error
 	for _, k := range n.AnswerKeys {
-		if err = signing.Verify(k, msg, sig); err == nil {
+		if err = n.Signatures.Verify(k, msg, sig); err == nil {
 			return "ok"
 		}
 	}
