@@ -138,6 +138,9 @@ func runPactPublish(ctx context.Context, args []string, stdout, stderr io.Writer
 	if err == nil && *version == "" {
 		err = errors.New("--consumer-version is required")
 	}
+	if err == nil && *only != "" && *only != pacts.MerchantWalletFile && *only != pacts.WalletMerchantFile {
+		err = fmt.Errorf("--only %q: want %s or %s", *only, pacts.MerchantWalletFile, pacts.WalletMerchantFile)
+	}
 	if err != nil {
 		usageError(stderr, cmd, err)
 		return exitUsage

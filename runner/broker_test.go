@@ -102,6 +102,22 @@ func TestPactPublishNeedsABrokerAndAVersion(t *testing.T) {
 	stderr.Reset()
 	assert.Equal(t, exitUsage, Run(context.Background(), []string{"pact-publish", "--broker-url", "http://127.0.0.1:1"}, &stdout, &stderr))
 	assert.Contains(t, stderr.String(), "--consumer-version is required")
+	stderr.Reset()
+	assert.Equal(t, exitUsage, Run(context.Background(), []string{"pact-publish", "--broker-url", "http://127.0.0.1:1", "--consumer-version", "1", "--only", "wallet.json"}, &stdout, &stderr))
+	assert.Contains(t, stderr.String(), `--only "wallet.json": want merchant-wallet.json or wallet-merchant.json`)
+}
+
+func TestPactPublishOnlyOneContract(t *testing.T) {
+	rec := &brokerRecorder{}
+	url := rec.start(t)
+	var stdout, stderr bytes.Buffer
+
+	code := Run(context.Background(), []string{"pact-publish", "--broker-url", url, "--consumer-version", "7", "--only", pacts.MerchantWalletFile}, &stdout, &stderr)
+
+	require.Equal(t, exitPass, code, stderr.String())
+	reqs := rec.requests()
+	require.Len(t, reqs, 1, "no branch: only the pact")
+	assert.Equal(t, "/pacts/provider/wallet/consumer/merchant/version/7", reqs[0].path, "today's names by default")
 }
 
 // fakeBroker serves the embedded wallet-merchant pact as the broker's latest pact between the
