@@ -4,7 +4,11 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
 	"encoding/json"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
@@ -136,6 +140,7 @@ func (f writerFunc) Write(b []byte) (int, error) { return f(b) }
 type shopper struct {
 	url    string
 	client *http.Client
+	key    *rsa.PrivateKey // nil: the kit's merchant test key
 }
 
 // call sends a signed OpenAPI request; an error means no answer (the process was killed).
@@ -144,7 +149,11 @@ func (s shopper) call(api, body string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if err := (signing.Style{}).SignRequest(req, []byte(body), fixtures.ClientID, fixtures.PrivateKey(fixtures.MerchantPrivateKey), time.Now()); err != nil {
+	key := s.key
+	if key == nil {
+		key = fixtures.PrivateKey(fixtures.MerchantPrivateKey)
+	}
+	if err := (signing.Style{}).SignRequest(req, []byte(body), fixtures.ClientID, key, time.Now()); err != nil {
 		return "", err
 	}
 	resp, err := s.client.Do(req)
@@ -465,14 +474,23 @@ func TestWalletMockDataMemoryStaysBounded(t *testing.T) {
 	if testing.Short() && total > 4000 {
 		t.Skip("-short")
 	}
-	data := filepath.Join(t.TempDir(), "wallet.db")
+	dir := t.TempDir()
+	data := filepath.Join(dir, "wallet.db")
+	// A 1024-bit merchant key: the test client signs every request, and a smaller key leaves
+	// the machine's time to the mock, whose memory is measured (it still signs with 2048 bits).
+	key, err := rsa.GenerateKey(rand.Reader, 1024)
+	require.NoError(t, err)
+	der, err := x509.MarshalPKIXPublicKey(&key.PublicKey)
+	require.NoError(t, err)
+	pub := filepath.Join(dir, "merchant-public.pem")
+	require.NoError(t, os.WriteFile(pub, pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}), 0o600))
 	merchant := newNotifyCounter()
 	sink := httptest.NewServer(merchant)
 	defer sink.Close()
-	mock := startMockProcess(t, "--listen", "127.0.0.1:0", "--data", data, "--notify-url", sink.URL)
+	mock := startMockProcess(t, "--listen", "127.0.0.1:0", "--data", data, "--notify-url", sink.URL, "--merchant-public-key", pub)
 	transport := http.DefaultTransport.(*http.Transport).Clone()
 	transport.MaxIdleConnsPerHost = 8
-	sh := shopper{url: mock.url, client: &http.Client{Timeout: 10 * time.Second, Transport: transport}}
+	sh := shopper{url: mock.url, client: &http.Client{Timeout: 10 * time.Second, Transport: transport}, key: key}
 	gp := fixtures.DefaultWalletProfile().GeneralProductCode
 
 	warm := total / 5
