@@ -9,7 +9,7 @@
 //
 //	func TestShopConformance(t *testing.T) {
 //		w := kittest.Start(t, kittest.Options{})
-//		shop := httptest.NewServer(newShop(w.URL(), w.PublicKey())) // the shop under test
+//		shop := httptest.NewServer(newShop(w.OpenAPIURL(), w.PublicKeyPEM())) // the shop under test
 //		t.Cleanup(shop.Close)
 //		kittest.RunMerchant(t, w, kittest.Merchant{URL: shop.URL})
 //	}
@@ -143,7 +143,7 @@ func start(opts Options) (*Wallet, error) {
 		_ = ln.Close()
 		return nil, err
 	}
-	w.srv = &http.Server{Handler: http.HandlerFunc(w.serveHTTP), ReadHeaderTimeout: 10 * time.Second}
+	w.srv = &http.Server{Handler: http.HandlerFunc(w.serveHTTP), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: time.Minute}
 	go func() { _ = w.srv.Serve(ln) }()
 	return w, nil
 }
