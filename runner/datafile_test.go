@@ -495,7 +495,7 @@ func TestWalletMockDataMemoryStaysBounded(t *testing.T) {
 
 	warm := total / 5
 	var next atomic.Int64
-	var failed atomic.Value
+	var failed atomic.Pointer[error] // the first payment that failed
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	rssAt := map[int]int64{}
@@ -525,7 +525,7 @@ func TestWalletMockDataMemoryStaysBounded(t *testing.T) {
 					}
 				}
 				if err != nil {
-					failed.Store(err)
+					failed.CompareAndSwap(nil, &err)
 					cancel()
 					return
 				}
@@ -544,8 +544,8 @@ func TestWalletMockDataMemoryStaysBounded(t *testing.T) {
 		}()
 	}
 	wg.Wait()
-	if err, _ := failed.Load().(error); err != nil {
-		t.Fatalf("a payment failed: %v\n%s", err, mock.output())
+	if err := failed.Load(); err != nil {
+		t.Fatalf("a payment failed: %v\n%s", *err, mock.output())
 	}
 	elapsed := time.Since(start)
 	hwm, err := mock.status("VmHWM")
