@@ -140,6 +140,7 @@ type paymentRecord struct {
 	NotifyURL     string               `json:"notifyUrl"`
 	Source        string               `json:"source"`
 	Fingerprint   string               `json:"fingerprint"`
+	RawBody       string               `json:"rawBody,omitempty"`
 	Status        string               `json:"status"`
 	CreatedAt     time.Time            `json:"createdAt,omitzero"`
 	Deadline      time.Time            `json:"deadline,omitzero"`
@@ -160,7 +161,7 @@ type paymentRecord struct {
 func toPaymentRecord(p *payment) paymentRecord {
 	return paymentRecord{
 		ID: p.ID, RequestID: p.RequestID, ClientID: p.ClientID, Kind: p.Kind, Amount: toAmountRecord(p.Amount),
-		Title: p.Title, ProductCode: p.ProductCode, NotifyURL: p.NotifyURL, Source: p.Source, Fingerprint: p.fingerprint,
+		Title: p.Title, ProductCode: p.ProductCode, NotifyURL: p.NotifyURL, Source: p.Source, Fingerprint: p.fingerprint, RawBody: p.rawBody,
 		Status: p.Status, CreatedAt: p.CreatedAt, Deadline: p.Deadline, PaidAt: p.PaidAt,
 		AuthExpiry: p.AuthExpiry, FailReason: p.FailReason, CancelTime: p.CancelTime, Payer: p.Payer,
 		Captured: toAmountRecord(p.Captured), Released: toAmountRecord(p.Released), Closed: p.Closed,
@@ -171,7 +172,7 @@ func toPaymentRecord(p *payment) paymentRecord {
 func (r paymentRecord) payment() *payment {
 	return &payment{
 		ID: r.ID, RequestID: r.RequestID, ClientID: r.ClientID, Kind: r.Kind, Amount: r.Amount.amount(),
-		Title: r.Title, ProductCode: r.ProductCode, NotifyURL: r.NotifyURL, Source: r.Source, fingerprint: r.Fingerprint,
+		Title: r.Title, ProductCode: r.ProductCode, NotifyURL: r.NotifyURL, Source: r.Source, fingerprint: r.Fingerprint, rawBody: r.RawBody,
 		Status: r.Status, CreatedAt: r.CreatedAt, Deadline: r.Deadline, PaidAt: r.PaidAt,
 		AuthExpiry: r.AuthExpiry, FailReason: r.FailReason, CancelTime: r.CancelTime, Payer: r.Payer,
 		Captured: r.Captured.amount(), Released: r.Released.amount(), Closed: r.Closed,
