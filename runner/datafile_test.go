@@ -394,6 +394,7 @@ func TestWalletMockDataSurvivesSIGKILL(t *testing.T) {
 		len(ledger), confirmed, countOps(ledger), inFlight, info.Size()/1024, firstStart.Round(time.Millisecond),
 		mock.started.Round(time.Millisecond), checks, len(lost), notified, confirmed, resumed.Round(time.Millisecond))
 	mock.stop(t)
+	assert.Contains(t, mock.output(), "State is kept in "+data, "the banner names the data file")
 }
 
 func countOps(l []acked) int {

@@ -146,7 +146,7 @@ Stop with Ctrl-C.
 `, api, wm.url, *clientID, *appID, mPubName, orNone(*notifyURL), strings.TrimSpace(string(fixtures.PEM(fixtures.WalletPublicKey))),
 		shellQuote(verifyProfile), apiPathOf(wp.BasePath))
 	if *data != "" {
-		fmt.Fprintf(stdout, "State is kept in %s: a mock started again on it answers as before, business time included.\n", *data)
+		fmt.Fprintf(stdout, "State is kept in %s: a mock started again on it answers as before, business time included\n(start on a new file to come back to real time; one mock per file).\n", *data)
 	}
 	if len(defects) > 0 {
 		fmt.Fprintf(stdout, "TEST AID: defects on: %s\n", defects.String())
