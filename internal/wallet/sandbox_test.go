@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/tradepaykit/tradepaykit/fixtures"
+	"github.com/tradepaykit/tradepaykit/internal/guard"
 	"github.com/tradepaykit/tradepaykit/internal/openapi"
 	"github.com/tradepaykit/tradepaykit/internal/signing"
 )
@@ -211,4 +212,14 @@ func TestResetReleasesHeldDeliveries(t *testing.T) {
 	resp.Body.Close()
 	assert.Equal(t, 1, cleared["deliveriesReleased"])
 	assert.Equal(t, pay.PaymentID, sink.wait(t, 1)[0].PaymentID, "what the hold kept back is delivered, not lost")
+}
+
+func TestServerRunsUnderTheGuardsLimits(t *testing.T) {
+	s := openServer(t, func(c *Config) { c.NotifyTimeout = 3 * time.Minute })
+	d := guard.DefaultLimits()
+	assert.Equal(t, d.ReadTimeout, s.srv.ReadTimeout)
+	assert.Equal(t, d.IdleTimeout, s.srv.IdleTimeout)
+	assert.Equal(t, d.ReadHeaderTimeout, s.srv.ReadHeaderTimeout)
+	assert.NotNil(t, s.srv.ConnState, "the connection cap")
+	assert.GreaterOrEqual(t, s.srv.WriteTimeout, 6*time.Minute, "a scripted RESEND may wait for deliveries of up to the notify timeout")
 }
