@@ -325,7 +325,8 @@ func runVerifyMerchant(ctx context.Context, args []string, stdout, stderr io.Wri
 }
 
 func unreachable(stderr io.Writer, cmd string, err error) int {
-	fmt.Fprintf(stderr, "tradepaykit %s: %v\n", cmd, err)
+	// The error may quote what the target answered.
+	fmt.Fprintf(printable(stderr), "tradepaykit %s: %v\n", cmd, err)
 	return exitUsage
 }
 
