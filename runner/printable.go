@@ -2,6 +2,7 @@ package main
 
 import (
 	"io"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -12,17 +13,26 @@ import (
 
 // printableWriter drops C0 control characters but tab and newline, DEL, and C1 control
 // characters (U+0080 to U+009F) from what it writes; everything else passes unchanged,
-// invalid UTF-8 included.
+// invalid UTF-8 included. With keepColors, colour sequences (ESC [ digits and semicolons m)
+// pass whole: godog's pretty output on a terminal colours its lines that way, and a colour
+// can neither clear a screen nor retitle a window. It is safe for concurrent use.
 type printableWriter struct {
-	w io.Writer
-	// pending holds the start of a UTF-8 sequence that a write split.
+	w          io.Writer
+	keepColors bool
+	mu         sync.Mutex
+	// pending holds the start of a UTF-8 sequence or colour sequence that a write split.
 	pending []byte
 }
 
 // printable wraps w.
 func printable(w io.Writer) io.Writer { return &printableWriter{w: w} }
 
+// printableWithColors wraps w, letting colour sequences through.
+func printableWithColors(w io.Writer) io.Writer { return &printableWriter{w: w, keepColors: true} }
+
 func (p *printableWriter) Write(b []byte) (int, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
 	in := b
 	if len(p.pending) > 0 {
 		in = append(p.pending, b...)
@@ -32,6 +42,18 @@ func (p *printableWriter) Write(b []byte) (int, error) {
 	for i := 0; i < len(in); {
 		c := in[i]
 		switch {
+		case c == 0x1b && p.keepColors:
+			n, complete := colorSequence(in[i:])
+			switch {
+			case n > 0:
+				out = append(out, in[i:i+n]...)
+				i += n
+			case !complete:
+				p.pending = append([]byte(nil), in[i:]...)
+				i = len(in)
+			default:
+				i++ // not a colour: the ESC goes, the rest is printed as text
+			}
 		case c == '\n' || c == '\t':
 			out = append(out, c)
 			i++
@@ -41,7 +63,7 @@ func (p *printableWriter) Write(b []byte) (int, error) {
 			out = append(out, c)
 			i++
 		default:
-			if !utf8.FullRune(in[i:]) && len(in)-i < utf8.UTFMax {
+			if !utf8.FullRune(in[i:]) {
 				p.pending = append([]byte(nil), in[i:]...)
 				i = len(in)
 				continue
@@ -59,4 +81,26 @@ func (p *printableWriter) Write(b []byte) (int, error) {
 		return 0, err
 	}
 	return len(b), nil
+}
+
+// colorSequence reports the length of the colour sequence (ESC [ [0-9;]* m) at the start of b,
+// 0 when b starts with something else, and whether b was long enough to tell.
+func colorSequence(b []byte) (n int, complete bool) {
+	const maxLen = 32
+	if len(b) < 2 {
+		return 0, false
+	}
+	if b[1] != '[' {
+		return 0, true
+	}
+	for i := 2; i < len(b) && i < maxLen; i++ {
+		switch c := b[i]; {
+		case c == 'm':
+			return i + 1, true
+		case c == ';' || ('0' <= c && c <= '9'):
+		default:
+			return 0, true
+		}
+	}
+	return 0, len(b) >= maxLen
 }

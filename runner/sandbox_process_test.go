@@ -90,7 +90,10 @@ func TestWalletMockVerboseLogsRequestsAnswersAndNotifications(t *testing.T) {
 	require.NoError(t, err)
 	resp.Body.Close()
 
-	require.Eventually(t, func() bool { return strings.Contains(wallet.output(), `msg="wallet notify"`) }, 10*time.Second, 10*time.Millisecond)
+	require.Eventually(t, func() bool {
+		out := wallet.output()
+		return strings.Contains(out, `msg="wallet notify"`) && strings.Contains(out, "resultCode=NO_INTERFACE_DEF")
+	}, 10*time.Second, 10*time.Millisecond, "every line logged:\n%s", wallet.output())
 	var lines []string
 	for _, l := range strings.Split(wallet.output(), "\n") {
 		if strings.Contains(l, "level=INFO msg=\"wallet ") {
@@ -201,4 +204,34 @@ func TestPrintableWriterDropsControlCharacters(t *testing.T) {
 		require.Equal(t, min(3, len(in)-i), n)
 	}
 	assert.Equal(t, "ok\tline\n[2Jclear 31m red café 😀\n", b.String())
+}
+
+func TestPrintableWithColorsKeepsColoursOnly(t *testing.T) {
+	var b bytes.Buffer
+	w := printableWithColors(&b)
+	in := "\x1b[32mpassed\x1b[0m \x1b[2Jcleared \x1b]0;title\x07 \x1b[1;31mred\x1b[0m\x1b["
+	for i := 0; i < len(in); i += 2 {
+		_, err := w.Write([]byte(in[i:min(i+2, len(in))]))
+		require.NoError(t, err)
+	}
+	_, _ = w.Write([]byte("0m!"))
+	assert.Equal(t, "\x1b[32mpassed\x1b[0m [2Jcleared ]0;title \x1b[1;31mred\x1b[0m\x1b[0m!", b.String())
+}
+
+func TestPrintableWriterIsSafeForConcurrentUse(t *testing.T) {
+	var mu sync.Mutex
+	var b bytes.Buffer
+	w := printable(writerFunc(func(p []byte) (int, error) { mu.Lock(); defer mu.Unlock(); return b.Write(p) }))
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 100 {
+				_, _ = w.Write([]byte("é\x1b"))
+			}
+		}()
+	}
+	wg.Wait()
+	assert.Equal(t, strings.Repeat("é", 800), b.String())
 }

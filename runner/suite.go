@@ -133,7 +133,9 @@ type suite struct {
 
 	run *report.Run
 	out io.Writer
-	mu  sync.Mutex // guards run.Scenarios and out while scenarios run concurrently
+	// colorOut is stdout for godog's pretty output: control characters dropped, colours kept.
+	colorOut io.Writer
+	mu       sync.Mutex // guards run.Scenarios and out while scenarios run concurrently
 }
 
 // passes splits the run (internal/selection): @clock scenarios move the wallet's one business
@@ -151,7 +153,9 @@ func (s *suite) passes() []selection.Pass {
 func (s *suite) execute(ctx context.Context, stdout, stderr io.Writer) int {
 	stdout, restore := detachStdout(stdout)
 	defer restore()
-	// Scenario messages carry text from the targets: print it without control characters.
+	// Scenario messages carry text from the targets: print it without control characters
+	// (godog's pretty output keeps its colours).
+	s.colorOut = printableWithColors(stdout)
 	stdout, stderr = printable(stdout), printable(stderr)
 	s.out = stdout
 	if s.opts.features == nil {
@@ -259,7 +263,7 @@ func (s *suite) runPass(ctx context.Context, p selection.Pass, initialize func(*
 		format += ",pretty"
 		// godog writes from its scenario goroutines, the runner's progress lines from its
 		// hooks: one lock keeps the two from interleaving on a shared stdout.
-		output = &serialWriter{mu: &s.mu, w: godogOutput(s.out, s.opts.noColor)}
+		output = &serialWriter{mu: &s.mu, w: godogOutput(s.colorOut, s.opts.noColor)}
 	}
 	return godog.TestSuite{
 		Name: "tradepaykit",

@@ -8,7 +8,6 @@ package selftest
 import (
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"time"
@@ -64,7 +63,7 @@ func Start(opts Options) (p *Parties, err error) {
 		opts.Addr = "127.0.0.1:0"
 	}
 	if opts.Logger == nil {
-		opts.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	if opts.NotifyTimeout == 0 {
 		opts.NotifyTimeout = DefaultNotifyTimeout

@@ -11,7 +11,6 @@ import (
 	"crypto/rsa"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"math/big"
 	"net"
@@ -134,7 +133,7 @@ func NewServer(cfg Config) (*Server, error) {
 		cfg.Profile = fixtures.DefaultWalletProfile()
 	}
 	if cfg.Logger == nil {
-		cfg.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+		cfg.Logger = slog.New(slog.DiscardHandler) // formats nothing: -v turns logging on
 	}
 	if cfg.NotifyTimeout == 0 {
 		cfg.NotifyTimeout = 10 * time.Second
