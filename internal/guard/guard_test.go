@@ -151,6 +151,7 @@ func TestControlTakesJSONFromTheSameOriginOnly(t *testing.T) {
 		{"page of another local origin", "POST", "/conformance/clock", map[string]string{"Content-Type": "application/json", "Origin": "http://127.0.0.1:3000"}, `{}`, 403},
 		{"same-site page (another port)", "POST", "/conformance/clock", map[string]string{"Content-Type": "application/json", "Sec-Fetch-Site": "same-site"}, `{}`, 403},
 		{"cross-site page", "GET", "/conformance/payments/p1", map[string]string{"Sec-Fetch-Site": "cross-site"}, "", 403},
+		{"same-origin page behind a proxy that rewrote Host", "POST", "/conformance/clock", map[string]string{"Content-Type": "application/json", "Sec-Fetch-Site": "same-origin", "Origin": "https://tunnel.example"}, `{}`, 200},
 		{"opaque origin", "POST", "/conformance/clock", map[string]string{"Content-Type": "application/json", "Origin": "null"}, `{}`, 403},
 		{"not a hook: passes", "POST", "/v1/payments/pay", map[string]string{"Content-Type": "text/plain", "Origin": "http://evil.test"}, `x`, 200},
 	}
