@@ -27,7 +27,7 @@ export PACT_DO_NOT_TRACK := true
 PACT_LOG_LEVEL ?= ERROR
 export PACT_LOG_LEVEL
 
-.PHONY: ffi build run test fmt-check vet unit load memory pacts-unchanged fuzz clean distclean
+.PHONY: mutants ffi build run test fmt-check vet unit load memory pacts-unchanged fuzz clean distclean
 .PHONY: pact-cli
 
 ## ffi: fetch libpact_ffi into .tools/pact/lib (once)
@@ -122,6 +122,14 @@ BENCH_RUNS ?= 3
 bench: build
 	$(GO) test -tags '$(GO_TAGS)' -run '^$$' -bench . -benchtime 1x -timeout 30m ./internal/bench \
 		-args -kit '$(CURDIR)/bin/tradepaykit' -runs $(BENCH_RUNS)
+
+## mutants: the mutation kill test: every defect of the wallet mock's and the reference
+## merchant's catalogs must fail verify-wallet / verify-merchant (bare profiles) naming its
+## requirement, and the correct parties pass; two runs at a time. KILL_TABLE_UPDATE=1
+## rewrites README.md's kill table from the run; MUTANTS_PARTY=wallet (or merchant) runs one catalog.
+mutants: ffi
+	$(GO) test -tags '$(GO_TAGS)' -count=1 -timeout 90m -parallel 2 -run '^TestMutantsAreKilled$$' ./runner \
+		-mutants $(if $(KILL_TABLE_UPDATE),-kill-table-update) $(if $(MUTANTS_PARTY),-mutants-party $(MUTANTS_PARTY))
 
 ## fuzz: run every Fuzz target for FUZZTIME each (default 30s)
 fuzz: ffi

@@ -1,0 +1,266 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// The mutation kill test (issue 9, "A mutation catalog kept in the repository"): the wallet
+// mock and the reference merchant each carry a catalog of deliberate protocol mistakes
+// (wallet-mock / reference-merchant --list-defects). Every defective party, started as a
+// process with the extension-less profile, must be caught: verify-wallet / verify-merchant
+// with kit:wallet-bare / kit:merchant-bare exits 1 and names the defect's requirement among
+// the failed ones. The correct parties pass under the same profiles. It takes minutes, so it
+// runs with -mutants only: `make mutants`, which .ci/run runs after `make test`.
+
+var (
+	mutants         = flag.Bool("mutants", false, "run the mutation kill test (make mutants): every catalog defect against verify-wallet / verify-merchant")
+	killTableUpdate = flag.Bool("kill-table-update", false, "with -mutants: rewrite README.md's kill table from this run")
+	mutantsParty    = flag.String("mutants-party", "", "with -mutants: only this party's catalog (wallet or merchant); the kill table is then not checked")
+)
+
+// The top-level README's kill table sits between these two lines.
+const (
+	killTableBegin = "<!-- kill table: written by `make mutants KILL_TABLE_UPDATE=1` from a run of the kill test; edit the catalogs, not this table -->"
+	killTableEnd   = "<!-- end of kill table -->"
+)
+
+// The parties with a defect catalog: the command that starts one, as the table names it.
+var catalogParties = []struct{ party, command string }{
+	{"wallet", "wallet-mock"},
+	{"merchant", "reference-merchant"},
+}
+
+// mutant is one defect of one party's catalog.
+type mutant struct {
+	party string
+	defectEntry
+}
+
+// catalogs reads both parties' catalogs from the binary, in catalog order.
+func catalogs(t *testing.T, only string) []mutant {
+	t.Helper()
+	var all []mutant
+	for _, p := range catalogParties {
+		if only != "" && p.party != only {
+			continue
+		}
+		var stdout, stderr bytes.Buffer
+		cmd := exec.Command(kitBinary, p.command, "--list-defects")
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		require.NoError(t, cmd.Run(), "%s --list-defects: %s", p.command, stderr.String())
+		var list []defectEntry
+		require.NoError(t, json.Unmarshal(stdout.Bytes(), &list), "%s --list-defects prints JSON", p.command)
+		require.NotEmpty(t, list, "%s --list-defects", p.command)
+		for _, d := range list {
+			require.NotEmpty(t, d.Name, "%s: a defect without a name", p.command)
+			require.Regexp(t, `^REQ-[A-Z]+(-[A-Z]+)*-[0-9]{3}$`, d.Requirement, "%s: defect %s", p.command, d.Name)
+			all = append(all, mutant{party: p.party, defectEntry: d})
+		}
+	}
+	return all
+}
+
+// killResult is what the verify run made of one defect.
+type killResult struct {
+	killed bool
+	// detail says why a defect was not killed: the exit status and the requirements failed.
+	detail string
+}
+
+var requirementsFailedLine = regexp.MustCompile(`(?m)^requirements failed: (.*)$`)
+
+// failedRequirements are the requirements a verify run names as failed: its summary line and
+// the failures of junit.xml.
+func failedRequirements(t *testing.T, r result) []string {
+	t.Helper()
+	var out []string
+	if m := requirementsFailedLine.FindStringSubmatch(r.stdout); m != nil {
+		out = strings.Split(m[1], ", ")
+	}
+	for _, s := range readJUnit(t, r).Suites {
+		for _, c := range s.Cases {
+			if c.Failure != nil {
+				out = append(out, strings.Fields(c.Failure.Type)...)
+			}
+		}
+	}
+	sort.Strings(out)
+	return slices.Compact(out)
+}
+
+// runWallet starts wallet-mock with the bare profile and the defects given, and verifies it
+// with the bare profile. The kit's merchant's port is bound first, so the mock has the
+// kit's notify URL registered (the scenarios whose orderStr names no notify_url run).
+func runWallet(t *testing.T, defects ...string) result {
+	ln, base := walletListener(t)
+	args := []string{"wallet-mock", "--listen", "127.0.0.1:0", "--notify-timeout", "2s", "--profile", "kit:wallet-bare",
+		"--notify-url", base + "/v1/payments/notifyPayment"}
+	for _, d := range defects {
+		args = append(args, "--defect", d)
+	}
+	w := startParty(t, args...)
+	return verify(t, []*os.File{ln}, "verify-wallet", "--wallet-url", w.url, "--profile", "kit:wallet-bare",
+		"--notify-listen", "fd:3", "--notify-url-registered")
+}
+
+// runMerchant starts reference-merchant with the defects given, pointed at the kit's wallet,
+// and verifies it with the bare profile.
+func runMerchant(t *testing.T, defects ...string) result {
+	ln, walletURL := walletListener(t)
+	args := []string{"reference-merchant", "--listen", "127.0.0.1:0", "--wallet-url", walletURL}
+	for _, d := range defects {
+		args = append(args, "--defect", d)
+	}
+	m := startParty(t, args...)
+	return verify(t, []*os.File{ln}, "verify-merchant", "--merchant-url", m.url, "--wallet-listen", "fd:3",
+		"--notify-timeout", "2s", "--profile", "kit:merchant-bare")
+}
+
+func runParty(t *testing.T, party string, defects ...string) result {
+	if party == "wallet" {
+		return runWallet(t, defects...)
+	}
+	return runMerchant(t, defects...)
+}
+
+// TestMutantsAreKilled is the kill test. Run it with -parallel 2 (two defects at a time).
+func TestMutantsAreKilled(t *testing.T) {
+	if !*mutants {
+		t.Skip("the mutation kill test runs with -mutants: make mutants")
+	}
+	start := time.Now()
+	all := catalogs(t, *mutantsParty)
+	require.NotEmpty(t, all, "-mutants-party %q: want wallet or merchant", *mutantsParty)
+	var mu sync.Mutex
+	results := map[string]killResult{}
+	t.Run("parties", func(t *testing.T) {
+		for _, p := range catalogParties {
+			if *mutantsParty != "" && p.party != *mutantsParty {
+				continue
+			}
+			t.Run(p.party+"/correct", func(t *testing.T) {
+				t.Parallel()
+				r := runParty(t, p.party)
+				assert.Equal(t, exitPass, r.code, "the correct %s passes under the bare profile, with no expected failures\n%s", p.party, r.String())
+			})
+		}
+		for _, m := range all {
+			t.Run(m.party+"/"+m.Name, func(t *testing.T) {
+				t.Parallel()
+				r := runParty(t, m.party, m.Name)
+				failed := failedRequirements(t, r)
+				k := killResult{killed: r.code == exitFail && slices.Contains(failed, m.Requirement)}
+				if !k.killed {
+					k.detail = fmt.Sprintf("exit %d; failed: %s", r.code, strings.Join(failed, ", "))
+				}
+				mu.Lock()
+				results[m.party+"/"+m.Name] = k
+				mu.Unlock()
+				assert.True(t, k.killed, "%s --defect %s (%s) must fail %s: %s\n%s", m.party, m.Name, m.What, m.Requirement, k.detail, r.String())
+			})
+		}
+	})
+	killed := 0
+	for _, k := range results {
+		if k.killed {
+			killed++
+		}
+	}
+	t.Logf("kill test: %d of %d defects killed in %s", killed, len(all), time.Since(start).Round(time.Second))
+	if len(results) < len(all) || *mutantsParty != "" {
+		return // a subset ran (-run, -mutants-party): the table is about both whole catalogs
+	}
+	want := killTable(all, results)
+	if *killTableUpdate {
+		writeKillTable(t, want)
+		return
+	}
+	assert.Equal(t, want, readKillTable(t), "README.md's kill table is not this run's: make mutants KILL_TABLE_UPDATE=1")
+}
+
+// TestKillTableListsTheCatalogs keeps the README's kill table in step with the catalogs in
+// every `make test`: one row per defect, with its party and requirement, in catalog order.
+// Whether each is killed is the kill test's business.
+func TestKillTableListsTheCatalogs(t *testing.T) {
+	var want, got []string
+	for _, m := range catalogs(t, "") {
+		want = append(want, strings.Join([]string{m.party, m.Name, m.Requirement}, " "))
+	}
+	for _, row := range killTableRows(readKillTable(t)) {
+		got = append(got, strings.Join(row[:3], " "))
+	}
+	assert.Equal(t, want, got, "README.md's kill table does not list the catalogs (party defect requirement): make mutants KILL_TABLE_UPDATE=1")
+}
+
+// killTable renders the kill table of a run.
+func killTable(all []mutant, results map[string]killResult) string {
+	var b strings.Builder
+	killed := 0
+	for _, m := range all {
+		if results[m.party+"/"+m.Name].killed {
+			killed++
+		}
+	}
+	fmt.Fprintf(&b, "%s\n\n%d of %d defects killed.\n\n| party | defect | requirement | the mistake | killed |\n|---|---|---|---|---|\n", killTableBegin, killed, len(all))
+	for _, m := range all {
+		k := results[m.party+"/"+m.Name]
+		verdict := "yes"
+		if !k.killed {
+			verdict = "**no** (" + k.detail + ")"
+		}
+		fmt.Fprintf(&b, "| %s | `%s` | %s | %s | %s |\n", m.party, m.Name, m.Requirement, strings.ReplaceAll(m.What, "|", `\|`), verdict)
+	}
+	b.WriteString("\n" + killTableEnd)
+	return b.String()
+}
+
+// killTableRows returns the cells of the table's rows: party, defect, requirement, mistake,
+// killed.
+func killTableRows(table string) [][]string {
+	var rows [][]string
+	for _, line := range strings.Split(table, "\n") {
+		if !strings.HasPrefix(line, "| ") || strings.HasPrefix(line, "| party ") {
+			continue
+		}
+		cells := strings.Split(strings.Trim(line, "|"), " | ")
+		for i := range cells {
+			cells[i] = strings.Trim(strings.TrimSpace(cells[i]), "`")
+		}
+		if len(cells) >= 5 {
+			rows = append(rows, cells)
+		}
+	}
+	return rows
+}
+
+func readKillTable(t *testing.T) string {
+	t.Helper()
+	b, err := os.ReadFile("../README.md")
+	require.NoError(t, err)
+	begin, end := bytes.Index(b, []byte(killTableBegin)), bytes.Index(b, []byte(killTableEnd))
+	require.True(t, begin >= 0 && end > begin, "README.md has no kill table between %q and %q", killTableBegin, killTableEnd)
+	return string(b[begin : end+len(killTableEnd)])
+}
+
+func writeKillTable(t *testing.T, table string) {
+	t.Helper()
+	b, err := os.ReadFile("../README.md")
+	require.NoError(t, err)
+	old := readKillTable(t)
+	require.NoError(t, os.WriteFile("../README.md", bytes.Replace(b, []byte(old), []byte(table), 1), 0o644))
+}
