@@ -75,6 +75,10 @@ func catalogs(t *testing.T, only string) []mutant {
 	return all
 }
 
+// mutantTimeout bounds one verify run of the kill test: past the runner's own default
+// --time-limit, so a slow run ends by that limit and still reports what failed.
+const mutantTimeout = DefaultTimeLimit + 2*time.Minute
+
 // killResult is what the verify run made of one defect.
 type killResult struct {
 	killed bool
@@ -114,7 +118,7 @@ func runWallet(t *testing.T, defects ...string) result {
 		args = append(args, "--defect", d)
 	}
 	w := startParty(t, args...)
-	return verify(t, []*os.File{ln}, "verify-wallet", "--wallet-url", w.url, "--profile", "kit:wallet-bare",
+	return verifyWithin(t, mutantTimeout, []*os.File{ln}, "verify-wallet", "--wallet-url", w.url, "--profile", "kit:wallet-bare",
 		"--notify-listen", "fd:3", "--notify-url-registered")
 }
 
@@ -127,7 +131,7 @@ func runMerchant(t *testing.T, defects ...string) result {
 		args = append(args, "--defect", d)
 	}
 	m := startParty(t, args...)
-	return verify(t, []*os.File{ln}, "verify-merchant", "--merchant-url", m.url, "--wallet-listen", "fd:3",
+	return verifyWithin(t, mutantTimeout, []*os.File{ln}, "verify-merchant", "--merchant-url", m.url, "--wallet-listen", "fd:3",
 		"--notify-timeout", "2s", "--profile", "kit:merchant-bare")
 }
 

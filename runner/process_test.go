@@ -154,8 +154,14 @@ func (r result) file(t *testing.T, name string) string {
 // descriptors 3, 4, ...
 func verify(t *testing.T, extra []*os.File, args ...string) result {
 	t.Helper()
+	return verifyWithin(t, 3*time.Minute, extra, args...)
+}
+
+// verifyWithin is verify, with the process killed after within.
+func verifyWithin(t *testing.T, within time.Duration, extra []*os.File, args ...string) result {
+	t.Helper()
 	r := result{reportDir: t.TempDir()}
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), within)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, kitBinary, append(args, "--report-dir", r.reportDir)...)
 	var stdout, stderr bytes.Buffer
