@@ -361,9 +361,19 @@ func receivedWithin(ctx context.Context, within time.Duration, n int) []target.R
 // firstReceived waits for the first notification of the scenario's payment.
 func firstReceived(ctx context.Context) target.Received {
 	w, t := world(ctx), godog.T(ctx)
-	got := receivedWithin(ctx, w.wait(), 1)
 	req, id := w.receivedIDs(ctx)
-	require.NotEmpty(t, got, "the merchant received no notification naming paymentRequestId %q or paymentId %q within %s", req, id, w.wait())
+	var got []target.Received
+	_, diagnosis, err := w.awaitNotified(ctx, func(ctx context.Context) (bool, error) {
+		list, err := w.merchant.Received(ctx, req, id)
+		got = list
+		return len(list) >= 1, err
+	})
+	require.NoError(t, err, "reading the notifications the kit's merchant received")
+	within := "within " + w.wait().String()
+	if diagnosis != "" {
+		within = "in time" + diagnosed(diagnosis)
+	}
+	require.NotEmpty(t, got, "the merchant received no notification naming paymentRequestId %q or paymentId %q %s", req, id, within)
 	return got[0]
 }
 
