@@ -27,7 +27,7 @@ export PACT_DO_NOT_TRACK := true
 PACT_LOG_LEVEL ?= ERROR
 export PACT_LOG_LEVEL
 
-.PHONY: mutants ffi build run test fmt-check vet unit load memory pacts-unchanged fuzz clean distclean
+.PHONY: mutants kill-table ffi build run test fmt-check vet unit load memory pacts-unchanged fuzz clean distclean
 .PHONY: pact-cli
 
 ## ffi: fetch libpact_ffi into .tools/pact/lib (once)
@@ -130,6 +130,10 @@ bench: build
 mutants: ffi
 	$(GO) test -tags '$(GO_TAGS)' -count=1 -timeout 90m -parallel 2 -run '^TestMutantsAreKilled$$' ./runner \
 		-mutants $(if $(KILL_TABLE_UPDATE),-kill-table-update) $(if $(MUTANTS_PARTY),-mutants-party $(MUTANTS_PARTY))
+
+## kill-table: list new catalog defects in README.md's kill table (as not run yet), without running them
+kill-table: ffi
+	$(GO) test -tags '$(GO_TAGS)' -count=1 -run '^TestKillTableListsTheCatalogs$$' ./runner -kill-table-update
 
 ## fuzz: run every Fuzz target for FUZZTIME each (default 30s)
 fuzz: ffi
