@@ -166,7 +166,7 @@ var catalog = []DefectInfo{
 	{DefectNotifyWalletClientID, "REQ-WAL-002", "notifications carry the wallet's own id as Client-Id, not the payment's client id"},
 	{DefectExpiryNotNotified, "REQ-GEN-014", "a payment closed by its deadline is not notified FAIL"},
 	{DefectRetryNever, "REQ-NTF-001", "a notification answered F is never retried"},
-	{DefectRetryAfterSuccess, "REQ-NTF-001", "the wallet keeps retrying after the merchant answered S"},
+	{DefectRetryAfterSuccess, "REQ-GEN-004", "the wallet keeps retrying after the merchant answered S"},
 	{DefectRetryTooEarly, "REQ-NTF-001", "retries come at half the declared delay"},
 	{DefectRetryOnlyTransport, "REQ-NTF-001", "only transport errors are retried: an F or U answer counts as delivered"},
 	{DefectAuthExpiryIgnored, "REQ-PRE-008", "a capture after authExpiryTime still succeeds"},
@@ -541,7 +541,7 @@ func (s *Server) nextAttempt(attempt int, outcome string) (time.Duration, bool) 
 	switch {
 	case d.on(DefectRetryNever):
 		retry = false
-	case d.on(DefectRetryAfterSuccess) && attempt == 1:
+	case d.on(DefectRetryAfterSuccess):
 		retry = true
 	case d.on(DefectRetryOnlyTransport) && (outcome == "F" || outcome == "U" || outcome == "GARBAGE"):
 		retry = false
