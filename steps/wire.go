@@ -131,11 +131,13 @@ func registerWireSteps(sc stepScope) {
 			return w.skip(fmt.Sprintf("the declared authorization validity %s is too long to wait for in real time (checked by the @clock scenarios where the wallet offers clock control)", validity))
 		}
 		resp := inquire(ctx, w.paymentQuery())
-		expiry, err := time.Parse(time.RFC3339, resp.AuthExpiryTime)
-		require.NoError(t, err, "authExpiryTime %q is not RFC 3339", resp.AuthExpiryTime)
-		now := w.walletNow(ctx)
-		_, err = eventually(ctx, expiry.Sub(now)+validity+retrySlack, func(ctx context.Context) (bool, error) {
-			return !w.walletNow(ctx).Before(expiry.Add(time.Second)), nil
+		granted, err := time.Parse(time.RFC3339, resp.PaymentTime)
+		require.NoError(t, err, "paymentTime %q (the grant time) is not RFC 3339", resp.PaymentTime)
+		// Past the declared validity, whatever authExpiryTime the wallet reports: a wallet
+		// that keeps authorizations longer than it declares is caught by the capture.
+		until := granted.Add(validity + time.Second)
+		_, err = eventually(ctx, time.Until(until)+validity+retrySlack, func(ctx context.Context) (bool, error) {
+			return !w.walletNow(ctx).Before(until), nil
 		})
 		return err
 	})
