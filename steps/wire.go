@@ -136,7 +136,7 @@ func registerWireSteps(sc stepScope) {
 		// Past the declared validity, whatever authExpiryTime the wallet reports: a wallet
 		// that keeps authorizations longer than it declares is caught by the capture.
 		until := granted.Add(validity + time.Second)
-		_, err = eventually(ctx, time.Until(until)+validity+retrySlack, func(ctx context.Context) (bool, error) {
+		_, err = eventually(ctx, validity+time.Second+retrySlack, func(ctx context.Context) (bool, error) {
 			return !w.walletNow(ctx).Before(until), nil
 		})
 		return err
