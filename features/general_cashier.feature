@@ -15,11 +15,11 @@ Feature: General payment on the wallet's cashier page
     When the mini program passes the result code to the merchant
     Then the merchant answers that the order is "PAID"
 
-  @wallet @wallet-mock @REQ-GEN-019 @step-3 @step-4
+  @wallet @should @REQ-GEN-019 @step-3 @step-4
   Scenario: The cashier page shows the payer what they are about to pay
     Given the merchant has created an order for "12.34 USD" paid through the cashier page
     When the payer opens the cashier page
-    Then the page shows the order's title and amount
+    Then the page should show the order's title and amount
 
   @wallet @merchant @wallet-mock @REQ-GEN-004 @step-5
   Scenario: The wallet notifies the merchant of a cashier payment

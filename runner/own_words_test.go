@@ -51,8 +51,9 @@ func TestVerifyMerchantPassesAMerchantInItsOwnWords(t *testing.T) {
 	t.Cleanup(srv.Close)
 
 	r := verify(t, []*os.File{ln}, "verify-merchant", "--merchant-url", srv.URL, "--wallet-listen", "fd:3",
-		"--notify-timeout", "2s", "--profile", "kit:merchant-bare", "--pact", "false")
-	require.Equal(t, exitPass, r.code, r.String())
+		"--notify-timeout", "2s", "--profile", "kit:merchant-bare", "--pact", "false", "--require-all")
+	require.Equal(t, exitPass, r.code, "every MUST is checked on a merchant without extensions\n%s", r.String())
+	assert.Regexp(t, `(?m)^PASS: \d+ of \d+ MUST requirements checked$`, r.stdout, "nothing left unchecked")
 	got := parseTotals(t, r.stdout)
 	assert.Equal(t, got.scenarios, got.passed, "every scenario runs without extensions, and passes")
 	assert.Contains(t, r.stdout, "WARNING (SHOULD)", "the wording the kit's merchant would use is a warning")

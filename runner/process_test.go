@@ -322,8 +322,9 @@ func TestVerifyWalletBare(t *testing.T) {
 	ln, notifyURL := notifyListener(t)
 	wallet := startParty(t, "wallet-mock", "--listen", "127.0.0.1:0", "--notify-timeout", "2s", "--profile", "kit:wallet-bare", "--notify-url", notifyURL)
 	r := verify(t, []*os.File{ln}, "verify-wallet", "--wallet-url", wallet.url, "--profile", "kit:wallet-bare",
-		"--notify-listen", "fd:3", "--notify-url-registered", "--pact", "false")
-	require.Equal(t, exitPass, r.code, r.String())
+		"--notify-listen", "fd:3", "--notify-url-registered", "--pact", "false", "--require-all")
+	require.Equal(t, exitPass, r.code, "every MUST is checked on a wallet without extensions\n%s", r.String())
+	assert.Regexp(t, `(?m)^PASS: (\d+) of (\d+) MUST requirements checked$`, r.stdout, "nothing left unchecked")
 	got := parseTotals(t, r.stdout)
 	assert.Equal(t, got.scenarios, got.passed+got.skipped)
 	assert.Contains(t, r.stdout, "the target does not declare: ~@clock && ~@wallet-mock")

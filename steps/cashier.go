@@ -5,28 +5,43 @@ import (
 	"strings"
 
 	"github.com/cucumber/godog"
-	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
-// The wallet's cashier page behind a paymentUrl (seed 003 steps 3-4), as the kit's wallet mock
-// serves it (@wallet-mock): a real wallet's page may need the app around it.
+// The wallet's cashier page behind a paymentUrl (seed 003 steps 3-4). PROTOCOL.md pins the URL
+// (pay's redirectActionForm) but not the page, and a real wallet's page may need the app around
+// it, so what the page shows is a SHOULD (REQ-GEN-019): a page that cannot be read as HTML, or
+// that does not show the title and amount, is a warning.
 func registerCashierSteps(sc stepScope) {
 	sc.Step(sc.pattern(`^the payer opens the cashier page$`), func(ctx context.Context) error {
 		w, t := world(ctx), godog.T(ctx)
 		require.NotEmpty(t, w.token.PaymentURL, "no payment URL in this scenario")
 		page, err := w.control.OpenPage(ctx, w.token.PaymentURL)
-		require.NoError(t, err, "opening the cashier page")
+		if err != nil {
+			w.should(ctx, "the cashier page should open as a web page: %v", err)
+			return nil
+		}
+		if ct := page.ContentType; !strings.HasPrefix(ct, "text/html") {
+			w.should(ctx, "the cashier page should be HTML; its Content-Type is %q", ct)
+			return nil
+		}
 		w.page = string(page.Body)
-		assert.True(t, strings.HasPrefix(page.ContentType, "text/html"), "Content-Type of the cashier page: %q", page.ContentType)
 		return nil
 	})
-	sc.Step(sc.pattern(`^the page shows the order's title and amount$`), func(ctx context.Context) error {
-		w, t := world(ctx), godog.T(ctx)
-		require.NotEmpty(t, w.page, "no page opened in this scenario")
-		assert.Contains(t, w.page, w.orderTitle, "the cashier page shows the title")
-		assert.Contains(t, w.page, w.orderAmount.Decimal(), "the cashier page shows the amount")
-		assert.Contains(t, w.page, w.orderAmount.Currency, "the cashier page shows the currency")
+	sc.Step(sc.pattern(`^the page should show the order's title and amount$`), func(ctx context.Context) error {
+		w := world(ctx)
+		if w.page == "" {
+			return nil // opening it already warned
+		}
+		for _, want := range []struct{ what, text string }{
+			{"title", w.orderTitle},
+			{"amount", w.orderAmount.Decimal()},
+			{"currency", w.orderAmount.Currency},
+		} {
+			if !strings.Contains(w.page, want.text) {
+				w.should(ctx, "the cashier page should show the order's %s %q", want.what, want.text)
+			}
+		}
 		return nil
 	})
 }
