@@ -33,7 +33,7 @@ export PACT_LOG_LEVEL
 ## ffi: fetch libpact_ffi into .tools/pact/lib (once)
 ffi: $(PACT_LIB)
 
-$(PACT_LIB): scripts/fetch-pact-ffi.sh
+$(PACT_LIB): scripts/fetch-pact-ffi.sh scripts/fetch-npm-file.sh
 	PACT_DIR='$(PACT_DIR)' scripts/fetch-pact-ffi.sh
 	@touch '$@'
 
@@ -47,7 +47,7 @@ export PACT_CLI := $(PACT_CLI_DIR)/pact
 ## pact-cli: fetch the official Pact CLI into .tools/pact-cli (once)
 pact-cli: $(PACT_CLI)
 
-$(PACT_CLI): scripts/fetch-pact-cli.sh
+$(PACT_CLI): scripts/fetch-pact-cli.sh scripts/fetch-npm-file.sh
 	PACT_CLI_DIR='$(PACT_CLI_DIR)' scripts/fetch-pact-cli.sh
 	@touch '$@'
 
