@@ -24,12 +24,16 @@ Feature: Notifications that fail, come late, come twice, contradict, or never co
     Examples:
       | answer   |
       | HTTP_500 |
-      | TIMEOUT  |
       | GARBAGE  |
       | F        |
       | U        |
 
-  @wallet @clock @wallet-mock @reference-merchant @REQ-NTF-001 @step-18
+    @realtime
+    Examples: the wallet waits out its notify timeout
+      | answer   |
+      | TIMEOUT  |
+
+  @wallet @clock @wallet-mock @reference-merchant @REQ-NTF-001 @step-18 @realtime
   Scenario: The wallet keeps retrying through every kind of failure until the merchant answers S
     Given the wallet has finished every earlier notification schedule
     And the merchant has created an order for "10.00 USD" paid by tradeNO

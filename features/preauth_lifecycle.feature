@@ -5,7 +5,7 @@ Feature: An authorization ends: cancelled, expired or settled once
   at expiry the wallet releases it by itself; a settled authorization takes nothing more
   (PROTOCOL.md, "Lifecycles"; seeds 000 and 002, pre-authorization steps 13-17).
 
-  @wallet @merchant @wallet-mock @flow-tradeNO @REQ-PRE-009 @step-16 @step-17
+  @wallet @merchant @wallet-mock @flow-tradeNO @REQ-PRE-009 @step-16 @step-17 @realtime
   Scenario: The merchant cancels an authorization and everything is released
     Given the merchant has created a pre-authorization for "25.00 USD" paid by tradeNO
     When the payer authorizes the pre-authorization in the wallet

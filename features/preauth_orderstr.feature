@@ -8,7 +8,7 @@ Feature: Pre-authorization by orderStr, settled through the merchant
   what is still frozen plus what was captured plus what was released.
 
   @wallet @merchant @wallet-mock @REQ-PRE-001
-  @step-1 @step-2 @step-3 @step-4 @step-5 @step-6 @step-7 @step-8 @step-10 @step-11 @step-12
+  @step-1 @step-2 @step-3 @step-4 @step-5 @step-6 @step-7 @step-8 @step-10 @step-11 @step-12 @realtime
   Scenario: A payer authorizes a freeze orderStr
     Given the merchant has created a pre-authorization for "0.02 CNY" paid by orderStr
     Then the orderStr is a freeze signed by the merchant for "0.02 CNY"
@@ -26,7 +26,7 @@ Feature: Pre-authorization by orderStr, settled through the merchant
 
   @wallet @merchant @wallet-mock @REQ-PRE-003
   @step-1 @step-2 @step-3 @step-4 @step-5 @step-6 @step-7 @step-8 @step-10 @step-11 @step-12
-  @step-13 @step-14 @step-15 @step-16 @step-17
+  @step-13 @step-14 @step-15 @step-16 @step-17 @realtime
   Scenario: The merchant settles the exact fee of the service
     Given the merchant has created a pre-authorization for "20.00 USD" paid by orderStr
     When the payer authorizes the pre-authorization in the wallet
@@ -101,7 +101,7 @@ Feature: Pre-authorization by orderStr, settled through the merchant
     And the wallet holds "0.00 USD" frozen, "10.00 USD" captured and "0.00 USD" released
 
   @wallet @merchant @wallet-mock @REQ-PRE-007
-  @step-5 @step-6 @step-7 @step-8 @step-10 @step-11 @step-12
+  @step-5 @step-6 @step-7 @step-8 @step-10 @step-11 @step-12 @realtime
   Scenario: A payer cancels on the pre-authorization page and authorizes later
     Given the merchant has created a pre-authorization for "10.00 USD" paid by orderStr
     When the payer cancels on the pre-authorization page

@@ -6,7 +6,7 @@ Feature: Pre-authorization by tradeNO, settled through the merchant
   (pre-authorization steps 5-17).
 
   @wallet @merchant @wallet-mock @REQ-PRE-002
-  @step-1 @step-2 @step-5 @step-6 @step-7 @step-8 @step-10 @step-11 @step-12
+  @step-1 @step-2 @step-5 @step-6 @step-7 @step-8 @step-10 @step-11 @step-12 @realtime
   Scenario: A payer authorizes a pre-authorization by tradeNO
     Given the merchant has created a pre-authorization for "30.00 USD" paid by tradeNO
     Then the order's tradeNO is the wallet's payment id

@@ -38,27 +38,27 @@ Feature: What a wallet does, as the merchant sees it on the wire
     Then the merchant receives the wallet's "SUCCESS" notification of the payment
     And the notification is signed by the wallet under the merchant's client id
 
-  @wallet @reference-merchant @flow-tradeNO @REQ-GEN-004 @step-17 @step-18
+  @wallet @reference-merchant @flow-tradeNO @REQ-GEN-004 @step-17 @step-18 @realtime
   Scenario: A notification the merchant acknowledged is not sent again
     Given the merchant has created an order for "10.00 USD" paid by tradeNO
     When the payer confirms the payment in the wallet
     Then the merchant receives the payment's notification once
 
-  @wallet @reference-merchant @flow-tradeNO @REQ-NTF-001 @step-17 @step-18
+  @wallet @reference-merchant @flow-tradeNO @REQ-NTF-001 @step-17 @step-18 @realtime
   Scenario: The wallet retries after F and U answers on its declared schedule and stops on S
     Given the merchant has created an order for "10.00 USD" paid by tradeNO
     And the merchant will answer the next notifications with "F, U"
     When the payer confirms the payment in the wallet
     Then the wallet retries on its declared schedule until the merchant answers S after 2 refusals
 
-  @wallet @reference-merchant @flow-tradeNO @REQ-NTF-001 @step-17 @step-18
+  @wallet @reference-merchant @flow-tradeNO @REQ-NTF-001 @step-17 @step-18 @realtime
   Scenario: The wallet retries after an HTTP 500 on its declared schedule and stops on S
     Given the merchant has created an order for "10.00 USD" paid by tradeNO
     And the merchant will answer the next notifications with "HTTP_500"
     When the payer confirms the payment in the wallet
     Then the wallet retries on its declared schedule until the merchant answers S after 1 refusals
 
-  @wallet @reference-merchant @flow-tradeNO @REQ-GEN-013 @step-16 @step-17
+  @wallet @reference-merchant @flow-tradeNO @REQ-GEN-013 @step-16 @step-17 @realtime
   Scenario: A merchant's cancel is not notified
     Given the merchant has created an order for "10.00 USD" paid by tradeNO
     When the kit cancels the payment
@@ -76,7 +76,7 @@ Feature: What a wallet does, as the merchant sees it on the wire
     Then the wallet refuses the cancel
     And the wallet reports the payment as "SUCCESS" for "10.00 USD"
 
-  @wallet @reference-merchant @wallet-api @REQ-GEN-014 @step-4 @step-5 @step-17 @step-18
+  @wallet @reference-merchant @wallet-api @REQ-GEN-014 @step-4 @step-5 @step-17 @step-18 @realtime
   Scenario: A payment not paid by its paymentExpiryTime is closed and notified FAIL
     Given the kit has asked the wallet for a payment of "10.00 USD" that expires in 2 seconds
     Then the wallet closes the payment at its deadline
@@ -90,7 +90,7 @@ Feature: What a wallet does, as the merchant sees it on the wire
     And the payer authorizes the pre-authorization in the wallet
     Then the wallet reports the authorization expiring its declared validity after it was granted
 
-  @wallet @wallet-api @preauth @REQ-PRE-008 @step-16 @step-17
+  @wallet @wallet-api @preauth @REQ-PRE-008 @step-16 @step-17 @realtime
   Scenario: An authorization is not capturable once its declared validity passed
     Given the kit has asked the wallet for a pre-authorization of "40.00 USD"
     And the payer authorizes the pre-authorization in the wallet
@@ -196,7 +196,7 @@ Feature: What a wallet does, as the merchant sees it on the wire
       | an unknown action |
       | no action         |
 
-  @wallet @reference-merchant @flow-tradeNO @REQ-NTF-002 @step-17 @step-18
+  @wallet @reference-merchant @flow-tradeNO @REQ-NTF-002 @step-17 @step-18 @realtime
   Scenario: After the last attempt of its declared schedule the wallet gives up, and the payment is still found
     Given the merchant has created an order for "10.00 USD" paid by tradeNO
     And the merchant will answer every notification with "F"
@@ -204,7 +204,7 @@ Feature: What a wallet does, as the merchant sees it on the wire
     Then the wallet gives up after the last attempt of its declared schedule
     And the wallet reports the payment as "SUCCESS" for "10.00 USD"
 
-  @wallet @reference-merchant @flow-tradeNO @preauth @REQ-PRE-003 @step-13 @step-16 @step-17
+  @wallet @reference-merchant @flow-tradeNO @preauth @REQ-PRE-003 @step-13 @step-16 @step-17 @realtime
   Scenario: Settling the exact fee captures all of it and sends no further notification
     Given the merchant has created a pre-authorization for "20.00 USD" paid by tradeNO
     And the payer authorizes the pre-authorization in the wallet
@@ -249,7 +249,7 @@ Feature: What a wallet does, as the merchant sees it on the wire
     When the kit captures the whole authorization
     Then the wallet refuses the capture
 
-  @wallet @wallet-api @preauth @REQ-PRE-012 @step-5 @step-10
+  @wallet @wallet-api @preauth @REQ-PRE-012 @step-5 @step-10 @realtime
   Scenario: A pre-authorization not authorized by its deadline is closed and cannot be authorized
     Given the kit has asked the wallet for a pre-authorization of "40.00 USD" that expires in 2 seconds
     Then the wallet closes the payment at its deadline

@@ -80,7 +80,7 @@ func (s *suite) noteTimeLimit(ctx context.Context, stderr io.Writer) {
 	case s.pacts == nil || !s.opts.pact:
 	case len(s.run.Pacts) == 0:
 		s.run.TimeLimit += "; the pacts were not verified"
-	default:
+	case s.pactsCut:
 		s.run.TimeLimit += "; the pacts were cut short"
 	}
 	fmt.Fprintf(stderr, "tradepaykit: %s (--time-limit)\n", s.run.TimeLimit)

@@ -13,15 +13,12 @@ import (
 
 // The self-test owns its parties, so it can start more of them. A @clock scenario moves the
 // wallet's one business clock, which is why a verify run keeps those scenarios for a second
-// pass, one at a time. The self-test instead gives each @clock scenario a wallet mock and a
-// reference merchant of its own, with their own clock, and runs them a few at a time: the
-// scenarios do the same things and check the same outcomes, and a clock advance no longer
-// runs the timers of every payment the other scenarios left behind.
-//
-// They still run after the others, in a pass of their own: some leave one second of real
-// time between moving the clock and acting ("7 days less one second pass"), which a busy
-// machine can eat. The first pass, where scenarios mostly wait (on answers, and for seconds
-// on what must not come), runs many at once.
+// pass, one at a time, after the others. The self-test instead gives each @clock scenario a
+// wallet mock and a reference merchant of its own, with their own clock, and runs them a few
+// at a time alongside the first pass: the scenarios do the same things and check the same
+// outcomes, and a clock advance no longer runs the timers of every payment the other
+// scenarios left behind. (A few leave one second of real time between moving the clock and
+// acting, "7 days less one second pass": a scenario step takes tens of milliseconds here.)
 
 // selfTestConcurrency is the self-test's first pass when --concurrency is 0: its scenarios
 // spend most of their time waiting, so many at once keep two cores busy (4 at once left
@@ -44,7 +41,7 @@ func (s *suite) isolatedPasses() []selection.Pass {
 		concurrency = selfTestConcurrency
 	}
 	passes := selection.Passes(s.side, s.opts.tags, concurrency)
-	passes[1] = selection.Pass{Name: selection.TagClock + ", each on parties of its own", Tags: passes[1].Tags, Concurrency: clockConcurrency}
+	passes[1] = selection.Pass{Name: selection.TagClock + ", each on parties of its own", Tags: passes[1].Tags, Concurrency: clockConcurrency, Alongside: true}
 	return passes
 }
 

@@ -128,8 +128,13 @@ type suite struct {
 	// clockParties, when set, starts parties for one @clock scenario: the run is then one
 	// concurrent pass (see isolate.go). Only the self-test, which owns its parties, sets it.
 	clockParties startParties
-	// pacts verifies the contracts, after the scenarios.
+	// pacts verifies the contracts, alongside the first pass: their provider states read the
+	// wallet's clock but never move it.
 	pacts func(ctx context.Context) []report.Pact
+	// featurePaths are the feature files in the order godog gets them (order.go).
+	featurePaths []string
+	// pactsCut: the time limit or an interrupt ended the run before the pacts were verified.
+	pactsCut bool
 
 	run *report.Run
 	out io.Writer
@@ -140,7 +145,8 @@ type suite struct {
 
 // passes splits the run (internal/selection): @clock scenarios move the wallet's one business
 // clock, so they run after the others and one at a time; everything else runs concurrently.
-// The self-test, which gives each @clock scenario parties of its own, runs one pass.
+// The self-test, which gives each @clock scenario parties of its own, runs its @clock pass
+// alongside the first.
 func (s *suite) passes() []selection.Pass {
 	if s.clockParties != nil {
 		return s.isolatedPasses()
@@ -186,31 +192,18 @@ func (s *suite) execute(ctx context.Context, stdout, stderr io.Writer) int {
 	}
 
 	initialize, stopParties := s.initializer()
-	var parts []string
-	status := 0
+	s.featurePaths = featureOrder(s.opts.features)
 	// ctx ends on an interrupt; runCtx also at the time limit, after which the passes still
 	// go through their scenarios, to fail each one that did not finish.
 	runCtx, stopRun := s.withTimeLimit(ctx)
 	defer stopRun()
-	for i, p := range s.passes() {
-		if ctx.Err() != nil {
-			break
-		}
-		fmt.Fprintf(stdout, "\n== pass %q: %s\n", p.Name, p.Tags)
-		part := filepath.Join(s.opts.reportDir, fmt.Sprintf(".cucumber-pass-%d.json", i+1))
-		parts = append(parts, part)
-		start := time.Now()
-		if st := s.runPass(runCtx, p, initialize, part); st != 0 && status == 0 {
-			status = st
-		}
-		fmt.Fprintf(stdout, "   (%s)\n", time.Since(start).Round(time.Millisecond))
-	}
+	pacts := s.startPacts(runCtx)
+	parts, status := s.runPasses(ctx, runCtx, initialize, pacts)
 	if n := stopParties(); n > 0 {
 		fmt.Fprintf(stdout, "   (%d %s scenarios ran on parties of their own)\n", n, steps.TagClock)
 	}
-	if runCtx.Err() == nil && s.pacts != nil && s.opts.pact {
-		fmt.Fprintln(stdout, "\n== contracts (Pact)")
-		s.run.Pacts = s.pacts(runCtx)
+	if s.run.Pacts, s.pactsCut = pacts.wait(), pacts.cut; s.run.Pacts != nil {
+		fmt.Fprintf(stdout, "\n== contracts (Pact), verified alongside the first pass (%s)\n", pacts.took.Round(time.Millisecond))
 		for _, p := range s.run.Pacts {
 			printPact(stdout, p)
 		}
@@ -244,6 +237,83 @@ func (s *suite) execute(ctx context.Context, stdout, stderr io.Writer) int {
 	}
 	s.printSummary(stdout, files)
 	return code
+}
+
+// pactRun is the contract verification, running alongside the scenarios.
+type pactRun struct {
+	done   chan struct{}
+	result []report.Pact
+	took   time.Duration
+	cut    bool // the run's context ended before the verification did
+}
+
+// startPacts starts verifying the contracts, unless the run has none or was asked not to.
+func (s *suite) startPacts(ctx context.Context) *pactRun {
+	r := &pactRun{done: make(chan struct{})}
+	if s.pacts == nil || !s.opts.pact || ctx.Err() != nil {
+		close(r.done)
+		return r
+	}
+	go func() {
+		defer close(r.done)
+		start := time.Now()
+		r.result = s.pacts(ctx)
+		r.took, r.cut = time.Since(start), ctx.Err() != nil
+	}()
+	return r
+}
+
+// wait returns the verified contracts once the verification is over (nil: none ran).
+func (r *pactRun) wait() []report.Pact {
+	<-r.done
+	return r.result
+}
+
+// runPasses runs the passes in order and returns their cucumber files and godog's first
+// non-zero status. A pass that moves the shared wallet clock (Serial) first waits for the
+// contracts; a pass marked Alongside starts with the one before it (not with godog's pretty
+// output, whose lines two passes would interleave).
+func (s *suite) runPasses(ctx, runCtx context.Context, initialize func(*godog.ScenarioContext), pacts *pactRun) ([]string, int) {
+	passes := s.passes()
+	var parts []string
+	statuses := make([]int, len(passes))
+	var wg sync.WaitGroup
+	for i, p := range passes {
+		if ctx.Err() != nil {
+			break
+		}
+		if p.Serial {
+			pacts.wait()
+		}
+		s.printf("\n== pass %q: %s\n", p.Name, p.Tags)
+		part := filepath.Join(s.opts.reportDir, fmt.Sprintf(".cucumber-pass-%d.json", i+1))
+		parts = append(parts, part)
+		run := func() {
+			start := time.Now()
+			statuses[i] = s.runPass(runCtx, p, initialize, part)
+			s.printf("   (pass %q: %s)\n", p.Name, time.Since(start).Round(time.Millisecond))
+		}
+		if i+1 < len(passes) && passes[i+1].Alongside && s.opts.format != "pretty" {
+			wg.Go(run)
+			continue
+		}
+		run()
+		wg.Wait()
+	}
+	wg.Wait()
+	for _, st := range statuses {
+		if st != 0 {
+			return parts, st
+		}
+	}
+	return parts, 0
+}
+
+// printf prints a line of the run's progress, between the scenarios' own lines.
+func (s *suite) printf(format string, a ...any) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	fmt.Fprintf(s.out, format, a...)
 }
 
 // scenarioState follows one scenario through godog's hooks.
@@ -309,7 +379,7 @@ func (s *suite) runPass(ctx context.Context, p selection.Pass, initialize func(*
 		Options: &godog.Options{
 			Format:         format,
 			FS:             s.opts.features,
-			Paths:          []string{"."},
+			Paths:          s.featurePaths,
 			Tags:           p.Tags,
 			Strict:         true,
 			Randomize:      s.opts.seed,

@@ -16,21 +16,21 @@ import (
 // 2.3, seed 003 step 5), read from the wallet's payment view (a kit extension, @wallet-mock).
 func registerNotificationSteps(sc stepScope) {
 	sc.Step(sc.pattern(`^the wallet has notified the merchant of "([^"]*)" once$`), func(ctx context.Context, status string) error {
-		w, t := world(ctx), godog.T(ctx)
+		t := godog.T(ctx)
 		id, _ := pollNotifications(ctx, 1)
 		// Once the first came, a settle window for a second one that must not come.
-		last := notificationsWithin(ctx, id, w.settleWindow(), 2)
-		require.Len(t, last.Notifications, 1, "notifications of payment %s, counted %s after the first: %+v", id, w.settleWindow(), last.Notifications)
+		last, until := notificationsSettled(ctx, id, 2)
+		require.Len(t, last.Notifications, 1, "notifications of payment %s, counted after the first %s: %+v", id, until, last.Notifications)
 		n := last.Notifications[0]
 		assert.Equal(t, status, n.PaymentStatus, "paymentStatus notified")
 		assert.Equal(t, string(openapi.StatusSuccess), n.Outcome, "the merchant's answer to the notification (resultCode %q)", n.ResultCode)
 		return nil
 	})
 	sc.Step(sc.pattern(`^the wallet has sent no notification$`), func(ctx context.Context) error {
-		w, t := world(ctx), godog.T(ctx)
+		t := godog.T(ctx)
 		id := knownPaymentID(ctx)
-		p := notificationsWithin(ctx, id, w.settleWindow(), 1)
-		assert.Empty(t, p.Notifications, "notifications of payment %s within %s", id, w.settleWindow())
+		p, until := notificationsSettled(ctx, id, 1)
+		assert.Empty(t, p.Notifications, "notifications of payment %s %s", id, until)
 		return nil
 	})
 }
@@ -55,10 +55,13 @@ func pollNotifications(ctx context.Context, n int) (string, *target.Payment) {
 	return id, last
 }
 
-// notificationsWithin reads the wallet's view of payment id until it shows n notification
-// attempts or within passes, and returns the view it read last.
-func notificationsWithin(ctx context.Context, id string, within time.Duration, n int) *target.Payment {
+// notificationsSettled reads the wallet's view of payment id until it shows n notification
+// attempts, or the wallet reports that it will send no further one (notificationPending
+// false), or the settle window passes; it returns the view it read last and how long the
+// count was watched, for messages.
+func notificationsSettled(ctx context.Context, id string, n int) (*target.Payment, string) {
 	w, t := world(ctx), godog.T(ctx)
+	within := w.settleWindow()
 	var last *target.Payment
 	_, err := eventually(ctx, within, func(ctx context.Context) (bool, error) {
 		p, err := w.control.Payment(ctx, id)
@@ -66,11 +69,19 @@ func notificationsWithin(ctx context.Context, id string, within time.Duration, n
 			return false, err
 		}
 		last = p
-		return len(p.Notifications) >= n, nil
+		return len(p.Notifications) >= n || p.Settled(), nil
 	})
 	require.NoError(t, err, "reading the wallet's view of payment %s", id)
 	require.NotNil(t, last, "the wallet did not show payment %s within %s", id, within)
-	return last
+	return last, watched(last.Settled(), within)
+}
+
+// watched says how long a step watched for what must not come.
+func watched(settled bool, within time.Duration) string {
+	if settled {
+		return "until the wallet reported no notification pending"
+	}
+	return "within " + within.String()
 }
 
 // knownPaymentID returns the wallet's id of the scenario's payment, asking the wallet by

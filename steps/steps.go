@@ -111,6 +111,11 @@ const (
 	TagReferenceMerchant = "@reference-merchant"
 )
 
+// TagRealTime marks a scenario that may wait on the wall clock for the wallet (a deadline,
+// a declared schedule or validity, the notify timeout, a settle window): the runner starts
+// the features that hold such scenarios before the others.
+const TagRealTime = "@realtime"
+
 // Initialize returns the scenario initializer for godog: it registers every step and the
 // hooks that give each scenario its World.
 func Initialize(t Targets) func(*godog.ScenarioContext) {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -128,6 +129,34 @@ func TestScenariosAreTaggedWithWhatTheyUse(t *testing.T) {
 			assert.True(t, word == "" || tagged, "%s: %q: the step %q needs %s",
 				s.Uri, s.Name, word, strings.Join(u.tags, " or "))
 		}
+	}
+}
+
+// realTimeWaits are the steps that wait on the wall clock for the wallet: a deadline, the
+// retry schedule or the authorization validity a profile declares, the wallet's notify
+// timeout (a TIMEOUT answer), or a settle window for what must not come.
+var realTimeWaits = regexp.MustCompile(`expires in \d+ seconds?|closes the payment at its deadline|` +
+	`retries on its declared schedule|gives up after the last attempt of its declared schedule|` +
+	`declared validity passes|receives no notification|notification once|has sent no notification|` +
+	`notified the merchant of "[^"]*" once|answer the next notifications with "[^"]*TIMEOUT`)
+
+// TestRealTimeScenariosAreTagged keeps @realtime honest both ways: the runner starts the
+// features that hold such scenarios first (their waits are the longest), so a scenario that
+// waits on the wall clock must carry it, and one that carries it must wait.
+func TestRealTimeScenariosAreTagged(t *testing.T) {
+	for _, s := range embeddedScenarios(t) {
+		waits := ""
+		for _, st := range s.Steps {
+			if waits == "" && realTimeWaits.MatchString(st.Text) {
+				waits = st.Text
+			}
+		}
+		tagged := false
+		for _, tag := range s.Tags {
+			tagged = tagged || tag.Name == TagRealTime
+		}
+		assert.True(t, waits == "" || tagged, "%s: %q: the step %q waits in real time: tag the scenario %s", s.Uri, s.Name, waits, TagRealTime)
+		assert.True(t, waits != "" || !tagged, "%s: %q is tagged %s but no step of it waits in real time", s.Uri, s.Name, TagRealTime)
 	}
 }
 

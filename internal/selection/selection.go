@@ -24,6 +24,9 @@ type Pass struct {
 	Concurrency int
 	// Serial is true for the one-at-a-time @clock pass.
 	Serial bool
+	// Alongside starts the pass together with the one before it: the self-test's @clock
+	// pass, whose scenarios each have parties of their own.
+	Alongside bool
 }
 
 // Filter joins the side tag ("@wallet", "@merchant"; empty: every side) and the user's tag

@@ -117,7 +117,14 @@ type Payment struct {
 	AuthExpiryTime   string         `json:"authExpiryTime"`
 	NotifyURL        string         `json:"notifyUrl"`
 	Notifications    []Notification `json:"notifications"`
+	// NotificationPending, when the wallet reports it, says whether it may still send a
+	// notification of the payment that it has not sent yet; false lets a scenario waiting
+	// for what must not come stop there instead of waiting out its window.
+	NotificationPending *bool `json:"notificationPending,omitempty"`
 }
+
+// Settled reports whether the wallet says it will send no further notification of the payment.
+func (p *Payment) Settled() bool { return p.NotificationPending != nil && !*p.NotificationPending }
 
 // Payment reads the wallet's view of a payment; an unknown id is an error wrapping ErrNotFound.
 func (w *WalletControl) Payment(ctx context.Context, paymentID string) (*Payment, error) {

@@ -212,6 +212,10 @@ type PaymentView struct {
 	Deadline         string       `json:"deadline"`
 	AuthExpiryTime   string       `json:"authExpiryTime,omitempty"`
 	Notifications    []Attempt    `json:"notifications"`
+	// NotificationPending: the wallet may still send a notification of the payment that it
+	// has not sent yet (one in flight, one waiting for its next attempt or for its first).
+	// false means every notification it owes has ended: acknowledged or given up.
+	NotificationPending bool `json:"notificationPending"`
 }
 
 func (s *Server) view(p *payment) PaymentView {
@@ -224,8 +228,9 @@ func (s *Server) view(p *payment) PaymentView {
 		Frozen:    money.Amount{Currency: cur, Value: p.frozen()},
 		Refunded:  money.Amount{Currency: cur, Value: p.Refunded.Value},
 		NotifyURL: p.NotifyURL, Deadline: formatTime(p.Deadline),
-		AuthExpiryTime: formatTime(p.AuthExpiry),
-		Notifications:  append([]Attempt{}, p.notifications...),
+		AuthExpiryTime:      formatTime(p.AuthExpiry),
+		Notifications:       append([]Attempt{}, p.notifications...),
+		NotificationPending: s.deliveryPendingLocked(p),
 	}
 	return v
 }

@@ -56,6 +56,7 @@ func (s *Server) notify(job *notifyJob) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.chains[job.paymentID]++
 	s.schedule(job, 1, 0)
 }
 
@@ -67,7 +68,13 @@ func (s *Server) schedule(job *notifyJob, attempt int, delay time.Duration) {
 		_ = s.storageError(err) // logged; the attempt is still made by this process
 	}
 	s.clock.AfterFunc(delay, func() {
-		if s.holdIfScripted(job, attempt) || !s.beginDelivery() {
+		if s.holdIfScripted(job, attempt) {
+			return
+		}
+		if !s.beginDelivery() {
+			s.mu.Lock()
+			s.endChainLocked(job.paymentID)
+			s.mu.Unlock()
 			return
 		}
 		defer s.endDelivery()
@@ -87,13 +94,32 @@ func (s *Server) afterAttemptLocked(job *notifyJob, attempt int, a Attempt, retr
 	if retry {
 		if delay, ok := s.nextAttempt(attempt, a.Outcome); ok {
 			s.schedule(job, attempt+1, delay)
-		} else if err := s.store.deletePending(job.paymentID); err != nil {
-			_ = s.storageError(err)
+		} else {
+			if err := s.store.deletePending(job.paymentID); err != nil {
+				_ = s.storageError(err)
+			}
+			s.endChainLocked(job.paymentID)
 		}
 	}
 	if p := s.paymentLocked(job.paymentID); p != nil {
 		s.recordLocked(p, a)
 	}
+}
+
+// endChainLocked notes that a notification of the payment has no attempt left to make.
+func (s *Server) endChainLocked(paymentID string) {
+	if s.chains[paymentID] <= 1 {
+		delete(s.chains, paymentID)
+		return
+	}
+	s.chains[paymentID]--
+}
+
+// deliveryPendingLocked reports whether the wallet may still send a notification of the
+// payment it has not sent yet: one is being delivered or waits for its next attempt (held
+// ones included), or the payment has one due whose first delivery has not been recorded.
+func (s *Server) deliveryPendingLocked(p *payment) bool {
+	return s.chains[p.ID] > 0 || p.awaitingFirstDelivery()
 }
 
 // beginDelivery counts a delivery in flight so Close can wait for it; it refuses once the

@@ -58,6 +58,7 @@ func (s *Server) resume() error {
 	}
 	for _, d := range pending {
 		job := d.Job
+		s.chains[job.paymentID]++
 		s.schedule(&job, d.Attempt, max(0, d.Due.Sub(now)))
 	}
 	return nil

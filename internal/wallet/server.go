@@ -107,6 +107,10 @@ type Server struct {
 	deadlines map[string]clock.Timer // by payment id: the deadline of a payment waiting for the payer
 	holds     map[string]bool        // notification holds by "id:"+paymentId or "req:"+paymentRequestId
 	held      []heldDelivery         // deliveries waiting for a RELEASE
+	// chains counts, by payment id, the notifications being delivered: from notify (or a
+	// restart) until an attempt ends the schedule. The payment view reports it, so a
+	// scenario waiting for what must not come stops once nothing more can.
+	chains map[string]int
 	// answerFaults are scripted U or forged answers, consumed in order; answerScripts keeps
 	// every script by id, for GET /conformance/answers/{id}.
 	answerFaults  []*answerFault
@@ -153,6 +157,7 @@ func NewServer(cfg Config) (*Server, error) {
 		store:         newMemoryStore(),
 		deadlines:     map[string]clock.Timer{},
 		holds:         map[string]bool{},
+		chains:        map[string]int{},
 		answerScripts: map[string]*answerFault{},
 		inFlight:      map[string]chan struct{}{},
 		recorded:      make(chan struct{}),

@@ -454,3 +454,47 @@ func TestClockControlRefusesAnAdvanceThatWouldOverflow(t *testing.T) {
 	assert.WithinDuration(t, before, s.Clock().Now(), time.Minute)
 	assert.Greater(t, s.Clock().Now().Year(), time.Now().Year()+199)
 }
+
+// pendingOf reads notificationPending from the payment view, as the kit does.
+func pendingOf(tb testing.TB, s *Server, paymentID string) bool {
+	tb.Helper()
+	req := httptest.NewRequest(http.MethodGet, "/conformance/payments/"+paymentID, nil)
+	rec := httptest.NewRecorder()
+	s.Handler().ServeHTTP(rec, req)
+	require.Equal(tb, http.StatusOK, rec.Code, rec.Body.String())
+	var v struct {
+		NotificationPending *bool `json:"notificationPending"`
+	}
+	require.NoError(tb, json.Unmarshal(rec.Body.Bytes(), &v))
+	require.NotNil(tb, v.NotificationPending, "the view reports notificationPending: %s", rec.Body.String())
+	return *v.NotificationPending
+}
+
+// The payment view's notificationPending is true while a notification may still be sent (a
+// first delivery due, a retry armed) and false once every one the wallet owes has ended, or
+// when it owes none: what lets a scenario stop waiting for what must not come.
+func TestPaymentViewReportsWhetherANotificationIsPending(t *testing.T) {
+	s := mustOpenServer(t)
+	sink := newNotifySink(t, "F")
+	var pay openapi.PayResponse
+	call(t, s, "pay", payBody("pending-1", "100", sink.srv.URL, false), &pay)
+	assert.False(t, pendingOf(t, s, pay.PaymentID), "a payment awaiting the payer owes no notification")
+	require.Equal(t, "9000", tradePay(t, s, "tradeNO", pay.PaymentID, ActionConfirm))
+	waitAttempts(t, s, pay.PaymentID, 1)
+	assert.True(t, pendingOf(t, s, pay.PaymentID), "answered F: the retry at 2m is armed")
+	require.NoError(t, s.Clock().Advance(2*time.Minute))
+	waitAttempts(t, s, pay.PaymentID, 2)
+	assert.False(t, pendingOf(t, s, pay.PaymentID), "answered S: nothing more to send")
+
+	call(t, s, "pay", payBody("pending-2", "100", sink.srv.URL, false), &pay)
+	assert.Equal(t, openapi.Success, call(t, s, "cancel", `{"paymentId":"`+pay.PaymentID+`"}`, nil).ResultCode)
+	assert.False(t, pendingOf(t, s, pay.PaymentID), "a cancel is not notified")
+
+	// Held back by the test control, a delivery is still pending.
+	call(t, s, "pay", payBody("pending-3", "100", sink.srv.URL, false), &pay)
+	code, _ := script(t, s, `{"paymentId":"`+pay.PaymentID+`","action":"HOLD"}`)
+	require.Equal(t, http.StatusOK, code)
+	require.Equal(t, "9000", tradePay(t, s, "tradeNO", pay.PaymentID, ActionConfirm))
+	waitHeld(t, s, 1)
+	assert.True(t, pendingOf(t, s, pay.PaymentID), "held: the notification is still owed")
+}
