@@ -85,8 +85,12 @@ fmt-check:
 vet: ffi
 	$(GO) vet -tags '$(GO_TAGS)' ./...
 
+# Most of the runner's tests run verify against party processes and wait on their real-time
+# rules: they run in parallel (t.Parallel), several at a time on two cores.
+TEST_PARALLEL ?= 8
+
 unit: ffi
-	$(GO) test -race -tags '$(GO_TAGS)' -count=1 ./...
+	$(GO) test -race -tags '$(GO_TAGS)' -count=1 -parallel $(TEST_PARALLEL) ./...
 
 # The race detector slows every HTTP exchange several times, so under -race
 # the load test sends 2,000 payments; here it sends the full 10,000 without it.

@@ -57,6 +57,7 @@ func (tr withoutNotifyURL) RoundTrip(req *http.Request) (*http.Response, error) 
 // so every scenario that waits for a notified outcome fails. The run ends well within two
 // minutes (not a full wait per scenario), and says why.
 func TestVerifyMerchantThatCannotBeNotifiedEndsFast(t *testing.T) {
+	t.Parallel()
 	ln, walletURL := walletListener(t)
 	m, err := merchant.NewServer(merchant.Config{
 		WalletURL: walletURL, ClientID: fixtures.ClientID, AppID: defaultAppID,
@@ -87,6 +88,7 @@ func TestVerifyMerchantThatCannotBeNotifiedEndsFast(t *testing.T) {
 // --require-all fails a run that left a MUST requirement unchecked; the headline states the
 // coverage.
 func TestRunBounds(t *testing.T) {
+	t.Parallel()
 	ln, walletURL := walletListener(t)
 	merchantParty := startParty(t, "reference-merchant", "--listen", "127.0.0.1:0", "--wallet-url", walletURL, "--follow-wallet-clock", walletURL)
 	args := []string{"verify-merchant", "--merchant-url", merchantParty.url, "--wallet-listen", "fd:3", "--notify-timeout", "2s"}

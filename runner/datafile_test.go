@@ -263,6 +263,7 @@ func (n *notifyCounter) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // answer byte for byte, and the notifications the merchant had refused are retried on their
 // schedule (the merchant was down before the kill, up after).
 func TestWalletMockDataSurvivesSIGKILL(t *testing.T) {
+	t.Parallel()
 	data := filepath.Join(t.TempDir(), "wallet.db")
 	merchant := newNotifyCounter()
 	merchant.down.Store(true)
@@ -463,6 +464,7 @@ func runPayment(sh shopper, i int64, generalCode, preAuthCode string) (acked, er
 // in-memory mock's does (about 2.6 KB a payment). make test runs 4,000 payments; make memory
 // (TRADEPAYKIT_MEMORY_PAYMENTS=100000) the full run.
 func TestWalletMockDataMemoryStaysBounded(t *testing.T) {
+	t.Parallel()
 	total := 4000
 	if v := os.Getenv("TRADEPAYKIT_MEMORY_PAYMENTS"); v != "" {
 		n, err := strconv.Atoi(v)

@@ -22,6 +22,7 @@ import (
 // PROCESS_FAIL "rejected", unsigned, where the kit's merchant says PARAM_ILLEGAL naming the
 // field and signs.
 func TestVerifyMerchantPassesAMerchantInItsOwnWords(t *testing.T) {
+	t.Parallel()
 	ln, walletURL := walletListener(t)
 	var h http.Handler
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -27,6 +27,7 @@ import (
 // signs the rewritten answer again with the wallet's key, as another team's wallet would
 // answer: the result code is the contract, the message is for people.
 func TestVerifyWalletPassesAWalletInItsOwnWords(t *testing.T) {
+	t.Parallel()
 	ln, notifyURL := notifyListener(t)
 	prof, _, err := loadProfile("kit:wallet-bare", "wallet")
 	require.NoError(t, err)

@@ -116,6 +116,7 @@ func verifyWithCLI(t *testing.T, bin, pactFile, providerName string, front *part
 }
 
 func TestPactCLIVerifiesTheWalletMockThroughPactProvider(t *testing.T) {
+	t.Parallel()
 	bin := pactCLI(t)
 	wallet := startParty(t, "wallet-mock")
 	// A vendor's own participant names: the written pact carries them, the CLI selects by them.
@@ -133,6 +134,7 @@ func TestPactCLIVerifiesTheWalletMockThroughPactProvider(t *testing.T) {
 }
 
 func TestPactCLIVerifiesTheReferenceMerchantThroughPactProvider(t *testing.T) {
+	t.Parallel()
 	bin := pactCLI(t)
 	wallet := startParty(t, "wallet-mock")
 	merchant := startParty(t, "reference-merchant", "--wallet-url", wallet.url)
@@ -213,6 +215,7 @@ func numericAmountsAnswer(r *http.Request, walletURL string, key *rsa.PrivateKey
 }
 
 func TestPactCLIFailsAWalletAnsweringANumericAmount(t *testing.T) {
+	t.Parallel()
 	bin := pactCLI(t)
 	wallet := startParty(t, "wallet-mock")
 	front, file := pactProvider(t, "--provider", "wallet", "--wallet-url", numericAmounts(t, wallet.url), "--control-url", wallet.url)
@@ -232,6 +235,7 @@ func TestPactCLIFailsAWalletAnsweringANumericAmount(t *testing.T) {
 }
 
 func TestPactCLIPrintsWhyAnUnsignedWalletFails(t *testing.T) {
+	t.Parallel()
 	bin := pactCLI(t)
 	wallet := startParty(t, "wallet-mock", "--defect", "unsigned-responses")
 	front, file := pactProvider(t, "--provider", "wallet", "--wallet-url", wallet.url)

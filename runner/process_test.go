@@ -264,6 +264,7 @@ func notifyListener(t *testing.T) (*os.File, string) {
 }
 
 func TestVerifyWalletAgainstTheWalletMockProcess(t *testing.T) {
+	t.Parallel()
 	ln, notifyURL := notifyListener(t)
 	wallet := startParty(t, "wallet-mock", "--listen", "127.0.0.1:0", "--notify-timeout", "2s", "--notify-url", notifyURL)
 	r := verify(t, []*os.File{ln}, "verify-wallet", "--wallet-url", wallet.url, "--control-url", wallet.url, "--profile", "kit:wallet-mock",
@@ -301,6 +302,7 @@ func pactCases(n int) int {
 // comes from the profile, and the scenarios that need the kit's extensions are skipped and
 // listed with the reason.
 func TestVerifyWalletWithTheVendorSample(t *testing.T) {
+	t.Parallel()
 	wallet := startParty(t, "wallet-mock", "--listen", "127.0.0.1:0", "--notify-timeout", "2s", "--profile", "../fixtures/profiles/wallet-sample.json")
 	r := verify(t, nil, "verify-wallet", "--wallet-url", wallet.url, "--profile", "../fixtures/profiles/wallet-sample.json", "--pact", "false")
 	require.Equal(t, exitPass, r.code, r.String())
@@ -319,6 +321,7 @@ func TestVerifyWalletWithTheVendorSample(t *testing.T) {
 // about time run in real time, the notifications are checked as the kit's merchant received
 // them, and a correct wallet passes.
 func TestVerifyWalletBare(t *testing.T) {
+	t.Parallel()
 	ln, notifyURL := notifyListener(t)
 	wallet := startParty(t, "wallet-mock", "--listen", "127.0.0.1:0", "--notify-timeout", "2s", "--profile", "kit:wallet-bare", "--notify-url", notifyURL)
 	r := verify(t, []*os.File{ln}, "verify-wallet", "--wallet-url", wallet.url, "--profile", "kit:wallet-bare",
@@ -335,6 +338,7 @@ func TestVerifyWalletBare(t *testing.T) {
 }
 
 func TestVerifyWalletFailsAgainstAWalletThatDoesNotSign(t *testing.T) {
+	t.Parallel()
 	wallet := startParty(t, "wallet-mock", "--listen", "127.0.0.1:0", "--notify-timeout", "2s", "--defect", string(wallet.DefectUnsignedResponses))
 	r := verify(t, nil, "verify-wallet", "--wallet-url", wallet.url, "--profile", "kit:wallet-mock")
 	require.Equal(t, exitFail, r.code, r.String())
@@ -355,6 +359,7 @@ func TestVerifyWalletFailsAgainstAWalletThatDoesNotSign(t *testing.T) {
 }
 
 func TestVerifyMerchantAgainstTheReferenceMerchantProcess(t *testing.T) {
+	t.Parallel()
 	ln, walletURL := walletListener(t)
 	merchant := startParty(t, "reference-merchant", "--listen", "127.0.0.1:0", "--wallet-url", walletURL, "--follow-wallet-clock", walletURL)
 
@@ -385,6 +390,7 @@ func TestVerifyMerchantAgainstTheReferenceMerchantProcess(t *testing.T) {
 }
 
 func TestVerifyMerchantFailsAgainstAMerchantThatRejectsDuplicates(t *testing.T) {
+	t.Parallel()
 	ln, walletURL := walletListener(t)
 	merchant := startParty(t, "reference-merchant", "--listen", "127.0.0.1:0", "--wallet-url", walletURL,
 		"--follow-wallet-clock", walletURL, "--defect", "duplicate-notify-error")

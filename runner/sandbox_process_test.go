@@ -29,6 +29,7 @@ import (
 // The wallet mock as a merchant's sandbox: what its banner tells, what -v logs, how it stops.
 
 func TestWalletMockBannerSeparatesTheGatewayAndSuggestsItsOwnProfile(t *testing.T) {
+	t.Parallel()
 	prof := filepath.Join(t.TempDir(), "ams.json")
 	require.NoError(t, os.WriteFile(prof, []byte(`{"name":"AMS-like sandbox","side":"wallet","basePath":"/ams/api",
 		"productCodes":{"general":"CASHIER_PAYMENT","preAuth":"AUTH_PAYMENT"},
