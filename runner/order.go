@@ -3,8 +3,9 @@ package main
 import (
 	"io/fs"
 	"path"
-	"regexp"
+	"slices"
 	"sort"
+	"strings"
 
 	"github.com/tradepaykit/tradepaykit/steps"
 )
@@ -15,8 +16,18 @@ import (
 // the others take milliseconds, so a pass that reached it last would end seconds after the
 // rest. The runner hands godog the features that hold such scenarios first, the most first.
 
-// realTimeTag finds the tag on a tag line, not in a step or a description.
-var realTimeTag = regexp.MustCompile(`(?m)^\s*@.*` + regexp.QuoteMeta(steps.TagRealTime) + `\b`)
+// realTimeTags counts the tag lines of a feature file that carry @realtime (not a step or a
+// description that names it).
+func realTimeTags(b []byte) int {
+	n := 0
+	for line := range strings.Lines(string(b)) {
+		fields := strings.Fields(line)
+		if len(fields) > 0 && strings.HasPrefix(fields[0], "@") && slices.Contains(fields, steps.TagRealTime) {
+			n++
+		}
+	}
+	return n
+}
 
 // featureOrder lists the feature files of fsys for godog's Paths: those with the most
 // @realtime scenarios first, then by name. It falls back to the whole tree (".") when the
@@ -35,7 +46,7 @@ func featureOrder(fsys fs.FS) []string {
 		if err != nil {
 			return err
 		}
-		list = append(list, feature{p, len(realTimeTag.FindAll(b, -1))})
+		list = append(list, feature{p, realTimeTags(b)})
 		return nil
 	})
 	if err != nil || len(list) == 0 {
