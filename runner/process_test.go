@@ -358,6 +358,39 @@ func TestVerifyWalletFailsAgainstAWalletThatDoesNotSign(t *testing.T) {
 	}
 }
 
+// A wallet whose payment view reports notificationPending ends the wait for a notification
+// that must not come as soon as it says nothing more will come; a wallet that notifies a
+// merchant's cancel still fails, at once, and the message says how long the step watched.
+func TestNotificationPendingEndsTheSettleWindowAndStillCatchesANotifiedCancel(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		defect string
+		code   int
+	}{{"", exitPass}, {string(wallet.DefectCancelNotifies), exitFail}} {
+		t.Run("defect "+tc.defect, func(t *testing.T) {
+			args := []string{"wallet-mock", "--listen", "127.0.0.1:0", "--notify-timeout", "2s"}
+			if tc.defect != "" {
+				args = append(args, "--defect", tc.defect)
+			}
+			wallet := startParty(t, args...)
+			// The cancel scenarios: the wire ("the merchant receives no notification") and the
+			// wallet's view ("the wallet has sent no notification").
+			r := verify(t, nil, "verify-wallet", "--wallet-url", wallet.url, "--profile", "kit:wallet-mock", "--tags", "@REQ-GEN-013")
+			require.Equal(t, tc.code, r.code, r.String())
+			for _, name := range []string{"A merchant's cancel is not notified", "Cancelling a payment sends no notification"} {
+				line := regexp.MustCompile(`(?m)^(ok   |FAIL ) REQ-GEN-013 +` + regexp.QuoteMeta(name) + ` \(\w+\.feature, ([0-9.]+)(ms|s)\)$`).FindStringSubmatch(r.stdout)
+				require.NotNil(t, line, "the scenario %q in:\n%s", name, r.stdout)
+				took, err := time.ParseDuration(line[2] + line[3])
+				require.NoError(t, err)
+				assert.Less(t, took, time.Second, "%q ends when the wallet says nothing is pending, not after its 2 s window", name)
+			}
+			if tc.code == exitFail {
+				assert.Contains(t, r.stdout, "until the wallet reported no notification pending")
+			}
+		})
+	}
+}
+
 func TestVerifyMerchantAgainstTheReferenceMerchantProcess(t *testing.T) {
 	t.Parallel()
 	ln, walletURL := walletListener(t)
