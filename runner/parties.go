@@ -11,7 +11,6 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/tradepaykit/tradepaykit/fixtures"
@@ -153,10 +152,7 @@ type walletMock struct {
 	http   *httpServer
 	url    string // advertised
 	client *http.Client
-
-	mu      sync.Mutex
-	current *wallet.Server
-	handler http.Handler
+	*wallet.Renewable
 }
 
 func startWalletMock(spec walletMockSpec) (*walletMock, error) {
@@ -182,17 +178,15 @@ func startWalletMock(spec walletMockSpec) (*walletMock, error) {
 		transport = spec.rec.outgoing("wallet mock → merchant notify endpoint", spec.merchantKey, transport)
 	}
 	m.client = &http.Client{Timeout: spec.notifyTimeout, Transport: transport}
-	if err := m.renew(); err != nil {
+	if m.Renewable, err = wallet.NewRenewable(m.config); err != nil {
 		_ = ln.Close()
 		return nil, err
 	}
-	var h http.Handler = http.HandlerFunc(m.serveHTTP)
+	var h http.Handler = m.Renewable
 	if spec.rec != nil {
 		h = recordPaths("/v1/payments/", spec.rec.incoming("merchant → wallet mock OpenAPI", spec.merchantKey, h), h)
 	}
-	m.mu.Lock()
-	limits := m.current.Limits()
-	m.mu.Unlock()
+	limits := m.Current().Limits()
 	m.http = serve(ln, h, limits)
 	return m, nil
 }
@@ -208,16 +202,9 @@ func recordPaths(part string, recorded, plain http.Handler) http.Handler {
 	})
 }
 
-func (m *walletMock) serveHTTP(w http.ResponseWriter, r *http.Request) {
-	m.mu.Lock()
-	h := m.handler
-	m.mu.Unlock()
-	h.ServeHTTP(w, r)
-}
-
-// renew puts a fresh wallet (fresh business clock, no payments) behind the listener.
-func (m *walletMock) renew() error {
-	s, err := wallet.NewServer(wallet.Config{
+// config is the configuration of each fresh wallet behind the listener.
+func (m *walletMock) config() wallet.Config {
+	return wallet.Config{
 		PrivateKey:        m.spec.key,
 		Merchants:         m.spec.merchants,
 		Profile:           m.spec.profile,
@@ -229,38 +216,11 @@ func (m *walletMock) renew() error {
 		PublicURL:         m.url,
 		DataFile:          m.spec.dataFile,
 		Defects:           walletDefects(m.spec.defects),
-	})
-	if err != nil {
-		return fmt.Errorf("wallet mock: %w", err)
 	}
-	m.mu.Lock()
-	old := m.current
-	m.current, m.handler = s, s.Handler()
-	m.mu.Unlock()
-	if old != nil {
-		return old.Close()
-	}
-	return nil
-}
-
-// renewIfAhead renews the wallet when a scenario moved its business clock ahead: a merchant
-// on real time would otherwise ask for deadlines the wallet sees in the past.
-func (m *walletMock) renewIfAhead() error {
-	m.mu.Lock()
-	v := m.current.Clock()
-	m.mu.Unlock()
-	if v == nil || v.Now().Sub(time.Now()) < time.Second {
-		return nil
-	}
-	return m.renew()
 }
 
 func (m *walletMock) close() error {
-	err := m.http.close()
-	m.mu.Lock()
-	cur := m.current
-	m.mu.Unlock()
-	return errors.Join(err, cur.Close())
+	return errors.Join(m.http.close(), m.Renewable.Close())
 }
 
 // referenceMerchantSpec configures the kit's reference merchant.

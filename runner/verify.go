@@ -276,7 +276,7 @@ func runVerifyMerchant(ctx context.Context, args []string, stdout, stderr io.Wri
 
 	s := &suite{
 		opts: opts, side: "@merchant", profile: withCapabilities(prof, profile.Capabilities{Clock: true, WalletMock: true}), related: rec,
-		beforeClockScenario: wm.renewIfAhead,
+		beforeClockScenario: wm.RenewIfAhead,
 		targets: steps.Targets{
 			HTTPClient: httpClient, WalletURL: walletBase, ControlURL: wm.http.local, MerchantURL: adapter,
 			ClientID: *clientID, AppID: *appID, MerchantKey: kitKey, MerchantPublicKey: mPub,
@@ -302,7 +302,7 @@ func runVerifyMerchant(ctx context.Context, args []string, stdout, stderr io.Wri
 		s.run.Notes = append(s.run.Notes, "notifications cannot be delivered (found before the scenarios): "+blocked)
 	}
 	s.pacts = func(ctx context.Context) []report.Pact {
-		if err := wm.renewIfAhead(); err != nil {
+		if err := wm.RenewIfAhead(); err != nil {
 			s.run.Notes = append(s.run.Notes, "renewing the wallet mock before the pact: "+err.Error())
 		}
 		notify := learnt

@@ -79,10 +79,10 @@ type Wallet struct {
 	cfg     wallet.Config
 	control *target.WalletControl
 
+	wallet *wallet.Renewable
+
 	mu       sync.Mutex
 	merchant wallet.Merchant
-	current  *wallet.Server
-	handler  http.Handler
 }
 
 // Start starts a wallet mock for the test; it is closed by t.Cleanup. It fails the test
@@ -135,7 +135,7 @@ func start(opts Options) (*Wallet, error) {
 		PrivateKey: w.key, Profile: prof.Wallet(), SignatureStyle: prof.Style(), Logger: opts.Logger,
 		NotifyTimeout: opts.NotifyTimeout, PublicURL: w.url,
 	}
-	if err := w.renew(); err != nil {
+	if w.wallet, err = wallet.NewRenewable(w.config); err != nil {
 		_ = ln.Close()
 		return nil, err
 	}
@@ -143,48 +143,19 @@ func start(opts Options) (*Wallet, error) {
 		_ = ln.Close()
 		return nil, err
 	}
-	w.srv = &http.Server{Handler: http.HandlerFunc(w.serveHTTP), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: time.Minute}
+	w.srv = &http.Server{Handler: w.wallet, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: time.Minute}
 	go func() { _ = w.srv.Serve(ln) }()
 	return w, nil
 }
 
-func (w *Wallet) serveHTTP(rw http.ResponseWriter, r *http.Request) {
+// config is the configuration of each fresh wallet behind the listener, with the merchant
+// as registered now.
+func (w *Wallet) config() wallet.Config {
 	w.mu.Lock()
-	h := w.handler
-	w.mu.Unlock()
-	h.ServeHTTP(rw, r)
-}
-
-// renew puts a fresh wallet (fresh business clock, no payments) behind the listener.
-func (w *Wallet) renew() error {
-	w.mu.Lock()
+	defer w.mu.Unlock()
 	cfg := w.cfg
 	cfg.Merchants = []wallet.Merchant{w.merchant}
-	w.mu.Unlock()
-	s, err := wallet.NewServer(cfg)
-	if err != nil {
-		return fmt.Errorf("wallet mock: %w", err)
-	}
-	w.mu.Lock()
-	old := w.current
-	w.current, w.handler = s, s.Handler()
-	w.mu.Unlock()
-	if old != nil {
-		return old.Close()
-	}
-	return nil
-}
-
-// renewIfAhead renews the wallet when a scenario moved its business clock ahead: a merchant
-// on real time would otherwise ask for deadlines the wallet sees in the past.
-func (w *Wallet) renewIfAhead() error {
-	w.mu.Lock()
-	v := w.current.Clock()
-	w.mu.Unlock()
-	if v == nil || time.Until(v.Now()) < time.Second {
-		return nil
-	}
-	return w.renew()
+	return cfg
 }
 
 func (w *Wallet) close() error {
@@ -194,10 +165,7 @@ func (w *Wallet) close() error {
 	if errors.Is(err, context.DeadlineExceeded) {
 		err = w.srv.Close()
 	}
-	w.mu.Lock()
-	cur := w.current
-	w.mu.Unlock()
-	return errors.Join(err, cur.Close())
+	return errors.Join(err, w.wallet.Close())
 }
 
 // URL is the wallet's root URL: its test control (/conformance/...) and cashier pages live
@@ -236,9 +204,9 @@ func (w *Wallet) AppID() string {
 func (w *Wallet) SetNotifyURL(url string) error {
 	w.mu.Lock()
 	w.merchant.NotifyURL = url
-	m, cur := w.merchant, w.current
+	m := w.merchant
 	w.mu.Unlock()
-	return cur.Register(m)
+	return w.wallet.Current().Register(m)
 }
 
 // The payer's actions in the wallet app, for TradePay: what my.tradePay answers the mini

@@ -78,7 +78,7 @@ func RunMerchant(t *testing.T, w *Wallet, m Merchant) {
 	w.mu.Unlock()
 	// The kit's wallet brings the clock control and the kit's extensions.
 	prof.Capabilities.Clock, prof.Capabilities.WalletMock = true, true
-	run(t, "@merchant", prof, m.Run, w.renewIfAhead, steps.Targets{
+	run(t, "@merchant", prof, m.Run, w.wallet.RenewIfAhead, steps.Targets{
 		HTTPClient: hc, WalletURL: w.OpenAPIURL(), ControlURL: w.URL(), MerchantURL: strings.TrimRight(m.URL, "/"),
 		ClientID: reg.ClientID, AppID: reg.AppID,
 		MerchantKey: fixtures.PrivateKey(fixtures.MerchantPrivateKey), MerchantPublicKey: reg.PublicKey,
