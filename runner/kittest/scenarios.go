@@ -35,7 +35,7 @@ type Run struct {
 	// Seed replays an order (logged by every run); zero means a new random one.
 	Seed int64
 	// Concurrency is how many scenarios run at once before the @clock ones, which always run
-	// one at a time; zero means twice the CPUs, at least 4.
+	// one at a time; zero means twice the CPUs, at least 8.
 	Concurrency int
 	// Wait bounds how long a step waits for an outcome (a notification, an order settling);
 	// zero means 20 seconds.
