@@ -64,8 +64,9 @@ func (s *suite) markUnfinished(ctx context.Context, r *report.Scenario) {
 	r.Message = fmt.Sprintf("stopped: %s (--time-limit %s)\n%s", errTimeLimit, s.opts.timeLimit, r.Message)
 }
 
-// noteTimeLimit records and prints that the time limit stopped the run.
-func (s *suite) noteTimeLimit(ctx context.Context, stderr io.Writer) {
+// noteTimeLimit records and prints that the time limit stopped the run; pactsCut says it
+// stopped the pact verification too.
+func (s *suite) noteTimeLimit(ctx context.Context, pactsCut bool, stderr io.Writer) {
 	if !timeLimitReached(ctx) {
 		return
 	}
@@ -80,7 +81,7 @@ func (s *suite) noteTimeLimit(ctx context.Context, stderr io.Writer) {
 	case s.pacts == nil || !s.opts.pact:
 	case len(s.run.Pacts) == 0:
 		s.run.TimeLimit += "; the pacts were not verified"
-	case s.pactsCut:
+	case pactsCut:
 		s.run.TimeLimit += "; the pacts were cut short"
 	}
 	fmt.Fprintf(stderr, "tradepaykit: %s (--time-limit)\n", s.run.TimeLimit)

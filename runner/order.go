@@ -4,7 +4,6 @@ import (
 	"io/fs"
 	"path"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/tradepaykit/tradepaykit/steps"
@@ -52,7 +51,7 @@ func featureOrder(fsys fs.FS) []string {
 	if err != nil || len(list) == 0 {
 		return []string{"."}
 	}
-	sort.SliceStable(list, func(i, j int) bool { return list[i].waits > list[j].waits })
+	slices.SortStableFunc(list, func(a, b feature) int { return b.waits - a.waits })
 	out := make([]string, len(list))
 	for i, f := range list {
 		out[i] = f.path

@@ -43,7 +43,7 @@ func (f *suiteFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.format, "format", "progress", "`progress`: one line per scenario; pretty: also every step as godog prints it")
 	fs.StringVar(&f.reportDir, "report-dir", "reports", "write report.html, junit.xml and cucumber.json to `DIR`")
 	fs.StringVar(&f.expectedFile, "expected-failures", "", "known gaps: a JSON `FILE` of [{\"id\", \"reason\", \"ticket\"}]; id is a requirement id, a scenario name or a pact interaction")
-	fs.IntVar(&f.concurrency, "concurrency", 0, "scenarios at once in the first pass (`N`; 0: twice the CPUs, at least 8, and 32 in the self-test); @clock scenarios then run one at a time (the self-test: 4 at once, each on parties of its own)")
+	fs.IntVar(&f.concurrency, "concurrency", 0, "scenarios at once in the first pass (`N`; 0: twice the CPUs, at least 8, and 32 in the self-test); @clock scenarios then run one at a time (the self-test: 4 at once, alongside the first pass, each on parties of its own)")
 	fs.StringVar(&f.pact, "pact", "", "verify the Pact contracts too (`true` or false; default true, false when --tags selects scenarios)")
 	fs.DurationVar(&f.wait, "wait", steps.DefaultWait, "how long a step waits for an outcome (a notification, an order settling) before it fails")
 	fs.DurationVar(&f.timeLimit, "time-limit", DefaultTimeLimit, "stop the run after `D`: the scenarios not finished fail and the run exits 1 (0: no limit)")
@@ -133,8 +133,6 @@ type suite struct {
 	pacts func(ctx context.Context) []report.Pact
 	// featurePaths are the feature files in the order godog gets them (order.go).
 	featurePaths []string
-	// pactsCut: the time limit or an interrupt ended the run before the pacts were verified.
-	pactsCut bool
 
 	run *report.Run
 	out io.Writer
@@ -202,7 +200,7 @@ func (s *suite) execute(ctx context.Context, stdout, stderr io.Writer) int {
 	if n := stopParties(); n > 0 {
 		fmt.Fprintf(stdout, "   (%d %s scenarios ran on parties of their own)\n", n, steps.TagClock)
 	}
-	if s.run.Pacts, s.pactsCut = pacts.wait(), pacts.cut; s.run.Pacts != nil {
+	if s.run.Pacts = pacts.wait(); s.run.Pacts != nil {
 		fmt.Fprintf(stdout, "\n== contracts (Pact), verified alongside the first pass (%s)\n", pacts.took.Round(time.Millisecond))
 		for _, p := range s.run.Pacts {
 			printPact(stdout, p)
@@ -210,7 +208,7 @@ func (s *suite) execute(ctx context.Context, stdout, stderr io.Writer) int {
 	}
 	s.run.Duration = time.Since(s.run.Started)
 	s.run.Finish()
-	s.noteTimeLimit(runCtx, stderr)
+	s.noteTimeLimit(runCtx, pacts.cut, stderr)
 
 	code := exitPass
 	if !s.run.Passed() {

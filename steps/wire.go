@@ -68,34 +68,11 @@ func registerWireSteps(sc stepScope) {
 		return retriesInRealTime(ctx, refusals)
 	})
 	sc.Step(sc.pattern(`^the kit has asked the wallet for a payment of "([^"]*)" that expires in (\d+) seconds$`), func(ctx context.Context, amount string, seconds int) error {
-		w, t := world(ctx), godog.T(ctx)
-		a, err := parseAmount(amount)
-		require.NoError(t, err)
-		now := w.walletNow(ctx)
-		// RFC 3339 carries whole seconds: the deadline is the next whole second after now+seconds.
-		w.deadline = now.Add(time.Duration(seconds) * time.Second).Truncate(time.Second).Add(time.Second)
-		body := payBody(w, openapi.WireAmount(a))
-		body["paymentExpiryTime"] = w.deadline.Format(time.RFC3339)
-		if w.targets.NotifyURL != "" {
-			body["paymentNotifyUrl"] = w.targets.NotifyURL
-		}
-		sendPay(ctx, body)
-		requireAccepted(ctx)
+		payExpiringIn(ctx, amount, "", seconds)
 		return nil
 	})
 	sc.Step(sc.pattern(`^the kit has asked the wallet for a pre-authorization of "([^"]*)" that expires in (\d+) seconds$`), func(ctx context.Context, amount string, seconds int) error {
-		w, t := world(ctx), godog.T(ctx)
-		a, err := parseAmount(amount)
-		require.NoError(t, err)
-		w.deadline = w.walletNow(ctx).Add(time.Duration(seconds) * time.Second).Truncate(time.Second).Add(time.Second)
-		body := payBody(w, openapi.WireAmount(a))
-		body["productCode"] = w.targets.Profile.PreAuthProductCode
-		body["paymentExpiryTime"] = w.deadline.Format(time.RFC3339)
-		if w.targets.NotifyURL != "" {
-			body["paymentNotifyUrl"] = w.targets.NotifyURL
-		}
-		sendPay(ctx, body)
-		requireAccepted(ctx)
+		payExpiringIn(ctx, amount, world(ctx).targets.Profile.PreAuthProductCode, seconds)
 		return nil
 	})
 	sc.Step(sc.pattern(`^the wallet gives up after the last attempt of its declared schedule$`), func(ctx context.Context) error {
@@ -297,6 +274,26 @@ func registerWireSteps(sc stepScope) {
 		}
 		return nil
 	})
+}
+
+// payExpiringIn asks the wallet for a payment (productCode empty: a general one) whose
+// paymentExpiryTime is the next whole second after seconds from the wallet's now (RFC 3339
+// carries whole seconds), notified to the kit's merchant, and requires it accepted.
+func payExpiringIn(ctx context.Context, amount, productCode string, seconds int) {
+	w, t := world(ctx), godog.T(ctx)
+	a, err := parseAmount(amount)
+	require.NoError(t, err)
+	w.deadline = w.walletNow(ctx).Add(time.Duration(seconds) * time.Second).Truncate(time.Second).Add(time.Second)
+	body := payBody(w, openapi.WireAmount(a))
+	if productCode != "" {
+		body["productCode"] = productCode
+	}
+	body["paymentExpiryTime"] = w.deadline.Format(time.RFC3339)
+	if w.targets.NotifyURL != "" {
+		body["paymentNotifyUrl"] = w.targets.NotifyURL
+	}
+	sendPay(ctx, body)
+	requireAccepted(ctx)
 }
 
 // skip ends the scenario as skipped, with the reason.
