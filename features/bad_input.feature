@@ -1,13 +1,13 @@
 @flow-tradeNO
 Feature: Bad input to every endpoint of the wallet and the merchant
   Whatever arrives, a party answers with its documented refusal and changes nothing: the
-  wallet's OpenAPI answers PARAM_ILLEGAL, its message should name the field (PROTOCOL.md, "pay
-  and idempotency": the code is the contract, the message is for people; an unsupported
+  wallet's OpenAPI answers PARAM_ILLEGAL, its message should name the field (docs/protocol.md,
+  "pay": the code is the contract, the message is for people; an unsupported
   currency may also be CURRENCY_NOT_SUPPORT; invalid UTF-8 is refused with a final failure,
   the code a SHOULD; the kit's own 64 KiB and length limits beyond those the protocol pins
   are SHOULD), the merchant's notify endpoint answers F (the code and wording are its own:
   PARAM_ILLEGAL naming the field is a SHOULD), the merchant's test adapter answers HTTP 400
-  (its body SHOULD name the field; README, "Test hooks"). Never a server error. Fields a party does not know are ignored: the kit is
+  (its body SHOULD name the field; docs/hooks.md). Never a server error. Fields a party does not know are ignored: the kit is
   tolerant in what it accepts. A defect is written as "no <field>", "<field> = <value>",
   "<field> = number <n>", "<field> = <n> characters", "<field> = invalid UTF-8", or names a
   whole-body defect (malformed JSON, a JSON array, data after the object, a body over 64 KiB).

@@ -1,7 +1,7 @@
 @general @flow-tradeNO
 Feature: A general payment is paid once, and not after it was cancelled or expired
   A paid payment cannot be paid again; a payment the merchant cancelled or that passed its
-  deadline cannot be paid at all (PROTOCOL.md, "Lifecycles").
+  deadline cannot be paid at all (docs/protocol.md, "Lifecycles").
 
   @wallet @merchant @REQ-GEN-012 @step-9 @step-13 @step-17
   Scenario: A paid order cannot be paid twice

@@ -2,7 +2,7 @@
 Feature: The same request or notification many times, at once or late
   A request id is the sender's idempotency key: the same request, however often and however
   concurrently, creates one payment, one capture, one refund, and every copy gets the same
-  answer; the same id with other content is REPEAT_REQ_INCONSISTENT (PROTOCOL.md,
+  answer; the same id with other content is REPEAT_REQ_INCONSISTENT (docs/protocol.md,
   "Idempotency"; the sequential cases are REQ-GEN-022..024, REQ-PRE-010 and REQ-REF-005).
   A merchant acknowledges a duplicate notification with S and changes nothing, however many
   arrive at once and however late.

@@ -1,8 +1,8 @@
 @flow-tradeNO
-Feature: The merchant test adapter answers as the README's test-hook section says
+Feature: The merchant test adapter answers as its contract in docs/hooks.md says
   The adapter answers 200 with the order view, 400 to a malformed request, 404 for an order it
   does not know, 409 when it refuses by a business rule, and 502 when the wallet is unreachable
-  or its answer fails verification (README.md, "Test hooks a wallet or merchant exposes"). The
+  or its answer fails verification (docs/hooks.md, "The merchant's test adapter"). The
   body of an answer other than 200 is the merchant's own.
 
   @merchant @REQ-HOOK-M-001 @step-2 @step-3

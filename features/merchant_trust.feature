@@ -1,7 +1,7 @@
 @flow-tradeNO
 Feature: What a merchant trusts: the app's result code is a hint, the wallet's verified answer is the truth
   A correct merchant asks the wallet on every my.tradePay result but 6001 and settles the order
-  from the wallet's answer alone (PROTOCOL.md, "my.tradePay results"). A U answer is never a
+  from the wallet's answer alone (docs/protocol.md, "my.tradePay results"). A U answer is never a
   failure: it queries or retries, under the same request id ("Result", "Idempotency"). An
   answer whose signature or Client-Id does not verify, or that is about another amount,
   currency or payment, changes nothing ("Signing"). The kit's wallet mock holds back

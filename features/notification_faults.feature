@@ -3,7 +3,7 @@ Feature: Notifications that fail, come late, come twice, contradict, or never co
   The wallet retries every notification not answered S on its profile's schedule (default
   0s, 2m, 10m, 10m, 1h, 2h, 6h, 15h) and stops on S. The merchant is idempotent on paymentId,
   never lets a late or contradictory notification undo what the wallet reported, and finds
-  the truth with inquiryPayment when no notification arrives (PROTOCOL.md, "Lifecycles",
+  the truth with inquiryPayment when no notification arrives (docs/protocol.md, "Lifecycles",
   "notifyPayment"). The wallet mock plays the faulty notifications (@wallet-mock); the kit's
   reference merchant plays the faulty answers (@reference-merchant) on the wallet's clock
   (@clock).

@@ -3,7 +3,7 @@ Feature: An authorization ends: cancelled, expired or settled once
   Once granted, an authorization stays capturable until its authExpiryTime (grant time plus
   the wallet profile's validity, 7 days by default). A cancel releases what is still frozen;
   at expiry the wallet releases it by itself; a settled authorization takes nothing more
-  (PROTOCOL.md, "Lifecycles"; seeds 000 and 002, pre-authorization steps 13-17).
+  (docs/protocol.md, "Lifecycles"; seeds 000 and 002, pre-authorization steps 13-17).
 
   @wallet @merchant @wallet-mock @flow-tradeNO @REQ-PRE-009 @step-16 @step-17 @realtime
   Scenario: The merchant cancels an authorization and everything is released

@@ -3,7 +3,7 @@ Feature: The wallet's pre-authorization API: pay, capture and cancel
   The kit plays the merchant server against the wallet's signed OpenAPI (pre-authorization
   steps 16-17 of seeds 000 and 002): it freezes by pay with the pre-authorization product code
   or by a freeze orderStr, captures with its own captureRequestIds and cancels. Every refusal
-  leaves the money where it was (PROTOCOL.md, "Pinned refusals", "Idempotency").
+  leaves the money where it was (docs/protocol.md, "Pinned refusals", "Idempotency").
 
   @wallet @REQ-PRE-002 @step-5 @step-10 @step-16 @step-17
   Scenario: pay with the pre-authorization product code freezes the amount once the payer authorizes

@@ -2,8 +2,8 @@
 Feature: Refunds of paid payments and captured authorizations
   A merchant refunds part or all of what the payer was charged: the price of a paid general
   payment, or what was captured of an authorization (never what was only authorized). The sum
-  of refunds never exceeds it, and a repeated refundRequestId refunds once (PROTOCOL.md,
-  "refund", "Idempotency", "Pinned refusals"). No seed describes refunds: these scenarios
+  of refunds never exceeds it, and a repeated refundRequestId refunds once (docs/protocol.md,
+  "refund and inquiryRefund", "Idempotency", "Pinned refusals"). No seed describes refunds: these scenarios
   carry no seed step tags.
 
   @wallet @merchant @wallet-mock @preauth @flow-orderStr @REQ-REF-001

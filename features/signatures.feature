@@ -1,7 +1,7 @@
 @flow-tradeNO
 Feature: Signatures in both directions
   Every request, response and notification is signed over the exact bytes sent, with the
-  sender's key, under the sender's client id and a fresh time (PROTOCOL.md, "Signing"). A party
+  sender's key, under the sender's client id and a fresh time (docs/protocol.md, "Signing"). A party
   refuses what it cannot trust, INVALID_SIGNATURE or INVALID_CLIENT, and changes nothing; it
   accepts every tolerated variant of the header. When the kit plays the merchant it forges
   requests to the wallet; when it plays the wallet it forges notifications to the merchant.

@@ -2,7 +2,7 @@
 Feature: What the mini program and the merchant do with each my.tradePay result
   my.tradePay answers 9000, 8000, 4000, 6001, 6002 or 6004. The app's answer is a hint: a
   correct merchant confirms it with the wallet (a notification or inquiryPayment) before it
-  fulfils or gives up, on every code but 6001 (PROTOCOL.md, "my.tradePay results").
+  fulfils or gives up, on every code but 6001 (docs/protocol.md, "my.tradePay results").
 
   @wallet @merchant @REQ-GEN-006 @step-13 @step-14 @step-15 @step-16 @step-17 @step-18 @step-19
   Scenario: 8000, the wallet takes the payment in the background

@@ -2,7 +2,7 @@
 Feature: The wallet checks every pay request
   A merchant server's pay request is signed, complete and well formed, or the wallet refuses it
   with a final result naming the field and creates nothing. A request id is the merchant's
-  idempotency key (PROTOCOL.md, "pay and idempotency"). Here the kit plays the merchant.
+  idempotency key (docs/protocol.md, "pay" and "Idempotency"). Here the kit plays the merchant.
 
   @wallet @REQ-GEN-025 @step-4 @step-5 @step-6 @step-7
   Scenario: The wallet accepts a well-formed pay request

@@ -3,8 +3,8 @@ Feature: What a wallet does, as the merchant sees it on the wire
   kit's extensions: notifications are checked as the kit's merchant received them (content,
   signature, how many and when), rules about time run in real time on the retry schedule and
   the authorization validity the wallet's profile declares, and a second test merchant must
-  not reach the first one's payments (PROTOCOL.md, "notifyPayment", "Lifecycles", "orderStr",
-  "Transport and signing"; README, "Test hooks").
+  not reach the first one's payments (docs/protocol.md, "notifyPayment", "Lifecycles", "orderStr",
+  "Signing"; docs/hooks.md).
 
   @wallet @reference-merchant @flow-tradeNO @REQ-WAL-001 @step-13 @step-17 @step-18
   Scenario: A SUCCESS notification carries the payment's ids, exact amount and paymentTime

@@ -115,7 +115,7 @@ func runVerifyWallet(ctx context.Context, args []string, stdout, stderr io.Write
 		return unreachable(stderr, cmd, err)
 	}
 	if err := probe(ctx, httpClient, "wallet test control", "--control-url", control+"/conformance/tradePay",
-		"that the wallet exposes the test control (DESIGN.md, \"Wallet test control\") and that --control-url is its root"); err != nil {
+		"that the wallet exposes the test control (docs/hooks.md, \"The wallet's test control\") and that --control-url is its root"); err != nil {
 		return unreachable(stderr, cmd, err)
 	}
 
@@ -256,7 +256,7 @@ func runVerifyMerchant(ctx context.Context, args []string, stdout, stderr io.Wri
 	walletBase := joinBase(wm.http.local, wp.BasePath)
 	// The wallet listens before the probe: a merchant may call its wallet while it answers.
 	if err := probe(ctx, httpClient, "merchant test adapter", "--merchant-url", adapter+"/conformance/orders",
-		"that the merchant's test deployment runs and that --merchant-url is the root of its test adapter (DESIGN.md, \"Merchant test adapter\")"); err != nil {
+		"that the merchant's test deployment runs and that --merchant-url is the root of its test adapter (docs/hooks.md, \"The merchant's test adapter\")"); err != nil {
 		return unreachable(stderr, cmd, err)
 	}
 
