@@ -35,7 +35,7 @@ type WalletOptions struct {
 	// sets up each state itself through the wallet's OpenAPI (as the merchant) and its test
 	// control at ControlURL (as the payer).
 	StateChangeURL string
-	// ControlURL is the wallet's test control (DESIGN.md, "Wallet test control").
+	// ControlURL is the wallet's test control (docs/hooks.md, "The wallet's test control").
 	ControlURL string
 	// WalletPublicKey verifies the signature of every answer of the wallet (a failure shows
 	// as a HeaderMismatch on Signature) and of the answers it gives while the kit sets up

@@ -1,4 +1,4 @@
-// Package pacts holds the kit's Pact contracts (DESIGN.md, "pacts/"; PROTOCOL.md, "Server
+// Package pacts holds the kit's Pact contracts (pacts/README.md; docs/protocol.md, "Server
 // OpenAPI" and "Signing") and verifies providers against them:
 //
 //   - merchant-wallet.json (consumer merchant, provider wallet) pins pay, inquiryPayment,

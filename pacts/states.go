@@ -22,7 +22,7 @@ func freshID(prefix string) string { return prefix + rand.Text() }
 
 // walletStates sets up the states of merchant-wallet.json through the wallet's own OpenAPI
 // (as the merchant) and its test control (as the payer): the hooks every wallet under test
-// exposes (DESIGN.md, "External contracts"), so the same set-up serves the embedded mock and
+// exposes (docs/hooks.md), so the same set-up serves the embedded mock and
 // a vendor's sandbox. A wallet invents its own payment ids, so the verifier cannot replay the
 // pact's example ids as they are: each state answers the ids it created and the verifier
 // injects them (Pact's ProviderState generators). Making the mock accept fixed ids instead

@@ -210,7 +210,7 @@ func (w *Wallet) SetNotifyURL(url string) error {
 }
 
 // The payer's actions in the wallet app, for TradePay: what my.tradePay answers the mini
-// program (DESIGN.md, "Wallet test control").
+// program (docs/hooks.md, "The wallet's test control").
 const (
 	Confirm      = "CONFIRM"       // 9000: paid or authorized, notified
 	Cancel       = "CANCEL"        // 6001: nothing changes; the payer may come back
