@@ -102,9 +102,12 @@ func links(md string) []string {
 	return out
 }
 
-// slug is the anchor a heading gets on the repository's host: lower case, punctuation
-// dropped except hyphens and underscores, spaces turned into hyphens.
+var linkInHeading = regexp.MustCompile(`!?\[([^\]]*)\]\([^)]*\)`)
+
+// slug is the anchor a heading gets on the repository's host: links read as their text, lower
+// case, punctuation dropped except hyphens and underscores, spaces turned into hyphens.
 func slug(heading string) string {
+	heading = linkInHeading.ReplaceAllString(heading, "$1")
 	heading = strings.ReplaceAll(heading, "`", "")
 	var b strings.Builder
 	for _, r := range strings.ToLower(strings.TrimSpace(heading)) {
@@ -118,19 +121,28 @@ func slug(heading string) string {
 	return b.String()
 }
 
-var heading = regexp.MustCompile(`^ {0,3}#{1,6}\s+(.*?)\s*#*\s*$`)
+var (
+	heading          = regexp.MustCompile(`^ {0,3}#{1,6}\s+(.*?)\s*#*\s*$`)
+	setextUnderline  = regexp.MustCompile(`^ {0,3}(=+|-+)\s*$`)
+	notSetextHeading = regexp.MustCompile(`^\s*$|^ {0,3}([#|>*+-]|\d+[.)])`)
+)
 
-// anchors returns the anchors of a Markdown text's headings, numbered as the host numbers
-// repeated ones (x, x-1, x-2).
+// anchors returns the anchors of a Markdown text's headings (# lines, and lines underlined
+// with = or -), numbered as the host numbers repeated ones (x, x-1, x-2).
 func anchors(md string) map[string]bool {
 	out := map[string]bool{}
 	seen := map[string]int{}
-	for _, line := range strings.Split(stripFences(md), "\n") {
-		m := heading.FindStringSubmatch(line)
-		if m == nil {
+	lines := strings.Split(stripFences(md), "\n")
+	for i, line := range lines {
+		text := ""
+		if m := heading.FindStringSubmatch(line); m != nil {
+			text = m[1]
+		} else if i+1 < len(lines) && setextUnderline.MatchString(lines[i+1]) && !notSetextHeading.MatchString(line) {
+			text = strings.TrimSpace(line)
+		} else {
 			continue
 		}
-		s := slug(m[1])
+		s := slug(text)
 		if n := seen[s]; n > 0 {
 			out[s+"-"+strconv.Itoa(n)] = true
 		} else {
@@ -176,6 +188,9 @@ func checkLink(from, target string, read func(string) (string, error)) string {
 	p, _, _ = strings.Cut(p, "?")
 	if unescaped, err := url.PathUnescape(p); err == nil {
 		p = unescaped
+	}
+	if unescaped, err := url.PathUnescape(frag); err == nil {
+		frag = unescaped
 	}
 	var file string
 	switch {
@@ -301,13 +316,15 @@ func TestLinkScanner(t *testing.T) {
 		"The wallet's test control":                 "the-wallets-test-control",
 		"For Go users: the kit in `go test`":        "for-go-users-the-kit-in-go-test",
 		"POST /conformance/orders/{orderId}/cancel": "post-conformanceordersorderidcancel",
+		"See [the hooks](hooks.md) & more":          "see-the-hooks--more",
+		"Dialects: v1 / v2 (ECC224)":                "dialects-v1--v2-ecc224",
 	} {
 		if got := slug(heading); got != want {
 			t.Errorf("slug(%q) = %q, want %q", heading, got, want)
 		}
 	}
 	files := map[string]string{
-		"docs/a.md":   "# One\n## Two\n## Two\n```\n# not a heading\n```\n",
+		"docs/a.md":   "# One\n## Two\n## Two\n```\n# not a heading\n```\nUnderlined\n----------\n\n- item\n---\n",
 		"docs/b.go":   "package b",
 		"README.md":   "",
 		"fixtures/kd": "",
@@ -326,6 +343,8 @@ func TestLinkScanner(t *testing.T) {
 		{"README.md", "docs/a.md#two-1", true},
 		{"README.md", "docs/a.md#not-a-heading", false},
 		{"README.md", "docs/a.md#three", false},
+		{"README.md", "docs/a.md#underlined", true},
+		{"README.md", "docs/a.md#--item", false},
 		{"docs/a.md", "b.go", true},
 		{"docs/a.md", "../README.md", true},
 		{"docs/a.md", "#one", true},
