@@ -19,6 +19,8 @@ import (
 	"github.com/tradepaykit/tradepaykit/internal/merchant"
 	"github.com/tradepaykit/tradepaykit/internal/signing"
 	"github.com/tradepaykit/tradepaykit/internal/wallet"
+	"github.com/tradepaykit/tradepaykit/internal/wallet/records"
+	"github.com/tradepaykit/tradepaykit/internal/wallet/sqlitestore"
 )
 
 // The kit's own parties as the runner serves them: on a listener the runner binds (an
@@ -140,7 +142,7 @@ type walletMockSpec struct {
 	rec         *recorder
 	merchantKey *rsa.PublicKey
 	logger      *slog.Logger
-	// dataFile, when set, keeps the wallet's state in a SQLite file (wallet.Config.DataFile).
+	// dataFile, when set, keeps the wallet's state in a SQLite file (sqlitestore).
 	dataFile string
 }
 
@@ -204,6 +206,10 @@ func recordPaths(part string, recorded, plain http.Handler) http.Handler {
 
 // config is the configuration of each fresh wallet behind the listener.
 func (m *walletMock) config() wallet.Config {
+	var open func() (records.Store, error)
+	if path := m.spec.dataFile; path != "" {
+		open = func() (records.Store, error) { return sqlitestore.Open(path) }
+	}
 	return wallet.Config{
 		PrivateKey:        m.spec.key,
 		Merchants:         m.spec.merchants,
@@ -214,7 +220,7 @@ func (m *walletMock) config() wallet.Config {
 		AllowRemoteNotify: m.spec.allowRemoteNotify,
 		SignatureStyle:    m.spec.style,
 		PublicURL:         m.url,
-		DataFile:          m.spec.dataFile,
+		OpenStore:         open,
 		Defects:           walletDefects(m.spec.defects),
 	}
 }

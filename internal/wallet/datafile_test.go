@@ -15,6 +15,8 @@ import (
 
 	"github.com/tradepaykit/tradepaykit/fixtures"
 	"github.com/tradepaykit/tradepaykit/internal/openapi"
+	"github.com/tradepaykit/tradepaykit/internal/wallet/records"
+	"github.com/tradepaykit/tradepaykit/internal/wallet/sqlitestore"
 )
 
 // openDataServer starts a wallet mock on a data file; merchants nil means the ones the file
@@ -25,7 +27,7 @@ func openDataServer(tb testing.TB, path string, merchants []Merchant) *Server {
 		PrivateKey:    fixtures.PrivateKey(fixtures.WalletPrivateKey),
 		Merchants:     merchants,
 		NotifyTimeout: 2 * time.Second,
-		DataFile:      path,
+		OpenStore:     func() (records.Store, error) { return sqlitestore.Open(path) },
 	})
 	require.NoError(tb, err)
 	require.NoError(tb, s.Start("127.0.0.1:0"))
@@ -139,17 +141,4 @@ func TestDataFileKeepsStateAcrossRestart(t *testing.T) {
 	got = sink.wait(t, 4)
 	assert.Equal(t, b.PaymentID, got[3].PaymentID)
 	assert.Equal(t, openapi.PaymentFail, got[3].PaymentStatus)
-}
-
-// TestDataFileRefusesAnotherSchema keeps a wallet from misreading a file of another version.
-func TestDataFileRefusesAnotherSchema(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "wallet.db")
-	st, err := openSQLite(path)
-	require.NoError(t, err)
-	_, err = st.db.Exec("PRAGMA user_version = 99")
-	require.NoError(t, err)
-	require.NoError(t, st.close())
-	_, err = NewServer(Config{PrivateKey: fixtures.PrivateKey(fixtures.WalletPrivateKey), DataFile: path})
-	require.Error(t, err)
-	assert.Contains(t, err.Error(), "schema 99")
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/tradepaykit/tradepaykit/internal/money"
 	"github.com/tradepaykit/tradepaykit/internal/openapi"
+	"github.com/tradepaykit/tradepaykit/internal/wallet/records"
 )
 
 // Kind tells a general payment from a pre-authorization.
@@ -102,17 +103,4 @@ type refund struct {
 }
 
 // Attempt is one delivery of a notification, as the control API reports it.
-type Attempt struct {
-	Attempt       int       `json:"attempt"`
-	At            time.Time `json:"at"`
-	PaymentStatus string    `json:"paymentStatus"`
-	// Outcome is the merchant's resultStatus (S, F, U, or another string it sent), or what
-	// went wrong: HTTP_<code>, TIMEOUT, GARBAGE, UNREACHABLE.
-	Outcome    string `json:"outcome"`
-	ResultCode string `json:"resultCode,omitempty"`
-	Detail     string `json:"detail,omitempty"`
-	Signed     bool   `json:"answerSigned"`
-	// AnswerSignature is the check of the answer's signature with the merchant's key: "ok",
-	// "absent", "invalid: ...", or empty when not checked.
-	AnswerSignature string `json:"answerSignatureCheck,omitempty"`
-}
+type Attempt = records.Attempt

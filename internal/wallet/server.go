@@ -23,6 +23,7 @@ import (
 	"github.com/tradepaykit/tradepaykit/internal/clock"
 	"github.com/tradepaykit/tradepaykit/internal/guard"
 	"github.com/tradepaykit/tradepaykit/internal/signing"
+	"github.com/tradepaykit/tradepaykit/internal/wallet/records"
 )
 
 // Merchant is a merchant registered with the wallet: the client id it signs under, its
@@ -78,12 +79,14 @@ type Config struct {
 	// Signatures signs the wallet's responses and notifications, each distinct message once,
 	// and counts the signatures made and verified; nil means a Memo of the server's own.
 	Signatures *signing.Memo
-	// DataFile, when set, keeps the wallet's state in this SQLite file instead of in memory:
-	// payments, captures, refunds, idempotency records, registered merchants, pending
-	// notifications and the business clock's offset. A wallet started again on the same file
-	// answers inquiries and repeated requests as before and resumes its notification retries
-	// on their schedule. Notification holds and scripted answers (test control) are not kept.
-	DataFile string
+	// OpenStore, when set, opens the store that keeps the wallet's state instead of memory
+	// (for `wallet-mock --data`, sqlitestore.Open on the data file): payments, captures,
+	// refunds, idempotency records, registered merchants, pending notifications and the
+	// business clock's offset. A wallet started again on the same store answers inquiries and
+	// repeated requests as before and resumes its notification retries on their schedule.
+	// Notification holds and scripted answers (test control) are not kept. NewServer calls it
+	// once; the server closes the store when it closes, or when NewServer fails.
+	OpenStore func() (records.Store, error)
 	// Defects are deliberate protocol mistakes (a test aid, defects.go); nil for a correct
 	// wallet. NewServer refuses a name the catalog does not hold.
 	Defects []Defect
@@ -186,14 +189,14 @@ func NewServer(cfg Config) (*Server, error) {
 		s.clock = cfg.Clock
 		s.virtual, _ = cfg.Clock.(*clock.Virtual)
 	}
-	if cfg.DataFile != "" {
-		st, err := openSQLite(cfg.DataFile)
+	if cfg.OpenStore != nil {
+		st, err := cfg.OpenStore()
 		if err != nil {
 			return nil, err
 		}
-		s.store = st
+		s.store = recordStore{st}
 		if err := s.restore(); err != nil {
-			_ = st.close()
+			_ = s.store.close()
 			return nil, err
 		}
 	}
@@ -310,8 +313,54 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST /cashier/{paymentId}", s.handleCashierAction)
 	mux.HandleFunc("POST /conformance/reset", s.handleReset)
 	mux.HandleFunc("/", s.handleUnknownPath)
-	return s.logged(guard.Control(mux))
+	return s.logged(s.durableAnswers(guard.Control(mux)))
 }
+
+// durableAnswers makes the saves a batch holds (a clock move in progress) durable before any
+// answer leaves the wallet: a merchant or a payer is never told of a state that a crash
+// would take back.
+func (s *Server) durableAnswers(next http.Handler) http.Handler {
+	if s.cfg.OpenStore == nil {
+		return next // memory: nothing to make durable
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(&flushFirst{ResponseWriter: w, flush: s.flushStore}, r)
+	})
+}
+
+// flushStore makes what the store's open batch holds durable; a failure is logged.
+func (s *Server) flushStore() {
+	if err := s.store.flush(); err != nil {
+		_ = s.storageError(err)
+	}
+}
+
+// flushFirst calls flush before the first byte of the answer is written.
+type flushFirst struct {
+	http.ResponseWriter
+	flush   func()
+	flushed bool
+}
+
+func (f *flushFirst) before() {
+	if !f.flushed {
+		f.flushed = true
+		f.flush()
+	}
+}
+
+func (f *flushFirst) WriteHeader(code int) {
+	f.before()
+	f.ResponseWriter.WriteHeader(code)
+}
+
+func (f *flushFirst) Write(b []byte) (int, error) {
+	f.before()
+	return f.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the connection.
+func (f *flushFirst) Unwrap() http.ResponseWriter { return f.ResponseWriter }
 
 // newID returns a wallet id: a prefix, the business date and 16 random digits, unique enough
 // that two mocks never collide in a test run.

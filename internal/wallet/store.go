@@ -13,11 +13,12 @@ import (
 // The server calls it with its lock held, and saves every record it changed before it
 // releases the lock, so the store needs no lock of its own beyond what its backend wants.
 // memoryStore, the default, holds the records in maps and forgets them with the process;
-// sqliteStore (Config.DataFile) keeps them in a file, so a wallet restarted on it answers
-// inquiries and idempotent replays as before and resumes its notification retries.
+// recordStore keeps them in the records.Store that Config.OpenStore opens (the SQLite data
+// file of `wallet-mock --data`), so a wallet restarted on it answers inquiries and idempotent
+// replays as before and resumes its notification retries.
 //
 // A lookup that finds nothing returns nil and no error. A record returned by one call may be
-// the store's own copy (memoryStore) or a fresh one (sqliteStore): the server changes it, then
+// the store's own copy (memoryStore) or a fresh one (recordStore): the server changes it, then
 // saves it.
 type store interface {
 	payment(id string) (*payment, error)
@@ -53,6 +54,10 @@ type store interface {
 	clockOffset() (time.Duration, error)
 	saveClockOffset(d time.Duration) error
 
+	// beginBatch, flush and endBatch group the saves of a clock move (records.Store).
+	beginBatch() error
+	flush() error
+	endBatch() error
 	close() error
 }
 
@@ -153,6 +158,9 @@ func (m *memoryStore) savePending(pendingDelivery) error   { return nil }
 func (m *memoryStore) deletePending(string) error          { return nil }
 func (m *memoryStore) clockOffset() (time.Duration, error) { return 0, nil }
 func (m *memoryStore) saveClockOffset(time.Duration) error { return nil }
+func (m *memoryStore) beginBatch() error                   { return nil }
+func (m *memoryStore) flush() error                        { return nil }
+func (m *memoryStore) endBatch() error                     { return nil }
 func (m *memoryStore) close() error                        { return nil }
 
 // open reports whether the payment still has a timer to run: its deadline while it waits for

@@ -1,0 +1,163 @@
+package wallet
+
+import (
+	"time"
+
+	"github.com/tradepaykit/tradepaykit/internal/money"
+	"github.com/tradepaykit/tradepaykit/internal/wallet/records"
+)
+
+// recordStore keeps the server's records in a records.Store (Config.OpenStore), converting
+// them on the way in and out: every lookup returns a fresh copy, which the server changes
+// and then saves.
+type recordStore struct {
+	st records.Store
+}
+
+func toAmount(a money.Amount) records.Amount {
+	return records.Amount{Currency: a.Currency, Value: a.Value}
+}
+func fromAmount(a records.Amount) money.Amount {
+	return money.Amount{Currency: a.Currency, Value: a.Value}
+}
+
+func toPaymentRecord(p *payment) *records.Payment {
+	return &records.Payment{
+		ID: p.ID, RequestID: p.RequestID, ClientID: p.ClientID, Kind: string(p.Kind), Amount: toAmount(p.Amount),
+		Title: p.Title, ProductCode: p.ProductCode, NotifyURL: p.NotifyURL, Source: p.Source, Fingerprint: p.fingerprint, RawBody: p.rawBody,
+		Status: p.Status, CreatedAt: p.CreatedAt, Deadline: p.Deadline, PaidAt: p.PaidAt,
+		AuthExpiry: p.AuthExpiry, FailReason: p.FailReason, CancelTime: p.CancelTime, Payer: p.Payer,
+		Captured: toAmount(p.Captured), Released: toAmount(p.Released), Closed: p.Closed,
+		Refunded: toAmount(p.Refunded), PayResponse: p.payResponse, Notifications: p.notifications, NotifyDue: p.notifyDue,
+		Open: p.open(), AwaitingFirstDelivery: p.awaitingFirstDelivery(),
+	}
+}
+
+func fromPaymentRecord(r *records.Payment) *payment {
+	if r == nil {
+		return nil
+	}
+	return &payment{
+		ID: r.ID, RequestID: r.RequestID, ClientID: r.ClientID, Kind: Kind(r.Kind), Amount: fromAmount(r.Amount),
+		Title: r.Title, ProductCode: r.ProductCode, NotifyURL: r.NotifyURL, Source: r.Source, fingerprint: r.Fingerprint, rawBody: r.RawBody,
+		Status: r.Status, CreatedAt: r.CreatedAt, Deadline: r.Deadline, PaidAt: r.PaidAt,
+		AuthExpiry: r.AuthExpiry, FailReason: r.FailReason, CancelTime: r.CancelTime, Payer: r.Payer,
+		Captured: fromAmount(r.Captured), Released: fromAmount(r.Released), Closed: r.Closed,
+		Refunded: fromAmount(r.Refunded), payResponse: r.PayResponse, notifications: r.Notifications, notifyDue: r.NotifyDue,
+	}
+}
+
+func fromPaymentRecords(rs []*records.Payment, err error) ([]*payment, error) {
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*payment, len(rs))
+	for i, r := range rs {
+		out[i] = fromPaymentRecord(r)
+	}
+	return out, nil
+}
+
+func (s recordStore) payment(id string) (*payment, error) {
+	r, err := s.st.Payment(id)
+	return fromPaymentRecord(r), err
+}
+
+func (s recordStore) paymentByRequest(clientID, requestID string) (*payment, error) {
+	r, err := s.st.PaymentByRequest(clientID, requestID)
+	return fromPaymentRecord(r), err
+}
+
+func (s recordStore) paymentByAnyClient(requestID string) (*payment, error) {
+	r, err := s.st.PaymentByAnyClient(requestID)
+	return fromPaymentRecord(r), err
+}
+
+func (s recordStore) savePayment(p *payment) error { return s.st.SavePayment(toPaymentRecord(p)) }
+
+func (s recordStore) openPayments() ([]*payment, error) {
+	return fromPaymentRecords(s.st.OpenPayments())
+}
+
+func (s recordStore) awaitingFirstDelivery() ([]*payment, error) {
+	return fromPaymentRecords(s.st.AwaitingFirstDelivery())
+}
+
+func (s recordStore) capture(clientID, requestID string) (*capture, error) {
+	r, err := s.st.Capture(clientID, requestID)
+	if r == nil || err != nil {
+		return nil, err
+	}
+	return &capture{ID: r.ID, RequestID: r.RequestID, PaymentID: r.PaymentID, Amount: fromAmount(r.Amount), Time: r.Time,
+		fingerprint: r.Fingerprint, response: r.Response}, nil
+}
+
+func (s recordStore) saveCapture(clientID string, c *capture, p *payment) error {
+	return s.st.SaveCapture(clientID, &records.Capture{ID: c.ID, RequestID: c.RequestID, PaymentID: c.PaymentID,
+		Amount: toAmount(c.Amount), Time: c.Time, Fingerprint: c.fingerprint, Response: c.response}, toPaymentRecord(p))
+}
+
+func fromRefundRecord(r *records.Refund, err error) (*refund, error) {
+	if r == nil || err != nil {
+		return nil, err
+	}
+	return &refund{ID: r.ID, RequestID: r.RequestID, ClientID: r.ClientID, PaymentID: r.PaymentID, Amount: fromAmount(r.Amount),
+		Reason: r.Reason, Time: r.Time, fingerprint: r.Fingerprint, response: r.Response}, nil
+}
+
+func (s recordStore) refund(id string) (*refund, error) { return fromRefundRecord(s.st.Refund(id)) }
+
+func (s recordStore) refundByRequest(clientID, requestID string) (*refund, error) {
+	return fromRefundRecord(s.st.RefundByRequest(clientID, requestID))
+}
+
+func (s recordStore) saveRefund(r *refund, p *payment) error {
+	return s.st.SaveRefund(&records.Refund{ID: r.ID, RequestID: r.RequestID, ClientID: r.ClientID, PaymentID: r.PaymentID,
+		Amount: toAmount(r.Amount), Reason: r.Reason, Time: r.Time, Fingerprint: r.fingerprint, Response: r.response}, toPaymentRecord(p))
+}
+
+func (s recordStore) merchants() ([]Merchant, error) {
+	rs, err := s.st.Merchants()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Merchant, len(rs))
+	for i, r := range rs {
+		out[i] = Merchant{ClientID: r.ClientID, PublicKey: r.PublicKey, AppID: r.AppID, NotifyURL: r.NotifyURL, KitKey: r.KitKey}
+	}
+	return out, nil
+}
+
+func (s recordStore) saveMerchant(m Merchant) error {
+	return s.st.SaveMerchant(records.Merchant{ClientID: m.ClientID, PublicKey: m.PublicKey, AppID: m.AppID, NotifyURL: m.NotifyURL, KitKey: m.KitKey})
+}
+
+func (s recordStore) pending() ([]pendingDelivery, error) {
+	rs, err := s.st.Pending()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]pendingDelivery, len(rs))
+	for i, r := range rs {
+		out[i] = pendingDelivery{
+			Job: notifyJob{paymentID: r.PaymentID, requestID: r.RequestID, clientID: r.ClientID, url: r.URL,
+				status: r.Status, body: []byte(r.Body)},
+			Attempt: r.Attempt, Due: r.Due,
+		}
+	}
+	return out, nil
+}
+
+func (s recordStore) savePending(d pendingDelivery) error {
+	j := d.Job
+	return s.st.SavePending(records.Delivery{PaymentID: j.paymentID, RequestID: j.requestID, ClientID: j.clientID, URL: j.url,
+		Status: j.status, Body: string(j.body), Attempt: d.Attempt, Due: d.Due})
+}
+
+func (s recordStore) deletePending(paymentID string) error  { return s.st.DeletePending(paymentID) }
+func (s recordStore) clockOffset() (time.Duration, error)   { return s.st.ClockOffset() }
+func (s recordStore) saveClockOffset(d time.Duration) error { return s.st.SaveClockOffset(d) }
+func (s recordStore) beginBatch() error                     { return s.st.BeginBatch() }
+func (s recordStore) flush() error                          { return s.st.Flush() }
+func (s recordStore) endBatch() error                       { return s.st.EndBatch() }
+func (s recordStore) close() error                          { return s.st.Close() }

@@ -1,0 +1,602 @@
+// Package sqlitestore keeps the wallet mock's records in one SQLite file (modernc.org/sqlite,
+// pure Go): the back end of `wallet-mock --data`. Only the command that offers --data imports
+// it; the wallet mock itself knows the records.Store interface alone, so a Go test that
+// starts a wallet mock does not compile SQLite.
+//
+// Each record is a JSON document beside the columns it is looked up by. Nothing is cached in
+// Go: memory stays what SQLite's page cache takes, however many payments the file holds.
+//
+// Every save is its own transaction in WAL mode with synchronous=NORMAL: a commit is in the
+// log before the call returns, so a process killed at any moment (SIGKILL) loses nothing it
+// answered; only a power loss may lose the last commits. A batch (a clock move) is one
+// transaction, committed early whenever the wallet is about to answer or notify anyone.
+//
+// The file is taken exclusively: Open locks it (flock) for as long as the store is open, and
+// refuses a file another process holds, naming that process where the system reports it. Open
+// refuses, before writing anything, a file it cannot write, a directory, a damaged file and
+// another program's database.
+package sqlitestore
+
+import (
+	"crypto/rsa"
+	"crypto/x509"
+	"database/sql"
+	"encoding/json"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"strconv"
+	"sync"
+	"time"
+
+	// The pure-Go SQLite driver: no cgo, so the runner still builds with CGO_ENABLED=0.
+	_ "modernc.org/sqlite"
+
+	"github.com/tradepaykit/tradepaykit/internal/wallet/records"
+)
+
+// schemaVersion is written to PRAGMA user_version; a file of another version is refused rather
+// than misread.
+const schemaVersion = 1
+
+// tables are the tables the schema creates; a database holding others is another program's.
+var tables = []string{"captures", "merchants", "meta", "payments", "pending", "refunds"}
+
+const schema = `
+CREATE TABLE IF NOT EXISTS payments (
+	id         TEXT PRIMARY KEY,
+	client_id  TEXT NOT NULL,
+	request_id TEXT NOT NULL,
+	open       INTEGER NOT NULL,
+	awaiting   INTEGER NOT NULL,
+	data       BLOB NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS payments_by_request ON payments (client_id, request_id);
+CREATE INDEX IF NOT EXISTS payments_by_request_id ON payments (request_id);
+CREATE INDEX IF NOT EXISTS payments_open ON payments (open) WHERE open = 1;
+CREATE INDEX IF NOT EXISTS payments_awaiting ON payments (awaiting) WHERE awaiting = 1;
+CREATE TABLE IF NOT EXISTS captures (
+	client_id  TEXT NOT NULL,
+	request_id TEXT NOT NULL,
+	data       BLOB NOT NULL,
+	PRIMARY KEY (client_id, request_id)
+);
+CREATE TABLE IF NOT EXISTS refunds (
+	id         TEXT PRIMARY KEY,
+	client_id  TEXT NOT NULL,
+	request_id TEXT NOT NULL,
+	data       BLOB NOT NULL
+);
+CREATE UNIQUE INDEX IF NOT EXISTS refunds_by_request ON refunds (client_id, request_id);
+CREATE TABLE IF NOT EXISTS merchants (
+	client_id TEXT PRIMARY KEY,
+	data      BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS pending (
+	payment_id TEXT PRIMARY KEY,
+	data       BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS meta (
+	key   TEXT PRIMARY KEY,
+	value TEXT NOT NULL
+);
+`
+
+// Store keeps the wallet mock's records in one SQLite file; it implements records.Store.
+type Store struct {
+	path string
+	lock *os.File // holds the file's lock while the store is open
+	db   *sql.DB
+
+	mu    sync.Mutex // guards tx and depth, and orders Flush against the other calls
+	tx    *sql.Tx    // the open batch, if any
+	depth int        // BeginBatch calls not ended yet
+}
+
+var _ records.Store = (*Store)(nil)
+
+// Open opens (or creates) the data file at path, and locks it until Close. It refuses a
+// file that another process holds, that it could not write, that is not the wallet mock's
+// SQLite database, or that is damaged, with an error naming the file and the cause; a
+// refused file is left byte for byte as it was.
+func Open(path string) (*Store, error) {
+	if path == "" {
+		return nil, errors.New("data file: empty path")
+	}
+	lock, err := lockFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("data file %s: %w", path, err)
+	}
+	st := &Store{path: path, lock: lock}
+	if err := st.open(); err != nil {
+		_ = lock.Close()
+		return nil, fmt.Errorf("data file %s: %w", path, err)
+	}
+	return st, nil
+}
+
+func (st *Store) open() error {
+	if err := check(st.path, st.lock); err != nil {
+		return err
+	}
+	db, err := sql.Open("sqlite", dsn(st.path, "busy_timeout(5000)", "journal_mode(WAL)", "synchronous(NORMAL)", "foreign_keys(ON)"))
+	if err != nil {
+		return err
+	}
+	// One connection: the server serializes its calls anyway, and SQLite allows one writer.
+	db.SetMaxOpenConns(1)
+	st.db = db
+	if err := st.init(); err != nil {
+		_ = db.Close()
+		return err
+	}
+	return nil
+}
+
+// dsn is the driver's name for the file at path with these pragmas.
+func dsn(path string, pragmas ...string) string {
+	q := url.Values{}
+	for _, p := range pragmas {
+		q.Add("_pragma", p)
+	}
+	return "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + q.Encode()
+}
+
+func (st *Store) init() error {
+	var version int
+	if err := st.db.QueryRow("PRAGMA user_version").Scan(&version); err != nil {
+		return fmt.Errorf("not a SQLite database: %w", err)
+	}
+	if version != 0 && version != schemaVersion {
+		return fmt.Errorf("written by another version of the wallet mock (schema %d, want %d): use a new file", version, schemaVersion)
+	}
+	if _, err := st.db.Exec(schema); err != nil {
+		return fmt.Errorf("creating the tables: %w", err)
+	}
+	if _, err := st.db.Exec(fmt.Sprintf("PRAGMA user_version = %d", schemaVersion)); err != nil {
+		return err
+	}
+	return nil
+}
+
+// Close ends any batch, closes the database and releases the file.
+func (st *Store) Close() error {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	var err error
+	if st.tx != nil {
+		err = st.commitLocked()
+	}
+	// The lock goes last: closing another descriptor of the file would drop SQLite's own
+	// (POSIX) locks under it.
+	return errors.Join(err, st.db.Close(), st.lock.Close())
+}
+
+// conn is a database or a transaction.
+type conn interface {
+	Exec(query string, args ...any) (sql.Result, error)
+	Query(query string, args ...any) (*sql.Rows, error)
+	QueryRow(query string, args ...any) *sql.Row
+}
+
+// connLocked is the open batch, or the database.
+func (st *Store) connLocked() conn {
+	if st.tx != nil {
+		return st.tx
+	}
+	return st.db
+}
+
+// BeginBatch starts a transaction that the saves until the matching EndBatch join.
+func (st *Store) BeginBatch() error {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	st.depth++
+	if st.tx != nil {
+		return nil
+	}
+	return st.beginLocked()
+}
+
+func (st *Store) beginLocked() error {
+	tx, err := st.db.Begin()
+	if err != nil {
+		return fmt.Errorf("data file %s: %w", st.path, err)
+	}
+	st.tx = tx
+	return nil
+}
+
+func (st *Store) commitLocked() error {
+	tx := st.tx
+	st.tx = nil
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("data file %s: %w", st.path, err)
+	}
+	return nil
+}
+
+// Flush commits the open batch, if any, and goes on in a new one.
+func (st *Store) Flush() error {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.tx == nil {
+		return nil
+	}
+	if err := st.commitLocked(); err != nil {
+		return err
+	}
+	return st.beginLocked()
+}
+
+// EndBatch commits the batch once every BeginBatch has ended.
+func (st *Store) EndBatch() error {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.depth == 0 {
+		return errors.New("sqlitestore: EndBatch without BeginBatch")
+	}
+	st.depth--
+	if st.depth > 0 || st.tx == nil {
+		return nil
+	}
+	return st.commitLocked()
+}
+
+// inTx runs f in one transaction: its own, or a savepoint of the open batch.
+func (st *Store) inTx(f func(c conn) error) error {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.tx != nil {
+		if _, err := st.tx.Exec("SAVEPOINT save"); err != nil {
+			return fmt.Errorf("data file: %w", err)
+		}
+		if err := f(st.tx); err != nil {
+			_, _ = st.tx.Exec("ROLLBACK TO save")
+			_, _ = st.tx.Exec("RELEASE save")
+			return err
+		}
+		if _, err := st.tx.Exec("RELEASE save"); err != nil {
+			return fmt.Errorf("data file: %w", err)
+		}
+		return nil
+	}
+	tx, err := st.db.Begin()
+	if err != nil {
+		return fmt.Errorf("data file: %w", err)
+	}
+	if err := f(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("data file: %w", err)
+	}
+	return nil
+}
+
+func decodePayment(data []byte) (*records.Payment, error) {
+	var p records.Payment
+	if err := json.Unmarshal(data, &p); err != nil {
+		return nil, fmt.Errorf("data file: a payment record does not decode: %w", err)
+	}
+	return &p, nil
+}
+
+func (st *Store) onePayment(query string, args ...any) (*records.Payment, error) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	var data []byte
+	if err := st.connLocked().QueryRow(query, args...).Scan(&data); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, nil
+		}
+		return nil, fmt.Errorf("data file: reading a payment: %w", err)
+	}
+	return decodePayment(data)
+}
+
+func (st *Store) payments(query string, args ...any) ([]*records.Payment, error) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	rows, err := st.connLocked().Query(query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("data file: listing payments: %w", err)
+	}
+	defer rows.Close()
+	var out []*records.Payment
+	for rows.Next() {
+		var data []byte
+		if err := rows.Scan(&data); err != nil {
+			return nil, fmt.Errorf("data file: listing payments: %w", err)
+		}
+		p, err := decodePayment(data)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// Payment finds a payment by id.
+func (st *Store) Payment(id string) (*records.Payment, error) {
+	return st.onePayment("SELECT data FROM payments WHERE id = ?", id)
+}
+
+// PaymentByRequest finds a payment by its client's request id.
+func (st *Store) PaymentByRequest(clientID, requestID string) (*records.Payment, error) {
+	return st.onePayment("SELECT data FROM payments WHERE client_id = ? AND request_id = ?", clientID, requestID)
+}
+
+// PaymentByAnyClient finds a payment by request id alone.
+func (st *Store) PaymentByAnyClient(requestID string) (*records.Payment, error) {
+	return st.onePayment("SELECT data FROM payments WHERE request_id = ? LIMIT 1", requestID)
+}
+
+// SavePayment saves a payment.
+func (st *Store) SavePayment(p *records.Payment) error {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return savePayment(st.connLocked(), p)
+}
+
+func savePayment(c conn, p *records.Payment) error {
+	data, err := json.Marshal(p)
+	if err != nil {
+		return fmt.Errorf("data file: encoding payment %s: %w", p.ID, err)
+	}
+	_, err = c.Exec(`INSERT INTO payments (id, client_id, request_id, open, awaiting, data) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET open = excluded.open, awaiting = excluded.awaiting, data = excluded.data`,
+		p.ID, p.ClientID, p.RequestID, p.Open, p.AwaitingFirstDelivery, data)
+	if err != nil {
+		return fmt.Errorf("data file: saving payment %s: %w", p.ID, err)
+	}
+	return nil
+}
+
+// OpenPayments lists the payments saved with Open set.
+func (st *Store) OpenPayments() ([]*records.Payment, error) {
+	return st.payments("SELECT data FROM payments WHERE open = 1")
+}
+
+// AwaitingFirstDelivery lists the payments saved with AwaitingFirstDelivery set.
+func (st *Store) AwaitingFirstDelivery() ([]*records.Payment, error) {
+	return st.payments("SELECT data FROM payments WHERE awaiting = 1")
+}
+
+// Capture finds a capture by its client's request id.
+func (st *Store) Capture(clientID, requestID string) (*records.Capture, error) {
+	var c records.Capture
+	if ok, err := st.scanJSON(&c, "SELECT data FROM captures WHERE client_id = ? AND request_id = ?", clientID, requestID); !ok {
+		return nil, err
+	}
+	return &c, nil
+}
+
+// SaveCapture saves a capture and the payment it changed, at once.
+func (st *Store) SaveCapture(clientID string, c *records.Capture, p *records.Payment) error {
+	return st.inTx(func(tx conn) error {
+		if err := savePayment(tx, p); err != nil {
+			return err
+		}
+		return execJSON(tx, "saving capture "+c.ID, c,
+			"INSERT OR REPLACE INTO captures (client_id, request_id, data) VALUES (?, ?, ?)", clientID, c.RequestID)
+	})
+}
+
+func (st *Store) refundFrom(query string, args ...any) (*records.Refund, error) {
+	var r records.Refund
+	if ok, err := st.scanJSON(&r, query, args...); !ok {
+		return nil, err
+	}
+	return &r, nil
+}
+
+// Refund finds a refund by id.
+func (st *Store) Refund(id string) (*records.Refund, error) {
+	return st.refundFrom("SELECT data FROM refunds WHERE id = ?", id)
+}
+
+// RefundByRequest finds a refund by its client's request id.
+func (st *Store) RefundByRequest(clientID, requestID string) (*records.Refund, error) {
+	return st.refundFrom("SELECT data FROM refunds WHERE client_id = ? AND request_id = ?", clientID, requestID)
+}
+
+// SaveRefund saves a refund and the payment it changed, at once.
+func (st *Store) SaveRefund(r *records.Refund, p *records.Payment) error {
+	return st.inTx(func(tx conn) error {
+		if err := savePayment(tx, p); err != nil {
+			return err
+		}
+		return execJSON(tx, "saving refund "+r.ID, r,
+			"INSERT OR REPLACE INTO refunds (id, client_id, request_id, data) VALUES (?, ?, ?, ?)", r.ID, r.ClientID, r.RequestID)
+	})
+}
+
+// merchantRecord is a registered merchant; keys as PEM (PKIX).
+type merchantRecord struct {
+	ClientID  string `json:"clientId"`
+	PublicKey string `json:"publicKey"`
+	AppID     string `json:"appId,omitempty"`
+	NotifyURL string `json:"notifyUrl,omitempty"`
+	KitKey    string `json:"kitKey,omitempty"`
+}
+
+// Merchants lists the registered merchants.
+func (st *Store) Merchants() ([]records.Merchant, error) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	rows, err := st.connLocked().Query("SELECT data FROM merchants ORDER BY client_id")
+	if err != nil {
+		return nil, fmt.Errorf("data file: listing merchants: %w", err)
+	}
+	defer rows.Close()
+	var out []records.Merchant
+	for rows.Next() {
+		var data []byte
+		var r merchantRecord
+		if err := rows.Scan(&data); err != nil {
+			return nil, fmt.Errorf("data file: listing merchants: %w", err)
+		}
+		if err := json.Unmarshal(data, &r); err != nil {
+			return nil, fmt.Errorf("data file: a merchant record does not decode: %w", err)
+		}
+		m := records.Merchant{ClientID: r.ClientID, AppID: r.AppID, NotifyURL: r.NotifyURL}
+		if m.PublicKey, err = parsePublicPEM(r.PublicKey); err != nil {
+			return nil, fmt.Errorf("data file: merchant %s: public key: %w", r.ClientID, err)
+		}
+		if r.KitKey != "" {
+			if m.KitKey, err = parsePublicPEM(r.KitKey); err != nil {
+				return nil, fmt.Errorf("data file: merchant %s: kit key: %w", r.ClientID, err)
+			}
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// SaveMerchant registers a merchant, or replaces the one with the same client id.
+func (st *Store) SaveMerchant(m records.Merchant) error {
+	r := merchantRecord{ClientID: m.ClientID, AppID: m.AppID, NotifyURL: m.NotifyURL}
+	var err error
+	if r.PublicKey, err = publicPEM(m.PublicKey); err != nil {
+		return fmt.Errorf("data file: merchant %s: %w", m.ClientID, err)
+	}
+	if m.KitKey != nil {
+		if r.KitKey, err = publicPEM(m.KitKey); err != nil {
+			return fmt.Errorf("data file: merchant %s: %w", m.ClientID, err)
+		}
+	}
+	return st.exec("saving merchant "+m.ClientID, r, "INSERT OR REPLACE INTO merchants (client_id, data) VALUES (?, ?)", m.ClientID)
+}
+
+func publicPEM(k *rsa.PublicKey) (string, error) {
+	der, err := x509.MarshalPKIXPublicKey(k)
+	if err != nil {
+		return "", err
+	}
+	return string(pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})), nil
+}
+
+func parsePublicPEM(s string) (*rsa.PublicKey, error) {
+	b, _ := pem.Decode([]byte(s))
+	if b == nil {
+		return nil, errors.New("not PEM")
+	}
+	k, err := x509.ParsePKIXPublicKey(b.Bytes)
+	if err != nil {
+		return nil, err
+	}
+	rk, ok := k.(*rsa.PublicKey)
+	if !ok {
+		return nil, errors.New("not an RSA key")
+	}
+	return rk, nil
+}
+
+// Pending lists the notification deliveries armed and not finished.
+func (st *Store) Pending() ([]records.Delivery, error) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	rows, err := st.connLocked().Query("SELECT data FROM pending ORDER BY payment_id")
+	if err != nil {
+		return nil, fmt.Errorf("data file: listing pending notifications: %w", err)
+	}
+	defer rows.Close()
+	var out []records.Delivery
+	for rows.Next() {
+		var data []byte
+		var d records.Delivery
+		if err := rows.Scan(&data); err != nil {
+			return nil, fmt.Errorf("data file: listing pending notifications: %w", err)
+		}
+		if err := json.Unmarshal(data, &d); err != nil {
+			return nil, fmt.Errorf("data file: a pending notification does not decode: %w", err)
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// SavePending saves the next delivery of a payment's notification.
+func (st *Store) SavePending(d records.Delivery) error {
+	return st.exec("saving the pending notification of "+d.PaymentID, d,
+		"INSERT OR REPLACE INTO pending (payment_id, data) VALUES (?, ?)", d.PaymentID)
+}
+
+// DeletePending drops a payment's pending delivery.
+func (st *Store) DeletePending(paymentID string) error {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if _, err := st.connLocked().Exec("DELETE FROM pending WHERE payment_id = ?", paymentID); err != nil {
+		return fmt.Errorf("data file: dropping the pending notification of %s: %w", paymentID, err)
+	}
+	return nil
+}
+
+// ClockOffset is how far business time was moved ahead of the wall clock.
+func (st *Store) ClockOffset() (time.Duration, error) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	var v string
+	err := st.connLocked().QueryRow("SELECT value FROM meta WHERE key = 'clock_offset'").Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("data file: reading the clock offset: %w", err)
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("data file: clock offset %q: %w", v, err)
+	}
+	return time.Duration(n), nil
+}
+
+// SaveClockOffset saves how far business time was moved ahead.
+func (st *Store) SaveClockOffset(d time.Duration) error {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if _, err := st.connLocked().Exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('clock_offset', ?)", strconv.FormatInt(int64(d), 10)); err != nil {
+		return fmt.Errorf("data file: saving the clock offset: %w", err)
+	}
+	return nil
+}
+
+// scanJSON reads one JSON document into v; ok is false when there is none or on error.
+func (st *Store) scanJSON(v any, query string, args ...any) (ok bool, err error) {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	var data []byte
+	if err := st.connLocked().QueryRow(query, args...).Scan(&data); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return false, nil
+		}
+		return false, fmt.Errorf("data file: %w", err)
+	}
+	if err := json.Unmarshal(data, v); err != nil {
+		return false, fmt.Errorf("data file: a record does not decode: %w", err)
+	}
+	return true, nil
+}
+
+// exec writes v as JSON in the last parameter of query.
+func (st *Store) exec(what string, v any, query string, args ...any) error {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	return execJSON(st.connLocked(), what, v, query, args...)
+}
+
+func execJSON(c conn, what string, v any, query string, args ...any) error {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("data file: %s: %w", what, err)
+	}
+	if _, err := c.Exec(query, append(args, data)...); err != nil {
+		return fmt.Errorf("data file: %s: %w", what, err)
+	}
+	return nil
+}
