@@ -78,7 +78,6 @@ func (s *Server) schedule(job *notifyJob, attempt int, delay time.Duration) {
 			return
 		}
 		defer s.endDelivery()
-		s.flushStore() // what the notification tells must outlive a crash
 		a := s.deliverCapped(context.Background(), job, attempt)
 		// Arm the retry before the attempt becomes visible, under the same lock: whoever
 		// sees attempt n can move the clock and be sure attempt n+1 is waiting for it.

@@ -51,8 +51,9 @@ type Store interface {
 
 	// BeginBatch groups the saves that follow, until EndBatch, into as few writes as the back
 	// end can: a clock move that expires twenty thousand payments saves them together. Flush
-	// makes what the batch holds so far durable; the wallet calls it before any answer or
-	// notification leaves it, so a batch never holds back something another party was told.
+	// makes what the batch holds so far durable; the wallet calls it before any answer leaves
+	// it, so a batch never holds back what a merchant or payer was told. (A notification sent
+	// during a clock move may be sent again after a crash, as a retry would be.)
 	BeginBatch() error
 	Flush() error
 	EndBatch() error

@@ -32,7 +32,7 @@ func lockHolder(path string) int {
 		if len(fields) < 6 || fields[1] == "->" || fields[1] != "FLOCK" || fields[5] != id {
 			continue
 		}
-		if pid, err := strconv.Atoi(fields[4]); err == nil && pid > 0 && pid != os.Getpid() {
+		if pid, err := strconv.Atoi(fields[4]); err == nil && pid > 0 {
 			return pid
 		}
 	}

@@ -9,7 +9,7 @@
 // Every save is its own transaction in WAL mode with synchronous=NORMAL: a commit is in the
 // log before the call returns, so a process killed at any moment (SIGKILL) loses nothing it
 // answered; only a power loss may lose the last commits. A batch (a clock move) is one
-// transaction, committed early whenever the wallet is about to answer or notify anyone.
+// transaction, committed early whenever the wallet is about to answer anyone.
 //
 // The file is taken exclusively: Open locks it (flock) for as long as the store is open, and
 // refuses a file another process holds, naming that process where the system reports it. Open
@@ -25,8 +25,10 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
+	"maps"
 	"net/url"
 	"os"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -90,9 +92,15 @@ type Store struct {
 	lock *os.File // holds the file's lock while the store is open
 	db   *sql.DB
 
-	mu    sync.Mutex // guards tx and depth, and orders Flush against the other calls
-	tx    *sql.Tx    // the open batch, if any
-	depth int        // BeginBatch calls not ended yet
+	mu    sync.Mutex           // guards what follows, and orders Flush against the other calls
+	tx    *sql.Tx              // the open batch, if any
+	depth int                  // BeginBatch calls not ended yet
+	stmts map[string]*sql.Stmt // by query
+	// In a batch, the payments and pending deliveries saved and not written yet, by payment
+	// id (a nil delivery: deleted). A payment a clock move saves three times is written
+	// once; at most maxUnwritten payments wait, so memory stays bounded.
+	unwritten        map[string]*records.Payment
+	unwrittenPending map[string]*records.Delivery
 }
 
 var _ records.Store = (*Store)(nil)
@@ -109,7 +117,8 @@ func Open(path string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("data file %s: %w", path, err)
 	}
-	st := &Store{path: path, lock: lock}
+	st := &Store{path: path, lock: lock, stmts: map[string]*sql.Stmt{},
+		unwritten: map[string]*records.Payment{}, unwrittenPending: map[string]*records.Delivery{}}
 	if err := st.open(); err != nil {
 		_ = lock.Close()
 		return nil, fmt.Errorf("data file %s: %w", path, err)
@@ -131,6 +140,14 @@ func (st *Store) open() error {
 	if err := st.init(); err != nil {
 		_ = db.Close()
 		return err
+	}
+	for _, q := range hotQueries {
+		s, err := db.Prepare(q)
+		if err != nil {
+			_ = db.Close()
+			return fmt.Errorf("preparing %q: %w", q, err)
+		}
+		st.stmts[q] = s
 	}
 	return nil
 }
@@ -171,10 +188,13 @@ func (st *Store) Close() error {
 	}
 	// The lock goes last: closing another descriptor of the file would drop SQLite's own
 	// (POSIX) locks under it.
+	for _, s := range st.stmts {
+		_ = s.Close()
+	}
 	return errors.Join(err, st.db.Close(), st.lock.Close())
 }
 
-// conn is a database or a transaction.
+// conn is the database or a transaction, with the store's prepared statements.
 type conn interface {
 	Exec(query string, args ...any) (sql.Result, error)
 	Query(query string, args ...any) (*sql.Rows, error)
@@ -182,12 +202,81 @@ type conn interface {
 }
 
 // connLocked is the open batch, or the database.
-func (st *Store) connLocked() conn {
-	if st.tx != nil {
-		return st.tx
-	}
-	return st.db
+func (st *Store) connLocked() conn { return prepared{st, st.tx} }
+
+// prepared runs each query through a statement prepared once: preparing costs as much as
+// running a small statement, and a clock move runs tens of thousands.
+type prepared struct {
+	st *Store
+	tx *sql.Tx // nil: the database
 }
+
+// stmt is the prepared statement of query, or nil when it is not prepared yet and a
+// transaction holds the one connection (the caller runs the query unprepared).
+func (p prepared) stmt(query string) (*sql.Stmt, error) {
+	s, ok := p.st.stmts[query]
+	if !ok {
+		if p.tx != nil {
+			return nil, nil
+		}
+		var err error
+		if s, err = p.st.db.Prepare(query); err != nil {
+			return nil, err
+		}
+		p.st.stmts[query] = s
+	}
+	if p.tx != nil {
+		return p.tx.Stmt(s), nil
+	}
+	return s, nil
+}
+
+func (p prepared) Exec(query string, args ...any) (sql.Result, error) {
+	s, err := p.stmt(query)
+	switch {
+	case err != nil:
+		return nil, err
+	case s == nil:
+		return p.tx.Exec(query, args...)
+	}
+	return s.Exec(args...)
+}
+
+func (p prepared) Query(query string, args ...any) (*sql.Rows, error) {
+	s, err := p.stmt(query)
+	switch {
+	case err != nil:
+		return nil, err
+	case s == nil:
+		return p.tx.Query(query, args...)
+	}
+	return s.Query(args...)
+}
+
+func (p prepared) QueryRow(query string, args ...any) *sql.Row {
+	s, err := p.stmt(query)
+	switch {
+	case s == nil && p.tx != nil:
+		return p.tx.QueryRow(query, args...)
+	case err != nil:
+		// A *sql.Row carrying the error: the database's own, for a statement that failed to
+		// prepare.
+		return p.st.db.QueryRow(query, args...)
+	}
+	return s.QueryRow(args...)
+}
+
+// hotQueries are prepared when the store opens: a clock move runs them in a batch, where no
+// statement can be prepared on the database.
+var hotQueries = []string{queryPayment, querySavePayment, querySavePending, queryDeletePending}
+
+const (
+	queryPayment     = "SELECT data FROM payments WHERE id = ?"
+	querySavePayment = `INSERT INTO payments (id, client_id, request_id, open, awaiting, data) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET open = excluded.open, awaiting = excluded.awaiting, data = excluded.data`
+	querySavePending   = "INSERT OR REPLACE INTO pending (payment_id, data) VALUES (?, ?)"
+	queryDeletePending = "DELETE FROM pending WHERE payment_id = ?"
+)
 
 // BeginBatch starts a transaction that the saves until the matching EndBatch join.
 func (st *Store) BeginBatch() error {
@@ -197,8 +286,16 @@ func (st *Store) BeginBatch() error {
 	if st.tx != nil {
 		return nil
 	}
+	// A batch touches pages all over the file: a page cache that holds them saves reading
+	// each again. EndBatch gives the memory back.
+	if _, err := st.db.Exec(fmt.Sprintf("PRAGMA cache_size = -%d", batchCacheKiB)); err != nil {
+		return fmt.Errorf("data file %s: %w", st.path, err)
+	}
 	return st.beginLocked()
 }
+
+// batchCacheKiB is SQLite's page cache during a batch (the default is 2,000 KiB).
+const batchCacheKiB = 64 << 10
 
 func (st *Store) beginLocked() error {
 	tx, err := st.db.Begin()
@@ -209,7 +306,44 @@ func (st *Store) beginLocked() error {
 	return nil
 }
 
+// maxUnwritten bounds the payments a batch keeps in memory before writing them.
+const maxUnwritten = 4096
+
+// writeLocked writes what the batch keeps unwritten into its transaction.
+func (st *Store) writeLocked() error {
+	if st.tx == nil {
+		return nil
+	}
+	c := st.connLocked()
+	// In key order: the b-tree pages are visited once each, not at random.
+	for _, id := range slices.Sorted(maps.Keys(st.unwritten)) {
+		if err := savePayment(c, st.unwritten[id]); err != nil {
+			return err
+		}
+		delete(st.unwritten, id)
+	}
+	for _, id := range slices.Sorted(maps.Keys(st.unwrittenPending)) {
+		d := st.unwrittenPending[id]
+		var err error
+		if d == nil {
+			_, err = c.Exec(queryDeletePending, id)
+		} else {
+			err = execJSON(c, "saving the pending notification of "+id, d, querySavePending, id)
+		}
+		if err != nil {
+			return fmt.Errorf("data file: pending notification of %s: %w", id, err)
+		}
+		delete(st.unwrittenPending, id)
+	}
+	return nil
+}
+
 func (st *Store) commitLocked() error {
+	if err := st.writeLocked(); err != nil {
+		_ = st.tx.Rollback()
+		st.tx = nil
+		return fmt.Errorf("data file %s: %w", st.path, err)
+	}
 	tx := st.tx
 	st.tx = nil
 	if err := tx.Commit(); err != nil {
@@ -242,7 +376,11 @@ func (st *Store) EndBatch() error {
 	if st.depth > 0 || st.tx == nil {
 		return nil
 	}
-	return st.commitLocked()
+	err := st.commitLocked()
+	if _, cerr := st.db.Exec("PRAGMA cache_size = -2000"); cerr != nil {
+		err = errors.Join(err, fmt.Errorf("data file %s: %w", st.path, cerr))
+	}
+	return err
 }
 
 // inTx runs f in one transaction: its own, or a savepoint of the open batch.
@@ -250,10 +388,13 @@ func (st *Store) inTx(f func(c conn) error) error {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	if st.tx != nil {
+		if err := st.writeLocked(); err != nil {
+			return err
+		}
 		if _, err := st.tx.Exec("SAVEPOINT save"); err != nil {
 			return fmt.Errorf("data file: %w", err)
 		}
-		if err := f(st.tx); err != nil {
+		if err := f(st.connLocked()); err != nil {
 			_, _ = st.tx.Exec("ROLLBACK TO save")
 			_, _ = st.tx.Exec("RELEASE save")
 			return err
@@ -267,7 +408,7 @@ func (st *Store) inTx(f func(c conn) error) error {
 	if err != nil {
 		return fmt.Errorf("data file: %w", err)
 	}
-	if err := f(tx); err != nil {
+	if err := f(prepared{st, tx}); err != nil {
 		_ = tx.Rollback()
 		return err
 	}
@@ -285,9 +426,18 @@ func decodePayment(data []byte) (*records.Payment, error) {
 	return &p, nil
 }
 
+// onePayment reads one payment; by id, a payment the batch keeps unwritten is found
+// first, and other queries see the batch's payments written.
 func (st *Store) onePayment(query string, args ...any) (*records.Payment, error) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
+	if query == queryPayment {
+		if p, ok := st.unwritten[args[0].(string)]; ok {
+			return clonePayment(p), nil
+		}
+	} else if err := st.writeLocked(); err != nil {
+		return nil, err
+	}
 	var data []byte
 	if err := st.connLocked().QueryRow(query, args...).Scan(&data); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
@@ -301,6 +451,9 @@ func (st *Store) onePayment(query string, args ...any) (*records.Payment, error)
 func (st *Store) payments(query string, args ...any) ([]*records.Payment, error) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
+	if err := st.writeLocked(); err != nil {
+		return nil, err
+	}
 	rows, err := st.connLocked().Query(query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("data file: listing payments: %w", err)
@@ -323,7 +476,7 @@ func (st *Store) payments(query string, args ...any) ([]*records.Payment, error)
 
 // Payment finds a payment by id.
 func (st *Store) Payment(id string) (*records.Payment, error) {
-	return st.onePayment("SELECT data FROM payments WHERE id = ?", id)
+	return st.onePayment(queryPayment, id)
 }
 
 // PaymentByRequest finds a payment by its client's request id.
@@ -340,7 +493,21 @@ func (st *Store) PaymentByAnyClient(requestID string) (*records.Payment, error) 
 func (st *Store) SavePayment(p *records.Payment) error {
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	return savePayment(st.connLocked(), p)
+	if st.tx == nil {
+		return savePayment(st.connLocked(), p)
+	}
+	st.unwritten[p.ID] = clonePayment(p)
+	if len(st.unwritten) >= maxUnwritten {
+		return st.writeLocked()
+	}
+	return nil
+}
+
+// clonePayment copies p, so that neither the caller nor the store changes the other's.
+func clonePayment(p *records.Payment) *records.Payment {
+	c := *p
+	c.Notifications = slices.Clone(p.Notifications)
+	return &c
 }
 
 func savePayment(c conn, p *records.Payment) error {
@@ -348,9 +515,7 @@ func savePayment(c conn, p *records.Payment) error {
 	if err != nil {
 		return fmt.Errorf("data file: encoding payment %s: %w", p.ID, err)
 	}
-	_, err = c.Exec(`INSERT INTO payments (id, client_id, request_id, open, awaiting, data) VALUES (?, ?, ?, ?, ?, ?)
-		ON CONFLICT (id) DO UPDATE SET open = excluded.open, awaiting = excluded.awaiting, data = excluded.data`,
-		p.ID, p.ClientID, p.RequestID, p.Open, p.AwaitingFirstDelivery, data)
+	_, err = c.Exec(querySavePayment, p.ID, p.ClientID, p.RequestID, p.Open, p.AwaitingFirstDelivery, data)
 	if err != nil {
 		return fmt.Errorf("data file: saving payment %s: %w", p.ID, err)
 	}
@@ -501,6 +666,9 @@ func parsePublicPEM(s string) (*rsa.PublicKey, error) {
 func (st *Store) Pending() ([]records.Delivery, error) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
+	if err := st.writeLocked(); err != nil {
+		return nil, err
+	}
 	rows, err := st.connLocked().Query("SELECT data FROM pending ORDER BY payment_id")
 	if err != nil {
 		return nil, fmt.Errorf("data file: listing pending notifications: %w", err)
@@ -523,15 +691,26 @@ func (st *Store) Pending() ([]records.Delivery, error) {
 
 // SavePending saves the next delivery of a payment's notification.
 func (st *Store) SavePending(d records.Delivery) error {
+	st.mu.Lock()
+	if st.tx != nil {
+		st.unwrittenPending[d.PaymentID] = &d
+		st.mu.Unlock()
+		return nil
+	}
+	st.mu.Unlock()
 	return st.exec("saving the pending notification of "+d.PaymentID, d,
-		"INSERT OR REPLACE INTO pending (payment_id, data) VALUES (?, ?)", d.PaymentID)
+		querySavePending, d.PaymentID)
 }
 
 // DeletePending drops a payment's pending delivery.
 func (st *Store) DeletePending(paymentID string) error {
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	if _, err := st.connLocked().Exec("DELETE FROM pending WHERE payment_id = ?", paymentID); err != nil {
+	if st.tx != nil {
+		st.unwrittenPending[paymentID] = nil
+		return nil
+	}
+	if _, err := st.connLocked().Exec(queryDeletePending, paymentID); err != nil {
 		return fmt.Errorf("data file: dropping the pending notification of %s: %w", paymentID, err)
 	}
 	return nil
