@@ -49,7 +49,14 @@ type mockProcess struct {
 
 func startMockProcess(t *testing.T, args ...string) *mockProcess {
 	t.Helper()
-	m := &mockProcess{cmd: exec.Command(kitBinary, append([]string{"wallet-mock"}, args...)...), done: make(chan struct{})}
+	return startMockCommand(t, exec.Command(kitBinary, append([]string{"wallet-mock"}, args...)...))
+}
+
+// startMockCommand starts cmd, which runs wallet-mock (perhaps through a shell that sets a
+// limit first), and waits for its URL.
+func startMockCommand(t *testing.T, cmd *exec.Cmd) *mockProcess {
+	t.Helper()
+	m := &mockProcess{cmd: cmd, done: make(chan struct{})}
 	stdout, err := m.cmd.StdoutPipe()
 	require.NoError(t, err)
 	m.cmd.Stderr = writerFunc(func(b []byte) (int, error) {

@@ -10,6 +10,7 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
+	"math"
 	"mime"
 	"net"
 	"net/http"
@@ -35,9 +36,17 @@ type Limits struct {
 	MaxHeaderBytes int
 	// MaxBodyBytes caps every request body; handlers may cap lower.
 	MaxBodyBytes int64
-	// MaxConns is how many connections may be open before the server closes idle keep-alive
-	// connections, oldest first, to make room. Busy connections are never cut for it.
+	// MaxConns is how many connections may be open before the server closes idle
+	// connections, oldest first, to make room: keep-alive connections between requests, then
+	// connections that have not sent a request yet. Busy connections are never cut for it.
 	MaxConns int
+	// MaxOpen bounds the connections open at once: at the bound the server stops accepting,
+	// and new connections wait in the kernel's accept queue until one closes, rather than
+	// the process running out of file descriptors (then it could accept nothing, not even
+	// the connection that would let it evict an idle one). Zero means below the process's
+	// open-file limit (RLIMIT_NOFILE), keeping an eighth of it, at least 32, for everything
+	// else the process opens: data files, notification sockets, logs.
+	MaxOpen int
 }
 
 // DefaultLimits are the limits of the kit's servers.
@@ -64,14 +73,26 @@ func (l Limits) withDefaults() Limits {
 		MaxHeaderBytes:    cmp.Or(l.MaxHeaderBytes, d.MaxHeaderBytes),
 		MaxBodyBytes:      cmp.Or(l.MaxBodyBytes, d.MaxBodyBytes),
 		MaxConns:          cmp.Or(l.MaxConns, d.MaxConns),
+		MaxOpen:           cmp.Or(l.MaxOpen, openBound()),
 	}
+}
+
+// openBound is how many connections a server may hold open: below the process's open-file
+// limit, with room for the rest; no bound where the system has no such limit.
+func openBound() int {
+	n := fileLimit()
+	if n <= 0 {
+		return math.MaxInt
+	}
+	return max(8, n-max(32, n/8))
 }
 
 // NewServer returns an http.Server for h with the limits applied: deadlines, header and body
 // caps, and the connection cap. Zero fields of l take DefaultLimits.
 func NewServer(h http.Handler, l Limits) *http.Server {
 	l = l.withDefaults()
-	conns := &connTracker{max: l.MaxConns, state: map[net.Conn]http.ConnState{}}
+	conns := &connTracker{max: min(l.MaxConns, l.MaxOpen), open: l.MaxOpen, state: map[net.Conn]http.ConnState{}}
+	conns.closed = sync.NewCond(&conns.mu)
 	return &http.Server{
 		Handler:           BodyCap(l.MaxBodyBytes, h),
 		ReadHeaderTimeout: l.ReadHeaderTimeout,
@@ -93,44 +114,71 @@ func BodyCap(max int64, next http.Handler) http.Handler {
 }
 
 // connTracker closes the oldest idle connection when a new one would exceed the cap: a
-// thousand idle keep-alive connections must not use up the process's file descriptors and
-// stop it from accepting.
+// thousand idle keep-alive connections, or connections that never send a request, must not
+// use up the process's file descriptors and stop it from accepting. At the hard bound (busy
+// connections) it holds up the accept loop: http.Server calls ConnState(StateNew) there,
+// before it accepts the next connection.
 type connTracker struct {
-	max   int
-	mu    sync.Mutex
-	state map[net.Conn]http.ConnState
-	idle  []net.Conn // oldest first
+	max    int // evict idle connections above it
+	open   int // accept no more above it
+	mu     sync.Mutex
+	closed *sync.Cond // signalled when a connection closes
+	state  map[net.Conn]http.ConnState
+	idle   []net.Conn // keep-alive, between requests; oldest first
+	fresh  []net.Conn // no request yet; oldest first
 }
 
 func (t *connTracker) track(c net.Conn, s http.ConnState) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	t.dropIdle(c)
+	t.idle = drop(t.idle, c)
+	t.fresh = drop(t.fresh, c)
 	switch s {
 	case http.StateClosed, http.StateHijacked:
 		delete(t.state, c)
+		t.closed.Broadcast()
 		return
 	case http.StateIdle:
 		t.idle = append(t.idle, c)
 	}
 	t.state[c] = s
-	if s == http.StateNew {
-		for len(t.state) > t.max && len(t.idle) > 0 {
-			oldest := t.idle[0]
-			t.idle = t.idle[1:]
-			delete(t.state, oldest)
-			_ = oldest.Close()
+	if s != http.StateNew {
+		return
+	}
+	for len(t.state) > t.max && t.evictLocked() {
+	}
+	t.fresh = append(t.fresh, c)
+	for len(t.state) > t.open {
+		if !t.evictLocked() {
+			t.closed.Wait()
 		}
 	}
 }
 
-func (t *connTracker) dropIdle(c net.Conn) {
-	for i, x := range t.idle {
+// evictLocked closes the oldest idle connection, else the oldest that sent nothing yet; it
+// reports false when every connection is busy.
+func (t *connTracker) evictLocked() bool {
+	var victim net.Conn
+	switch {
+	case len(t.idle) > 0:
+		victim, t.idle = t.idle[0], t.idle[1:]
+	case len(t.fresh) > 0:
+		victim, t.fresh = t.fresh[0], t.fresh[1:]
+	default:
+		return false
+	}
+	delete(t.state, victim)
+	_ = victim.Close()
+	return true
+}
+
+func drop(conns []net.Conn, c net.Conn) []net.Conn {
+	for i, x := range conns {
 		if x == c {
-			t.idle = append(t.idle[:i], t.idle[i+1:]...)
-			return
+			return append(conns[:i], conns[i+1:]...)
 		}
 	}
+	return conns
 }
 
 // ControlPrefix is where the kit's unsigned test hooks live.
