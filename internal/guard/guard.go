@@ -122,7 +122,7 @@ type connTracker struct {
 	max    int // evict idle connections above it
 	open   int // accept no more above it
 	mu     sync.Mutex
-	closed *sync.Cond // signalled when a connection closes
+	closed *sync.Cond // signalled when a connection changes state
 	state  map[net.Conn]http.ConnState
 	idle   []net.Conn // keep-alive, between requests; oldest first
 	fresh  []net.Conn // no request yet; oldest first
@@ -131,12 +131,12 @@ type connTracker struct {
 func (t *connTracker) track(c net.Conn, s http.ConnState) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	t.closed.Broadcast() // a close, or a connection gone idle, may let a waiting accept go on
 	t.idle = drop(t.idle, c)
 	t.fresh = drop(t.fresh, c)
 	switch s {
 	case http.StateClosed, http.StateHijacked:
 		delete(t.state, c)
-		t.closed.Broadcast()
 		return
 	case http.StateIdle:
 		t.idle = append(t.idle, c)
@@ -147,12 +147,12 @@ func (t *connTracker) track(c net.Conn, s http.ConnState) {
 	}
 	for len(t.state) > t.max && t.evictLocked() {
 	}
-	t.fresh = append(t.fresh, c)
 	for len(t.state) > t.open {
 		if !t.evictLocked() {
 			t.closed.Wait()
 		}
 	}
+	t.fresh = append(t.fresh, c) // after the loops: c itself is never the one evicted
 }
 
 // evictLocked closes the oldest idle connection, else the oldest that sent nothing yet; it

@@ -177,3 +177,73 @@ func TestControlTakesJSONFromTheSameOriginOnly(t *testing.T) {
 		})
 	}
 }
+
+// answeredWithin sends a request on c and reports whether an answer comes within d.
+func answeredWithin(t *testing.T, c net.Conn, d time.Duration) bool {
+	t.Helper()
+	_ = c.SetReadDeadline(time.Now().Add(d))
+	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+	if err != nil {
+		return false
+	}
+	resp.Body.Close()
+	return true
+}
+
+// TestConnectionsOverTheOpenBoundWaitInTheKernelQueue holds MaxOpen connections busy: the
+// next one is not accepted (its request gets no answer) until a busy one is done.
+func TestConnectionsOverTheOpenBoundWaitInTheKernelQueue(t *testing.T) {
+	entered, release := make(chan struct{}), make(chan struct{})
+	defer close(release)
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/busy" {
+			entered <- struct{}{}
+			<-release
+		}
+		readAll(w, r)
+	})
+	addr := serve(t, h, guard.Limits{MaxConns: 2, MaxOpen: 2, IdleTimeout: time.Hour})
+	var busy []net.Conn
+	for range 2 {
+		c, err := net.Dial("tcp", addr)
+		require.NoError(t, err)
+		defer c.Close()
+		_, err = io.WriteString(c, "GET /busy HTTP/1.1\r\nHost: x\r\n\r\n")
+		require.NoError(t, err)
+		select {
+		case <-entered:
+		case <-time.After(5 * time.Second):
+			t.Fatal("the busy request did not reach its handler")
+		}
+		busy = append(busy, c)
+	}
+	waiting, err := net.Dial("tcp", addr)
+	require.NoError(t, err, "the kernel queues it")
+	defer waiting.Close()
+	_, err = io.WriteString(waiting, "GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+	require.NoError(t, err)
+	assert.False(t, answeredWithin(t, waiting, 300*time.Millisecond), "not accepted while the bound is reached")
+	release <- struct{}{} // one busy request ends: its connection goes idle, and is evicted
+	assert.True(t, answeredWithin(t, waiting, 5*time.Second), "accepted once a connection was done")
+}
+
+// TestSilentConnectionsAreEvictedOverTheCap opens connections that send nothing, more than
+// MaxConns: the oldest are closed, and a new client is still answered.
+func TestSilentConnectionsAreEvictedOverTheCap(t *testing.T) {
+	const limit, opened = 4, 12
+	addr := serve(t, http.HandlerFunc(readAll), guard.Limits{MaxConns: limit, IdleTimeout: time.Hour, ReadHeaderTimeout: time.Hour})
+	var silent []net.Conn
+	for range opened {
+		c, err := net.Dial("tcp", addr)
+		require.NoError(t, err)
+		defer c.Close()
+		silent = append(silent, c)
+	}
+	c, err := net.Dial("tcp", addr)
+	require.NoError(t, err)
+	defer c.Close()
+	_, err = io.WriteString(c, "GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+	require.NoError(t, err)
+	assert.True(t, answeredWithin(t, c, 5*time.Second), "a new client is answered")
+	assert.True(t, closedWithin(silent[0], 5*time.Second), "the oldest silent connection is closed")
+}
