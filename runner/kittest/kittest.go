@@ -44,6 +44,17 @@ import (
 // Options.AppID says otherwise.
 const DefaultAppID = "2026TESTAPP0001"
 
+// The product codes the wallet mock expects in pay requests (productCode) and orderStrs
+// (product_code) unless Options.Profile names others: a merchant configures its shop with
+// them. Wallet.GeneralProductCode and Wallet.PreAuthProductCode give those of any profile.
+const (
+	// DefaultGeneralProductCode is the product code of a general payment (online purchase).
+	DefaultGeneralProductCode = "51051000101000000011"
+	// DefaultPreAuthProductCode is the product code of a pre-authorization (online purchase,
+	// auth-capture).
+	DefaultPreAuthProductCode = "51051000101000000012"
+)
+
 // Options configures the wallet mock Start runs. The zero Options is the kit's test setup:
 // the test client id and keys of fixtures/keys, the kit's product codes, no path prefix.
 type Options struct {
@@ -184,6 +195,14 @@ func (w *Wallet) PublicKey() *rsa.PublicKey { return &w.key.PublicKey }
 
 // PublicKeyPEM is PublicKey in PEM, as a merchant's configuration usually wants it.
 func (w *Wallet) PublicKeyPEM() []byte { return fixtures.PEM(fixtures.WalletPublicKey) }
+
+// GeneralProductCode is the product code the wallet expects for a general payment:
+// DefaultGeneralProductCode unless the profile names another.
+func (w *Wallet) GeneralProductCode() string { return w.prof.Wallet().GeneralProductCode }
+
+// PreAuthProductCode is the product code the wallet expects for a pre-authorization:
+// DefaultPreAuthProductCode unless the profile names another.
+func (w *Wallet) PreAuthProductCode() string { return w.prof.Wallet().PreAuthProductCode }
 
 // ClientID is the client id the wallet knows the merchant by.
 func (w *Wallet) ClientID() string {
