@@ -450,29 +450,45 @@ func (r *results) summary(requirements map[string]string) string {
 }
 
 // ruledOut lists the scenarios of side and tags that the profile's exclusions (ex, as
-// "~@a && ~@b") leave out, with the profile's reasons: godog parses the features and the
-// scenarios are skipped before their first step.
+// "~@a && ~@b") leave out, with the profile's reasons.
 func ruledOut(side, tags, ex string, prof profile.Profile) []report.Scenario {
 	var any []string
 	for _, part := range strings.Split(ex, "&&") {
 		any = append(any, strings.TrimPrefix(strings.TrimSpace(part), "~"))
 	}
+	list := listScenarios(strings.Join(nonEmpty(side, tags, strings.Join(any, ",")), " && "))
+	for i := range list {
+		list[i].Status, list[i].Reason = report.Skipped, prof.Skip(list[i].pickle)
+	}
+	out := make([]report.Scenario, len(list))
+	for i, l := range list {
+		out[i] = l.Scenario
+	}
+	return out
+}
+
+// listed is a scenario that a tag expression selects, with godog's view of it.
+type listed struct {
+	report.Scenario
+	pickle *godog.Scenario
+}
+
+// listScenarios lists the scenarios a tag expression selects, without running them: godog
+// parses the features and each scenario is skipped before its first step.
+func listScenarios(tags string) []listed {
 	var mu sync.Mutex
-	var out []report.Scenario
+	var out []listed
 	godog.TestSuite{
-		Name: "tradepaykit ruled out",
+		Name: "tradepaykit list",
 		ScenarioInitializer: func(sc *godog.ScenarioContext) {
 			sc.Before(func(ctx context.Context, sn *godog.Scenario) (context.Context, error) {
 				mu.Lock()
-				out = append(out, report.Scenario{Name: sn.Name, Feature: sn.Uri, Requirements: requirementsOf(sn), Status: report.Skipped, Reason: prof.Skip(sn)})
-				mu.Unlock()
+				defer mu.Unlock()
+				out = append(out, listed{report.Scenario{Name: sn.Name, Feature: sn.Uri, Requirements: requirementsOf(sn)}, sn})
 				return ctx, godog.ErrSkip
 			})
 		},
-		Options: &godog.Options{
-			Format: "progress", Output: io.Discard, FS: features.FS, Paths: []string{"."},
-			Tags: strings.Join(nonEmpty(side, tags, strings.Join(any, ",")), " && "),
-		},
+		Options: &godog.Options{Format: "progress", Output: io.Discard, FS: features.FS, Paths: []string{"."}, Tags: tags},
 	}.Run()
 	return out
 }
