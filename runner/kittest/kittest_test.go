@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -152,6 +153,8 @@ func TestGoTestSelectsAndReportsScenarios(t *testing.T) {
 		"TestShopConformance": "PASS",
 		"TestShopConformance/A_payer_pays_an_order_by_tradeNO": "PASS",
 	}, results(out), "go test -run selects one scenario:\n%s", out)
+	assert.Contains(t, out, "kittest summary: 1 scenarios ran: 1 passed, 0 failed", "the summary in the log with -v")
+	assert.Contains(t, out, "coverage: 1 of 1 MUST requirements checked", "the coverage line in the log with -v")
 
 	out, code = goTest(t, "KITTEST_DEFECTIVE_SHOP=1", "-test.run", "^TestDefectiveShop$", "-test.v")
 	assert.Equal(t, 1, code, "a failed scenario fails go test:\n%s", out)
@@ -166,4 +169,90 @@ func TestGoTestSelectsAndReportsScenarios(t *testing.T) {
 	}
 	assert.Positive(t, failed, "a REQ-GEN-005 scenario fails as a subtest:\n%s", out)
 	assert.Contains(t, out, "REQ-GEN-005", "the failure names the requirement")
+}
+
+// TestGoTestShowsEachFailureOnce runs a shop with one defect (it trusts the app's 9000) as a
+// merchant runs go test, without -v: each failed scenario prints one block of at most 60
+// lines (the requirement and its text, the failed step, expected and got, the exchanges)
+// without testify's trace through the kit's step definitions, and a closing summary names
+// every failure and counts them by requirement.
+func TestGoTestShowsEachFailureOnce(t *testing.T) {
+	out, code := goTest(t, "KITTEST_DEFECTIVE_SHOP=1", "-test.run", "^TestDefectiveShop$")
+	require.Equal(t, 1, code, out)
+	assert.NotContains(t, out, "Error Trace", "no stack of the kit's step definitions")
+	blocks := failureBlocks(out)
+	require.Len(t, blocks, 2, "the two REQ-GEN-005 scenarios the defect fails:\n%s", out)
+	for name, block := range blocks {
+		text := strings.Join(block, "\n")
+		assert.LessOrEqual(t, len(block), 60, "%s:\n%s", name, text)
+		assert.Equal(t, 1, strings.Count(text, "REQ-GEN-005: "), "the requirement and its text, once:\n%s", text)
+		assert.Len(t, regexp.MustCompile(`(?m)^\s+step: the merchant answers that the order is "PENDING"$`).FindAllString(text, -1), 1, "the failed step, once:\n%s", text)
+		assert.Equal(t, 1, strings.Count(text, `expected: "PENDING"`), "expected, once:\n%s", text)
+		assert.Equal(t, 1, strings.Count(text, `actual  : "PAID"`), "got, once:\n%s", text)
+		assert.Contains(t, text, "POST http://127.0.0.1:", "the exchanges")
+		assert.Contains(t, out, "  FAIL REQ-GEN-005  "+name+"\n", "the summary names the failure")
+	}
+	assert.Contains(t, out, "kittest summary: 3 scenarios ran: 1 passed, 2 failed, 0 skipped")
+	assert.Regexp(t, `failed: 2 scenarios\n\s+REQ-GEN-005: 2 failed \(A merchant never trusts`, out, "the failures counted by requirement")
+	assert.Regexp(t, `coverage: 2 of 2 MUST requirements checked`, out)
+}
+
+// failureBlocks returns, by subtest name, what go test printed under each failed subtest.
+func failureBlocks(out string) map[string][]string {
+	blocks := map[string][]string{}
+	var name string
+	for _, line := range strings.Split(out, "\n") {
+		if m := subtestResult.FindStringSubmatch(line); m != nil && strings.HasPrefix(line, "    --- ") {
+			name = ""
+			if m[1] == "FAIL" {
+				name = m[2]
+				blocks[name] = nil
+			}
+			continue
+		}
+		if name != "" && strings.HasPrefix(line, "        ") {
+			blocks[name] = append(blocks[name], line)
+			continue
+		}
+		name = ""
+	}
+	return blocks
+}
+
+// TestUnreachableShop is run by TestGoTestStopsAtOnceForAShopItCannotReach in a child
+// process: the merchant's test points the kit at an address where nothing listens.
+func TestUnreachableShop(t *testing.T) {
+	if os.Getenv("KITTEST_UNREACHABLE_SHOP") != "1" {
+		t.Skip("run by TestGoTestStopsAtOnceForAShopItCannotReach")
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	url := "http://" + ln.Addr().String()
+	require.NoError(t, ln.Close())
+	w := kittest.Start(t, kittest.Options{})
+	kittest.RunMerchant(t, w, kittest.Merchant{URL: url})
+}
+
+// TestGoTestStopsAtOnceForAShopItCannotReach: a merchant's test with the wrong shop URL
+// fails within 5 seconds with one message naming the cause, not with every scenario.
+func TestGoTestStopsAtOnceForAShopItCannotReach(t *testing.T) {
+	start := time.Now()
+	out, code := goTest(t, "KITTEST_UNREACHABLE_SHOP=1", "-test.run", "^TestUnreachableShop$")
+	took := time.Since(start)
+	assert.Equal(t, 1, code, out)
+	assert.Less(t, took, 5*time.Second, out)
+	assert.Equal(t, 1, strings.Count(out, "connection refused"), "one message:\n%s", out)
+	assert.Contains(t, out, "kittest.RunMerchant: before the scenarios: target not reachable: cannot reach the shop's test adapter at POST http://127.0.0.1:")
+	assert.Contains(t, out, "check: that the shop's server runs and that Merchant.URL is the root of its test adapter")
+	assert.Equal(t, map[string]string{"TestUnreachableShop": "FAIL"}, results(out), "no scenario ran:\n%s", out)
+	assert.Less(t, strings.Count(out, "\n"), 10, out)
+}
+
+// TestDefaultProductCodes: the exported product codes are the wallet mock's.
+func TestDefaultProductCodes(t *testing.T) {
+	w := kittest.Start(t, kittest.Options{})
+	assert.Equal(t, fixtures.DefaultWalletProfile().GeneralProductCode, kittest.DefaultGeneralProductCode)
+	assert.Equal(t, fixtures.DefaultWalletProfile().PreAuthProductCode, kittest.DefaultPreAuthProductCode)
+	assert.Equal(t, kittest.DefaultGeneralProductCode, w.GeneralProductCode())
+	assert.Equal(t, kittest.DefaultPreAuthProductCode, w.PreAuthProductCode())
 }
