@@ -1,6 +1,7 @@
 package kittest
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -22,6 +23,40 @@ func TestScenarioNamesWorkInGoTestRun(t *testing.T) {
 		re, err := regexp.Compile("^(?:" + name + ")$")
 		if assert.NoError(t, err, "%s (%s)", sc.Name, sc.Feature) {
 			assert.True(t, re.MatchString(name), "go test -run %q selects nothing: %s", name, sc.Feature)
+		}
+	}
+}
+
+// TestSummaryCountsAndNamesWhatTheProfileRulesOut: a merchant whose profile declares no
+// paymentUrl flow and no pre-authorization sees those scenarios counted and named, with the
+// reason, in the closing summary, and the coverage line gives each reason once.
+func TestSummaryCountsAndNamesWhatTheProfileRulesOut(t *testing.T) {
+	prof, err := loadProfile("kit:merchant-sample")
+	require.NoError(t, err)
+	prof.Capabilities.Clock, prof.Capabilities.WalletMock = true, true // as RunMerchant does
+	res := &results{ruledOut: ruledOut("@merchant", "", prof.Exclusions(), prof)}
+	require.NotEmpty(t, res.ruledOut)
+	byReason := map[string]int{}
+	for _, sc := range res.ruledOut {
+		assert.NotEmpty(t, sc.Name)
+		byReason[sc.Reason]++
+	}
+	assert.Positive(t, byReason["the target does not support pre-authorization"], byReason)
+	assert.Positive(t, byReason["the target does not support the paymentUrl flow"], byReason)
+
+	summary := res.summary(map[string]string{})
+	assert.Contains(t, summary, fmt.Sprintf("; %d ruled out by the profile", len(res.ruledOut)))
+	n := byReason["the target does not support pre-authorization"]
+	assert.Contains(t, summary, fmt.Sprintf("\nnot run, %d: the target does not support pre-authorization\n  - ", n))
+	for _, sc := range res.ruledOut {
+		assert.Contains(t, summary, "\n  - "+sc.Name+" (", "each one named")
+	}
+	for _, line := range strings.Split(summary, "\n") {
+		if rest, ok := strings.CutPrefix(line, "coverage: "); ok {
+			for _, reason := range []string{"the target does not support pre-authorization", "the target does not support the paymentUrl flow"} {
+				assert.LessOrEqual(t, strings.Count(rest, reason), strings.Count(rest, "REQ-"), "a reason per group of requirements: %s", rest)
+			}
+			assert.NotContains(t, rest, "pre-authorization; the target does not support pre-authorization")
 		}
 	}
 }
