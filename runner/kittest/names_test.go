@@ -8,6 +8,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/tradepaykit/tradepaykit/internal/report"
 )
 
 // TestScenarioNamesWorkInGoTestRun: each scenario is a subtest named after it, and a merchant
@@ -59,4 +61,33 @@ func TestSummaryCountsAndNamesWhatTheProfileRulesOut(t *testing.T) {
 			assert.NotContains(t, rest, "pre-authorization; the target does not support pre-authorization")
 		}
 	}
+}
+
+// TestSummaryNamesFailuresWarningsAndCoverage: the closing summary names every failure with
+// its subtest and step, counts them by requirement, lists the SHOULD warnings and ends with
+// the coverage line.
+func TestSummaryNamesFailuresWarningsAndCoverage(t *testing.T) {
+	res := &results{
+		scenarios: []report.Scenario{
+			{Name: "a", Requirements: []string{"REQ-GEN-005"}, Status: report.Failed, FailedStep: `the order is "PENDING"`},
+			{Name: "b", Requirements: []string{"REQ-GEN-005", "REQ-GEN-001"}, Status: report.Failed, FailedStep: "the payer confirms"},
+			{Name: "c", Requirements: []string{"REQ-NTF-009"}, Status: report.Passed, Warnings: []string{"the merchant should sign its answer"}},
+			{Name: "d", Requirements: []string{"REQ-PRE-008"}, Status: report.Skipped, Reason: "the wallet offers no clock control"},
+		},
+		names: []string{"TestShop/a", "TestShop/b", "TestShop/c", "TestShop/d"},
+	}
+	got := res.summary(map[string]string{"REQ-GEN-005": "A merchant never trusts the app's word alone.", "REQ-GEN-001": "A payer pays.",
+		"REQ-NTF-009": "SHOULD: sign.", "REQ-PRE-008": "An authorization expires."})
+	assert.Equal(t, `kittest summary: 4 scenarios ran: 1 passed, 2 failed, 1 skipped; 0 ruled out by the profile
+failed: 2 scenarios
+  REQ-GEN-001: 1 failed (A payer pays.)
+  REQ-GEN-005: 2 failed (A merchant never trusts the app's word alone.)
+  FAIL REQ-GEN-005  TestShop/a
+       step: the order is "PENDING"
+  FAIL REQ-GEN-005, REQ-GEN-001  TestShop/b
+       step: the payer confirms
+not run, 1: the wallet offers no clock control
+  - d (REQ-PRE-008)
+WARNING (SHOULD) c (REQ-NTF-009): the merchant should sign its answer
+coverage: 2 of 3 MUST requirements checked; not checked: REQ-PRE-008 (the wallet offers no clock control)`, got)
 }
