@@ -3,7 +3,12 @@
 // when the test ends; RunMerchant and RunWallet run the kit's conformance scenarios against a
 // merchant's test adapter or a wallet's sandbox as subtests of the calling test, one per
 // scenario, so `go test -run 'TestShop/A_payer_pays'` picks scenarios and a failure shows
-// in `go test` output with the step, what was expected and the exchanges behind it.
+// once in `go test` output with the requirement, the step, what was expected and the
+// exchanges behind it. Before the scenarios, RunMerchant checks the shop as
+// `tradepaykit verify-merchant` does (internal/preflight) and stops with one message when it
+// cannot be reached, gives no notify URL or cannot get an order through the wallet. A run's
+// log ends with a summary: failures by requirement, scenarios ruled out or skipped and why,
+// SHOULD warnings, and the MUST requirements checked.
 //
 // A merchant's test, in short:
 //

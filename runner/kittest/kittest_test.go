@@ -248,6 +248,30 @@ func TestGoTestStopsAtOnceForAShopItCannotReach(t *testing.T) {
 	assert.Less(t, strings.Count(out, "\n"), 10, out)
 }
 
+// TestUnreachableWallet is run by TestGoTestStopsAtOnceForAWalletItCannotReach in a child
+// process: a wallet vendor's test with an address where nothing listens.
+func TestUnreachableWallet(t *testing.T) {
+	if os.Getenv("KITTEST_UNREACHABLE_WALLET") != "1" {
+		t.Skip("run by TestGoTestStopsAtOnceForAWalletItCannotReach")
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	url := "http://" + ln.Addr().String()
+	require.NoError(t, ln.Close())
+	kittest.RunWallet(t, kittest.WalletUnderTest{URL: url, PublicKey: fixtures.PublicKey(fixtures.WalletPublicKey)})
+}
+
+// TestGoTestStopsAtOnceForAWalletItCannotReach: as for a shop, one message within 5 seconds.
+func TestGoTestStopsAtOnceForAWalletItCannotReach(t *testing.T) {
+	start := time.Now()
+	out, code := goTest(t, "KITTEST_UNREACHABLE_WALLET=1", "-test.run", "^TestUnreachableWallet$")
+	assert.Less(t, time.Since(start), 5*time.Second, out)
+	assert.Equal(t, 1, code, out)
+	assert.Equal(t, 1, strings.Count(out, "connection refused"), "one message:\n%s", out)
+	assert.Contains(t, out, "kittest.RunWallet: before the scenarios: target not reachable: cannot reach the wallet OpenAPI at POST http://127.0.0.1:")
+	assert.Equal(t, map[string]string{"TestUnreachableWallet": "FAIL"}, results(out), "no scenario ran:\n%s", out)
+}
+
 // TestDefaultProductCodes: the exported product codes are the wallet mock's.
 func TestDefaultProductCodes(t *testing.T) {
 	w := kittest.Start(t, kittest.Options{})

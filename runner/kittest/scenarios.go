@@ -61,10 +61,11 @@ type Merchant struct {
 
 // RunMerchant runs every @merchant scenario against the merchant, with w as its wallet: one
 // subtest of t per scenario, named after it. The merchant must already call w (OpenAPIURL),
-// verify it with w.PublicKey(), and sign with the key w was started with. Scenarios the
-// merchant's profile rules out do not run (they are logged); @clock scenarios may start w
-// afresh (no payments, business time back to real time) so that the merchant's real clock and
-// the wallet's agree.
+// verify it with w.PublicKey(), sign with the key w was started with, and give a notify URL;
+// RunMerchant checks that first and fails t at once, with the likely cause, when it does not
+// hold. Scenarios the merchant's profile rules out do not run (the closing summary names
+// them); @clock scenarios may start w afresh (no payments, business time back to real time)
+// so that the merchant's real clock and the wallet's agree.
 func RunMerchant(t *testing.T, w *Wallet, m Merchant) {
 	t.Helper()
 	prof, err := loadProfile(m.Profile)
@@ -168,7 +169,9 @@ func (w *Wallet) Target() WalletUnderTest {
 
 // RunWallet runs every @wallet scenario against the wallet: one subtest of t per scenario,
 // named after it. The kit plays the merchant with its reference merchant, started in process
-// on a loopback port (notifications go there), and the payer through the test control.
+// on a loopback port (notifications go there), and the payer through the test control. It
+// first checks, as verify-wallet does, that the OpenAPI and the test control answer, and
+// fails t at once when one does not.
 func RunWallet(t *testing.T, wu WalletUnderTest) {
 	t.Helper()
 	var prof profile.Profile
@@ -203,6 +206,19 @@ func RunWallet(t *testing.T, wu WalletUnderTest) {
 	}
 	if wu.MerchantKey == nil {
 		wu.MerchantKey = fixtures.PrivateKey(fixtures.MerchantPrivateKey)
+	}
+
+	probeHC := &http.Client{Timeout: probeTime}
+	defer probeHC.CloseIdleConnections()
+	for _, h := range []struct{ what, setting, url, check string }{
+		{"wallet OpenAPI", "WalletUnderTest.URL", base + "/v1/payments/inquiryPayment",
+			"that the wallet sandbox runs and that WalletUnderTest.URL (with its path prefix, or the profile's basePath) is its OpenAPI base"},
+		{"wallet test control", "WalletUnderTest.ControlURL", control + "/conformance/tradePay",
+			"that the wallet exposes the test control (docs/hooks.md) and that WalletUnderTest.ControlURL is its root"},
+	} {
+		if err := preflight.Hook(t.Context(), probeHC, h.what, h.setting, h.url, h.check); err != nil {
+			t.Fatalf("kittest.RunWallet: before the scenarios: %v", err)
+		}
 	}
 
 	// The merchant's business time follows the wallet's, as in verify-wallet.
