@@ -4,11 +4,17 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -270,6 +276,72 @@ func TestGoTestStopsAtOnceForAWalletItCannotReach(t *testing.T) {
 	assert.Equal(t, 1, strings.Count(out, "connection refused"), "one message:\n%s", out)
 	assert.Contains(t, out, "kittest.RunWallet: before the scenarios: target not reachable: cannot reach the wallet OpenAPI at POST http://127.0.0.1:")
 	assert.Equal(t, map[string]string{"TestUnreachableWallet": "FAIL"}, results(out), "no scenario ran:\n%s", out)
+}
+
+// TestShopWithoutNotifyURL is run by TestGoTestStopsAtOnceForAShopWithoutNotifyURL in a
+// child process: a shop that pays by orderStr only and forgot its notify URL (its orderStrs
+// carry no notify_url, and none is registered with the wallet).
+func TestShopWithoutNotifyURL(t *testing.T) {
+	if os.Getenv("KITTEST_NO_NOTIFY_URL") != "1" {
+		t.Skip("run by TestGoTestStopsAtOnceForAShopWithoutNotifyURL")
+	}
+	w := kittest.Start(t, kittest.Options{})
+	hc := &http.Client{Timeout: 30 * time.Second}
+	ref, err := merchant.NewServer(merchant.Config{
+		WalletURL: w.OpenAPIURL(), ClientID: w.ClientID(), AppID: w.AppID(), HTTPClient: hc,
+		PrivateKey: fixtures.PrivateKey(fixtures.MerchantPrivateKey), WalletPublicKey: w.PublicKey(),
+	})
+	require.NoError(t, err)
+	require.NoError(t, ref.Start("127.0.0.1:0"))
+	t.Cleanup(func() { _ = ref.Close() })
+	target, err := url.Parse(ref.URL())
+	require.NoError(t, err)
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	proxy.ModifyResponse = func(r *http.Response) error { return dropNotifyURL(r) }
+	shop := httptest.NewServer(proxy)
+	t.Cleanup(shop.Close)
+	prof := filepath.Join(t.TempDir(), "shop.json")
+	require.NoError(t, os.WriteFile(prof, []byte(`{"side": "merchant", "flows": ["orderStr"], "preAuth": false}`), 0o600))
+	kittest.RunMerchant(t, w, kittest.Merchant{URL: shop.URL, Profile: prof})
+}
+
+// dropNotifyURL takes notify_url out of the orderStr of an order the shop answers with.
+func dropNotifyURL(r *http.Response) error {
+	body, err := io.ReadAll(r.Body)
+	_ = r.Body.Close()
+	if err != nil {
+		return err
+	}
+	var order map[string]any
+	if json.Unmarshal(body, &order) == nil {
+		if s, ok := order["orderStr"].(string); ok {
+			q, err := url.ParseQuery(s)
+			if err != nil {
+				return err
+			}
+			q.Del("notify_url")
+			order["orderStr"] = q.Encode()
+			if body, err = json.Marshal(order); err != nil {
+				return err
+			}
+		}
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	r.ContentLength = int64(len(body))
+	r.Header.Set("Content-Length", strconv.Itoa(len(body)))
+	return nil
+}
+
+// TestGoTestStopsAtOnceForAShopWithoutNotifyURL: a shop that forgot its notify URL fails
+// within 5 seconds with one message saying so, instead of waiting out every notification.
+func TestGoTestStopsAtOnceForAShopWithoutNotifyURL(t *testing.T) {
+	start := time.Now()
+	out, code := goTest(t, "KITTEST_NO_NOTIFY_URL=1", "-test.run", "^TestShopWithoutNotifyURL$")
+	assert.Less(t, time.Since(start), 5*time.Second, out)
+	assert.Equal(t, 1, code, out)
+	assert.Equal(t, 1, strings.Count(out, "the shop gives no notify URL"), "one message:\n%s", out)
+	assert.Contains(t, out, "check: pass the shop's notify URL to Wallet.SetNotifyURL or Options.NotifyURL")
+	assert.Equal(t, map[string]string{"TestShopWithoutNotifyURL": "FAIL"}, results(out), "no scenario ran:\n%s", out)
 }
 
 // TestDefaultProductCodes: the exported product codes are the wallet mock's.
