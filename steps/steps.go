@@ -187,11 +187,13 @@ func initialize(pick func(context.Context, *godog.Scenario) (Targets, error)) fu
 			if !ok {
 				return ctx, nil
 			}
-			if failed := w.takeChecks(); err == nil && len(failed) > 0 {
-				// Checks failed (Targets.QuietChecks) and the step went on to its end.
+			// Checks that failed under Targets.QuietChecks without stopping the step: they
+			// fail it, or come before the error it returned.
+			failed := w.takeChecks()
+			switch {
+			case len(failed) > 0 && (err == nil || status == godog.StepFailed):
 				return ctx, errors.New(w.failureReport(st) + ", " + strings.Join(failed, "\n"))
-			}
-			if err == nil || errors.Is(err, godog.ErrSkip) || status != godog.StepFailed {
+			case err == nil || errors.Is(err, godog.ErrSkip) || status != godog.StepFailed:
 				return ctx, nil
 			}
 			// godog prints this before the step's own error: the requirement and the

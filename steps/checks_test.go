@@ -1,0 +1,30 @@
+package steps
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+// recordingT keeps what testify reports.
+type recordingT struct{ msgs []string }
+
+func (r *recordingT) Errorf(format string, args ...any) {
+	r.msgs = append(r.msgs, fmt.Sprintf(format, args...))
+}
+
+// TestCleanCheckKeepsExpectedAndGot: a failed check reads as what was expected, what came and
+// why, without testify's trace through the step definitions and without the diff that says
+// the same again.
+func TestCleanCheckKeepsExpectedAndGot(t *testing.T) {
+	rec := &recordingT{}
+	assert.Equal(rec, "PENDING", "PAID", "status of order %s", "O1")
+	assert.NoError(rec, fmt.Errorf("POST http://127.0.0.1:1/conformance/orders: connection refused"))
+	if assert.Len(t, rec.msgs, 2) {
+		assert.Contains(t, rec.msgs[0], "Error Trace:", "testify's own message")
+		assert.Equal(t, "Not equal:\nexpected: \"PENDING\"\nactual  : \"PAID\"\n(status of order O1)", cleanCheck("%s", rec.msgs[0]))
+		assert.Equal(t, "Received unexpected error:\nPOST http://127.0.0.1:1/conformance/orders: connection refused", cleanCheck("%s", rec.msgs[1]))
+	}
+	assert.Equal(t, "plain", cleanCheck("plain %s", ""), "a message that is not testify's is kept")
+}
