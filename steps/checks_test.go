@@ -2,9 +2,13 @@ package steps
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // recordingT keeps what testify reports.
@@ -27,4 +31,21 @@ func TestCleanCheckKeepsExpectedAndGot(t *testing.T) {
 		assert.Equal(t, "Received unexpected error:\nPOST http://127.0.0.1:1/conformance/orders: connection refused", cleanCheck("%s", rec.msgs[1]))
 	}
 	assert.Equal(t, "plain", cleanCheck("plain %s", ""), "a message that is not testify's is kept")
+}
+
+// TestStepsAssertOnChecks: a step that asserted on godog.T(ctx) would, under go test
+// (runner/kittest), print its failure twice with testify's trace; checks(ctx) is the one way.
+func TestStepsAssertOnChecks(t *testing.T) {
+	files, err := filepath.Glob("*.go")
+	require.NoError(t, err)
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") || f == "checks.go" {
+			continue
+		}
+		b, err := os.ReadFile(f)
+		require.NoError(t, err)
+		for i, line := range strings.Split(string(b), "\n") {
+			assert.NotContains(t, line, "godog.T(", "%s:%d: assert on checks(ctx)", f, i+1)
+		}
+	}
 }
