@@ -344,6 +344,30 @@ func TestGoTestStopsAtOnceForAShopWithoutNotifyURL(t *testing.T) {
 	assert.Equal(t, map[string]string{"TestShopWithoutNotifyURL": "FAIL"}, results(out), "no scenario ran:\n%s", out)
 }
 
+// TestShopSigningWithAnotherKey is run by TestGoTestStopsAtOnceForAShopWhoseSignaturesFail in
+// a child process: the wallet knows the merchant by a public key whose private half the shop
+// does not sign with.
+func TestShopSigningWithAnotherKey(t *testing.T) {
+	if os.Getenv("KITTEST_WRONG_KEY") != "1" {
+		t.Skip("run by TestGoTestStopsAtOnceForAShopWhoseSignaturesFail")
+	}
+	w := kittest.Start(t, kittest.Options{MerchantPublicKey: fixtures.PublicKey(fixtures.SecondMerchantPublicKey)})
+	shop := startShop(t, w, fixtures.DefaultWalletProfile())
+	kittest.RunMerchant(t, w, kittest.Merchant{URL: shop})
+}
+
+// TestGoTestStopsAtOnceForAShopWhoseSignaturesFail: one message within 5 seconds, saying
+// which keys to check, instead of every scenario failing on the wallet's refusal.
+func TestGoTestStopsAtOnceForAShopWhoseSignaturesFail(t *testing.T) {
+	start := time.Now()
+	out, code := goTest(t, "KITTEST_WRONG_KEY=1", "-test.run", "^TestShopSigningWithAnotherKey$")
+	assert.Less(t, time.Since(start), 5*time.Second, out)
+	assert.Equal(t, 1, code, out)
+	assert.Equal(t, 1, strings.Count(out, "the wallet refuses the shop's orderStr"), "one message:\n%s", out)
+	assert.Contains(t, out, "check: that the shop signs as Wallet.ClientID() and Wallet.AppID() with the private key whose public half the wallet has")
+	assert.Equal(t, map[string]string{"TestShopSigningWithAnotherKey": "FAIL"}, results(out), "no scenario ran:\n%s", out)
+}
+
 // TestDefaultProductCodes: the exported product codes are the wallet mock's.
 func TestDefaultProductCodes(t *testing.T) {
 	w := kittest.Start(t, kittest.Options{})

@@ -23,6 +23,7 @@ import (
 	"github.com/tradepaykit/tradepaykit/fixtures"
 	"github.com/tradepaykit/tradepaykit/internal/clock"
 	"github.com/tradepaykit/tradepaykit/internal/merchant"
+	"github.com/tradepaykit/tradepaykit/internal/money"
 	"github.com/tradepaykit/tradepaykit/internal/preflight"
 	"github.com/tradepaykit/tradepaykit/internal/profile"
 	"github.com/tradepaykit/tradepaykit/internal/report"
@@ -125,9 +126,45 @@ func probeMerchant(ctx context.Context, hc *http.Client, adapter, control string
 			"  check: that the shop calls the wallet at Wallet.OpenAPIURL(), signs as Wallet.ClientID() with the private key whose public half the wallet has "+
 			"(Options.MerchantPublicKey; by default the kit's merchant test key, fixtures/keys/merchant-private.pem), and verifies the wallet's answers with Wallet.PublicKey()", err)
 	}
+	if prof.SupportsFlow(profile.FlowOrderStr) {
+		// The wallet accepts the kit's own merchant key for pay requests (it plays the
+		// merchant too), so only an orderStr shows whether the shop signs with the key the
+		// wallet has. Cancelling on the payment page changes nothing.
+		if err := probeOrderStr(ctx, hc, adapter, control); err != nil {
+			return fmt.Errorf("%v\n"+
+				"  check: that the shop signs as Wallet.ClientID() and Wallet.AppID() with the private key whose public half the wallet has "+
+				"(Options.MerchantPublicKey; by default the kit's merchant test key, fixtures/keys/merchant-private.pem)", err)
+		}
+	}
 	notify := cmp.Or(learnt, registered)
 	if err := preflight.Answers(ctx, hc, notify); err != nil {
 		return fmt.Errorf("%v\n  check: that the shop's notify endpoint listens at the URL it gives (paymentNotifyUrl, notify_url, or Wallet.SetNotifyURL)", err)
+	}
+	return nil
+}
+
+// probeOrderStr has the shop create an orderStr order and the payer cancel it on the wallet's
+// payment page: the wallet answers 6001 once it has verified the orderStr, 4000 when it
+// refuses it.
+func probeOrderStr(ctx context.Context, hc *http.Client, adapter, control string) error {
+	shop, err := target.NewMerchant(target.Config{BaseURL: adapter, HTTPClient: hc})
+	if err != nil {
+		return err
+	}
+	wallet, err := target.NewWalletControl(target.Config{BaseURL: control, HTTPClient: hc})
+	if err != nil {
+		return err
+	}
+	o, err := shop.CreateOrder(ctx, target.NewOrder{Flow: target.FlowOrderStr, Type: target.General, Amount: money.MustNew("USD", 100), Title: "orderStr probe"})
+	if err != nil {
+		return fmt.Errorf("the shop could not create an orderStr order: %w", err)
+	}
+	code, err := wallet.TradePay(ctx, target.Token{OrderStr: o.OrderStr}, target.Action(Cancel), "")
+	if err != nil {
+		return fmt.Errorf("my.tradePay with the shop's orderStr: %w", err)
+	}
+	if code != "6001" {
+		return fmt.Errorf("the wallet refuses the shop's orderStr: the payer cancelling gets %s, not 6001 (its signature or app_id does not verify)", code)
 	}
 	return nil
 }
