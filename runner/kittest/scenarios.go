@@ -402,7 +402,12 @@ func (r *results) add(ctx context.Context, sn *godog.Scenario, err error) {
 	case steps.Skipped(ctx) != "":
 		sc.Status, sc.Reason = report.Skipped, steps.Skipped(ctx)
 	case errors.Is(err, godog.ErrSkip):
-		sc.Status, sc.Reason = report.Skipped, strings.TrimPrefix(err.Error(), godog.ErrSkip.Error()+": ")
+		// godog wraps it: "before scenario hook failed: skipped: why".
+		reason := err.Error()
+		if i := strings.LastIndex(reason, godog.ErrSkip.Error()+": "); i >= 0 {
+			reason = reason[i+len(godog.ErrSkip.Error()+": "):]
+		}
+		sc.Status, sc.Reason = report.Skipped, reason
 	case err != nil:
 		sc.Status = report.Failed
 		if o, ok := ctx.Value(outcomeKey{}).(*outcome); ok {
