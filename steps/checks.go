@@ -35,7 +35,19 @@ func (q quietChecks) Errorf(format string, args ...any) {
 // FailNow ends the step (require): godog recovers the panic and takes its value, the failed
 // checks so far, as the step's error.
 func (q quietChecks) FailNow() {
-	panic(checkFailure(strings.Join(q.w.takeChecks(), "\n")))
+	panic(checkFailure(joinChecks(q.w.takeChecks())))
+}
+
+// shownChecks bounds the failed checks a step reports: a step that checks each of 20
+// deliveries the same way fails them all for one reason.
+const shownChecks = 3
+
+// joinChecks reads as the first failed checks and how many more failed.
+func joinChecks(checks []string) string {
+	if len(checks) > shownChecks {
+		checks = append(checks[:shownChecks:shownChecks], fmt.Sprintf("... and %d more checks failed", len(checks)-shownChecks))
+	}
+	return strings.Join(checks, "\n")
 }
 
 // checkFailure is a step's failed checks as its error.

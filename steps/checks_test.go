@@ -33,6 +33,13 @@ func TestCleanCheckKeepsExpectedAndGot(t *testing.T) {
 	assert.Equal(t, "plain", cleanCheck("plain %s", ""), "a message that is not testify's is kept")
 }
 
+// TestJoinChecksShowsTheFirstThree: a step that fails 20 deliveries the same way reports
+// three and how many more.
+func TestJoinChecksShowsTheFirstThree(t *testing.T) {
+	assert.Equal(t, "a\nb", joinChecks([]string{"a", "b"}))
+	assert.Equal(t, "1\n2\n3\n... and 17 more checks failed", joinChecks(strings.Split("1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20", " ")))
+}
+
 // TestStepsAssertOnChecks: a step that asserted on godog.T(ctx) would, under go test
 // (runner/kittest), print its failure twice with testify's trace; checks(ctx) is the one way.
 func TestStepsAssertOnChecks(t *testing.T) {

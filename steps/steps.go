@@ -192,7 +192,7 @@ func initialize(pick func(context.Context, *godog.Scenario) (Targets, error)) fu
 			failed := w.takeChecks()
 			switch {
 			case len(failed) > 0 && (err == nil || status == godog.StepFailed):
-				return ctx, errors.New(w.failureReport(st) + ", " + strings.Join(failed, "\n"))
+				return ctx, errors.New(w.failureReport(st) + ", " + joinChecks(failed))
 			case err == nil || errors.Is(err, godog.ErrSkip) || status != godog.StepFailed:
 				return ctx, nil
 			}
@@ -434,7 +434,7 @@ func (w *World) failureReport(st *godog.Step) string {
 	}
 	for _, x := range log {
 		b.WriteString("\n")
-		b.WriteString(x.text)
+		b.WriteString(strings.TrimRight(x.text, "\n"))
 		if x.repeats > 0 {
 			fmt.Fprintf(&b, "\n  (the same exchange %d more times)", x.repeats)
 		}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -109,15 +110,21 @@ func getJSON(t *testing.T, url string) map[string]any {
 	return out
 }
 
-// TestDefectiveShop is run by TestGoTestShowsScenarioFailures in a child process: a shop that
-// trusts the app's 9000 without asking the wallet.
+// TestDefectiveShop is run by the TestGoTest tests in a child process: a shop with the
+// reference merchant's defect named by KITTEST_DEFECTIVE_SHOP, or, for "1", one that trusts
+// the app's 9000 without asking the wallet, run on two requirements' scenarios.
 func TestDefectiveShop(t *testing.T) {
-	if os.Getenv("KITTEST_DEFECTIVE_SHOP") != "1" {
-		t.Skip("run by TestGoTestShowsScenarioFailures")
+	defect := os.Getenv("KITTEST_DEFECTIVE_SHOP")
+	if defect == "" {
+		t.Skip("run by the TestGoTest tests")
+	}
+	var run kittest.Run
+	if defect == "1" {
+		defect, run.Tags = string(merchant.DefectTrust9000), "@REQ-GEN-005,@REQ-GEN-001"
 	}
 	w := kittest.Start(t, kittest.Options{})
-	shop := startShop(t, w, fixtures.DefaultWalletProfile(), merchant.DefectTrust9000)
-	kittest.RunMerchant(t, w, kittest.Merchant{URL: shop, Run: kittest.Run{Tags: "@REQ-GEN-005,@REQ-GEN-001"}})
+	shop := startShop(t, w, fixtures.DefaultWalletProfile(), merchant.Defect(defect))
+	kittest.RunMerchant(t, w, kittest.Merchant{URL: shop, Run: run})
 }
 
 // goTest runs this test binary again with args, as `go test` would.
@@ -201,6 +208,22 @@ func TestGoTestShowsEachFailureOnce(t *testing.T) {
 	assert.Contains(t, out, "kittest summary: 3 scenarios ran: 1 passed, 2 failed, 0 skipped")
 	assert.Regexp(t, `failed: 2 scenarios\n\s+REQ-GEN-005: 2 failed \(A merchant never trusts`, out, "the failures counted by requirement")
 	assert.Regexp(t, `coverage: 2 of 2 MUST requirements checked`, out)
+}
+
+// TestGoTestKeepsEveryFailureShort runs every @merchant scenario against a shop whose
+// notify endpoint answers plain text: many scenarios fail, some on each of 20 deliveries,
+// and still each failure prints at most 60 lines, and the summary names each one.
+func TestGoTestKeepsEveryFailureShort(t *testing.T) {
+	out, code := goTest(t, "KITTEST_DEFECTIVE_SHOP="+string(merchant.DefectPlainTextSuccess), "-test.run", "^TestDefectiveShop$")
+	require.Equal(t, 1, code, out)
+	assert.NotContains(t, out, "Error Trace")
+	blocks := failureBlocks(out)
+	require.Greater(t, len(blocks), 5, out)
+	for name, block := range blocks {
+		assert.LessOrEqual(t, len(block), 60, "%s:\n%s", name, strings.Join(block, "\n"))
+		assert.Contains(t, out, "  "+name+"\n", "the summary names the failure")
+	}
+	assert.Regexp(t, fmt.Sprintf(`failed: %d scenarios\n`, len(blocks)), out)
 }
 
 // failureBlocks returns, by subtest name, what go test printed under each failed subtest.

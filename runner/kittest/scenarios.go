@@ -419,8 +419,9 @@ func (r *results) add(ctx context.Context, sn *godog.Scenario, err error) {
 	name := sn.Name
 	if t := godog.T(ctx); t != nil {
 		name = t.Name()
-		for _, w := range sc.Warnings {
-			t.Log("WARNING (SHOULD): " + w)
+		for i, w := range sc.Warnings {
+			sc.Warnings[i] = strings.TrimSpace(w)
+			t.Log("WARNING (SHOULD): " + sc.Warnings[i])
 		}
 		if sc.Status == report.Skipped {
 			t.Log("skipped: " + sc.Reason)
