@@ -123,7 +123,7 @@ func probeMerchant(ctx context.Context, hc *http.Client, adapter, control string
 		}
 	case err != nil:
 		return fmt.Errorf("the shop could not create an order to pay: %v\n"+
-			"  check: that the shop calls the wallet at Wallet.OpenAPIURL(), signs as Wallet.ClientID() with the private key whose public half the wallet has "+
+			"  check: what the wallet answered, if anything, above; that the shop calls the wallet at Wallet.OpenAPIURL(), signs as Wallet.ClientID() with the private key whose public half the wallet has "+
 			"(Options.MerchantPublicKey; by default the kit's merchant test key, fixtures/keys/merchant-private.pem), and verifies the wallet's answers with Wallet.PublicKey()", err)
 	}
 	if prof.SupportsFlow(profile.FlowOrderStr) {
