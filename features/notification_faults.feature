@@ -81,7 +81,7 @@ Feature: Notifications that fail, come late, come twice, contradict, or never co
     And the merchant's order shows "10.00 USD" paid
 
   @merchant @wallet-mock @REQ-NTF-005 @step-17 @step-18 @step-19
-  Scenario Outline: Without any notification the merchant learns the payment from the wallet (<code>)
+  Scenario Outline: Without any notification the merchant learns the payment from the wallet after result code <code>
     Given the merchant has created an order for "10.00 USD" paid by tradeNO
     And the wallet holds back the payment's notifications
     When the payer confirms the payment in the wallet

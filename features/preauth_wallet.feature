@@ -15,7 +15,7 @@ Feature: The wallet's pre-authorization API: pay, capture and cancel
     And the wallet reports the authorization expiring its declared validity after it was granted
 
   @wallet @wallet-mock @flow-orderStr @REQ-PRE-001 @step-5 @step-6 @step-7 @step-8 @step-10 @step-16 @step-17
-  Scenario: A freeze orderStr shaped like seed 000's sample (GBK, RSA, no method) is authorized and captured
+  Scenario: A freeze orderStr shaped like seed 000's sample, in GBK with RSA and no method, is authorized and captured
     Given the kit has signed a freeze orderStr for "0.02 CNY" shaped like seed 000's sample
     When the payer authorizes the pre-authorization in the wallet
     Then the mini program gets result code 9000

@@ -1,16 +1,14 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"sync"
-	"time"
 
+	"github.com/tradepaykit/tradepaykit/internal/preflight"
 	"github.com/tradepaykit/tradepaykit/internal/profile"
 	"github.com/tradepaykit/tradepaykit/internal/report"
 	"github.com/tradepaykit/tradepaykit/steps"
@@ -93,26 +91,15 @@ func checkMerchantNotify(ctx context.Context, hc *http.Client, registered, adapt
 	if url == "" {
 		var err error
 		if url, err = discoverNotifyURL(ctx, hc, adapterURL, controlURL, prof); err != nil {
-			if errors.Is(err, errNoNotifyURL) {
+			if errors.Is(err, preflight.ErrNoNotifyURL) {
 				return "", noNotifyURL, ""
 			}
 			return "", "", "the merchant's notify URL: could not learn it before the scenarios: " + err.Error()
 		}
 		note = "the merchant's notify URL, learnt from an order: " + url
 	}
-	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
-	// An unsigned empty body: any HTTP answer (a refusal) shows someone is there.
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader([]byte("{}")))
-	if err != nil {
-		return url, fmt.Sprintf("the merchant's notify URL %q is not usable: %v", url, err), note
+	if err := preflight.Answers(ctx, hc, url); err != nil {
+		return url, err.Error(), note
 	}
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := hc.Do(req)
-	if err != nil {
-		return url, fmt.Sprintf("nothing answers at the merchant's notify URL %s: %v", url, err), note
-	}
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<16))
-	_ = resp.Body.Close()
 	return url, "", note
 }

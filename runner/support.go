@@ -1,21 +1,18 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"crypto/rsa"
-	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"os"
 	"runtime/debug"
 	"strings"
-	"time"
 
 	"github.com/tradepaykit/tradepaykit/fixtures"
 	"github.com/tradepaykit/tradepaykit/fixtures/profiles"
+	"github.com/tradepaykit/tradepaykit/internal/preflight"
 	"github.com/tradepaykit/tradepaykit/internal/profile"
 	"github.com/tradepaykit/tradepaykit/internal/signing"
 )
@@ -140,27 +137,10 @@ func joinBase(walletURL, basePath string) string {
 }
 
 // errUnreachable marks a probe that found a target unreachable or misconfigured: exit 2.
-var errUnreachable = errors.New("target not reachable")
+var errUnreachable = preflight.ErrUnreachable
 
-// probe checks, before any scenario runs, that a hook answers where the flags say: it sends
-// a request the hook must refuse as malformed. No answer at all, or 404/405 (nothing
-// there), is a usage problem; any other answer is left to the scenarios to judge.
+// probe checks, before any scenario runs, that a hook answers where the flags say
+// (preflight.Hook, which runner/kittest uses too).
 func probe(ctx context.Context, client *http.Client, what, flagName, target, check string) error {
-	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, bytes.NewReader([]byte("{}")))
-	if err != nil {
-		return fmt.Errorf("%w: %s: %v", errUnreachable, flagName, err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := client.Do(req)
-	if err != nil {
-		return fmt.Errorf("%w: cannot reach the %s at POST %s (%s): %v\n  check: %s", errUnreachable, what, target, flagName, err, check)
-	}
-	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<16))
-	_ = resp.Body.Close()
-	if resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusMethodNotAllowed {
-		return fmt.Errorf("%w: the %s is not at POST %s (%s): HTTP %d\n  check: %s", errUnreachable, what, target, flagName, resp.StatusCode, check)
-	}
-	return nil
+	return preflight.Hook(ctx, client, what, flagName, target, check)
 }

@@ -11,8 +11,7 @@ import (
 
 	"github.com/tradepaykit/tradepaykit/fixtures"
 	"github.com/tradepaykit/tradepaykit/internal/clock"
-	"github.com/tradepaykit/tradepaykit/internal/money"
-	"github.com/tradepaykit/tradepaykit/internal/orderstr"
+	"github.com/tradepaykit/tradepaykit/internal/preflight"
 	"github.com/tradepaykit/tradepaykit/internal/profile"
 	"github.com/tradepaykit/tradepaykit/internal/report"
 	"github.com/tradepaykit/tradepaykit/internal/target"
@@ -338,49 +337,8 @@ func withCapabilities(p profile.Profile, kit profile.Capabilities) profile.Profi
 	return p
 }
 
-// errNoNotifyURL: the merchant names no notify URL and none is registered.
-var errNoNotifyURL = errors.New("no notify URL")
-
-// discoverNotifyURL asks the merchant for an order and reads where it wants to be notified:
-// the paymentNotifyUrl of its pay as the kit's wallet recorded it, or the notify_url of its
-// orderStr. The notify path is the merchant's choice (DESIGN.md, "Merchant test adapter").
+// discoverNotifyURL asks the merchant for an order and reads where it wants to be notified
+// (preflight.NotifyURL).
 func discoverNotifyURL(ctx context.Context, hc *http.Client, adapterURL, controlURL string, prof profile.Profile) (string, error) {
-	adapter, err := target.NewMerchant(target.Config{BaseURL: adapterURL, HTTPClient: hc})
-	if err != nil {
-		return "", err
-	}
-	control, err := target.NewWalletControl(target.Config{BaseURL: controlURL, HTTPClient: hc})
-	if err != nil {
-		return "", err
-	}
-	amount := money.MustNew("USD", 100)
-	const hint = "; pass --merchant-notify-url"
-	for _, flow := range []target.Flow{target.FlowTradeNO, target.FlowPaymentURL, target.FlowOrderStr} {
-		if !prof.SupportsFlow(string(flow)) {
-			continue
-		}
-		o, err := adapter.CreateOrder(ctx, target.NewOrder{Flow: flow, Type: target.General, Amount: amount, Title: "notify URL probe"})
-		if err != nil {
-			return "", fmt.Errorf("creating an order to learn it: %v%s", err, hint)
-		}
-		if flow == target.FlowOrderStr {
-			tok, err := orderstr.Decode(o.OrderStr)
-			if err != nil || tok.NotifyURL == "" {
-				return "", fmt.Errorf("%w: the orderStr has no notify_url%s", errNoNotifyURL, hint)
-			}
-			return tok.NotifyURL, nil
-		}
-		if o.PaymentID == "" {
-			return "", fmt.Errorf("the order has no paymentId%s", hint)
-		}
-		p, err := control.Payment(ctx, o.PaymentID)
-		if err != nil {
-			return "", fmt.Errorf("reading the payment: %v%s", err, hint)
-		}
-		if p.NotifyURL == "" {
-			return "", fmt.Errorf("%w: the merchant's pay had no paymentNotifyUrl%s", errNoNotifyURL, hint)
-		}
-		return p.NotifyURL, nil
-	}
-	return "", fmt.Errorf("the profile declares no flow%s", hint)
+	return preflight.NotifyURL(ctx, hc, adapterURL, controlURL, prof, "; pass --merchant-notify-url")
 }

@@ -11,7 +11,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/cucumber/godog"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -37,19 +36,19 @@ func registerBadInputSteps(sc stepScope) {
 		w := world(ctx)
 		base := w.walletBase(ctx, api)
 		raw, err := applyDefect(base, defect)
-		require.NoError(godog.T(ctx), err)
+		require.NoError(checks(ctx), err)
 		w.sendRaw(ctx, api, base, raw)
 		return nil
 	})
 	sc.Step(sc.pattern(`^the wallet answers "([^"]*)"$`), func(ctx context.Context, code string) error {
-		w, t := world(ctx), godog.T(ctx)
+		w, t := world(ctx), checks(ctx)
 		r := w.lastResult
 		require.NotEmpty(t, r.ResultCode, "the kit has sent nothing to the wallet")
 		assert.Equal(t, openapi.Code(code), r.ResultCode, "resultCode (%s): %s", r.ResultStatus, r.ResultMessage)
 		return nil
 	})
 	sc.Step(sc.pattern(`^the wallet has no refund for that request$`), func(ctx context.Context) error {
-		t := godog.T(ctx)
+		t := checks(ctx)
 		id := probeOf(ctx).refundRequestID
 		require.NotEmpty(t, id, "the kit has sent no refund in this scenario")
 		resp := inquireRefund(ctx, &openapi.InquiryRefundRequest{RefundRequestID: id})
@@ -60,7 +59,7 @@ func registerBadInputSteps(sc stepScope) {
 
 	// The merchant's test adapter, the kit playing the mini program.
 	sc.Step(sc.pattern(`^the mini program sends the merchant's "([^"]*)" request with "([^"]*)"$`), func(ctx context.Context, endpoint, defect string) error {
-		w, t := world(ctx), godog.T(ctx)
+		w, t := world(ctx), checks(ctx)
 		path, base := w.adapterBase(ctx, endpoint)
 		raw, err := applyDefect(base, defect)
 		require.NoError(t, err)
@@ -74,7 +73,7 @@ func registerBadInputSteps(sc stepScope) {
 		return nil
 	})
 	sc.Step(sc.pattern(`^the merchant refuses the malformed cancel, or ignores its body and cancels the order$`), func(ctx context.Context) error {
-		w, p, t := world(ctx), probeOf(ctx), godog.T(ctx)
+		w, p, t := world(ctx), probeOf(ctx), checks(ctx)
 		require.True(t, p.adapterSent, "the mini program has sent the merchant nothing by hand")
 		if p.adapterErr == nil {
 			// Cancel takes no body (README, "Test hooks"): ignoring it is allowed.
@@ -91,7 +90,7 @@ func registerBadInputSteps(sc stepScope) {
 		return nil
 	})
 	sc.Step(sc.pattern(`^the merchant accepts the request$`), func(ctx context.Context) error {
-		p, t := probeOf(ctx), godog.T(ctx)
+		p, t := probeOf(ctx), checks(ctx)
 		require.True(t, p.adapterSent, "the mini program has sent the merchant nothing by hand")
 		assert.NoError(t, p.adapterErr, "the merchant's answer")
 		return nil
@@ -99,7 +98,7 @@ func registerBadInputSteps(sc stepScope) {
 
 	// The merchant's notify endpoint, the kit playing the wallet.
 	sc.Step(sc.pattern(`^the merchant receives a "([^"]*)" notification with "([^"]*)"$`), func(ctx context.Context, status, defect string) error {
-		w, t := world(ctx), godog.T(ctx)
+		w, t := world(ctx), checks(ctx)
 		m := w.kitNotification(ctx, status)
 		body, err := jsonMap(w.notificationBody(ctx, status))
 		require.NoError(t, err)
@@ -114,7 +113,7 @@ func registerBadInputSteps(sc stepScope) {
 // walletBase returns a well-formed request to one of the wallet's APIs about the scenario's
 // payment, as a JSON map a defect can break.
 func (w *World) walletBase(ctx context.Context, api string) map[string]any {
-	t := godog.T(ctx)
+	t := checks(ctx)
 	var v any
 	switch api {
 	case walletclient.APIPay:
@@ -147,7 +146,7 @@ func (w *World) walletBase(ctx context.Context, api string) map[string]any {
 // sendRaw signs raw as the kit's merchant, sends it to the API and keeps the answer. The
 // answer must be signed and no server error, whatever the body.
 func (w *World) sendRaw(ctx context.Context, api string, base map[string]any, raw []byte) {
-	t := godog.T(ctx)
+	t := checks(ctx)
 	require.NotNil(t, w.targets.MerchantKey, "no merchant private key: the kit cannot play a merchant against this wallet")
 	status := 0
 	c, err := walletclient.New(walletclient.Config{
@@ -177,7 +176,7 @@ func (w *World) sendRaw(ctx context.Context, api string, base map[string]any, ra
 
 // adapterBase returns the adapter path of an endpoint and a well-formed body for it.
 func (w *World) adapterBase(ctx context.Context, endpoint string) (string, map[string]any) {
-	t := godog.T(ctx)
+	t := checks(ctx)
 	if endpoint == "create order" {
 		return "/conformance/orders", map[string]any{
 			"flow": "tradeNO", "type": "GENERAL", "title": orderTitle,
@@ -324,7 +323,7 @@ func setPath(m map[string]any, path string, v any, remove bool) error {
 // merchant may also accept. The body is the merchant's own: a 400 that does not name the
 // field, or an answer other than 400, is a warning (README, "Test hooks").
 func badRequestAnswered(ctx context.Context, answer, field string) {
-	w, p, t := world(ctx), probeOf(ctx), godog.T(ctx)
+	w, p, t := world(ctx), probeOf(ctx), checks(ctx)
 	require.True(t, p.adapterSent, "the mini program has sent the merchant nothing by hand")
 	status, body := http.StatusOK, p.adapterBody
 	if p.adapterErr != nil {

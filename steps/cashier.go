@@ -4,7 +4,6 @@ import (
 	"context"
 	"strings"
 
-	"github.com/cucumber/godog"
 	"github.com/stretchr/testify/require"
 )
 
@@ -14,7 +13,7 @@ import (
 // that does not show the title and amount, is a warning.
 func registerCashierSteps(sc stepScope) {
 	sc.Step(sc.pattern(`^the payer opens the cashier page$`), func(ctx context.Context) error {
-		w, t := world(ctx), godog.T(ctx)
+		w, t := world(ctx), checks(ctx)
 		require.NotEmpty(t, w.token.PaymentURL, "no payment URL in this scenario")
 		page, err := w.control.OpenPage(ctx, w.token.PaymentURL)
 		if err != nil {

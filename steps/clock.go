@@ -4,7 +4,6 @@ import (
 	"context"
 	"time"
 
-	"github.com/cucumber/godog"
 	"github.com/stretchr/testify/require"
 )
 
@@ -13,12 +12,12 @@ import (
 func registerClockSteps(sc stepScope) {
 	sc.Step(sc.pattern(`^(\d+) minutes pass in the wallet$`), func(ctx context.Context, minutes int) error {
 		_, err := world(ctx).control.AdvanceClock(ctx, time.Duration(minutes)*time.Minute)
-		require.NoError(godog.T(ctx), err, "moving the wallet's clock by %d minutes", minutes)
+		require.NoError(checks(ctx), err, "moving the wallet's clock by %d minutes", minutes)
 		return nil
 	})
 	sc.Step(sc.pattern(`^(\d+) days pass in the wallet$`), func(ctx context.Context, days int) error {
 		_, err := world(ctx).control.AdvanceClock(ctx, time.Duration(days)*24*time.Hour)
-		require.NoError(godog.T(ctx), err, "moving the wallet's clock by %d days", days)
+		require.NoError(checks(ctx), err, "moving the wallet's clock by %d days", days)
 		return nil
 	})
 }

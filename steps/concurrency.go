@@ -4,7 +4,6 @@ import (
 	"context"
 	"sync"
 
-	"github.com/cucumber/godog"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -32,7 +31,7 @@ func registerConcurrencySteps(sc stepScope) {
 		return nil
 	})
 	sc.Step(sc.pattern(`^the kit sends the same capture of "([^"]*)" (\d+) times at once$`), func(ctx context.Context, amount string, n int) error {
-		t := godog.T(ctx)
+		t := checks(ctx)
 		a, err := parseAmount(amount)
 		require.NoError(t, err)
 		last := false
@@ -46,7 +45,7 @@ func registerConcurrencySteps(sc stepScope) {
 		return nil
 	})
 	sc.Step(sc.pattern(`^the kit sends the same refund of "([^"]*)" (\d+) times at once$`), func(ctx context.Context, amount string, n int) error {
-		t := godog.T(ctx)
+		t := checks(ctx)
 		a, err := parseAmount(amount)
 		require.NoError(t, err)
 		body := mustJSON(ctx, &openapi.RefundRequest{
@@ -59,7 +58,7 @@ func registerConcurrencySteps(sc stepScope) {
 		return nil
 	})
 	sc.Step(sc.pattern(`^the wallet files one payment under the request id$`), func(ctx context.Context) error {
-		w, t := world(ctx), godog.T(ctx)
+		w, t := world(ctx), checks(ctx)
 		require.NotEmpty(t, w.paymentRequestID, "no payment request id in this scenario")
 		resp := inquire(ctx, &openapi.InquiryPaymentRequest{PaymentRequestID: w.paymentRequestID})
 		require.Equal(t, openapi.Success, resp.Result.ResultCode, "inquiryPayment of paymentRequestId %s: %s", w.paymentRequestID, resp.Result.ResultMessage)
@@ -67,7 +66,7 @@ func registerConcurrencySteps(sc stepScope) {
 		return nil
 	})
 	sc.Step(sc.pattern(`^every answer names the same (payment|capture|refund)$`), func(ctx context.Context, what string) error {
-		t := godog.T(ctx)
+		t := checks(ctx)
 		answers := probeOf(ctx).atOnce
 		require.NotEmpty(t, answers, "the kit sent nothing at once in this scenario")
 		want := openapi.Success
@@ -95,7 +94,7 @@ type atOnceAnswer struct {
 // sendAtOnce sends the same signed body n times concurrently and keeps every answer, in the
 // order the requests were started.
 func sendAtOnce[R any](ctx context.Context, api string, body []byte, n int, read func(*R) (openapi.Result, string)) []atOnceAnswer {
-	w, t := world(ctx), godog.T(ctx)
+	w, t := world(ctx), checks(ctx)
 	require.Positive(t, n)
 	c, err := w.walletClient()
 	require.NoError(t, err)

@@ -6,7 +6,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/cucumber/godog"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -18,7 +17,7 @@ import (
 // its id.
 func registerIdempotencySteps(sc stepScope) {
 	sc.Step(sc.pattern(`^the kit sends the same payment request again$`), func(ctx context.Context) error {
-		w, t := world(ctx), godog.T(ctx)
+		w, t := world(ctx), checks(ctx)
 		require.NotEmpty(t, w.payBody, "the kit has not asked for a payment")
 		c, err := w.walletClient()
 		require.NoError(t, err)
@@ -26,7 +25,7 @@ func registerIdempotencySteps(sc stepScope) {
 		return nil
 	})
 	sc.Step(sc.pattern(`^the kit sends the same payment request again with its fields in another order$`), func(ctx context.Context) error {
-		w, t := world(ctx), godog.T(ctx)
+		w, t := world(ctx), checks(ctx)
 		require.NotEmpty(t, w.payBody, "the kit has not asked for a payment")
 		raw, err := reversedJSON(w.payBody)
 		require.NoError(t, err)
@@ -45,7 +44,7 @@ func registerIdempotencySteps(sc stepScope) {
 		return nil
 	})
 	sc.Step(sc.pattern(`^the wallet answers with the same payment id$`), func(ctx context.Context) error {
-		w, t := world(ctx), godog.T(ctx)
+		w, t := world(ctx), checks(ctx)
 		require.NotNil(t, w.firstPay, "the wallet has accepted no payment in this scenario")
 		require.NotNil(t, w.lastPay)
 		assert.Equal(t, openapi.Accept, w.lastPay.Result.ResultCode, "repeated pay result: %s", w.lastPay.Result.ResultMessage)
@@ -56,7 +55,7 @@ func registerIdempotencySteps(sc stepScope) {
 
 // resendWithAmount sends the last pay request with the same request id and another amount.
 func resendWithAmount(ctx context.Context, amount string) {
-	w, t := world(ctx), godog.T(ctx)
+	w, t := world(ctx), checks(ctx)
 	require.NotNil(t, w.payRequest, "the kit has not asked for a payment")
 	a, err := parseAmount(amount)
 	require.NoError(t, err)

@@ -3,7 +3,6 @@ package steps
 import (
 	"context"
 
-	"github.com/cucumber/godog"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -22,7 +21,7 @@ func registerInquirySteps(sc stepScope) {
 		return nil
 	})
 	sc.Step(sc.pattern(`^the wallet has no payment for that request$`), func(ctx context.Context) error {
-		w, t := world(ctx), godog.T(ctx)
+		w, t := world(ctx), checks(ctx)
 		require.NotEmpty(t, w.paymentRequestID, "no payment request id in this scenario")
 		resp := inquire(ctx, &openapi.InquiryPaymentRequest{PaymentRequestID: w.paymentRequestID})
 		assert.Equal(t, openapi.OrderNotExist, resp.Result.ResultCode, "inquiryPayment of paymentRequestId %s: %s", w.paymentRequestID, resp.Result.ResultMessage)
@@ -30,7 +29,7 @@ func registerInquirySteps(sc stepScope) {
 		return nil
 	})
 	sc.Step(sc.pattern(`^the order's tradeNO is the wallet's payment id$`), func(ctx context.Context) error {
-		w, t := world(ctx), godog.T(ctx)
+		w, t := world(ctx), checks(ctx)
 		requireOrder(ctx)
 		require.NotEmpty(t, w.paymentRequestID, "the merchant's order shows no paymentRequestId")
 		resp := inquire(ctx, &openapi.InquiryPaymentRequest{PaymentRequestID: w.paymentRequestID})
@@ -39,7 +38,7 @@ func registerInquirySteps(sc stepScope) {
 		return nil
 	})
 	sc.Step(sc.pattern(`^the order's payment URL leads to the wallet's payment$`), func(ctx context.Context) error {
-		w, t := world(ctx), godog.T(ctx)
+		w, t := world(ctx), checks(ctx)
 		requireOrder(ctx)
 		require.NotEmpty(t, w.paymentRequestID, "the merchant's order shows no paymentRequestId")
 		resp := inquire(ctx, &openapi.InquiryPaymentRequest{PaymentRequestID: w.paymentRequestID})
@@ -54,7 +53,7 @@ func registerInquirySteps(sc stepScope) {
 		return nil
 	})
 	sc.Step(sc.pattern(`^the wallet's payment request id is the orderStr's out_trade_no$`), func(ctx context.Context) error {
-		w, t := world(ctx), godog.T(ctx)
+		w, t := world(ctx), checks(ctx)
 		require.NotEmpty(t, w.paymentRequestID, "no orderStr in this scenario")
 		resp := inquire(ctx, &openapi.InquiryPaymentRequest{PaymentRequestID: w.paymentRequestID})
 		require.Equal(t, openapi.StatusSuccess, resp.Result.ResultStatus, "inquiryPayment of out_trade_no %s: %s", w.paymentRequestID, resp.Result.ResultMessage)
@@ -69,7 +68,7 @@ func registerInquirySteps(sc stepScope) {
 	})
 	sc.Step(sc.pattern(`^the kit asks the wallet about an unknown payment id with the payment's request id$`), func(ctx context.Context) error {
 		w := world(ctx)
-		require.NotEmpty(godog.T(ctx), w.paymentRequestID, "no payment request id in this scenario")
+		require.NotEmpty(checks(ctx), w.paymentRequestID, "no payment request id in this scenario")
 		resp := inquire(ctx, &openapi.InquiryPaymentRequest{PaymentID: newID("never-issued-"), PaymentRequestID: w.paymentRequestID})
 		w.lastResult = resp.Result
 		return nil
@@ -78,7 +77,7 @@ func registerInquirySteps(sc stepScope) {
 
 // inquire sends inquiryPayment as the kit's merchant and requires a trustworthy answer.
 func inquire(ctx context.Context, req *openapi.InquiryPaymentRequest) *openapi.InquiryPaymentResponse {
-	w, t := world(ctx), godog.T(ctx)
+	w, t := world(ctx), checks(ctx)
 	c, err := w.walletClient()
 	require.NoError(t, err)
 	resp, err := c.InquiryPayment(ctx, req)
@@ -94,7 +93,7 @@ func (w *World) paymentQuery() *openapi.InquiryPaymentRequest {
 // walletReports waits until inquiryPayment reports status (a payment taken "in the
 // background" settles later), then checks the amount when one is given.
 func walletReports(ctx context.Context, status, amount string) {
-	w, t := world(ctx), godog.T(ctx)
+	w, t := world(ctx), checks(ctx)
 	q := w.paymentQuery()
 	require.True(t, q.PaymentID != "" || q.PaymentRequestID != "", "the kit knows no id of the payment in this scenario")
 	c, err := w.walletClient()

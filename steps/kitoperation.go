@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 
-	"github.com/cucumber/godog"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -38,14 +37,14 @@ type kitAnswer struct {
 // sendNew sends a request the kit built and keeps it for a resend with the same id.
 func (k *kitOperation[Req, Resp]) sendNew(ctx context.Context, req *Req) {
 	raw, err := json.Marshal(req)
-	require.NoError(godog.T(ctx), err)
+	require.NoError(checks(ctx), err)
 	k.request = req
 	k.send(ctx, raw)
 }
 
 // send signs and sends raw as the kit's merchant and keeps the answer.
 func (k *kitOperation[Req, Resp]) send(ctx context.Context, raw []byte) {
-	w, t := world(ctx), godog.T(ctx)
+	w, t := world(ctx), checks(ctx)
 	cl, err := w.walletClient()
 	require.NoError(t, err)
 	var resp Resp
@@ -60,13 +59,13 @@ func (k *kitOperation[Req, Resp]) send(ctx context.Context, raw []byte) {
 
 // sendAgain sends the exact bytes of the last request again.
 func (k *kitOperation[Req, Resp]) sendAgain(ctx context.Context) {
-	require.NotEmpty(godog.T(ctx), k.body, "the kit has sent no %s", k.api)
+	require.NotEmpty(checks(ctx), k.body, "the kit has sent no %s", k.api)
 	k.send(ctx, k.body)
 }
 
 // sendSameIDFor sends the last request the kit built again, with its request id and amount.
 func (k *kitOperation[Req, Resp]) sendSameIDFor(ctx context.Context, amount string) {
-	t := godog.T(ctx)
+	t := checks(ctx)
 	require.NotNil(t, k.request, "the kit has sent no %s", k.api)
 	a, err := parseAmount(amount)
 	require.NoError(t, err)
@@ -80,7 +79,7 @@ func (k *kitOperation[Req, Resp]) sendSameIDFor(ctx context.Context, amount stri
 // confirms checks that the wallet executed the last request for amount, on the scenario's
 // payment.
 func (k *kitOperation[Req, Resp]) confirms(ctx context.Context, amount string) {
-	t := godog.T(ctx)
+	t := checks(ctx)
 	require.NotNil(t, k.last, "the kit has sent no %s", k.api)
 	want, err := parseAmount(amount)
 	require.NoError(t, err)
@@ -98,7 +97,7 @@ func (k *kitOperation[Req, Resp]) confirms(ctx context.Context, amount string) {
 
 // sameAnswer checks that the last answer repeats the first confirmed one.
 func (k *kitOperation[Req, Resp]) sameAnswer(ctx context.Context) {
-	t := godog.T(ctx)
+	t := checks(ctx)
 	require.NotNil(t, k.first, "the wallet has confirmed no %s in this scenario", k.api)
 	require.NotNil(t, k.last)
 	first, last := k.answer(k.first), k.answer(k.last)

@@ -8,7 +8,6 @@ import (
 	"math/big"
 	"net/url"
 
-	"github.com/cucumber/godog"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -34,11 +33,11 @@ func registerMerchantTrustSteps(sc stepScope) {
 	})
 	sc.Step(sc.pattern(`^the merchant creates the next order, paid by tradeNO$`), func(ctx context.Context) error {
 		w := world(ctx)
-		require.NotNil(godog.T(ctx), w.trust.payScript, "no pay answer was scripted for the next order")
+		require.NotNil(checks(ctx), w.trust.payScript, "no pay answer was scripted for the next order")
 		return createOrder(ctx, target.FlowTradeNO, target.General, w.trust.payAmount.Decimal()+" "+w.trust.payAmount.Currency)
 	})
 	sc.Step(sc.pattern(`^the mini program asks the merchant for the next order, paid by tradeNO$`), func(ctx context.Context) error {
-		w, t := world(ctx), godog.T(ctx)
+		w, t := world(ctx), checks(ctx)
 		require.NotNil(t, w.trust.payScript, "no pay answer was scripted for the next order")
 		o, err := w.merchant.CreateOrder(ctx, target.NewOrder{Flow: target.FlowTradeNO, Type: target.General, Amount: w.trust.payAmount, Title: orderTitle})
 		w.merchantErr = err
@@ -48,7 +47,7 @@ func registerMerchantTrustSteps(sc stepScope) {
 		return nil
 	})
 	sc.Step(sc.pattern(`^the merchant answers that it got no answer from the wallet it can trust$`), func(ctx context.Context) error {
-		w, t := world(ctx), godog.T(ctx)
+		w, t := world(ctx), checks(ctx)
 		require.Error(t, w.merchantErr, "the merchant handed out order %+v on an answer the wallet did not sign as it should", w.order)
 		var se *target.StatusError
 		require.True(t, errors.As(w.merchantErr, &se), "no answer from the merchant: %v", w.merchantErr)
@@ -56,7 +55,7 @@ func registerMerchantTrustSteps(sc stepScope) {
 		return nil
 	})
 	sc.Step(sc.pattern(`^the wallet files the order's payment under the paymentRequestId the merchant sent first$`), func(ctx context.Context) error {
-		w, t := world(ctx), godog.T(ctx)
+		w, t := world(ctx), checks(ctx)
 		requireOrder(ctx)
 		s, err := w.control.AnswerScript(ctx, w.trust.payScript.ID)
 		require.NoError(t, err, "reading the wallet's pay script back")
@@ -93,7 +92,7 @@ func registerMerchantTrustSteps(sc stepScope) {
 		return nil
 	})
 	sc.Step(sc.pattern(`^the merchant has asked the wallet and got the scripted answer$`), func(ctx context.Context) error {
-		w, t := world(ctx), godog.T(ctx)
+		w, t := world(ctx), checks(ctx)
 		require.NotNil(t, w.trust.script, "no answer was scripted about the payment")
 		s, err := w.control.AnswerScript(ctx, w.trust.script.ID)
 		require.NoError(t, err, "reading the wallet's answer script back")
@@ -101,7 +100,7 @@ func registerMerchantTrustSteps(sc stepScope) {
 		return nil
 	})
 	sc.Step(sc.pattern(`^the merchant keeps the order open$`), func(ctx context.Context) error {
-		w, t := world(ctx), godog.T(ctx)
+		w, t := world(ctx), checks(ctx)
 		requireOrder(ctx)
 		if w.merchantErr != nil {
 			// 502: the merchant could not get a trustworthy answer; nothing is decided.
@@ -116,7 +115,7 @@ func registerMerchantTrustSteps(sc stepScope) {
 		return nil
 	})
 	sc.Step(sc.pattern(`^the merchant's order view shows every field of the test adapter$`), func(ctx context.Context) error {
-		w, t := world(ctx), godog.T(ctx)
+		w, t := world(ctx), checks(ctx)
 		requireOrder(ctx)
 		body, err := w.merchant.Get(ctx, "/conformance/orders/"+url.PathEscape(w.order.OrderID))
 		require.NoError(t, err, "reading order %s", w.order.OrderID)
@@ -148,12 +147,12 @@ func registerMerchantTrustSteps(sc stepScope) {
 		case "capture", "cancel", "refund":
 			p.adapterBody, p.adapterErr = w.merchant.Post(ctx, "/conformance/orders/"+id+"/"+endpoint, []byte(`{}`))
 		default:
-			require.Failf(godog.T(ctx), "unknown endpoint", "%q is not GET, tradePayResult, capture, cancel or refund", endpoint)
+			require.Failf(checks(ctx), "unknown endpoint", "%q is not GET, tradePayResult, capture, cancel or refund", endpoint)
 		}
 		return nil
 	})
 	sc.Step(sc.pattern(`^the merchant answers that the order does not exist$`), func(ctx context.Context) error {
-		p, t := probeOf(ctx), godog.T(ctx)
+		p, t := probeOf(ctx), checks(ctx)
 		require.True(t, p.adapterSent, "the mini program has sent the merchant nothing by hand")
 		require.Error(t, p.adapterErr, "the merchant answered 200 about an order it never created: %s", target.Snippet(p.adapterBody))
 		var se *target.StatusError
@@ -174,7 +173,7 @@ type trustProbe struct {
 // scriptPay scripts the wallet's answer to the merchant's pay for an order not created yet.
 // The order gets an amount no other scenario uses, by which the wallet knows the pay.
 func scriptPay(ctx context.Context, s target.AnswerScript) {
-	w, t := world(ctx), godog.T(ctx)
+	w, t := world(ctx), checks(ctx)
 	n, err := rand.Int(rand.Reader, big.NewInt(900000))
 	require.NoError(t, err)
 	w.trust.payAmount = money.Amount{Currency: "USD", Value: 100000 + n.Int64()}
@@ -187,7 +186,7 @@ func scriptPay(ctx context.Context, s target.AnswerScript) {
 
 // scriptPaymentAnswer scripts the wallet's next answer to a call about the scenario's payment.
 func scriptPaymentAnswer(ctx context.Context, s target.AnswerScript) {
-	w, t := world(ctx), godog.T(ctx)
+	w, t := world(ctx), checks(ctx)
 	s.PaymentID = knownPaymentID(ctx)
 	got, err := w.control.Script(ctx, s)
 	require.NoError(t, err, "scripting the wallet's next %s answer", s.API)
@@ -205,7 +204,7 @@ func forgeKind(ctx context.Context, forgery string) string {
 		"with no answer at all":              "NO_ANSWER",
 	}
 	k, ok := kinds[forgery]
-	require.True(godog.T(ctx), ok, "unknown forgery %q", forgery)
+	require.True(checks(ctx), ok, "unknown forgery %q", forgery)
 	return k
 }
 

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/cucumber/godog"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -27,7 +26,7 @@ func registerNotificationFaultSteps(sc stepScope) {
 	})
 	sc.Step(sc.pattern(`^the wallet delivers the held notifications$`), func(ctx context.Context) error {
 		script(ctx, target.Release, 0, "")
-		require.NotEmpty(godog.T(ctx), probeOf(ctx).deliveries, "the wallet held no notification to deliver")
+		require.NotEmpty(checks(ctx), probeOf(ctx).deliveries, "the wallet held no notification to deliver")
 		return nil
 	})
 	sc.Step(sc.pattern(`^the wallet notifies the merchant of the payment again$`), func(ctx context.Context) error {
@@ -36,7 +35,7 @@ func registerNotificationFaultSteps(sc stepScope) {
 	})
 	sc.Step(sc.pattern(`^the wallet notifies the merchant of the payment (\d+) more times at once$`), func(ctx context.Context, n int) error {
 		script(ctx, target.Resend, n, "")
-		require.Len(godog.T(ctx), probeOf(ctx).deliveries, n, "deliveries the wallet made")
+		require.Len(checks(ctx), probeOf(ctx).deliveries, n, "deliveries the wallet made")
 		return nil
 	})
 	sc.Step(sc.pattern(`^the wallet sends the merchant a "([^"]*)" notification$`), func(ctx context.Context, status string) error {
@@ -44,7 +43,7 @@ func registerNotificationFaultSteps(sc stepScope) {
 		return nil
 	})
 	sc.Step(sc.pattern(`^the merchant acknowledges every delivery$`), func(ctx context.Context) error {
-		t := godog.T(ctx)
+		t := checks(ctx)
 		ds := probeOf(ctx).deliveries
 		require.NotEmpty(t, ds, "the wallet delivered nothing in the last step")
 		for _, d := range ds {
@@ -78,7 +77,7 @@ func registerNotificationFaultSteps(sc stepScope) {
 	sc.Step(sc.pattern(`^the wallet's notification attempt (\d+) ends "([^"]*)"$`), func(ctx context.Context, n int, outcome string) error {
 		p := waitAttempts(ctx, n)
 		a := p.Notifications[n-1]
-		assert.Equal(godog.T(ctx), outcome, a.Outcome, "outcome of notification attempt %d (resultCode %q)", n, a.ResultCode)
+		assert.Equal(checks(ctx), outcome, a.Outcome, "outcome of notification attempt %d (resultCode %q)", n, a.ResultCode)
 		return nil
 	})
 	sc.Step(sc.pattern(`^the wallet's notification attempts ended "([^"]*)"$`), func(ctx context.Context, list string) error {
@@ -88,7 +87,7 @@ func registerNotificationFaultSteps(sc stepScope) {
 		for _, a := range p.Notifications {
 			got = append(got, a.Outcome)
 		}
-		assert.Equal(godog.T(ctx), want, got, "outcomes of the notification attempts of payment %s", p.PaymentID)
+		assert.Equal(checks(ctx), want, got, "outcomes of the notification attempts of payment %s", p.PaymentID)
 		return nil
 	})
 	sc.Step(sc.pattern(`^the wallet retries on its schedule up to attempt (\d+)$`), func(ctx context.Context, n int) error {
@@ -100,7 +99,7 @@ func registerNotificationFaultSteps(sc stepScope) {
 		return nil
 	})
 	sc.Step(sc.pattern(`^the wallet makes no further notification attempt$`), func(ctx context.Context) error {
-		w, t := world(ctx), godog.T(ctx)
+		w, t := world(ctx), checks(ctx)
 		before := len(waitAttempts(ctx, 1).Notifications)
 		advance(ctx, w.scheduleSpan()+time.Hour)
 		p, err := w.control.Payment(ctx, knownPaymentID(ctx))
@@ -112,7 +111,7 @@ func registerNotificationFaultSteps(sc stepScope) {
 
 // script sends a notification script for the scenario's payment and keeps the deliveries.
 func script(ctx context.Context, action target.ScriptAction, count int, status string) {
-	w, t := world(ctx), godog.T(ctx)
+	w, t := world(ctx), checks(ctx)
 	s := target.NotificationScript{Action: action, Count: count, PaymentStatus: status}
 	if w.paymentID != "" {
 		s.PaymentID = w.paymentID
@@ -126,7 +125,7 @@ func script(ctx context.Context, action target.ScriptAction, count int, status s
 }
 
 func scriptAnswers(ctx context.Context, answers []string) {
-	w, t := world(ctx), godog.T(ctx)
+	w, t := world(ctx), checks(ctx)
 	requireOrder(ctx)
 	require.NotEmpty(t, w.order.PaymentRequestID, "the merchant's order shows no paymentRequestId")
 	err := w.merchant.ScriptNotifyAnswers(ctx, w.order.PaymentRequestID, answers)
@@ -154,7 +153,7 @@ func (w *World) scheduleSpan() time.Duration {
 
 // waitAttempts waits until the wallet's view of the payment shows at least n attempts.
 func waitAttempts(ctx context.Context, n int) *target.Payment {
-	w, t := world(ctx), godog.T(ctx)
+	w, t := world(ctx), checks(ctx)
 	id, last := pollNotifications(ctx, n)
 	require.GreaterOrEqual(t, len(last.Notifications), n, "notification attempts of payment %s after %s: %+v", id, w.wait(), last.Notifications)
 	return last
@@ -174,7 +173,7 @@ const (
 // k+1 is due and checks it has not come, then moves past it and checks that it came on time.
 // The wallet records attempt k only after it armed attempt k+1, so this is free of races.
 func retryOnSchedule(ctx context.Context, n int) {
-	w, t := world(ctx), godog.T(ctx)
+	w, t := world(ctx), checks(ctx)
 	sched := w.targets.Profile.NotifyRetrySchedule
 	require.LessOrEqual(t, n, len(sched), "the profile's schedule has %d attempts", len(sched))
 	p := waitAttempts(ctx, 1)

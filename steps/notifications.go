@@ -4,7 +4,6 @@ import (
 	"context"
 	"time"
 
-	"github.com/cucumber/godog"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -16,7 +15,7 @@ import (
 // 2.3, seed 003 step 5), read from the wallet's payment view (a kit extension, @wallet-mock).
 func registerNotificationSteps(sc stepScope) {
 	sc.Step(sc.pattern(`^the wallet has notified the merchant of "([^"]*)" once$`), func(ctx context.Context, status string) error {
-		t := godog.T(ctx)
+		t := checks(ctx)
 		id, _ := pollNotifications(ctx, 1)
 		// Once the first came, a settle window for a second one that must not come.
 		last, until := notificationsSettled(ctx, id, 2)
@@ -27,7 +26,7 @@ func registerNotificationSteps(sc stepScope) {
 		return nil
 	})
 	sc.Step(sc.pattern(`^the wallet has sent no notification$`), func(ctx context.Context) error {
-		t := godog.T(ctx)
+		t := checks(ctx)
 		id := knownPaymentID(ctx)
 		p, until := notificationsSettled(ctx, id, 1)
 		assert.Empty(t, p.Notifications, "notifications of payment %s %s", id, until)
@@ -39,7 +38,7 @@ func registerNotificationSteps(sc stepScope) {
 // least n notification attempts or the wait runs out, and returns the payment's id and the
 // view it read last; the caller asserts on that view.
 func pollNotifications(ctx context.Context, n int) (string, *target.Payment) {
-	w, t := world(ctx), godog.T(ctx)
+	w, t := world(ctx), checks(ctx)
 	id := knownPaymentID(ctx)
 	var last *target.Payment
 	_, err := eventually(ctx, w.wait(), func(ctx context.Context) (bool, error) {
@@ -60,7 +59,7 @@ func pollNotifications(ctx context.Context, n int) (string, *target.Payment) {
 // false), or the settle window passes; it returns the view it read last and how long the
 // count was watched, for messages.
 func notificationsSettled(ctx context.Context, id string, n int) (*target.Payment, string) {
-	w, t := world(ctx), godog.T(ctx)
+	w, t := world(ctx), checks(ctx)
 	within := w.settleWindow()
 	var last *target.Payment
 	_, err := eventually(ctx, within, func(ctx context.Context) (bool, error) {
@@ -87,7 +86,7 @@ func watched(settled bool, within time.Duration) string {
 // knownPaymentID returns the wallet's id of the scenario's payment, asking the wallet by
 // request id when the kit does not know it yet (an orderStr payment).
 func knownPaymentID(ctx context.Context) string {
-	w, t := world(ctx), godog.T(ctx)
+	w, t := world(ctx), checks(ctx)
 	if w.paymentID != "" {
 		return w.paymentID
 	}

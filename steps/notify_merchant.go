@@ -5,7 +5,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/cucumber/godog"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -53,7 +52,7 @@ func registerMerchantNotifySteps(sc stepScope) {
 
 	sc.Step(sc.pattern(`^the merchant acknowledges the notification$`), func(ctx context.Context) error {
 		a := notifyAnswer(ctx)
-		assert.Equal(godog.T(ctx), openapi.StatusSuccess, a.Result.ResultStatus, "resultStatus of the merchant's answer (%s: %s)", a.Result.ResultCode, a.Result.ResultMessage)
+		assert.Equal(checks(ctx), openapi.StatusSuccess, a.Result.ResultStatus, "resultStatus of the merchant's answer (%s: %s)", a.Result.ResultCode, a.Result.ResultMessage)
 		return nil
 	})
 	sc.Step(sc.pattern(`^the merchant refuses the notification$`), func(ctx context.Context) error {
@@ -83,7 +82,7 @@ func registerMerchantNotifySteps(sc stepScope) {
 	sc.Step(sc.pattern(`^the merchant should refuse the notification with "([^"]*)"$`), func(ctx context.Context, code string) error {
 		w := world(ctx)
 		r := probeOf(ctx).answer
-		require.NotNil(godog.T(ctx), r, "the kit has sent the merchant no notification")
+		require.NotNil(checks(ctx), r, "the kit has sent the merchant no notification")
 		if r.Result.ResultCode != openapi.Code(code) || r.Result.ResultStatus != openapi.StatusFail {
 			w.should(ctx, "the merchant should refuse the notification with %s (F), it answered HTTP %d %s (%s): %s",
 				code, r.StatusCode, r.Result.ResultCode, r.Result.ResultStatus, r.Result.ResultMessage)
@@ -93,7 +92,7 @@ func registerMerchantNotifySteps(sc stepScope) {
 	sc.Step(sc.pattern(`^the merchant should acknowledge the notification$`), func(ctx context.Context) error {
 		w := world(ctx)
 		r := probeOf(ctx).answer
-		require.NotNil(godog.T(ctx), r, "the kit has sent the merchant no notification")
+		require.NotNil(checks(ctx), r, "the kit has sent the merchant no notification")
 		if r.Result.ResultStatus != openapi.StatusSuccess {
 			w.should(ctx, "the merchant should acknowledge the notification (S), it answered HTTP %d %s (%s): %s",
 				r.StatusCode, r.Result.ResultCode, r.Result.ResultStatus, r.Result.ResultMessage)
@@ -101,7 +100,7 @@ func registerMerchantNotifySteps(sc stepScope) {
 		return nil
 	})
 	sc.Step(sc.pattern(`^the merchant's order should still be "([^"]*)"$`), func(ctx context.Context, want string) error {
-		w, t := world(ctx), godog.T(ctx)
+		w, t := world(ctx), checks(ctx)
 		requireOrder(ctx)
 		o, err := w.merchant.Order(ctx, w.order.OrderID)
 		require.NoError(t, err, "reading order %s", w.order.OrderID)
@@ -150,7 +149,7 @@ var contentForgeries = map[string]func(body map[string]any){
 
 // notificationBody is what the wallet would notify about the scenario's order.
 func (w *World) notificationBody(ctx context.Context, status string) map[string]any {
-	t := godog.T(ctx)
+	t := checks(ctx)
 	requireOrder(ctx)
 	id := knownPaymentID(ctx)
 	require.NotEmpty(t, w.order.PaymentRequestID, "the merchant's order shows no paymentRequestId")
@@ -174,7 +173,7 @@ func (w *World) notificationBody(ctx context.Context, status string) map[string]
 // kitNotification is a correct notification about the scenario's order, signed with the
 // wallet key, addressed to the notify URL the merchant gave the wallet.
 func (w *World) kitNotification(ctx context.Context, status string) signedMessage {
-	t := godog.T(ctx)
+	t := checks(ctx)
 	require.NotNil(t, w.targets.WalletKey, "no wallet private key: the kit cannot play the wallet towards this merchant")
 	body := w.notificationBody(ctx, status)
 	p, err := w.control.Payment(ctx, knownPaymentID(ctx))
@@ -190,14 +189,14 @@ func (w *World) kitNotification(ctx context.Context, status string) signedMessag
 // notifyAnswer returns the merchant's answer to the kit's last notification.
 func notifyAnswer(ctx context.Context) *signedAnswer {
 	a := probeOf(ctx).answer
-	require.NotNil(godog.T(ctx), a, "the kit has sent the merchant no notification")
+	require.NotNil(checks(ctx), a, "the kit has sent the merchant no notification")
 	return a
 }
 
 // notifyRefused checks a final refusal: never a server error, HTTP 200 with resultStatus F,
 // the code and the field when given.
 func notifyRefused(ctx context.Context, code, field string) {
-	a, t := notifyAnswer(ctx), godog.T(ctx)
+	a, t := notifyAnswer(ctx), checks(ctx)
 	assert.Less(t, a.StatusCode, 500, "HTTP status of the merchant's answer")
 	require.NoError(t, a.DecodeErr, "the merchant's answer holds no result (HTTP %d)", a.StatusCode)
 	r := a.Result

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/cucumber/godog"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -31,18 +30,18 @@ func registerOrderSteps(sc stepScope) {
 	sc.Step(sc.pattern(`^the merchant's order shows "([^"]*)" paid$`), orderShowsPaid)
 	sc.Step(sc.pattern(`^the mini program passes the result code to the merchant$`), func(ctx context.Context) error {
 		w := world(ctx)
-		require.NotEmpty(godog.T(ctx), w.resultCode, "my.tradePay has not answered yet in this scenario")
+		require.NotEmpty(checks(ctx), w.resultCode, "my.tradePay has not answered yet in this scenario")
 		return reportResult(ctx, w.resultCode)
 	})
 	sc.Step(sc.pattern(`^the mini program tells the merchant the result code was (\d+)$`), reportResult)
 	sc.Step(sc.pattern(`^the merchant answers that the order is "([^"]*)"$`), func(ctx context.Context, want string) error {
 		w := world(ctx)
-		require.NotNil(godog.T(ctx), w.answer, "the merchant has not been told a result yet")
-		assert.Equal(godog.T(ctx), want, w.answer.Status, "status of order %s in the merchant's answer to tradePayResult", w.answer.OrderID)
+		require.NotNil(checks(ctx), w.answer, "the merchant has not been told a result yet")
+		assert.Equal(checks(ctx), want, w.answer.Status, "status of order %s in the merchant's answer to tradePayResult", w.answer.OrderID)
 		return nil
 	})
 	sc.Step(sc.pattern(`^the merchant cancels the order$`), func(ctx context.Context) error {
-		w, t := world(ctx), godog.T(ctx)
+		w, t := world(ctx), checks(ctx)
 		requireOrder(ctx)
 		o, err := w.merchant.Cancel(ctx, w.order.OrderID)
 		require.NoError(t, err, "the merchant cancels order %s", w.order.OrderID)
@@ -61,8 +60,8 @@ func registerOrderSteps(sc stepScope) {
 	})
 	sc.Step(sc.pattern(`^the merchant refuses the request$`), func(ctx context.Context) error {
 		w := world(ctx)
-		require.Error(godog.T(ctx), w.merchantErr, "the merchant accepted the request")
-		assert.ErrorIs(godog.T(ctx), w.merchantErr, target.ErrRefused)
+		require.Error(checks(ctx), w.merchantErr, "the merchant accepted the request")
+		assert.ErrorIs(checks(ctx), w.merchantErr, target.ErrRefused)
 		return nil
 	})
 }
@@ -72,7 +71,7 @@ const orderTitle = "tradepaykit conformance order"
 // createOrder asks the merchant for a general payment or a pre-authorization (seed 001 steps
 // 1-4, seed 000 steps 2-4) and keeps the ids the wallet will know the payment by.
 func createOrder(ctx context.Context, flow target.Flow, typ target.OrderType, amount string) error {
-	w, t := world(ctx), godog.T(ctx)
+	w, t := world(ctx), checks(ctx)
 	a, err := parseAmount(amount)
 	require.NoError(t, err)
 	title, what := orderTitle, fmt.Sprintf("a %s order", amount)
@@ -116,7 +115,7 @@ func (w *World) setOrder(o *target.Order) {
 // scenario's order (what: "captures" or "refunds"); an empty amount means the remainder. With
 // mustSucceed false a refusal is kept for a later step.
 func merchantOperation(ctx context.Context, what, amount string, mustSucceed bool, call func(orderID string, a *money.Amount) (*target.Order, error)) {
-	w, t := world(ctx), godog.T(ctx)
+	w, t := world(ctx), checks(ctx)
 	requireOrder(ctx)
 	var a *money.Amount
 	if amount != "" {
@@ -135,11 +134,11 @@ func merchantOperation(ctx context.Context, what, amount string, mustSucceed boo
 }
 
 func requireOrder(ctx context.Context) {
-	require.NotNil(godog.T(ctx), world(ctx).order, "no merchant order in this scenario")
+	require.NotNil(checks(ctx), world(ctx).order, "no merchant order in this scenario")
 }
 
 func orderBecomes(ctx context.Context, want string) error {
-	w, t := world(ctx), godog.T(ctx)
+	w, t := world(ctx), checks(ctx)
 	requireOrder(ctx)
 	var last *target.Order
 	_, diagnosis, err := w.awaitNotified(ctx, func(ctx context.Context) (bool, error) {
@@ -165,7 +164,7 @@ func orderBecomes(ctx context.Context, want string) error {
 }
 
 func orderIs(ctx context.Context, want string) error {
-	w, t := world(ctx), godog.T(ctx)
+	w, t := world(ctx), checks(ctx)
 	requireOrder(ctx)
 	o, err := w.merchant.Order(ctx, w.order.OrderID)
 	require.NoError(t, err, "reading order %s", w.order.OrderID)
@@ -175,7 +174,7 @@ func orderIs(ctx context.Context, want string) error {
 }
 
 func orderShowsPaid(ctx context.Context, amount string) error {
-	w, t := world(ctx), godog.T(ctx)
+	w, t := world(ctx), checks(ctx)
 	requireOrder(ctx)
 	want, err := parseAmount(amount)
 	require.NoError(t, err)
@@ -187,7 +186,7 @@ func orderShowsPaid(ctx context.Context, amount string) error {
 }
 
 func reportResult(ctx context.Context, code string) error {
-	w, t := world(ctx), godog.T(ctx)
+	w, t := world(ctx), checks(ctx)
 	requireOrder(ctx)
 	o, err := w.merchant.TradePayResult(ctx, w.order.OrderID, code)
 	require.NoError(t, err, "the mini program tells the merchant my.tradePay answered %s", code)

@@ -5,7 +5,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/cucumber/godog"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -19,7 +18,7 @@ import (
 // built by the kit itself when a scenario needs one the merchant would not make.
 func registerOrderStrSteps(sc stepScope) {
 	sc.Step(sc.pattern(`^the orderStr is signed by the merchant for "([^"]*)"$`), func(ctx context.Context, amount string) error {
-		t := godog.T(ctx)
+		t := checks(ctx)
 		o, want := merchantOrderStr(ctx, amount)
 		checkMerchantSign(ctx, o)
 		assert.Equal(t, orderstr.General, o.Kind, "the orderStr's payment type")
@@ -28,7 +27,7 @@ func registerOrderStrSteps(sc stepScope) {
 		return nil
 	})
 	sc.Step(sc.pattern(`^the orderStr's amount is changed to "([^"]*)" without signing it again$`), func(ctx context.Context, amount string) error {
-		w, t := world(ctx), godog.T(ctx)
+		w, t := world(ctx), checks(ctx)
 		o, to := merchantOrderStr(ctx, amount)
 		require.Equal(t, o.Amount.Currency, to.Currency, "the scenario changes the amount, not the currency")
 		// Replace the value in place: everything else in the signed content stays as the
@@ -56,7 +55,7 @@ func registerOrderStrSteps(sc stepScope) {
 // merchantOrderStr decodes the scenario's orderStr, as the merchant made it, and parses the
 // amount a step names.
 func merchantOrderStr(ctx context.Context, amount string) (*orderstr.Order, money.Amount) {
-	w, t := world(ctx), godog.T(ctx)
+	w, t := world(ctx), checks(ctx)
 	require.NotEmpty(t, w.token.OrderStr, "no orderStr in this scenario")
 	a, err := parseAmount(amount)
 	require.NoError(t, err)
@@ -68,7 +67,7 @@ func merchantOrderStr(ctx context.Context, amount string) (*orderstr.Order, mone
 // checkMerchantSign checks an orderStr's sign with the merchant's public key, as the wallet
 // would.
 func checkMerchantSign(ctx context.Context, o *orderstr.Order) {
-	w, t := world(ctx), godog.T(ctx)
+	w, t := world(ctx), checks(ctx)
 	require.NotNil(t, w.targets.MerchantPublicKey, "the kit has no public key of the merchant")
 	assert.NoError(t, orderstr.Verify(o.Params, w.targets.MerchantPublicKey), "the orderStr's sign")
 }
@@ -76,7 +75,7 @@ func checkMerchantSign(ctx context.Context, o *orderstr.Order) {
 // kitOrderStrAmount parses the amount of an orderStr the kit signs as the merchant of appID,
 // and checks that the kit can sign one the wallet maps to a merchant.
 func kitOrderStrAmount(ctx context.Context, amount, appID string) money.Amount {
-	w, t := world(ctx), godog.T(ctx)
+	w, t := world(ctx), checks(ctx)
 	a, err := parseAmount(amount)
 	require.NoError(t, err)
 	require.NotNil(t, w.targets.MerchantKey, "no merchant private key: the kit cannot sign an orderStr")
@@ -86,7 +85,7 @@ func kitOrderStrAmount(ctx context.Context, amount, appID string) money.Amount {
 
 // kitSign signs the orderStr parameters p with the merchant's key and encodes them.
 func kitSign(ctx context.Context, p orderstr.Params) string {
-	w, t := world(ctx), godog.T(ctx)
+	w, t := world(ctx), checks(ctx)
 	p, err := orderstr.Sign(p, w.targets.MerchantKey)
 	require.NoError(t, err)
 	s, err := orderstr.Encode(p)
@@ -98,7 +97,7 @@ func kitSign(ctx context.Context, p orderstr.Params) string {
 // the wallet notifies the merchant's registered URL, which does not know the order and says
 // so: the scenarios that use it check the wallet only.
 func kitOrderStr(ctx context.Context, amount, appID string, timeout time.Duration) {
-	w, t := world(ctx), godog.T(ctx)
+	w, t := world(ctx), checks(ctx)
 	a := kitOrderStrAmount(ctx, amount, appID)
 	w.paymentRequestID = newID("kit-ots-")
 	p, err := orderstr.NewGeneral(orderstr.GeneralOrder{

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/cucumber/godog"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -20,7 +19,7 @@ import (
 func registerPaySteps(sc stepScope) {
 	sc.Step(sc.pattern(`^the kit asks the wallet for a payment of "([^"]*)"$`), func(ctx context.Context, amount string) error {
 		a, err := parseAmount(amount)
-		require.NoError(godog.T(ctx), err)
+		require.NoError(checks(ctx), err)
 		body := payBody(world(ctx), openapi.WireAmount(a))
 		sendPay(ctx, body)
 		return nil
@@ -30,7 +29,7 @@ func registerPaySteps(sc stepScope) {
 		return nil
 	})
 	sc.Step(sc.pattern(`^the kit asks the wallet for a payment whose amount value is the JSON number "([^"]*)"$`), func(ctx context.Context, number string) error {
-		require.True(godog.T(ctx), json.Valid([]byte(number)), "%q is not a JSON number", number)
+		require.True(checks(ctx), json.Valid([]byte(number)), "%q is not a JSON number", number)
 		body := payBody(world(ctx), openapi.Amount{Currency: "USD", Value: "1"})
 		body["paymentAmount"] = map[string]any{"currency": "USD", "value": json.RawMessage(number)}
 		sendPay(ctx, body)
@@ -61,7 +60,7 @@ func registerPaySteps(sc stepScope) {
 		return nil
 	})
 	sc.Step(sc.pattern(`^the kit has asked the wallet for a payment of "([^"]*)" that expires in (\d+) minutes$`), func(ctx context.Context, amount string, minutes int) error {
-		w, t := world(ctx), godog.T(ctx)
+		w, t := world(ctx), checks(ctx)
 		a, err := parseAmount(amount)
 		require.NoError(t, err)
 		// The deadline is on the wallet's business clock, which a scenario may have moved.
@@ -86,7 +85,7 @@ func registerPaySteps(sc stepScope) {
 		return nil
 	})
 	sc.Step(sc.pattern(`^the wallet refuses the request$`), func(ctx context.Context) error {
-		r, t := world(ctx).lastResult, godog.T(ctx)
+		r, t := world(ctx).lastResult, checks(ctx)
 		require.NotEmpty(t, r.ResultCode, "the kit has sent nothing to the wallet")
 		assert.Equal(t, openapi.StatusFail, r.ResultStatus, "resultStatus of %s (%s)", r.ResultCode, r.ResultMessage)
 		return nil
@@ -101,7 +100,7 @@ func registerPaySteps(sc stepScope) {
 	sc.Step(sc.pattern(`^the wallet refuses the unsupported currency$`), func(ctx context.Context) error {
 		// PROTOCOL.md, "pay and idempotency": a well-formed currency code the wallet does not
 		// support may be CURRENCY_NOT_SUPPORT or PARAM_ILLEGAL.
-		r, t := world(ctx).lastResult, godog.T(ctx)
+		r, t := world(ctx).lastResult, checks(ctx)
 		require.NotEmpty(t, r.ResultCode, "the kit has sent nothing to the wallet")
 		assert.Contains(t, []openapi.Code{openapi.ParamIllegal, openapi.CurrencyNotSupport}, r.ResultCode, "resultCode (%s): %s", r.ResultStatus, r.ResultMessage)
 		assert.Equal(t, openapi.StatusFail, r.ResultStatus, "resultStatus of %s", r.ResultCode)
@@ -124,7 +123,7 @@ func payBody(w *World, amount openapi.Amount) map[string]any {
 
 // sendPay signs and sends body as the kit's merchant and keeps the answer.
 func sendPay(ctx context.Context, body map[string]any) {
-	w, t := world(ctx), godog.T(ctx)
+	w, t := world(ctx), checks(ctx)
 	raw, err := json.Marshal(body)
 	require.NoError(t, err)
 	c, err := w.walletClient()
@@ -136,7 +135,7 @@ func sendPay(ctx context.Context, body map[string]any) {
 // sendPayWith sends body through another client than the kit's merchant: a wrong key, an
 // unknown client id.
 func sendPayWith(ctx context.Context, c *walletclient.Client, body map[string]any) {
-	w, t := world(ctx), godog.T(ctx)
+	w, t := world(ctx), checks(ctx)
 	raw, err := json.Marshal(body)
 	require.NoError(t, err)
 	w.payRequest, w.payBody = body, raw
@@ -144,7 +143,7 @@ func sendPayWith(ctx context.Context, c *walletclient.Client, body map[string]an
 }
 
 func sendPayBytes(ctx context.Context, c *walletclient.Client, raw []byte) {
-	w, t := world(ctx), godog.T(ctx)
+	w, t := world(ctx), checks(ctx)
 	var resp openapi.PayResponse
 	require.NoError(t, c.Send(ctx, walletclient.APIPay, raw, &resp), "pay")
 	w.lastPay, w.lastResult = &resp, resp.Result
@@ -161,7 +160,7 @@ func sendPayBytes(ctx context.Context, c *walletclient.Client, raw []byte) {
 }
 
 func requireAccepted(ctx context.Context) {
-	w, t := world(ctx), godog.T(ctx)
+	w, t := world(ctx), checks(ctx)
 	require.NotNil(t, w.lastPay, "the kit has not asked for a payment")
 	r := w.lastPay.Result
 	require.Equal(t, openapi.Accept, r.ResultCode, "pay result (%s): %s", r.ResultStatus, r.ResultMessage)
@@ -173,7 +172,7 @@ func requireAccepted(ctx context.Context) {
 // refused checks that the last OpenAPI answer is a final failure with code, whose message
 // names field when one is given.
 func refused(ctx context.Context, code, field string) {
-	w, t := world(ctx), godog.T(ctx)
+	w, t := world(ctx), checks(ctx)
 	r := w.lastResult
 	require.NotEmpty(t, r.ResultCode, "the kit has sent nothing to the wallet")
 	assert.Equal(t, openapi.Code(code), r.ResultCode, "resultCode (message %q)", r.ResultMessage)

@@ -36,7 +36,7 @@ func registerPreAuthSteps(sc stepScope) {
 	})
 	sc.Step(sc.pattern(`^the orderStr is a freeze signed by the merchant for "([^"]*)"$`), freezeSigned)
 	sc.Step(sc.pattern(`^the merchant's order shows "([^"]*)" authorized$`), func(ctx context.Context, amount string) error {
-		t := godog.T(ctx)
+		t := checks(ctx)
 		want, err := parseAmount(amount)
 		require.NoError(t, err)
 		o := readOrder(ctx)
@@ -61,7 +61,7 @@ func registerPreAuthSteps(sc stepScope) {
 		return nil
 	})
 	sc.Step(sc.pattern(`^the merchant refuses the request with the wallet's "([^"]*)"$`), func(ctx context.Context, code string) error {
-		w, t := world(ctx), godog.T(ctx)
+		w, t := world(ctx), checks(ctx)
 		require.Error(t, w.merchantErr, "the merchant accepted the request")
 		require.ErrorIs(t, w.merchantErr, target.ErrRefused)
 		var se *target.StatusError
@@ -80,12 +80,12 @@ func registerPreAuthSteps(sc stepScope) {
 	// The payer on the wallet's pre-authorization page (seed steps 5-12).
 	sc.Step(sc.pattern(`^the payer authorizes the pre-authorization in the wallet$`), func(ctx context.Context) error {
 		w := world(ctx)
-		require.False(godog.T(ctx), w.token.IsZero(), "the mini program has nothing to authorize in this scenario")
+		require.False(checks(ctx), w.token.IsZero(), "the mini program has nothing to authorize in this scenario")
 		return tradePay(ctx, w.token, target.Confirm)
 	})
 	sc.Step(sc.pattern(`^the payer cancels on the pre-authorization page$`), func(ctx context.Context) error {
 		w := world(ctx)
-		require.False(godog.T(ctx), w.token.IsZero(), "the mini program has nothing to authorize in this scenario")
+		require.False(checks(ctx), w.token.IsZero(), "the mini program has nothing to authorize in this scenario")
 		return tradePay(ctx, w.token, target.Cancel)
 	})
 
@@ -102,7 +102,7 @@ func registerPreAuthSteps(sc stepScope) {
 
 	// The kit playing a merchant against the wallet's pay, capture and cancel.
 	sc.Step(sc.pattern(`^the kit has asked the wallet for a pre-authorization of "([^"]*)"$`), func(ctx context.Context, amount string) error {
-		w, t := world(ctx), godog.T(ctx)
+		w, t := world(ctx), checks(ctx)
 		a, err := parseAmount(amount)
 		require.NoError(t, err)
 		body := payBody(w, openapi.WireAmount(a))
@@ -140,7 +140,7 @@ func registerPreAuthSteps(sc stepScope) {
 	sc.Step(sc.pattern(`^the wallet refuses the capture$`), func(ctx context.Context) error {
 		// The code is a SHOULD (PROCESS_FAIL) where the profile pins none: only the final
 		// failure and the absence of a capture are checked.
-		c, t := capturesOf(ctx), godog.T(ctx)
+		c, t := capturesOf(ctx), checks(ctx)
 		require.NotNil(t, c.last, "the kit has sent no capture")
 		r := c.last.Result
 		assert.Equal(t, openapi.StatusFail, r.ResultStatus, "capture resultStatus (%s: %s)", r.ResultCode, r.ResultMessage)
@@ -160,7 +160,7 @@ func registerPreAuthSteps(sc stepScope) {
 		return nil
 	})
 	sc.Step(sc.pattern(`^the kit cancels the authorization$`), func(ctx context.Context) error {
-		w, t := world(ctx), godog.T(ctx)
+		w, t := world(ctx), checks(ctx)
 		require.NotEmpty(t, w.paymentID, "the kit knows no payment id in this scenario")
 		cl, err := w.walletClient()
 		require.NoError(t, err)
@@ -170,7 +170,7 @@ func registerPreAuthSteps(sc stepScope) {
 		return nil
 	})
 	sc.Step(sc.pattern(`^the wallet confirms the cancellation$`), func(ctx context.Context) error {
-		w, t := world(ctx), godog.T(ctx)
+		w, t := world(ctx), checks(ctx)
 		r := w.lastResult
 		require.Equal(t, openapi.Success, r.ResultCode, "cancel result (%s): %s", r.ResultStatus, r.ResultMessage)
 		// The wallet's state, not only its answer: nothing is left waiting or frozen.
@@ -210,7 +210,7 @@ const preAuthTitle = "tradepaykit conformance pre-authorization"
 // freezeSigned checks the merchant's orderStr as the wallet would (seed 000 steps 3-4): a
 // freeze for the amount, signed with the merchant's key.
 func freezeSigned(ctx context.Context, amount string) error {
-	t := godog.T(ctx)
+	t := checks(ctx)
 	o, want := merchantOrderStr(ctx, amount)
 	checkMerchantSign(ctx, o)
 	assert.Equal(t, orderstr.PreAuth, o.Kind, "the orderStr's payment type")
@@ -226,7 +226,7 @@ func freezeSigned(ctx context.Context, amount string) error {
 
 // readOrder reads the merchant's view of the scenario's order.
 func readOrder(ctx context.Context) *target.Order {
-	w, t := world(ctx), godog.T(ctx)
+	w, t := world(ctx), checks(ctx)
 	requireOrder(ctx)
 	o, err := w.merchant.Order(ctx, w.order.OrderID)
 	require.NoError(t, err, "reading order %s", w.order.OrderID)
@@ -246,7 +246,7 @@ func merchantCapture(ctx context.Context, amount string, final *bool, mustSuccee
 // that none appeared or vanished: once granted, authorized = frozen + captured + released.
 // Amounts are never negative: a view saying so does not decode.
 func walletHolds(ctx context.Context, frozen, captured, released string) error {
-	w, t := world(ctx), godog.T(ctx)
+	w, t := world(ctx), checks(ctx)
 	var want [3]money.Amount
 	for i, s := range []string{frozen, captured, released} {
 		a, err := parseAmount(s)
@@ -276,13 +276,13 @@ func walletHolds(ctx context.Context, frozen, captured, released string) error {
 
 func advance(ctx context.Context, d time.Duration) {
 	_, err := world(ctx).control.AdvanceClock(ctx, d)
-	require.NoError(godog.T(ctx), err, "moving the wallet's clock by %s", d)
+	require.NoError(checks(ctx), err, "moving the wallet's clock by %s", d)
 }
 
 // kitFreeze builds and signs a freeze orderStr as the kit's merchant, as in seed 000's
 // sample (category CHARGE_PILE_CAR, a pay_timeout in days).
 func kitFreeze(ctx context.Context, amount string, timeout time.Duration) {
-	w, t := world(ctx), godog.T(ctx)
+	w, t := world(ctx), checks(ctx)
 	a := kitOrderStrAmount(ctx, amount, w.targets.AppID)
 	w.paymentRequestID = newID("kit-frz-")
 	p, err := orderstr.NewPreAuth(orderstr.PreAuthOrder{
@@ -303,7 +303,7 @@ func kitFreeze(ctx context.Context, amount string, timeout time.Duration) {
 // PRE_AUTH_ONLINE alone makes it a freeze), charset GBK with a Chinese title, sign_type RSA
 // (SHA-1), lower-case format, a payee, a 2-day pay_timeout and no notify_url.
 func kitSeedFreeze(ctx context.Context, amount string) {
-	w, t := world(ctx), godog.T(ctx)
+	w, t := world(ctx), checks(ctx)
 	a := kitOrderStrAmount(ctx, amount, w.targets.AppID)
 	w.paymentRequestID = newID("ZMOutReqNoAppFreeze")
 	p, err := orderstr.NewPreAuth(orderstr.PreAuthOrder{
@@ -334,7 +334,7 @@ func kitSeedFreeze(ctx context.Context, amount string) {
 // kitCapture captures the scenario's authorization with a fresh captureRequestId; an empty
 // amount and a nil last leave captureAmount and isLastCapture out (the wallet's defaults).
 func kitCapture(ctx context.Context, amount string, last *bool) {
-	c, t := capturesOf(ctx), godog.T(ctx)
+	c, t := capturesOf(ctx), checks(ctx)
 	id := knownPaymentID(ctx)
 	req := &openapi.CaptureRequest{CaptureRequestID: newID("kit-cap-"), PaymentID: id, IsLastCapture: last}
 	if amount != "" {

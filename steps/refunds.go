@@ -36,7 +36,7 @@ func registerRefundSteps(sc stepScope) {
 		return nil
 	})
 	sc.Step(sc.pattern(`^the merchant's order shows "([^"]*)" refunded$`), func(ctx context.Context, amount string) error {
-		t := godog.T(ctx)
+		t := checks(ctx)
 		want, err := parseAmount(amount)
 		require.NoError(t, err)
 		o := readOrder(ctx)
@@ -46,7 +46,7 @@ func registerRefundSteps(sc stepScope) {
 
 	// The wallet's payment view (@wallet-mock).
 	sc.Step(sc.pattern(`^the wallet shows "([^"]*)" refunded$`), func(ctx context.Context, amount string) error {
-		w, t := world(ctx), godog.T(ctx)
+		w, t := world(ctx), checks(ctx)
 		want, err := parseAmount(amount)
 		require.NoError(t, err)
 		id := knownPaymentID(ctx)
@@ -58,7 +58,7 @@ func registerRefundSteps(sc stepScope) {
 
 	// The kit playing a merchant.
 	sc.Step(sc.pattern(`^the kit refunds "([^"]*)"$`), func(ctx context.Context, amount string) error {
-		r, t := refundsOf(ctx), godog.T(ctx)
+		r, t := refundsOf(ctx), checks(ctx)
 		a, err := parseAmount(amount)
 		require.NoError(t, err)
 		req := &openapi.RefundRequest{
@@ -87,7 +87,7 @@ func registerRefundSteps(sc stepScope) {
 		return nil
 	})
 	sc.Step(sc.pattern(`^the wallet reports the refund as "([^"]*)" for "([^"]*)"$`), func(ctx context.Context, status, amount string) error {
-		r, t := refundsOf(ctx), godog.T(ctx)
+		r, t := refundsOf(ctx), checks(ctx)
 		require.NotNil(t, r.first, "the wallet has confirmed no refund in this scenario")
 		want, err := parseAmount(amount)
 		require.NoError(t, err)
@@ -149,7 +149,7 @@ func merchantRefund(ctx context.Context, amount string, mustSucceed bool) {
 }
 
 func inquireRefund(ctx context.Context, req *openapi.InquiryRefundRequest) *openapi.InquiryRefundResponse {
-	w, t := world(ctx), godog.T(ctx)
+	w, t := world(ctx), checks(ctx)
 	cl, err := w.walletClient()
 	require.NoError(t, err)
 	resp, err := cl.InquiryRefund(ctx, req)

@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/cucumber/godog"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -22,7 +21,7 @@ import (
 // where a correct merchant's client would not let it.
 func registerSignatureSteps(sc stepScope) {
 	sc.Step(sc.pattern(`^the kit asks the wallet for a payment signed with another key$`), func(ctx context.Context) error {
-		w, t := world(ctx), godog.T(ctx)
+		w, t := world(ctx), checks(ctx)
 		// The wallet's own test key is a well-formed key that is certainly not the
 		// merchant's: the signature parses and fails to verify.
 		c, err := w.newWalletClient(w.targets.ClientID, fixtures.PrivateKey(fixtures.WalletPrivateKey))
@@ -31,7 +30,7 @@ func registerSignatureSteps(sc stepScope) {
 		return nil
 	})
 	sc.Step(sc.pattern(`^the kit asks the wallet for a payment under an unknown client id$`), func(ctx context.Context) error {
-		w, t := world(ctx), godog.T(ctx)
+		w, t := world(ctx), checks(ctx)
 		c, err := w.newWalletClient(newID("UNKNOWN"), w.targets.MerchantKey)
 		require.NoError(t, err)
 		sendPayWith(ctx, c, payBody(w, openapi.Amount{Currency: "USD", Value: "1000"}))
@@ -50,7 +49,7 @@ func registerSignatureSteps(sc stepScope) {
 		return nil
 	})
 	sc.Step(sc.pattern(`^the kit asks the wallet for a payment of "([^"]*)" signed with "([^"]*)"$`), func(ctx context.Context, amount, variant string) error {
-		w, t := world(ctx), godog.T(ctx)
+		w, t := world(ctx), checks(ctx)
 		a, err := parseAmount(amount)
 		require.NoError(t, err)
 		body := payBody(w, openapi.WireAmount(a))
@@ -60,7 +59,7 @@ func registerSignatureSteps(sc stepScope) {
 		return nil
 	})
 	sc.Step(sc.pattern(`^the kit sends a cancel of the payment "([^"]*)"$`), func(ctx context.Context, forgery string) error {
-		w, t := world(ctx), godog.T(ctx)
+		w, t := world(ctx), checks(ctx)
 		require.NotEmpty(t, w.paymentID, "the kit knows no payment to cancel in this scenario")
 		m := w.kitRequest(ctx, "cancel", mustJSON(ctx, map[string]any{"paymentId": w.paymentID}))
 		other := mustJSON(ctx, map[string]any{"paymentId": newID("another-payment-")})
@@ -70,7 +69,7 @@ func registerSignatureSteps(sc stepScope) {
 	})
 
 	sc.Step(sc.pattern(`^the wallet's answer is signed with its key$`), func(ctx context.Context) error {
-		t := godog.T(ctx)
+		t := checks(ctx)
 		a := probeOf(ctx).answer
 		require.NotNil(t, a, "the kit has signed nothing by hand in this scenario")
 		assert.NoError(t, a.SignatureErr, "the wallet's signature over its answer, checked with the wallet's public key")
@@ -86,7 +85,7 @@ func registerSignatureSteps(sc stepScope) {
 	sc.Step(sc.pattern(`^the wallet should refuse with "([^"]*)"$`), func(ctx context.Context, code string) error {
 		w := world(ctx)
 		r := w.lastResult
-		require.NotEmpty(godog.T(ctx), r.ResultCode, "the kit has sent nothing to the wallet")
+		require.NotEmpty(checks(ctx), r.ResultCode, "the kit has sent nothing to the wallet")
 		if r.ResultCode != openapi.Code(code) || r.ResultStatus != openapi.StatusFail {
 			w.should(ctx, "the wallet should refuse with %s (F), it answered %s (%s): %s", code, r.ResultCode, r.ResultStatus, r.ResultMessage)
 		}
@@ -95,7 +94,7 @@ func registerSignatureSteps(sc stepScope) {
 	sc.Step(sc.pattern(`^the wallet should accept the payment request$`), func(ctx context.Context) error {
 		w := world(ctx)
 		r := w.lastResult
-		require.NotEmpty(godog.T(ctx), r.ResultCode, "the kit has sent nothing to the wallet")
+		require.NotEmpty(checks(ctx), r.ResultCode, "the kit has sent nothing to the wallet")
 		if r.ResultCode != openapi.Accept {
 			w.should(ctx, "the wallet should accept the pay request, it answered %s (%s): %s", r.ResultCode, r.ResultStatus, r.ResultMessage)
 		}
@@ -103,7 +102,7 @@ func registerSignatureSteps(sc stepScope) {
 	})
 	sc.Step(sc.pattern(`^the wallet should have no payment for that request$`), func(ctx context.Context) error {
 		w := world(ctx)
-		require.NotEmpty(godog.T(ctx), w.paymentRequestID, "no payment request id in this scenario")
+		require.NotEmpty(checks(ctx), w.paymentRequestID, "no payment request id in this scenario")
 		resp := inquire(ctx, &openapi.InquiryPaymentRequest{PaymentRequestID: w.paymentRequestID})
 		if resp.Result.ResultCode != openapi.OrderNotExist {
 			w.should(ctx, "the wallet should have created nothing for paymentRequestId %s; inquiryPayment answers %s, payment %q %s",
@@ -115,7 +114,7 @@ func registerSignatureSteps(sc stepScope) {
 
 // kitRequest is a correctly signed request of the kit's merchant to one of the wallet's APIs.
 func (w *World) kitRequest(ctx context.Context, api string, body []byte) signedMessage {
-	require.NotNil(godog.T(ctx), w.targets.MerchantKey, "no merchant private key: the kit cannot play a merchant against this wallet")
+	require.NotNil(checks(ctx), w.targets.MerchantKey, "no merchant private key: the kit cannot play a merchant against this wallet")
 	return signedMessage{
 		URL:      strings.TrimRight(w.targets.WalletURL, "/") + "/v1/payments/" + api,
 		Body:     body,
@@ -143,6 +142,6 @@ func (w *World) keepPayAnswer(ctx context.Context, body map[string]any, a *signe
 
 func mustJSON(ctx context.Context, v any) []byte {
 	raw, err := json.Marshal(v)
-	require.NoError(godog.T(ctx), err)
+	require.NoError(checks(ctx), err)
 	return raw
 }

@@ -11,7 +11,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/cucumber/godog"
 	"github.com/stretchr/testify/require"
 
 	"github.com/tradepaykit/tradepaykit/internal/openapi"
@@ -118,13 +117,13 @@ var variants = map[string]func(m *signedMessage){
 
 func forge(ctx context.Context, name string, m *signedMessage, f forgeContext) {
 	fg, ok := forgeries[name]
-	require.True(godog.T(ctx), ok, "unknown forgery %q: the kit knows %s", name, known(forgeries))
+	require.True(checks(ctx), ok, "unknown forgery %q: the kit knows %s", name, known(forgeries))
 	fg(m, f)
 }
 
 func applyVariant(ctx context.Context, name string, m *signedMessage) {
 	v, ok := variants[name]
-	require.True(godog.T(ctx), ok, "unknown signing variant %q: the kit knows %s", name, known(variants))
+	require.True(checks(ctx), ok, "unknown signing variant %q: the kit knows %s", name, known(variants))
 	v(m)
 }
 
@@ -156,7 +155,7 @@ func otherPath(rawURL string) string {
 // with answerKey over the exact bytes received (nil: not checked). The exchange goes into the
 // scenario's log.
 func (w *World) sendSigned(ctx context.Context, m signedMessage, answerKey *rsa.PublicKey) *signedAnswer {
-	t := godog.T(ctx)
+	t := checks(ctx)
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, m.URL, bytes.NewReader(m.Body))
 	require.NoError(t, err, "request to %s", m.URL)
 	now := m.Time

@@ -84,6 +84,14 @@ type Targets struct {
 	// wallet (fixtures.SecondClientID); nil key: the kit cannot play it.
 	SecondClientID    string
 	SecondMerchantKey *rsa.PrivateKey
+	// QuietChecks keeps a step's failed checks out of godog's TestingT log and reports them
+	// once, cleaned, as the step's error after the exchanges (checks.go): for runs under
+	// go test, whose log would show each twice with testify's trace. The runner leaves it
+	// off.
+	QuietChecks bool
+	// Requirements maps a requirement id (REQ-...) to its text, for failure messages; nil
+	// names the ids alone.
+	Requirements map[string]string
 }
 
 // Capabilities are the kit extensions a wallet may offer. Scenarios that need one carry its
@@ -175,16 +183,22 @@ func initialize(pick func(context.Context, *godog.Scenario) (Targets, error)) fu
 			return ctx, nil
 		})
 		sc.StepContext().After(func(ctx context.Context, st *godog.Step, status godog.StepResultStatus, err error) (context.Context, error) {
-			if err == nil || errors.Is(err, godog.ErrSkip) || status != godog.StepFailed {
-				return ctx, nil
-			}
 			w, ok := ctx.Value(worldKey{}).(*World)
 			if !ok {
 				return ctx, nil
 			}
+			// Checks that failed under Targets.QuietChecks without stopping the step: they
+			// fail it, or come before the error it returned.
+			failed := w.takeChecks()
+			switch {
+			case len(failed) > 0 && (err == nil || status == godog.StepFailed):
+				return ctx, errors.New(w.failureReport(st) + ", " + joinChecks(failed))
+			case err == nil || errors.Is(err, godog.ErrSkip) || status != godog.StepFailed:
+				return ctx, nil
+			}
 			// godog prints this before the step's own error: the requirement and the
 			// exchanges that led to the failure.
-			return ctx, errors.New(w.failureReport())
+			return ctx, errors.New(w.failureReport(st))
 		})
 		registerOrderSteps(scope)
 		registerTradePaySteps(scope)
@@ -233,6 +247,8 @@ type World struct {
 
 	mu  sync.Mutex
 	log []logEntry // exchanges, oldest first
+	// failedChecks are the step's failed checks under Targets.QuietChecks (checks.go).
+	failedChecks []string
 
 	// The order the scenario is about, as the merchant last showed it.
 	order       *target.Order
@@ -388,7 +404,7 @@ func (w *World) recordWallet(x walletclient.Exchange) {
 // maxReported bounds the exchanges a failure shows: the last ones explain it.
 const maxReported = 6
 
-func (w *World) failureReport() string {
+func (w *World) failureReport(st *godog.Step) string {
 	var reqs []string
 	for _, t := range w.tags {
 		if strings.HasPrefix(t, "@REQ-") {
@@ -396,7 +412,18 @@ func (w *World) failureReport() string {
 		}
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "requirement %s failed in %q", strings.Join(reqs, ", "), w.scenario)
+	if w.targets.Requirements == nil {
+		fmt.Fprintf(&b, "requirement %s failed in %q", strings.Join(reqs, ", "), w.scenario)
+	} else {
+		// The reader may not have the features at hand: say what each requirement asks.
+		for _, id := range reqs {
+			fmt.Fprintf(&b, "%s: %s\n", id, firstLines(w.targets.Requirements[id], 3))
+		}
+		fmt.Fprintf(&b, "scenario %q failed", w.scenario)
+	}
+	if st != nil {
+		fmt.Fprintf(&b, "\nstep: %s", st.Text)
+	}
 	w.mu.Lock()
 	log := w.log
 	if len(log) > maxReported {
@@ -407,7 +434,7 @@ func (w *World) failureReport() string {
 	}
 	for _, x := range log {
 		b.WriteString("\n")
-		b.WriteString(x.text)
+		b.WriteString(strings.TrimRight(x.text, "\n"))
 		if x.repeats > 0 {
 			fmt.Fprintf(&b, "\n  (the same exchange %d more times)", x.repeats)
 		}

@@ -3,7 +3,6 @@ package steps
 import (
 	"context"
 
-	"github.com/cucumber/godog"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -23,7 +22,7 @@ func registerTradePaySteps(sc stepScope) {
 	} {
 		sc.Step(sc.pattern(sentence), func(ctx context.Context) error {
 			w := world(ctx)
-			require.False(godog.T(ctx), w.token.IsZero(), "the mini program has nothing to pay in this scenario")
+			require.False(checks(ctx), w.token.IsZero(), "the mini program has nothing to pay in this scenario")
 			return tradePay(ctx, w.token, action)
 		})
 	}
@@ -33,7 +32,7 @@ func registerTradePaySteps(sc stepScope) {
 		return tradePay(ctx, w.token, target.Confirm)
 	})
 	sc.Step(sc.pattern(`^the mini program gets result code (\d+)$`), func(ctx context.Context, want string) error {
-		assert.Equal(godog.T(ctx), want, world(ctx).resultCode, "my.tradePay resultCode")
+		assert.Equal(checks(ctx), want, world(ctx).resultCode, "my.tradePay resultCode")
 		return nil
 	})
 }
@@ -41,7 +40,7 @@ func registerTradePaySteps(sc stepScope) {
 func tradePay(ctx context.Context, tok target.Token, action target.Action) error {
 	w := world(ctx)
 	code, err := w.control.TradePay(ctx, tok, action, "")
-	require.NoError(godog.T(ctx), err, "my.tradePay with action %s", action)
+	require.NoError(checks(ctx), err, "my.tradePay with action %s", action)
 	w.resultCode = code
 	return nil
 }

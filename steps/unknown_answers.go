@@ -3,7 +3,6 @@ package steps
 import (
 	"context"
 
-	"github.com/cucumber/godog"
 	"github.com/stretchr/testify/require"
 )
 
@@ -22,6 +21,6 @@ func registerUnknownAnswerSteps(sc stepScope) {
 
 func scriptUnknownAnswer(ctx context.Context, api, code string) error {
 	w := world(ctx)
-	require.NoError(godog.T(ctx), w.control.ScriptAnswer(ctx, api, knownPaymentID(ctx), code, true), "scripting the wallet's next %s answer", api)
+	require.NoError(checks(ctx), w.control.ScriptAnswer(ctx, api, knownPaymentID(ctx), code, true), "scripting the wallet's next %s answer", api)
 	return nil
 }

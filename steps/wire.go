@@ -45,7 +45,7 @@ func registerWireSteps(sc stepScope) {
 		return nil
 	})
 	sc.Step(sc.pattern(`^the notification is signed by the wallet under the merchant's client id$`), func(ctx context.Context) error {
-		w, t := world(ctx), godog.T(ctx)
+		w, t := world(ctx), checks(ctx)
 		n := firstReceived(ctx)
 		assert.Empty(t, n.SignatureError, "the notification's signature, checked with the wallet's public key over the request as received")
 		assert.Equal(t, w.targets.ClientID, n.ClientID, "the notification's Client-Id: the client id the payment was created under")
@@ -55,13 +55,13 @@ func registerWireSteps(sc stepScope) {
 	})
 	sc.Step(sc.pattern(`^the merchant receives no notification of the payment$`), func(ctx context.Context) error {
 		got, until := receivedSettled(ctx, world(ctx).settleWindow(), 1)
-		assert.Empty(godog.T(ctx), got, "notifications the merchant received %s", until)
+		assert.Empty(checks(ctx), got, "notifications the merchant received %s", until)
 		return nil
 	})
 	sc.Step(sc.pattern(`^the merchant receives the payment's notification once$`), func(ctx context.Context) error {
 		firstReceived(ctx)
 		got, until := receivedSettled(ctx, world(ctx).settleWindow(), 2)
-		assert.Len(godog.T(ctx), got, 1, "notifications the merchant received, counted after the first %s: %s", until, bodies(got))
+		assert.Len(checks(ctx), got, 1, "notifications the merchant received, counted after the first %s: %s", until, bodies(got))
 		return nil
 	})
 	sc.Step(sc.pattern(`^the wallet retries on its declared schedule until the merchant answers S after (\d+) refusals$`), func(ctx context.Context, refusals int) error {
@@ -79,7 +79,7 @@ func registerWireSteps(sc stepScope) {
 		return givesUpInRealTime(ctx)
 	})
 	sc.Step(sc.pattern(`^the wallet closes the payment at its deadline$`), func(ctx context.Context) error {
-		w, t := world(ctx), godog.T(ctx)
+		w, t := world(ctx), checks(ctx)
 		require.False(t, w.deadline.IsZero(), "the scenario's payment has no deadline")
 		// On the wallet's time: its clock control may have moved it ahead of the kit's.
 		within := w.deadline.Sub(w.walletNow(ctx)) + retrySlack
@@ -101,7 +101,7 @@ func registerWireSteps(sc stepScope) {
 		return nil
 	})
 	sc.Step(sc.pattern(`^the authorization's declared validity passes$`), func(ctx context.Context) error {
-		w, t := world(ctx), godog.T(ctx)
+		w, t := world(ctx), checks(ctx)
 		validity := w.targets.Profile.AuthorizationValidity
 		if validity > realTimeLimit {
 			return w.skip(fmt.Sprintf("the declared authorization validity %s is too long to wait for in real time (checked by the @clock scenarios where the wallet offers clock control)", validity))
@@ -118,7 +118,7 @@ func registerWireSteps(sc stepScope) {
 		return err
 	})
 	sc.Step(sc.pattern(`^the wallet reports the authorization expiring its declared validity after it was granted$`), func(ctx context.Context) error {
-		w, t := world(ctx), godog.T(ctx)
+		w, t := world(ctx), checks(ctx)
 		resp := inquire(ctx, w.paymentQuery())
 		require.Equal(t, openapi.Success, resp.Result.ResultCode, "inquiryPayment: %s", resp.Result.ResultMessage)
 		assert.Equal(t, openapi.PaymentAuthSuccess, resp.PaymentStatus, "paymentStatus of the authorization")
@@ -132,7 +132,7 @@ func registerWireSteps(sc stepScope) {
 
 	// A second merchant (fixtures.SecondClientID) and the first one's payment.
 	sc.Step(sc.pattern(`^another merchant asks the wallet about the payment by "([^"]*)"$`), func(ctx context.Context, id string) error {
-		w, t := world(ctx), godog.T(ctx)
+		w, t := world(ctx), checks(ctx)
 		if w.targets.SecondMerchantKey == nil {
 			return w.skip(noSecondMerchant)
 		}
@@ -155,7 +155,7 @@ func registerWireSteps(sc stepScope) {
 		return nil
 	})
 	sc.Step(sc.pattern(`^another merchant tries to cancel the payment$`), func(ctx context.Context) error {
-		w, t := world(ctx), godog.T(ctx)
+		w, t := world(ctx), checks(ctx)
 		if w.targets.SecondMerchantKey == nil {
 			return w.skip(noSecondMerchant)
 		}
@@ -166,7 +166,7 @@ func registerWireSteps(sc stepScope) {
 		return nil
 	})
 	sc.Step(sc.pattern(`^the wallet refuses the other merchant$`), func(ctx context.Context) error {
-		w, t := world(ctx), godog.T(ctx)
+		w, t := world(ctx), checks(ctx)
 		r := w.lastResult
 		require.NotEmpty(t, r.ResultCode, "the kit has sent nothing to the wallet")
 		assert.Equal(t, openapi.StatusFail, r.ResultStatus, "resultStatus of %s (%s)", r.ResultCode, r.ResultMessage)
@@ -178,7 +178,7 @@ func registerWireSteps(sc stepScope) {
 
 	// The kit cancels a payment straight at the wallet.
 	sc.Step(sc.pattern(`^the kit cancels the payment$`), func(ctx context.Context) error {
-		w, t := world(ctx), godog.T(ctx)
+		w, t := world(ctx), checks(ctx)
 		c, err := w.walletClient()
 		require.NoError(t, err)
 		resp, err := c.Cancel(ctx, &openapi.CancelRequest{PaymentID: knownPaymentID(ctx)})
@@ -187,7 +187,7 @@ func registerWireSteps(sc stepScope) {
 		return nil
 	})
 	sc.Step(sc.pattern(`^the wallet refuses the cancel$`), func(ctx context.Context) error {
-		w, t := world(ctx), godog.T(ctx)
+		w, t := world(ctx), checks(ctx)
 		r := w.lastResult
 		require.NotEmpty(t, r.ResultCode, "the kit has sent nothing to the wallet")
 		assert.Equal(t, openapi.StatusFail, r.ResultStatus, "resultStatus of the cancel (%s: %s)", r.ResultCode, r.ResultMessage)
@@ -200,7 +200,7 @@ func registerWireSteps(sc stepScope) {
 	// The wallet test control hook (README, "Test hooks").
 	sc.Step(sc.pattern(`^the payer does "([^"]*)" in the wallet$`), func(ctx context.Context, action string) error {
 		w := world(ctx)
-		require.False(godog.T(ctx), w.token.IsZero(), "the mini program has nothing to pay in this scenario")
+		require.False(checks(ctx), w.token.IsZero(), "the mini program has nothing to pay in this scenario")
 		return tradePay(ctx, w.token, target.Action(action))
 	})
 	sc.Step(sc.pattern(`^the payer confirms a payment with an unknown "([^"]*)"$`), func(ctx context.Context, kind string) error {
@@ -218,7 +218,7 @@ func registerWireSteps(sc stepScope) {
 		return tradePay(ctx, w.token, target.Confirm)
 	})
 	sc.Step(sc.pattern(`^the payer's app sends the wallet a tradePay request with "([^"]*)"$`), func(ctx context.Context, defect string) error {
-		w, t := world(ctx), godog.T(ctx)
+		w, t := world(ctx), checks(ctx)
 		body := map[string]any{"tradeNO": newID("trade-"), "action": "CONFIRM"}
 		var raw []byte
 		switch defect {
@@ -252,7 +252,7 @@ func registerWireSteps(sc stepScope) {
 	})
 	sc.Step(sc.pattern(`^the wallet's test control answers HTTP 400$`), func(ctx context.Context) error {
 		w := world(ctx)
-		assert.Equal(godog.T(ctx), http.StatusBadRequest, w.hookStatus, "HTTP status of the tradePay hook's answer (resultCode %q)", w.resultCode)
+		assert.Equal(checks(ctx), http.StatusBadRequest, w.hookStatus, "HTTP status of the tradePay hook's answer (resultCode %q)", w.resultCode)
 		return nil
 	})
 
@@ -263,7 +263,7 @@ func registerWireSteps(sc stepScope) {
 	})
 	sc.Step(sc.pattern(`^the kit has signed another orderStr for "([^"]*)" with the same out_trade_no$`), func(ctx context.Context, amount string) error {
 		w := world(ctx)
-		require.NotEmpty(godog.T(ctx), w.paymentRequestID, "no earlier orderStr in this scenario")
+		require.NotEmpty(checks(ctx), w.paymentRequestID, "no earlier orderStr in this scenario")
 		kitOrderStrVariant(ctx, amount, "", w.paymentRequestID)
 		return nil
 	})
@@ -280,7 +280,7 @@ func registerWireSteps(sc stepScope) {
 // paymentExpiryTime is the next whole second after seconds from the wallet's now (RFC 3339
 // carries whole seconds), notified to the kit's merchant, and requires it accepted.
 func payExpiringIn(ctx context.Context, amount, productCode string, seconds int) {
-	w, t := world(ctx), godog.T(ctx)
+	w, t := world(ctx), checks(ctx)
 	a, err := parseAmount(amount)
 	require.NoError(t, err)
 	w.deadline = w.walletNow(ctx).Add(time.Duration(seconds) * time.Second).Truncate(time.Second).Add(time.Second)
@@ -334,14 +334,14 @@ func (w *World) receivedIDs(ctx context.Context) (string, string) {
 			id = w.order.PaymentID
 		}
 	}
-	require.True(godog.T(ctx), req != "" || id != "", "the kit knows no id of the payment in this scenario")
+	require.True(checks(ctx), req != "" || id != "", "the kit knows no id of the payment in this scenario")
 	return req, id
 }
 
 // receivedWithin polls the merchant's log of the scenario's payment until it holds n
 // notifications or within passes, and returns what it read last.
 func receivedWithin(ctx context.Context, within time.Duration, n int) []target.Received {
-	w, t := world(ctx), godog.T(ctx)
+	w, t := world(ctx), checks(ctx)
 	req, id := w.receivedIDs(ctx)
 	var got []target.Received
 	_, err := eventually(ctx, within, func(ctx context.Context) (bool, error) {
@@ -363,7 +363,7 @@ func receivedWithin(ctx context.Context, within time.Duration, n int) []target.R
 // attempt only once the merchant answered it, so the log read then holds every notification
 // the wallet will ever send. It returns what it read last and how long it watched, for messages.
 func receivedSettled(ctx context.Context, within time.Duration, n int) ([]target.Received, string) {
-	w, t := world(ctx), godog.T(ctx)
+	w, t := world(ctx), checks(ctx)
 	req, id := w.receivedIDs(ctx)
 	viewID := ""
 	if w.targets.Capabilities.WalletMock {
@@ -392,7 +392,7 @@ func receivedSettled(ctx context.Context, within time.Duration, n int) ([]target
 
 // firstReceived waits for the first notification of the scenario's payment.
 func firstReceived(ctx context.Context) target.Received {
-	w, t := world(ctx), godog.T(ctx)
+	w, t := world(ctx), checks(ctx)
 	req, id := w.receivedIDs(ctx)
 	var got []target.Received
 	_, diagnosis, err := w.awaitNotified(ctx, func(ctx context.Context) (bool, error) {
@@ -412,7 +412,7 @@ func firstReceived(ctx context.Context) target.Received {
 // checkNotificationContent checks a notification as received against the scenario's payment
 // (PROTOCOL.md, "notifyPayment").
 func checkNotificationContent(ctx context.Context, n target.Received, status string) {
-	w, t := world(ctx), godog.T(ctx)
+	w, t := world(ctx), checks(ctx)
 	var body openapi.NotifyPaymentRequest
 	require.NoError(t, json.Unmarshal(n.Body, &body), "the notification body %s", target.Snippet(n.Body))
 	req, id := w.receivedIDs(ctx)
@@ -442,7 +442,7 @@ func bodies(list []target.Received) string {
 // retriesInRealTime checks, on the wall clock, that the wallet retried the scenario's
 // notification after each refusal on the profile's schedule and stopped after the S answer.
 func retriesInRealTime(ctx context.Context, refusals int) error {
-	w, t := world(ctx), godog.T(ctx)
+	w, t := world(ctx), checks(ctx)
 	sched := w.targets.Profile.NotifyRetrySchedule
 	if len(sched) < refusals+1 {
 		return w.skip(fmt.Sprintf("the declared retry schedule has %d attempts, fewer than %d", len(sched), refusals+1))
@@ -474,7 +474,7 @@ func retriesInRealTime(ctx context.Context, refusals int) error {
 // givesUpInRealTime checks, on the wall clock, that the wallet made every attempt of its
 // declared schedule for a notification the merchant never acknowledged, and no more.
 func givesUpInRealTime(ctx context.Context) error {
-	w, t := world(ctx), godog.T(ctx)
+	w, t := world(ctx), checks(ctx)
 	sched := w.targets.Profile.NotifyRetrySchedule
 	var span time.Duration
 	for _, d := range sched[1:] {
@@ -494,7 +494,7 @@ func givesUpInRealTime(ctx context.Context) error {
 // secondClient is the kit playing a second merchant, registered with the wallet under
 // fixtures.SecondClientID with its own key.
 func (w *World) secondClient(ctx context.Context) *walletclient.Client {
-	t := godog.T(ctx)
+	t := checks(ctx)
 	require.NotNil(t, w.targets.SecondMerchantKey, "no key of the second test merchant")
 	c, err := w.newWalletClient(w.targets.SecondClientID, w.targets.SecondMerchantKey)
 	require.NoError(t, err)
@@ -505,7 +505,7 @@ func (w *World) secondClient(ctx context.Context) *walletclient.Client {
 // wallet notifies the merchant's registered URL) and one variant the protocol accepts:
 // "sign_type RSA", "charset GBK", "no method". A non-empty outTradeNo reuses a request id.
 func kitOrderStrVariant(ctx context.Context, amount, variant, outTradeNo string) {
-	w, t := world(ctx), godog.T(ctx)
+	w, t := world(ctx), checks(ctx)
 	a := kitOrderStrAmount(ctx, amount, w.targets.AppID)
 	if outTradeNo == "" {
 		outTradeNo = newID("kit-otv-")
@@ -547,7 +547,7 @@ func kitOrderStrVariant(ctx context.Context, amount, variant, outTradeNo string)
 // setBiz sets one field of a biz_content.
 func setBiz(ctx context.Context, biz, field, value string) string {
 	var m map[string]any
-	require.NoError(godog.T(ctx), json.Unmarshal([]byte(biz), &m))
+	require.NoError(checks(ctx), json.Unmarshal([]byte(biz), &m))
 	m[field] = value
 	return string(mustJSON(ctx, m))
 }

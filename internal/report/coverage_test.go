@@ -83,3 +83,15 @@ func TestCoverageInReports(t *testing.T) {
 	assert.Contains(t, html, "FAIL: 3 of 6 MUST requirements checked; not checked: REQ-PRE-002 (the target does not support pre-authorization)")
 	assert.Contains(t, html, "<tr><td><code>REQ-PRE-008</code></td><td>the wallet offers no clock control (@clock)</td></tr>")
 }
+
+// TestCoverageGivesEachReasonOnce: a requirement whose scenarios were skipped for the same
+// reason, one of them for another reason too, names each reason once.
+func TestCoverageGivesEachReasonOnce(t *testing.T) {
+	r := &Run{Requirements: map[string]string{"REQ-PRE-008": "An authorization expires."}, Scenarios: []Scenario{
+		{Name: "a", Requirements: []string{"REQ-PRE-008"}, Status: Skipped, Reason: "the wallet offers no clock control"},
+		{Name: "b", Requirements: []string{"REQ-PRE-008"}, Status: Skipped, Reason: "the wallet offers no clock control; the target does not support refunds"},
+		{Name: "c", Requirements: []string{"REQ-PRE-008"}, Status: Skipped, Reason: "the wallet offers no clock control"},
+	}}
+	assert.Equal(t, "0 of 1 MUST requirements checked; not checked: REQ-PRE-008 (the target does not support refunds; the wallet offers no clock control)",
+		r.Coverage().String())
+}

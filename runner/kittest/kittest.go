@@ -3,7 +3,12 @@
 // when the test ends; RunMerchant and RunWallet run the kit's conformance scenarios against a
 // merchant's test adapter or a wallet's sandbox as subtests of the calling test, one per
 // scenario, so `go test -run 'TestShop/A_payer_pays'` picks scenarios and a failure shows
-// in `go test` output with the step, what was expected and the exchanges behind it.
+// once in `go test` output with the requirement, the step, what was expected and the
+// exchanges behind it. Before the scenarios, RunMerchant checks the shop as
+// `tradepaykit verify-merchant` does (internal/preflight) and stops with one message when it
+// cannot be reached, gives no notify URL or cannot get an order through the wallet. A run's
+// log ends with a summary: failures by requirement, scenarios ruled out or skipped and why,
+// SHOULD warnings, and the MUST requirements checked.
 //
 // A merchant's test, in short:
 //
@@ -43,6 +48,17 @@ import (
 // DefaultAppID is the orderStr app_id under which the wallet mock knows the merchant unless
 // Options.AppID says otherwise.
 const DefaultAppID = "2026TESTAPP0001"
+
+// The product codes the wallet mock expects in pay requests (productCode) and orderStrs
+// (product_code) unless Options.Profile names others: a merchant configures its shop with
+// them. Wallet.GeneralProductCode and Wallet.PreAuthProductCode give those of any profile.
+const (
+	// DefaultGeneralProductCode is the product code of a general payment (online purchase).
+	DefaultGeneralProductCode = "51051000101000000011"
+	// DefaultPreAuthProductCode is the product code of a pre-authorization (online purchase,
+	// auth-capture).
+	DefaultPreAuthProductCode = "51051000101000000012"
+)
 
 // Options configures the wallet mock Start runs. The zero Options is the kit's test setup:
 // the test client id and keys of fixtures/keys, the kit's product codes, no path prefix.
@@ -184,6 +200,14 @@ func (w *Wallet) PublicKey() *rsa.PublicKey { return &w.key.PublicKey }
 
 // PublicKeyPEM is PublicKey in PEM, as a merchant's configuration usually wants it.
 func (w *Wallet) PublicKeyPEM() []byte { return fixtures.PEM(fixtures.WalletPublicKey) }
+
+// GeneralProductCode is the product code the wallet expects for a general payment:
+// DefaultGeneralProductCode unless the profile names another.
+func (w *Wallet) GeneralProductCode() string { return w.prof.Wallet().GeneralProductCode }
+
+// PreAuthProductCode is the product code the wallet expects for a pre-authorization:
+// DefaultPreAuthProductCode unless the profile names another.
+func (w *Wallet) PreAuthProductCode() string { return w.prof.Wallet().PreAuthProductCode }
 
 // ClientID is the client id the wallet knows the merchant by.
 func (w *Wallet) ClientID() string {
