@@ -28,7 +28,7 @@ PACT_LOG_LEVEL ?= ERROR
 export PACT_LOG_LEVEL
 
 .PHONY: mutants kill-table ffi build run test fmt-check vet unit load memory pacts-unchanged fuzz clean distclean
-.PHONY: pact-cli
+.PHONY: pact-cli vendor-tools
 
 ## ffi: fetch libpact_ffi into .tools/pact/lib (once)
 ffi: $(PACT_LIB)
@@ -50,6 +50,10 @@ pact-cli: $(PACT_CLI)
 $(PACT_CLI): scripts/fetch-pact-cli.sh scripts/fetch-npm-file.sh
 	PACT_CLI_DIR='$(PACT_CLI_DIR)' scripts/fetch-pact-cli.sh
 	@touch '$@'
+
+## vendor-tools: what the verifier recipes of pacts/README.md run, from the repository
+## root: bin/tradepaykit (make build) and the official Pact CLI .tools/pact-cli/pact
+vendor-tools: build pact-cli
 
 # The unit tests run the official CLI: its verifier through pact-provider, and its
 # strict validation and publishing of both pact files (runner/pact_cli_test.go).

@@ -23,6 +23,18 @@ const stateChangePath = "/_tradepaykit/provider-state"
 // maxBody bounds what the front reads of a replayed request or a provider's answer.
 const maxBody = 1 << 20
 
+// A Pact verifier gives up on a state call, and on a replayed request, after 5 s unless told
+// otherwise (the CLI's --request-timeout; pact-js and pact-jvm have their own knobs), and
+// then prints only "One or more of the setup state change handlers has failed". The kit's own
+// set-up answers each state call within stateAnswerWithin, so that no recipe needs a timeout
+// flag: a state not set up by then fails the interaction with the reason, and a state that
+// holds only once the provider has acted (the merchant's acknowledgement) makes the
+// interaction's request wait up to replayWaitWithin more.
+const (
+	stateAnswerWithin = 4 * time.Second
+	replayWaitWithin  = 4 * time.Second
+)
+
 // front stands between the Pact verifier and the provider, on 127.0.0.1:0. It signs every
 // replayed request with a real key (the pact records example signatures, and the provider
 // checks signatures over a fresh Request-Time and the exact body), and it takes the
@@ -41,9 +53,13 @@ type front struct {
 	// checkAnswer, when set, checks the provider's answer to a request sent to path and may
 	// rewrite its headers; see walletAnswerCheck.
 	checkAnswer func(path string, h http.Header, body []byte)
-	// Exactly one of stateURL and setup is set.
+	// Exactly one of stateURL and setup is set. setup returns the values to inject and, for a
+	// state that holds only once the provider has acted, ready, which waits for that.
 	stateURL string
-	setup    func(ctx context.Context, state string) (map[string]any, error)
+	setup    func(ctx context.Context, state string) (values map[string]any, ready func(context.Context) error, err error)
+	// stateFailedHook, when set, hears why each state could not be set up (pact-provider
+	// prints it).
+	stateFailedHook func(state, reason string)
 
 	// listener, when set, is where the front serves; otherwise 127.0.0.1:0.
 	listener net.Listener
@@ -59,6 +75,16 @@ type front struct {
 	// pending is why the current interaction's state could not be set up: the next replayed
 	// request is not sent to the provider but answered with that reason (see explain).
 	pending string
+	// awaiting, when set, is a state answered before it held: the next replayed request
+	// waits for it first.
+	awaiting *awaitingState
+}
+
+// awaitingState is a state whose ready check was still running when its state call was
+// answered; done gets its outcome.
+type awaitingState struct {
+	state string
+	done  <-chan error
 }
 
 // start serves the front on ln, or on 127.0.0.1:0 when ln is nil.
@@ -104,6 +130,7 @@ func (f *front) stateChange(w http.ResponseWriter, r *http.Request) {
 	if sc.Action == "teardown" {
 		f.mu.Lock()
 		f.pending = ""
+		f.awaiting = nil
 		f.mu.Unlock()
 	}
 	if sc.State == f.kitState {
@@ -114,7 +141,7 @@ func (f *front) stateChange(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if f.stateURL != "" {
-		f.forwardState(w, sc.State, body)
+		f.forwardState(w, r, sc.State, body)
 		return
 	}
 	if sc.Action != "setup" {
@@ -122,30 +149,115 @@ func (f *front) stateChange(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, map[string]any{})
 		return
 	}
-	values, err := f.setup(f.ctx, sc.State)
-	if err != nil {
-		f.stateFailed(w, sc.State, err.Error())
+	f.setUp(w, r, sc.State)
+}
+
+// setupResult is what the kit's set-up of a state gave.
+type setupResult struct {
+	values map[string]any
+	ready  func(context.Context) error
+	err    error
+}
+
+// setUp sets a state up with the kit's own set-up and answers the state call within
+// stateAnswerWithin (see there). The set-up runs on the front's context, so that a
+// verifier giving up on the call does not cut it short.
+func (f *front) setUp(w http.ResponseWriter, r *http.Request, state string) {
+	budget := time.NewTimer(stateAnswerWithin)
+	defer budget.Stop()
+	set := make(chan setupResult, 1)
+	go func() {
+		v, ready, err := f.setup(f.ctx, state)
+		set <- setupResult{v, ready, err}
+	}()
+	var res setupResult
+	select {
+	case res = <-set:
+	case <-budget.C:
+		f.stateFailed(w, r, state, fmt.Sprintf("not set up within %s (a Pact verifier gives up on a state call after 5s): the provider or its test hooks answer too slowly", stateAnswerWithin))
 		return
 	}
-	writeJSON(w, values)
+	if res.err != nil {
+		f.stateFailed(w, r, state, res.err.Error())
+		return
+	}
+	if res.ready != nil {
+		done := make(chan error, 1)
+		go func() { done <- res.ready(f.ctx) }()
+		select {
+		case err := <-done:
+			if err != nil {
+				f.stateFailed(w, r, state, err.Error())
+				return
+			}
+		case <-budget.C:
+			// Answer the values now; the interaction's request waits for the rest.
+			f.mu.Lock()
+			f.awaiting = &awaitingState{state: state, done: done}
+			f.mu.Unlock()
+		}
+	}
+	writeJSON(w, res.values)
+}
+
+// awaitState waits, before the current interaction's request is replayed, for a state that
+// was answered before it held; it returns why the state did not come to hold, or "".
+func (f *front) awaitState() string {
+	f.mu.Lock()
+	a := f.awaiting
+	f.awaiting = nil
+	f.mu.Unlock()
+	if a == nil {
+		return ""
+	}
+	timer := time.NewTimer(replayWaitWithin)
+	defer timer.Stop()
+	var reason string
+	select {
+	case err := <-a.done:
+		if err == nil {
+			return ""
+		}
+		reason = err.Error()
+	case <-timer.C:
+		reason = fmt.Sprintf("did not hold within %s of the state call (a Pact verifier gives up after 5s)", stateAnswerWithin+replayWaitWithin)
+	}
+	f.recordStateError(a.state, reason)
+	return fmt.Sprintf("tradepaykit: state %q could not be set up: %s", a.state, reason)
 }
 
 // stateFailed records why a state could not be set up. A Pact verifier that gets an error
 // from the state-change URL prints only "One or more of the setup state change handlers has
 // failed", so the front answers the state change with an empty object instead and answers the
-// interaction's request itself, with the reason where the verifier prints it (explain).
-func (f *front) stateFailed(w http.ResponseWriter, state, reason string) {
+// interaction's request itself, with the reason where the verifier prints it (explain). When
+// the verifier already gave up on the state call (r's context is done), it will not replay the
+// request: the reason is recorded and heard by stateFailedHook, and not kept for the next
+// interaction, which has its own state.
+func (f *front) stateFailed(w http.ResponseWriter, r *http.Request, state, reason string) {
+	f.recordStateError(state, reason)
+	if r.Context().Err() != nil {
+		return
+	}
 	msg := fmt.Sprintf("tradepaykit: state %q could not be set up: %s", state, reason)
 	f.mu.Lock()
-	if f.stateErrors == nil {
-		f.stateErrors = map[string]string{}
-	}
-	f.stateErrors[state] = reason
 	if f.pending == "" {
 		f.pending = msg
 	}
 	f.mu.Unlock()
 	writeJSON(w, map[string]any{})
+}
+
+// recordStateError keeps why a state failed, for the report and for stateFailedHook.
+func (f *front) recordStateError(state, reason string) {
+	f.mu.Lock()
+	if f.stateErrors == nil {
+		f.stateErrors = map[string]string{}
+	}
+	f.stateErrors[state] = reason
+	f.mu.Unlock()
+	if f.stateFailedHook != nil {
+		f.stateFailedHook(state, reason)
+	}
 }
 
 // takePending returns and clears the reason the current interaction cannot run.
@@ -187,26 +299,26 @@ func (f *front) stateError(state string) string {
 }
 
 // forwardState passes a state change to the provider's own endpoint and its answer back.
-func (f *front) forwardState(w http.ResponseWriter, state string, body []byte) {
+func (f *front) forwardState(w http.ResponseWriter, r *http.Request, state string, body []byte) {
 	req, err := http.NewRequestWithContext(f.ctx, http.MethodPost, f.stateURL, bytes.NewReader(body))
 	if err != nil {
-		f.stateFailed(w, state, err.Error())
+		f.stateFailed(w, r, state, err.Error())
 		return
 	}
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := f.client.Do(req)
 	if err != nil {
-		f.stateFailed(w, state, "state change URL: "+err.Error())
+		f.stateFailed(w, r, state, "state change URL: "+err.Error())
 		return
 	}
 	defer resp.Body.Close()
 	answer, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
 	if err != nil {
-		f.stateFailed(w, state, "state change URL: "+err.Error())
+		f.stateFailed(w, r, state, "state change URL: "+err.Error())
 		return
 	}
 	if resp.StatusCode/100 != 2 {
-		f.stateFailed(w, state, fmt.Sprintf("state change URL answered HTTP %d: %s", resp.StatusCode, bytes.TrimSpace(answer)))
+		f.stateFailed(w, r, state, fmt.Sprintf("state change URL answered HTTP %d: %s", resp.StatusCode, bytes.TrimSpace(answer)))
 		return
 	}
 	if len(bytes.TrimSpace(answer)) == 0 {
@@ -225,6 +337,10 @@ func (f *front) replay(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if reason := f.takePending(); reason != "" {
+		explain(w, http.StatusOK, reason)
+		return
+	}
+	if reason := f.awaitState(); reason != "" {
 		explain(w, http.StatusOK, reason)
 		return
 	}

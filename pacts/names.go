@@ -1,8 +1,11 @@
 package pacts
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+
+	"github.com/tradepaykit/tradepaykit/fixtures"
 )
 
 // Names are the participant names of a pact, as a Pact Broker knows them. Many wallet vendors
@@ -54,4 +57,44 @@ func FileFor(side string) (string, error) {
 		return WalletMerchantFile, nil
 	}
 	return "", fmt.Errorf("pacts: no pact has provider %q (want %s or %s)", side, Wallet, Merchant)
+}
+
+// WithClientID returns the pact raw with every occurrence of the kit's client id
+// (fixtures.ClientID: the clientId param of each provider state and the example Client-Id
+// headers) replaced by id, so that a pact written for a vendor carries the client id its
+// wallet gave the merchant. An empty id, or the kit's own, returns raw unchanged.
+func WithClientID(raw []byte, id string) ([]byte, error) {
+	if id == "" || id == fixtures.ClientID {
+		return raw, nil
+	}
+	var doc any
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber() // numbers stay as written
+	if err := dec.Decode(&doc); err != nil {
+		return nil, fmt.Errorf("pacts: not a pact file: %w", err)
+	}
+	out, err := json.MarshalIndent(replaceString(doc, fixtures.ClientID, id), "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("pacts: %w", err)
+	}
+	return append(out, '\n'), nil
+}
+
+// replaceString replaces every string value equal to old in v (decoded JSON) by repl.
+func replaceString(v any, old, repl string) any {
+	switch x := v.(type) {
+	case string:
+		if x == old {
+			return repl
+		}
+	case []any:
+		for i := range x {
+			x[i] = replaceString(x[i], old, repl)
+		}
+	case map[string]any:
+		for k := range x {
+			x[k] = replaceString(x[k], old, repl)
+		}
+	}
+	return v
 }

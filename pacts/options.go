@@ -52,6 +52,10 @@ type WalletOptions struct {
 	// Listener is where the signing front serves (StartWalletFront); nil means 127.0.0.1:0.
 	// The front owns it from then on.
 	Listener net.Listener
+	// StateFailed, when set, is told why each provider state could not be set up, as it
+	// happens (the report and the verifier's mismatches say it too); it may be called from
+	// several goroutines at once.
+	StateFailed func(state, reason string)
 }
 
 // MerchantOptions says how to reach a merchant under test and how its provider states are
@@ -79,6 +83,8 @@ type MerchantOptions struct {
 	HTTPClient *http.Client
 	// Listener: see WalletOptions.Listener.
 	Listener net.Listener
+	// StateFailed: see WalletOptions.StateFailed.
+	StateFailed func(state, reason string)
 }
 
 func walletFront(ctx context.Context, opts WalletOptions) (*front, error) {
@@ -111,8 +117,9 @@ func walletFront(ctx context.Context, opts WalletOptions) (*front, error) {
 		target: func(r *http.Request) string {
 			return strings.TrimRight(base, "/") + r.URL.RequestURI()
 		},
-		checkAnswer: walletAnswerCheck(opts.WalletPublicKey, opts.ClientID),
-		listener:    opts.Listener,
+		checkAnswer:     walletAnswerCheck(opts.WalletPublicKey, opts.ClientID),
+		listener:        opts.Listener,
+		stateFailedHook: opts.StateFailed,
 	}
 	switch {
 	case opts.StateChangeURL != "":
@@ -131,7 +138,11 @@ func walletFront(ctx context.Context, opts WalletOptions) (*front, error) {
 		if err != nil {
 			return nil, fmt.Errorf("pacts: ControlURL: %w", err)
 		}
-		f.setup = (&walletStates{api: api, control: control, profile: opts.Profile}).setup
+		ws := &walletStates{api: api, control: control, profile: opts.Profile}
+		f.setup = func(ctx context.Context, state string) (map[string]any, func(context.Context) error, error) {
+			v, err := ws.setup(ctx, state)
+			return v, nil, err
+		}
 	default:
 		return nil, errors.New("pacts: WalletOptions needs a StateChangeURL or a ControlURL to set up provider states")
 	}
@@ -154,13 +165,14 @@ func merchantFront(ctx context.Context, opts MerchantOptions) (*front, error) {
 		return nil, err
 	}
 	f := &front{
-		ctx:      ctx,
-		client:   hc,
-		clientID: opts.ClientID,
-		key:      opts.WalletKey,
-		kitState: StateUnknownWalletKey,
-		target:   func(*http.Request) string { return notifyURL },
-		listener: opts.Listener,
+		ctx:             ctx,
+		client:          hc,
+		clientID:        opts.ClientID,
+		key:             opts.WalletKey,
+		kitState:        StateUnknownWalletKey,
+		target:          func(*http.Request) string { return notifyURL },
+		listener:        opts.Listener,
+		stateFailedHook: opts.StateFailed,
 	}
 	switch {
 	case opts.StateChangeURL != "":
@@ -178,7 +190,7 @@ func merchantFront(ctx context.Context, opts MerchantOptions) (*front, error) {
 				return nil, fmt.Errorf("pacts: ControlURL: %w", err)
 			}
 		}
-		f.setup = ms.setup
+		f.setup = ms.begin
 	default:
 		return nil, errors.New("pacts: MerchantOptions needs a StateChangeURL or a MerchantURL to set up provider states")
 	}

@@ -149,35 +149,52 @@ type merchantStates struct {
 	control *target.WalletControl // nil when the run has no wallet control
 }
 
-// notifiedWithin bounds the wait for the wallet's notification to be acknowledged.
-const notifiedWithin = 10 * time.Second
+// notifiedWithin bounds the wait for the wallet's notification to be acknowledged, counted
+// from the payer's confirmation. A Pact verifier gives up on a state call, and on the replayed
+// request, after 5 s by default: the front answers the state call within stateAnswerWithin
+// and lets the interaction's request wait for the rest (front.stateChange), so the merchant
+// has this long, and every verifier prints the reason when it is not enough.
+const notifiedWithin = stateAnswerWithin + replayWaitWithin - 500*time.Millisecond
 
+// setup creates the state and waits until it holds; see begin.
 func (s *merchantStates) setup(ctx context.Context, state string) (map[string]any, error) {
+	v, ready, err := s.begin(ctx, state)
+	if err != nil || ready == nil {
+		return v, err
+	}
+	return v, ready(ctx)
+}
+
+// begin creates the state and returns the values the verifier injects, and, for a state that
+// holds only once the merchant has acted on it (the paid order's acknowledged notification),
+// ready, which waits for that.
+func (s *merchantStates) begin(ctx context.Context, state string) (map[string]any, func(context.Context) error, error) {
 	switch state {
 	case StateOrderAwaiting:
 		o, err := s.order(ctx, target.General)
-		return values(o), err
+		return values(o), nil, err
 	case StatePreAuthOrderAwaiting:
 		o, err := s.order(ctx, target.PreAuth)
-		return values(o), err
+		return values(o), nil, err
 	case StateOrderPaidAndNotified:
 		if s.control == nil {
-			return nil, errors.New("a paid order needs the wallet's control URL")
+			return nil, nil, errors.New("a paid order needs the wallet's control URL")
 		}
 		o, err := s.order(ctx, target.General)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		code, err := s.control.TradePay(ctx, o.Token(), target.Confirm, "")
 		if err != nil {
-			return nil, fmt.Errorf("tradePay CONFIRM: %w", err)
+			return nil, nil, fmt.Errorf("tradePay CONFIRM: %w", err)
 		}
 		if code != "9000" {
-			return nil, fmt.Errorf("tradePay CONFIRM answered resultCode %s, want 9000", code)
+			return nil, nil, fmt.Errorf("tradePay CONFIRM answered resultCode %s, want 9000", code)
 		}
-		return values(o), s.waitAcknowledged(ctx, o.TradeNO)
+		confirmed := time.Now()
+		return values(o), func(ctx context.Context) error { return s.waitAcknowledged(ctx, o.TradeNO, confirmed) }, nil
 	default:
-		return nil, fmt.Errorf("the kit does not know how to set up this state")
+		return nil, nil, fmt.Errorf("the kit does not know how to set up this state")
 	}
 }
 
@@ -201,9 +218,10 @@ func values(o *target.Order) map[string]any {
 	return map[string]any{"paymentId": o.TradeNO, "paymentRequestId": o.PaymentRequestID}
 }
 
-// waitAcknowledged polls the wallet's view of the payment until a notification was answered S.
-func (s *merchantStates) waitAcknowledged(ctx context.Context, paymentID string) error {
-	ctx, cancel := context.WithTimeout(ctx, notifiedWithin)
+// waitAcknowledged polls the wallet's view of the payment until a notification was answered
+// S, at most notifiedWithin after confirmed.
+func (s *merchantStates) waitAcknowledged(ctx context.Context, paymentID string, confirmed time.Time) error {
+	ctx, cancel := context.WithDeadline(ctx, confirmed.Add(notifiedWithin))
 	defer cancel()
 	tick := time.NewTicker(20 * time.Millisecond)
 	defer tick.Stop()
@@ -221,7 +239,7 @@ func (s *merchantStates) waitAcknowledged(ctx context.Context, paymentID string)
 			if err != nil {
 				return fmt.Errorf("payment %s: %w", paymentID, err)
 			}
-			return fmt.Errorf("the merchant did not acknowledge the SUCCESS notification of %s within %s (attempts: %+v)", paymentID, notifiedWithin, p.Notifications)
+			return fmt.Errorf("the merchant did not acknowledge the SUCCESS notification of %s within %s of the payer's confirmation (attempts: %+v)", paymentID, notifiedWithin, p.Notifications)
 		case <-tick.C:
 		}
 	}

@@ -7,6 +7,10 @@ import (
 	"io"
 	"net/url"
 	"os"
+	"os/exec"
+	"sync"
+	"syscall"
+	"time"
 
 	"github.com/tradepaykit/tradepaykit/fixtures"
 	"github.com/tradepaykit/tradepaykit/pacts"
@@ -22,15 +26,28 @@ or an answer signature does not verify, the verifier reports a mismatch quoting 
 
 Point the verifier at the printed provider URL (--hostname/--port) and state change URL, with
 the state data in the body (the default of the Pact verifiers; teardown calls are answered but
-not needed), and the provider name of the pact file (--provider-name). Runs until interrupted. Needs no Pact library:
+not needed), and the provider name of the pact file (--provider-name). Needs no Pact library:
 it works in every build of the runner, bin/tradepaykit-nopact too.
+
+Runs until interrupted; or, given a command after --, runs that command (the verifier) once the
+front listens, stops when it ends and exits with its status:
+
+  tradepaykit pact-provider --provider wallet ... --listen 127.0.0.1:8111 -- pact verifier ... --port 8111
+
+A state the kit cannot set up is printed on stderr with its reason, besides the mismatch the
+verifier reports. Each state call answers within 4s, under the Pact verifiers' default request
+timeout of 5s.
+
+usage: tradepaykit pact-provider [flags] [-- COMMAND [ARG...]]
 `
 
 // pactProviderSpec is what the pact-provider command serves.
 type pactProviderSpec struct {
 	side, listen string
-	wallet       walletPactSpec
-	merchant     merchantPactSpec
+	// command, when set, runs once the front listens; the front stops when it ends.
+	command  []string
+	wallet   walletPactSpec
+	merchant merchantPactSpec
 }
 
 func runPactProvider(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -53,6 +70,7 @@ func runPactProvider(ctx context.Context, args []string, stdout, stderr io.Write
 	notifyURL := fs.String("merchant-notify-url", "", "merchant: the notify `URL` every replayed notification goes to")
 	merchantURL := fs.String("merchant-url", "", "merchant: the root `URL` of the merchant's test adapter, for the kit's states")
 	walletKey := fs.String("wallet-key", "", "merchant: the wallet private key `PEM` file the front signs notifications with; default the kit's test key")
+	args, command := splitCommand(args)
 	if code := parseFlags(fs, args, stderr); code >= 0 {
 		return code
 	}
@@ -60,10 +78,13 @@ func runPactProvider(ctx context.Context, args []string, stdout, stderr io.Write
 		usageError(stderr, cmd, err)
 		return exitUsage
 	}
+	if command != nil && len(command) == 0 {
+		return fail(errors.New("nothing after --: give the command to run, such as pact verifier ..."))
+	}
 	if *clientID == "" {
 		return fail(errors.New("--client-id is empty"))
 	}
-	spec := pactProviderSpec{side: *side, listen: *addr}
+	spec := pactProviderSpec{side: *side, listen: *addr, command: command}
 	if *stateURL != "" {
 		if _, err := checkURL("--pact-states-url", *stateURL); err != nil {
 			return fail(err)
@@ -125,6 +146,9 @@ func runPactProvider(ctx context.Context, args []string, stdout, stderr io.Write
 	}
 	if *writePact != "" {
 		b, err := renamedPact(*side, *consumerName, *providerName)
+		if err == nil {
+			b, err = pacts.WithClientID(b, *clientID)
+		}
 		if err != nil {
 			return fail(err)
 		}
@@ -133,6 +157,17 @@ func runPactProvider(ctx context.Context, args []string, stdout, stderr io.Write
 		}
 	}
 	return servePactProvider(ctx, spec, stdout, stderr)
+}
+
+// splitCommand splits args at the first "--": the flags before it, the command after it (nil
+// when there is no "--").
+func splitCommand(args []string) (flags, command []string) {
+	for i, a := range args {
+		if a == "--" {
+			return args[:i], append([]string{}, args[i+1:]...)
+		}
+	}
+	return args, nil
 }
 
 // renamedPact is the embedded pact whose provider is side, with the names given.
@@ -153,18 +188,27 @@ func servePactProvider(ctx context.Context, spec pactProviderSpec, stdout, stder
 	}
 	var front *pacts.Front
 	file := pacts.MerchantWalletFile
+	// The verifier prints only that a state change failed, or a mismatch quoting the reason;
+	// the reason also goes to stderr, where whoever runs the recipe sees it.
+	var logMu sync.Mutex
+	stateLog := func(state, reason string) {
+		logMu.Lock()
+		defer logMu.Unlock()
+		fmt.Fprintf(stderr, "tradepaykit pact-provider: state %q could not be set up: %s\n", state, reason)
+	}
 	if spec.side == pacts.Wallet {
 		s := spec.wallet
 		front, err = pacts.StartWalletFront(ctx, pacts.WalletOptions{
 			WalletURL: s.walletURL, ClientID: s.clientID, MerchantKey: s.merchantKey, StateChangeURL: s.stateURL,
 			ControlURL: s.controlURL, WalletPublicKey: s.walletKey, Profile: s.profile, Listener: ln,
+			StateFailed: stateLog,
 		})
 	} else {
 		s := spec.merchant
 		file = pacts.WalletMerchantFile
 		front, err = pacts.StartMerchantFront(ctx, pacts.MerchantOptions{
 			NotifyURL: s.notifyURL, ClientID: s.clientID, WalletKey: s.walletKey, StateChangeURL: s.stateURL,
-			MerchantURL: s.merchantURL, ControlURL: s.controlURL, Listener: ln,
+			MerchantURL: s.merchantURL, ControlURL: s.controlURL, Listener: ln, StateFailed: stateLog,
 		})
 	}
 	if err != nil {
@@ -184,7 +228,33 @@ func servePactProvider(ctx context.Context, spec pactProviderSpec, stdout, stder
 	fmt.Fprintf(stdout, "  for example: pact verifier --file %s --provider-name %s --hostname %s --port %s --state-change-url %s --state-change-teardown\n",
 		file, spec.side, u.Hostname(), u.Port(), front.StateChangeURL())
 	fmt.Fprintf(stdout, "listening on %s\n", front.URL())
+	if spec.command != nil {
+		return runVerifierCommand(ctx, spec.command, stdout, stderr)
+	}
 	<-ctx.Done()
 	fmt.Fprintln(stdout, "stopping")
 	return exitPass
+}
+
+// runVerifierCommand runs the command given after -- while the front serves, with the
+// runner's standard streams, and returns its exit status. An interrupt of the runner stops
+// it with SIGTERM (then SIGKILL after 10s).
+func runVerifierCommand(ctx context.Context, command []string, stdout, stderr io.Writer) int {
+	c := exec.CommandContext(ctx, command[0], command[1:]...)
+	c.Stdin, c.Stdout, c.Stderr = os.Stdin, stdout, stderr
+	c.Cancel = func() error { return c.Process.Signal(syscall.SIGTERM) }
+	c.WaitDelay = 10 * time.Second
+	err := c.Run()
+	var exit *exec.ExitError
+	switch {
+	case err == nil:
+		fmt.Fprintf(stdout, "tradepaykit pact-provider: %s passed; stopping\n", command[0])
+		return exitPass
+	case errors.As(err, &exit) && exit.ExitCode() > 0:
+		fmt.Fprintf(stdout, "tradepaykit pact-provider: %s exited with status %d; stopping\n", command[0], exit.ExitCode())
+		return exit.ExitCode()
+	default:
+		fmt.Fprintf(stderr, "tradepaykit pact-provider: running %s: %v\n", command[0], err)
+		return exitUsage
+	}
 }
