@@ -153,12 +153,25 @@ func TestPactCLIVerifiesTheReferenceMerchantThroughPactProvider(t *testing.T) {
 // only defect is the amount's type.
 func numericAmounts(t *testing.T, walletURL string) string {
 	t.Helper()
-	key := fixtures.PrivateKey(fixtures.WalletPrivateKey)
+	return resigning(t, walletURL, fixtures.PrivateKey(fixtures.WalletPrivateKey), numericAmount)
+}
+
+// resignedWallet stands before a wallet and signs its answers again with key: a wallet that
+// signs with a key of its own.
+func resignedWallet(t *testing.T, walletURL string, key *rsa.PrivateKey) string {
+	t.Helper()
+	return resigning(t, walletURL, key, func(_ string, answer []byte) ([]byte, error) { return answer, nil })
+}
+
+// resigning serves a proxy before the wallet at walletURL: each answer, edited by edit (given
+// the request path), is signed again with key.
+func resigning(t *testing.T, walletURL string, key *rsa.PrivateKey, edit func(path string, answer []byte) ([]byte, error)) string {
+	t.Helper()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		// Errors answer 502: the handler runs off the test's goroutine, where require cannot stop it.
-		status, h, answer, err := numericAmountsAnswer(r, walletURL, key)
+		status, h, answer, err := resignedAnswer(r, walletURL, key, edit)
 		if err != nil {
-			http.Error(w, "numeric-amount double: "+err.Error(), http.StatusBadGateway)
+			http.Error(w, "re-signing double: "+err.Error(), http.StatusBadGateway)
 			return
 		}
 		for k, v := range h {
@@ -172,9 +185,26 @@ func numericAmounts(t *testing.T, walletURL string) string {
 	return srv.URL
 }
 
-// numericAmountsAnswer passes r to the wallet and returns its answer, with inquiryPayment's
-// amount value turned into a JSON number and the answer signed again.
-func numericAmountsAnswer(r *http.Request, walletURL string, key *rsa.PrivateKey) (int, http.Header, []byte, error) {
+// numericAmount turns inquiryPayment's amount value into a JSON number.
+func numericAmount(path string, answer []byte) ([]byte, error) {
+	if !strings.HasSuffix(path, "/inquiryPayment") {
+		return answer, nil
+	}
+	var m map[string]any
+	if err := json.Unmarshal(answer, &m); err != nil {
+		return nil, err
+	}
+	if a, ok := m["paymentAmount"].(map[string]any); ok {
+		if v, ok := a["value"].(string); ok {
+			a["value"] = json.Number(v)
+		}
+	}
+	return json.Marshal(m)
+}
+
+// resignedAnswer passes r to the wallet and returns its answer; an answer of the OpenAPI is
+// edited and signed again.
+func resignedAnswer(r *http.Request, walletURL string, key *rsa.PrivateKey, edit func(string, []byte) ([]byte, error)) (int, http.Header, []byte, error) {
 	body, err := io.ReadAll(r.Body)
 	if err != nil {
 		return 0, nil, nil, err
@@ -193,21 +223,13 @@ func numericAmountsAnswer(r *http.Request, walletURL string, key *rsa.PrivateKey
 	if err != nil {
 		return 0, nil, nil, err
 	}
-	if strings.HasSuffix(r.URL.Path, "/inquiryPayment") {
-		var m map[string]any
-		if err := json.Unmarshal(answer, &m); err != nil {
-			return 0, nil, nil, err
-		}
-		if a, ok := m["paymentAmount"].(map[string]any); ok {
-			if v, ok := a["value"].(string); ok {
-				a["value"] = json.Number(v)
-			}
-		}
-		if answer, err = json.Marshal(m); err != nil {
-			return 0, nil, nil, err
-		}
-	}
 	h := resp.Header.Clone()
+	if !strings.Contains(r.URL.Path, "/v1/payments/") {
+		return resp.StatusCode, h, answer, nil // the test control: not signed
+	}
+	if answer, err = edit(r.URL.Path, answer); err != nil {
+		return 0, nil, nil, err
+	}
 	if err := (signing.Style{}).SignResponseHeaders(h, r.Method, signing.PathOf(r), h.Get(signing.HeaderClientID), answer, key, time.Now()); err != nil {
 		return 0, nil, nil, err
 	}
