@@ -2,6 +2,7 @@ package pacts
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
@@ -57,6 +58,9 @@ type front struct {
 	// state that holds only once the provider has acted, ready, which waits for that.
 	stateURL string
 	setup    func(ctx context.Context, state string) (values map[string]any, ready func(context.Context) error, err error)
+	// answerWithin and waitWithin, when not zero, replace stateAnswerWithin and
+	// replayWaitWithin (tests).
+	answerWithin, waitWithin time.Duration
 	// stateFailedHook, when set, hears why each state could not be set up (pact-provider
 	// prints it).
 	stateFailedHook func(state, reason string)
@@ -163,7 +167,7 @@ type setupResult struct {
 // stateAnswerWithin (see there). The set-up runs on the front's context, so that a
 // verifier giving up on the call does not cut it short.
 func (f *front) setUp(w http.ResponseWriter, r *http.Request, state string) {
-	budget := time.NewTimer(stateAnswerWithin)
+	budget := time.NewTimer(cmp.Or(f.answerWithin, stateAnswerWithin))
 	defer budget.Stop()
 	set := make(chan setupResult, 1)
 	go func() {
@@ -174,7 +178,7 @@ func (f *front) setUp(w http.ResponseWriter, r *http.Request, state string) {
 	select {
 	case res = <-set:
 	case <-budget.C:
-		f.stateFailed(w, r, state, fmt.Sprintf("not set up within %s (a Pact verifier gives up on a state call after 5s): the provider or its test hooks answer too slowly", stateAnswerWithin))
+		f.stateFailed(w, r, state, fmt.Sprintf("not set up within %s (a Pact verifier gives up on a state call after 5s): the provider or its test hooks answer too slowly", cmp.Or(f.answerWithin, stateAnswerWithin)))
 		return
 	}
 	if res.err != nil {
@@ -210,7 +214,7 @@ func (f *front) awaitState() string {
 	if a == nil {
 		return ""
 	}
-	timer := time.NewTimer(replayWaitWithin)
+	timer := time.NewTimer(cmp.Or(f.waitWithin, replayWaitWithin))
 	defer timer.Stop()
 	var reason string
 	select {
@@ -220,7 +224,7 @@ func (f *front) awaitState() string {
 		}
 		reason = err.Error()
 	case <-timer.C:
-		reason = fmt.Sprintf("did not hold within %s of the state call (a Pact verifier gives up after 5s)", stateAnswerWithin+replayWaitWithin)
+		reason = fmt.Sprintf("did not hold within %s of the state call (a Pact verifier gives up after 5s)", cmp.Or(f.answerWithin, stateAnswerWithin)+cmp.Or(f.waitWithin, replayWaitWithin))
 	}
 	f.recordStateError(a.state, reason)
 	return fmt.Sprintf("tradepaykit: state %q could not be set up: %s", a.state, reason)
