@@ -1,0 +1,130 @@
+package dialect
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Signals are what a probe saw of a target that may speak another dialect than its profile
+// says. A zero field was not observed.
+type Signals struct {
+	// PathVersion is the version segment the target answered on when its profile's did not
+	// ("/v1 unknown but /v2 answers": "v2").
+	PathVersion string
+	// RefundAPI is the refund API name the target answered on when the profile's was unknown.
+	RefundAPI RefundAPIName
+	// PartnerID is Required when the target refused a request for lacking partnerId or sent
+	// a notification carrying it; Absent when it sent a notification without one.
+	PartnerID Presence
+	// NotifyOutcome is the shape of a notification the target sent.
+	NotifyOutcome Outcome
+	// OrderTitle is the title field the target refused pay for lacking.
+	OrderTitle TitleField
+	// AppID is Required when the target refused pay for lacking appId.
+	AppID Presence
+}
+
+// Guess is the presets that best explain the signals.
+type Guess struct {
+	// Presets match every signal when Exact, else as many as any preset does; table order.
+	Presets []string
+	Exact   bool
+	// Reasons say what was seen, one short clause each.
+	Reasons []string
+}
+
+// String is the line a probe prints: "likely v2 (answers on /v2; paymentResult
+// notifications)".
+func (g Guess) String() string {
+	if len(g.Presets) == 0 {
+		return "no preset matches what the target did"
+	}
+	what := strings.Join(g.Presets, " or ")
+	if !g.Exact {
+		what = "closest " + what
+	}
+	return fmt.Sprintf("likely %s (%s)", what, strings.Join(g.Reasons, "; "))
+}
+
+// signal is one observation and how a preset agrees with it.
+type signal struct {
+	seen   func(Signals) bool
+	agrees func(Signals, Dialect) bool
+	reason func(Signals) string
+}
+
+var signals = []signal{
+	{
+		func(s Signals) bool { return s.PathVersion != "" },
+		func(s Signals, d Dialect) bool { return d.PathVersion == s.PathVersion },
+		func(s Signals) string { return "answers on /" + s.PathVersion },
+	},
+	{
+		func(s Signals) bool { return s.RefundAPI != "" },
+		func(s Signals, d Dialect) bool { return d.RefundAPI == s.RefundAPI },
+		func(s Signals) string { return "refunds by " + string(s.RefundAPI) },
+	},
+	{
+		func(s Signals) bool { return s.PartnerID != "" },
+		func(s Signals, d Dialect) bool {
+			if s.PartnerID == Required {
+				return d.PartnerID == Required
+			}
+			return d.PartnerID != Required
+		},
+		func(s Signals) string {
+			if s.PartnerID == Required {
+				return "requires partnerId"
+			}
+			return "carries no partnerId"
+		},
+	},
+	{
+		func(s Signals) bool { return s.NotifyOutcome != "" },
+		func(s Signals, d Dialect) bool { return d.NotifyOutcome == s.NotifyOutcome },
+		func(s Signals) string { return string(s.NotifyOutcome) + " notifications" },
+	},
+	{
+		func(s Signals) bool { return s.OrderTitle != "" },
+		func(s Signals, d Dialect) bool { return d.OrderTitle == s.OrderTitle },
+		func(s Signals) string { return "asks for " + string(s.OrderTitle) },
+	},
+	{
+		func(s Signals) bool { return s.AppID == Required },
+		func(s Signals, d Dialect) bool { return d.AppID == Required },
+		func(Signals) string { return "requires appId" },
+	},
+}
+
+// GuessPreset names the presets that agree with the most signals. Adding a preset needs no
+// change here: it is judged by its switches.
+func GuessPreset(s Signals) Guess {
+	var g Guess
+	seen := 0
+	for _, sig := range signals {
+		if sig.seen(s) {
+			seen++
+			g.Reasons = append(g.Reasons, sig.reason(s))
+		}
+	}
+	if seen == 0 {
+		return Guess{}
+	}
+	best := 0
+	for _, p := range presets {
+		n := 0
+		for _, sig := range signals {
+			if sig.seen(s) && sig.agrees(s, p) {
+				n++
+			}
+		}
+		switch {
+		case n > best:
+			best, g.Presets = n, []string{p.Preset}
+		case n == best && n > 0:
+			g.Presets = append(g.Presets, p.Preset)
+		}
+	}
+	g.Exact = best == seen
+	return g
+}
