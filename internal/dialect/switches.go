@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"sort"
 	"strings"
 )
 
@@ -107,9 +108,26 @@ func setStrict(field func(*Dialect) any) func(*Dialect, json.RawMessage) error {
 		if len(trimmed) == 0 || trimmed[0] != '{' {
 			return fmt.Errorf("want a JSON object, got %s", clip(string(raw)))
 		}
-		dec := json.NewDecoder(bytes.NewReader(trimmed))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(field(d)); err != nil {
+		// Field names are exact, as switch names are (encoding/json alone would take
+		// "preauth" for "preAuth").
+		var given map[string]json.RawMessage
+		if err := json.Unmarshal(trimmed, &given); err != nil {
+			return fmt.Errorf("want a JSON object, got %s", clip(string(raw)))
+		}
+		current, _ := json.Marshal(field(d))
+		var known map[string]json.RawMessage
+		_ = json.Unmarshal(current, &known)
+		names := make([]string, 0, len(known))
+		for name := range known {
+			names = append(names, name)
+		}
+		sort.Strings(names)
+		for name := range given {
+			if _, ok := known[name]; !ok {
+				return fmt.Errorf("unknown field %q; the fields are %s", clip(name), strings.Join(names, ", "))
+			}
+		}
+		if err := json.Unmarshal(trimmed, field(d)); err != nil {
 			return fmt.Errorf("%s", strings.TrimPrefix(err.Error(), "json: "))
 		}
 		return nil
