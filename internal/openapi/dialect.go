@@ -163,7 +163,7 @@ func readPartnerID(d dialect.Dialect, api, v string) (string, error) {
 	switch d.PartnerID {
 	case dialect.Required:
 		if v == "" {
-			return "", Errorf(ParamIllegal, "partnerId is missing: the %s dialect requires it in %s (%s carry none)",
+			return "", Errorf(ParamIllegal, "partnerId is missing: the %s dialect requires it in %s (none in %s)",
 				d.Label(), api, dialects(func(o dialect.Dialect) bool { return !o.RequiresPartnerID() }))
 		}
 	case dialect.Absent:
@@ -232,7 +232,7 @@ func readTitle(d dialect.Dialect, paymentOrderTitle string, order *Order) (strin
 	if d.TitleInOrderDescription() {
 		if description == "" {
 			if paymentOrderTitle != "" {
-				return "", Errorf(ParamIllegal, "order.orderDescription is missing: this pay carries its title in paymentOrderTitle, as %s do; "+
+				return "", Errorf(ParamIllegal, "order.orderDescription is missing: this pay carries its title in paymentOrderTitle (the shape of %s); "+
 					"the %s dialect puts it in order.orderDescription", dialects(func(o dialect.Dialect) bool { return !o.TitleInOrderDescription() }), d.Label())
 			}
 			return "", Errorf(ParamIllegal, "order.orderDescription is missing: the %s dialect carries the order title there", d.Label())
@@ -241,7 +241,7 @@ func readTitle(d dialect.Dialect, paymentOrderTitle string, order *Order) (strin
 	}
 	if paymentOrderTitle == "" {
 		if description != "" {
-			return "", Errorf(ParamIllegal, "paymentOrderTitle is missing: this pay carries its title only in order.orderDescription, as %s does; "+
+			return "", Errorf(ParamIllegal, "paymentOrderTitle is missing: this pay carries its title only in order.orderDescription (the shape of %s); "+
 				"the %s dialect puts it in paymentOrderTitle", dialects(dialect.Dialect.TitleInOrderDescription), d.Label())
 		}
 		return "", Errorf(ParamIllegal, "paymentOrderTitle is missing")
@@ -386,7 +386,7 @@ func readOutcome(d dialect.Dialect, status, failReason string, result *Result, n
 	if d.NotifiesWithPaymentResult() {
 		if !hasResult {
 			if hasStatus {
-				return Errorf(ParamIllegal, "this notification reports the outcome in paymentStatus, as %s do; "+
+				return Errorf(ParamIllegal, "this notification reports the outcome in paymentStatus (the shape of %s); "+
 					"the %s dialect puts it in paymentResult {resultCode, resultStatus, resultMessage}", statusShape, d.Label())
 			}
 			return Errorf(ParamIllegal, "paymentResult is missing: the %s dialect reports the outcome in paymentResult {resultCode, resultStatus, resultMessage}", d.Label())
@@ -412,7 +412,7 @@ func readOutcome(d dialect.Dialect, status, failReason string, result *Result, n
 	}
 	if !hasStatus {
 		if hasResult {
-			return Errorf(ParamIllegal, "this notification reports the outcome in paymentResult, as %s do; "+
+			return Errorf(ParamIllegal, "this notification reports the outcome in paymentResult (the shape of %s); "+
 				"the %s dialect puts it in paymentStatus (SUCCESS, FAIL or AUTH_SUCCESS)", resultShape, d.Label())
 		}
 		return Errorf(ParamIllegal, "paymentStatus is missing")
@@ -602,7 +602,7 @@ func DecodeRefund(d dialect.Dialect, body []byte) (RefundCall, error) {
 		r.PaymentRequestID = w.PaymentRequestID
 	} else if w.PaymentID == "" {
 		if w.PaymentRequestID != "" {
-			return RefundCall{}, Errorf(ParamIllegal, "paymentId is missing: this %s names the payment by paymentRequestId, which only %s take; "+
+			return RefundCall{}, Errorf(ParamIllegal, "paymentId is missing: this %s names the payment by paymentRequestId (taken only in %s); "+
 				"the %s dialect requires paymentId", d.APIName(dialect.Refund), dialects(dialect.Dialect.RefundAcceptsPaymentRequestID), d.Label())
 		}
 		return RefundCall{}, Errorf(ParamIllegal, "paymentId is missing")
