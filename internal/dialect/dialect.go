@@ -13,7 +13,8 @@
 // the preset's value.
 //
 //	pathVersion          "v1" | "v2": the version segment of /{version}/payments/{apiName}
-//	prefix               "" or a path such as "/acl/api" in front of /{version}/payments
+//	basePath             the URL prefix in front of /{version}/payments: "" or a path such as
+//	                     "/acl/api" (the target profile's basePath; a trailing slash is dropped)
 //	partnerId            "required" | "optional" | "absent": partnerId in pay, notifyPayment
 //	                     and inquiryPayment
 //	notifyOutcome        "paymentStatus" | "paymentResult": where notifyPayment reports the
@@ -171,7 +172,7 @@ type Dialect struct {
 	Preset string `json:"-"`
 
 	PathVersion         string        `json:"pathVersion"`
-	Prefix              string        `json:"prefix"`
+	BasePath            string        `json:"basePath"`
 	PartnerID           Presence      `json:"partnerId"`
 	NotifyOutcome       Outcome       `json:"notifyOutcome"`
 	PaymentCreateTime   Presence      `json:"paymentCreateTime"`
@@ -258,7 +259,7 @@ var presets = []Dialect{
 		// under /acl/api.
 		Preset:              "v1-tng",
 		PathVersion:         "v1",
-		Prefix:              "/acl/api",
+		BasePath:            "/acl/api",
 		PartnerID:           Absent,
 		NotifyOutcome:       OutcomePaymentResult,
 		PaymentCreateTime:   Optional,
@@ -407,7 +408,7 @@ func (d *Dialect) Override(overrides []byte) error {
 }
 
 // Set applies one switch written as on a command line: name=value, where value is the JSON
-// value or, for a string switch, the bare string (partnerId=absent, prefix=/api).
+// value or, for a string switch, the bare string (partnerId=absent, basePath=/api).
 func (d *Dialect) Set(assignment string) error {
 	name, value, ok := strings.Cut(assignment, "=")
 	if !ok {

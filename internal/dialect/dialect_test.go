@@ -57,7 +57,7 @@ func TestPresetsAsDocumented(t *testing.T) {
 			require.NoError(t, d.Check())
 			assert.Equal(t, name, d.Preset)
 			assert.Equal(t, name, d.Label())
-			got := row{d.PathVersion, d.Prefix, d.PartnerID, d.NotifyOutcome, d.PaymentCreateTime, d.OrderTitle,
+			got := row{d.PathVersion, d.BasePath, d.PartnerID, d.NotifyOutcome, d.PaymentCreateTime, d.OrderTitle,
 				d.AppID, d.ProductCode, d.ProductCodes.General, d.ProductCodes.PreAuth, d.RefundAPI, d.RefundBy,
 				d.Captures, d.PartialRefunds, d.AmountValue, d.Notifications}
 			assert.Equal(t, want[name], got)
@@ -102,16 +102,20 @@ func TestBuildOverrides(t *testing.T) {
 		{"no overrides", "v2", ``, func(t *testing.T, d dialect.Dialect) { assert.Equal(t, dialect.MustLookup("v2"), d) }},
 		{"null", "v2", `null`, func(t *testing.T, d dialect.Dialect) { assert.Equal(t, dialect.MustLookup("v2"), d) }},
 		{"empty object", "v2", `{}`, func(t *testing.T, d dialect.Dialect) { assert.Equal(t, "v2", d.Label()) }},
-		{"GCash prefix", "v1-alipay", `{"prefix":"/api"}`, func(t *testing.T, d dialect.Dialect) {
+		{"GCash prefix", "v1-alipay", `{"basePath":"/api"}`, func(t *testing.T, d dialect.Dialect) {
 			assert.Equal(t, "/api/v1/payments/pay", d.PathFor(dialect.Pay))
 			assert.Equal(t, "v1-alipay with overrides", d.Label())
 		}},
-		{"no prefix", "v1-tng", `{"prefix":""}`, func(t *testing.T, d dialect.Dialect) {
+		{"no prefix", "v1-tng", `{"basePath":""}`, func(t *testing.T, d dialect.Dialect) {
 			assert.Equal(t, "/v1/payments/refundApply", d.PathFor(dialect.Refund))
 		}},
-		{"Rebell: several captures", "v1-qi", `{"captures":"several","prefix":"/api/open"}`, func(t *testing.T, d dialect.Dialect) {
+		{"Rebell: several captures", "v1-qi", `{"captures":"several","basePath":"/api/open/"}`, func(t *testing.T, d dialect.Dialect) {
 			assert.True(t, d.AllowsSecondCapture())
 			assert.Equal(t, dialect.Several, d.SecondCaptureRule())
+			assert.Equal(t, "/api/open/v1/payments/capture", d.PathFor(dialect.Capture), "a trailing slash is dropped")
+		}},
+		{"a slash is no prefix", "v1-tng", `{"basePath":"/"}`, func(t *testing.T, d dialect.Dialect) {
+			assert.Equal(t, "/v1/payments/pay", d.PathFor(dialect.Pay))
 		}},
 		{"one product code kept", "kit", `{"productCodes":{"preAuth":"PRE"}}`, func(t *testing.T, d dialect.Dialect) {
 			assert.Equal(t, "51051000101000000011", d.ProductCodeFor(false))
@@ -158,7 +162,7 @@ func TestBuildOverrides(t *testing.T) {
 // TestBuildRefusals: each message is what --dialect or profile parsing prints before it
 // exits 2, so it names the preset, the switch or the value, and what would have been right.
 func TestBuildRefusals(t *testing.T) {
-	allSwitches := "pathVersion, prefix, partnerId, notifyOutcome, paymentCreateTime, paymentTime, orderTitle, appId, " +
+	allSwitches := "pathVersion, basePath, partnerId, notifyOutcome, paymentCreateTime, paymentTime, orderTitle, appId, " +
 		"productCode, productCodes, refundApi, refundBy, captures, partialRefunds, amountValue, signatureAlgorithms, notifications"
 	for _, tc := range []struct {
 		name, preset, overrides, msg string
@@ -170,9 +174,11 @@ func TestBuildRefusals(t *testing.T) {
 		{"value of the wrong type", "kit", `{"captures":2}`, `dialect switch captures: want one of "one", "several", "oneOrSeveral", got 2`},
 		{"value another switch takes", "kit", `{"appId":"absent"}`, `dialect switch appId: "absent" is not one of "required", "optional"`},
 		{"version", "kit", `{"pathVersion":"v3"}`, `dialect switch pathVersion: "v3" is not one of "v1", "v2"`},
-		{"prefix without slash", "kit", `{"prefix":"api"}`, `dialect switch prefix: "api" is not a path prefix`},
-		{"prefix with trailing slash", "kit", `{"prefix":"/api/"}`, `dialect switch prefix: "/api/" is not a path prefix`},
-		{"prefix as number", "kit", `{"prefix":1}`, `dialect switch prefix: want a string, got 1`},
+		{"basePath without slash", "kit", `{"basePath":"api"}`, `dialect switch basePath: "api" is not a path prefix`},
+		{"basePath with a space", "kit", `{"basePath":"/a b"}`, `dialect switch basePath: "/a b" is not a path prefix`},
+		{"basePath with a query", "kit", `{"basePath":"/api?x=1"}`, `dialect switch basePath: "/api?x=1" is not a path prefix`},
+		{"basePath with an empty segment", "kit", `{"basePath":"/api//v"}`, `dialect switch basePath: "/api//v" is not a path prefix`},
+		{"basePath as number", "kit", `{"basePath":1}`, `dialect switch basePath: want a string, got 1`},
 		{"unknown product code field", "kit", `{"productCodes":{"general":"A","preauth":"B"}}`, `dialect switch productCodes: unknown field "preauth"`},
 		{"product codes not an object", "kit", `{"productCodes":"A"}`, `dialect switch productCodes: want a JSON object, got "A"`},
 		{"required code missing", "kit", `{"productCodes":{"general":""}}`, `dialect: productCode is required but productCodes.general is empty`},
@@ -212,7 +218,7 @@ func TestOverrideErrorsAreStable(t *testing.T) {
 
 func TestSet(t *testing.T) {
 	d := dialect.MustLookup("v1-alipay")
-	require.NoError(t, d.Set("prefix=/api"))
+	require.NoError(t, d.Set("basePath=/api"))
 	require.NoError(t, d.Set("partnerId=absent"))
 	require.NoError(t, d.Set(`productCodes={"general":"G"}`))
 	require.NoError(t, d.Set(`signatureAlgorithms=["RSA256","ECC224"]`))

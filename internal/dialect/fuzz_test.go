@@ -13,10 +13,10 @@ import (
 // profile stores is what the runner uses).
 func FuzzBuild(f *testing.F) {
 	for _, s := range []string{
-		``, `null`, `{}`, `[]`, `1`, `{"prefix":"/acl/api"}`, `{"partnerId":"absent","captures":"one"}`,
+		``, `null`, `{}`, `[]`, `1`, `{"basePath":"/acl/api"}`, `{"partnerId":"absent","captures":"one"}`,
 		`{"productCodes":{"general":"G"}}`, `{"notifications":{"authSuccess":true}}`,
 		`{"signatureAlgorithms":["ecc224"]}`, `{"pathVersion":"v2","notifyOutcome":"paymentResult"}`,
-		`{"nope":1}`, `{"prefix":"/a b"}`, `{"productCodes":{"general":"` + string(make([]byte, 40)) + `"}}`,
+		`{"nope":1}`, `{"basePath":"/a b"}`, `{"basePath":"/"}`, `{"basePath":"//"}`, `{"productCodes":{"general":"` + string(make([]byte, 40)) + `"}}`,
 	} {
 		for i := range dialect.Presets() {
 			f.Add(uint8(i), []byte(s))

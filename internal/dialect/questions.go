@@ -20,15 +20,15 @@ func (d Dialect) APIName(api API) string {
 // PathFor is the operation's path: prefix + /{version}/payments/{apiName}. The notify path is
 // the merchant's choice; PathFor(NotifyPayment) is the one the kit's merchant serves.
 func (d Dialect) PathFor(api API) string {
-	return d.Prefix + "/" + d.PathVersion + "/payments/" + d.APIName(api)
+	return d.BasePath + "/" + d.PathVersion + "/payments/" + d.APIName(api)
 }
 
 // SignedPaths are the paths a receiver accepts a signature over for a request that reached
 // path: the path as sent and, behind a prefix, the path without it (the published pages do
 // not say which one a sender behind a prefix signs; the kit's senders sign the path as sent).
 func (d Dialect) SignedPaths(path string) []string {
-	if d.Prefix != "" && strings.HasPrefix(path, d.Prefix+"/") {
-		return []string{path, strings.TrimPrefix(path, d.Prefix)}
+	if d.BasePath != "" && strings.HasPrefix(path, d.BasePath+"/") {
+		return []string{path, strings.TrimPrefix(path, d.BasePath)}
 	}
 	return []string{path}
 }
@@ -49,11 +49,11 @@ func (e *PathError) Error() string {
 	d := e.Dialect
 	switch {
 	case e.Version != "":
-		return fmt.Sprintf("%s is a %s path; the %s dialect serves %s", e.Path, e.Version, d.Label(), d.Prefix+"/"+d.PathVersion+"/payments/*")
+		return fmt.Sprintf("%s is a %s path; the %s dialect serves %s", e.Path, e.Version, d.Label(), d.BasePath+"/"+d.PathVersion+"/payments/*")
 	case e.RefundAPI != "":
 		return fmt.Sprintf("%s calls the refund API %s; the %s dialect names it %s", e.Path, e.RefundAPI, d.Label(), d.RefundAPI)
 	default:
-		return fmt.Sprintf("%s is not an operation of the %s dialect (%s/{apiName})", e.Path, d.Label(), d.Prefix+"/"+d.PathVersion+"/payments")
+		return fmt.Sprintf("%s is not an operation of the %s dialect (%s/{apiName})", e.Path, d.Label(), d.BasePath+"/"+d.PathVersion+"/payments")
 	}
 }
 
@@ -62,8 +62,8 @@ func (e *PathError) Error() string {
 // refund API is a *PathError saying so.
 func (d Dialect) APIOf(path string) (API, error) {
 	rest := path
-	if d.Prefix != "" && strings.HasPrefix(rest, d.Prefix+"/") {
-		rest = strings.TrimPrefix(rest, d.Prefix)
+	if d.BasePath != "" && strings.HasPrefix(rest, d.BasePath+"/") {
+		rest = strings.TrimPrefix(rest, d.BasePath)
 	}
 	parts := strings.Split(strings.TrimPrefix(rest, "/"), "/")
 	if len(parts) != 3 || parts[1] != "payments" || !strings.HasPrefix(rest, "/") {

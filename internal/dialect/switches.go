@@ -19,7 +19,7 @@ type aSwitch struct {
 
 var switches = []aSwitch{
 	enum("pathVersion", func(d *Dialect) *string { return &d.PathVersion }, "v1", "v2"),
-	{"prefix", setString(func(d *Dialect) *string { return &d.Prefix }), func(d Dialect) error { return checkPrefix(d.Prefix) }},
+	{"basePath", setBasePath, func(d Dialect) error { return checkBasePath(d.BasePath) }},
 	enum("partnerId", func(d *Dialect) *Presence { return &d.PartnerID }, Required, Optional, Absent),
 	enum("notifyOutcome", func(d *Dialect) *Outcome { return &d.NotifyOutcome }, OutcomePaymentStatus, OutcomePaymentResult),
 	enum("paymentCreateTime", func(d *Dialect) *Presence { return &d.PaymentCreateTime }, Required, Optional),
@@ -89,17 +89,6 @@ func enum[T ~string](name string, field func(*Dialect) *T, values ...T) aSwitch 
 	}
 }
 
-func setString(field func(*Dialect) *string) func(*Dialect, json.RawMessage) error {
-	return func(d *Dialect, raw json.RawMessage) error {
-		var s string
-		if err := json.Unmarshal(raw, &s); err != nil {
-			return fmt.Errorf("want a string, got %s", clip(string(raw)))
-		}
-		*field(d) = s
-		return nil
-	}
-}
-
 // setStrict sets an object switch field by field: fields not named keep their value, and an
 // unknown field is refused (a misspelt one would otherwise be silently ignored).
 func setStrict(field func(*Dialect) any) func(*Dialect, json.RawMessage) error {
@@ -134,11 +123,22 @@ func setStrict(field func(*Dialect) any) func(*Dialect, json.RawMessage) error {
 	}
 }
 
-var prefixPattern = regexp.MustCompile(`^(/[A-Za-z0-9._~-]+)*$`)
+// setBasePath takes the prefix as a profile writes it: a trailing slash is dropped, so that
+// "/api/" and "/api" are one prefix and "/" is none.
+func setBasePath(d *Dialect, raw json.RawMessage) error {
+	var s string
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return fmt.Errorf("want a string, got %s", clip(string(raw)))
+	}
+	d.BasePath = strings.TrimRight(s, "/")
+	return nil
+}
 
-func checkPrefix(p string) error {
-	if !prefixPattern.MatchString(p) {
-		return fmt.Errorf("%q is not a path prefix such as \"/acl/api\" (a leading slash, no trailing slash, no query)", clip(p))
+var basePathPattern = regexp.MustCompile(`^(/[A-Za-z0-9._~-]+)*$`)
+
+func checkBasePath(p string) error {
+	if !basePathPattern.MatchString(p) {
+		return fmt.Errorf("%q is not a path prefix such as \"/acl/api\" (segments after a leading slash, no query, no spaces)", clip(p))
 	}
 	return nil
 }
