@@ -457,6 +457,49 @@ func statusAgrees(status string, rs Status) bool {
 	return false
 }
 
+// ---- inquiryPayment request
+
+type inquiryWire struct {
+	PartnerID        string `json:"partnerId,omitempty"`
+	PaymentID        string `json:"paymentId,omitempty"`
+	PaymentRequestID string `json:"paymentRequestId,omitempty"`
+	ExtendInfo       string `json:"extendInfo,omitempty"`
+}
+
+// EncodeInquiryPayment writes an inquiryPayment request: partnerId where the dialect requires
+// it (or allows it and it is set), and at least one id.
+func EncodeInquiryPayment(d dialect.Dialect, r InquiryPaymentRequest) ([]byte, error) {
+	w := inquiryWire{PaymentID: r.PaymentID, PaymentRequestID: r.PaymentRequestID, ExtendInfo: r.ExtendInfo}
+	var err error
+	if w.PartnerID, err = sendPartnerID(d, "inquiryPayment", r.PartnerID); err != nil {
+		return nil, err
+	}
+	if r.PaymentID == "" && r.PaymentRequestID == "" {
+		return nil, errors.New("inquiryPayment: neither paymentId nor paymentRequestId is set")
+	}
+	return json.Marshal(w)
+}
+
+// DecodeInquiryPayment reads an inquiryPayment request in d's shape. Every refusal is
+// PARAM_ILLEGAL.
+func DecodeInquiryPayment(d dialect.Dialect, body []byte) (InquiryPaymentRequest, error) {
+	var w inquiryWire
+	if err := decodeWire(body, &w); err != nil {
+		return InquiryPaymentRequest{}, err
+	}
+	if err := oneID(w.PaymentID, w.PaymentRequestID); err != nil {
+		return InquiryPaymentRequest{}, err
+	}
+	partnerID, err := readPartnerID(d, "inquiryPayment", w.PartnerID)
+	if err != nil {
+		return InquiryPaymentRequest{}, err
+	}
+	if err := validJSONString("extendInfo", w.ExtendInfo, 4096); err != nil {
+		return InquiryPaymentRequest{}, err
+	}
+	return InquiryPaymentRequest{PartnerID: partnerID, PaymentID: w.PaymentID, PaymentRequestID: w.PaymentRequestID, ExtendInfo: w.ExtendInfo}, nil
+}
+
 // ---- inquiryPayment answer
 
 type inquiryAnswerWire[A any] struct {

@@ -114,3 +114,14 @@ func FuzzDialectDecodeRefund(f *testing.F) {
 		fuzzDialectCodec(t, which, body, true, openapi.DecodeRefund, openapi.EncodeRefund)
 	})
 }
+
+func FuzzDialectDecodeInquiryPayment(f *testing.F) {
+	addForEveryPreset(f,
+		`{"paymentId":"P-1"}`, `{"partnerId":"P","paymentRequestId":"PR-1","extendInfo":"{}"}`,
+		`{"partnerId":"P","paymentId":"P-1","paymentRequestId":"PR-1"}`, `{"partnerId":"123456789012345678901234567890123","paymentId":"P"}`,
+		`{}`, `{"paymentId":null}`, `[1]`,
+	)
+	f.Fuzz(func(t *testing.T, which uint8, body []byte) {
+		fuzzDialectCodec(t, which, body, true, openapi.DecodeInquiryPayment, openapi.EncodeInquiryPayment)
+	})
+}

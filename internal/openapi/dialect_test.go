@@ -652,3 +652,45 @@ func TestDialectSignalsOfRefusal(t *testing.T) {
 		"only a PARAM_ILLEGAL says a field was missing")
 	assert.Equal(t, dialect.Signals{}, openapi.SignalsOfRefusal(openapi.SuccessResult()))
 }
+
+func TestDialectInquiryPayment(t *testing.T) {
+	for _, name := range dialect.Presets() {
+		t.Run(name, func(t *testing.T) {
+			d := preset(name)
+			r := openapi.InquiryPaymentRequest{PaymentID: "P-1", PaymentRequestID: "PR-1", ExtendInfo: `{"k":"v"}`}
+			if d.CarriesPartnerID() {
+				r.PartnerID = "2188000000000001"
+			}
+			b, err := openapi.EncodeInquiryPayment(d, r)
+			require.NoError(t, err)
+			_, hasPartner := keysOf(t, b)["partnerId"]
+			assert.Equal(t, d.CarriesPartnerID(), hasPartner, "%s", b)
+			got, err := openapi.DecodeInquiryPayment(d, b)
+			require.NoError(t, err)
+			assert.Equal(t, r, got)
+		})
+	}
+	_, err := openapi.EncodeInquiryPayment(preset("v1-alipay"), openapi.InquiryPaymentRequest{PaymentID: "P-1"})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "inquiryPayment: the v1-alipay dialect requires partnerId, and none is set")
+	_, err = openapi.EncodeInquiryPayment(preset("kit"), openapi.InquiryPaymentRequest{})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "inquiryPayment: neither paymentId nor paymentRequestId is set")
+
+	got, err := openapi.DecodeInquiryPayment(preset("v2"), []byte(`{"partnerId":"P","paymentRequestId":"PR-1"}`))
+	require.NoError(t, err)
+	assert.Empty(t, got.PartnerID, "v2 has no partnerId: a reader ignores it")
+
+	for _, tc := range []struct {
+		preset, body, msg string
+	}{
+		{"v1-alipay", `{"paymentId":"P-1"}`, "partnerId is missing: the v1-alipay dialect requires it in inquiryPayment"},
+		{"v1-alipay", `{"partnerId":"P"}`, "paymentId or paymentRequestId is required"},
+		{"kit", `{"paymentId":"P-1","extendInfo":"x"}`, "extendInfo is not a JSON string"},
+		{"kit", `{"paymentId":1}`, "paymentId: want string"},
+		{"v2", `{"paymentId":"P-1"} x`, "body has data after the JSON object"},
+	} {
+		_, err := openapi.DecodeInquiryPayment(preset(tc.preset), []byte(tc.body))
+		requireRefused(t, err, tc.msg)
+	}
+}
