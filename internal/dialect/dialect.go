@@ -1,6 +1,6 @@
 // Package dialect describes the shapes in which wallets publish the server OpenAPI
 // (docs/dialects.md; docs/protocol.md, "Where published wallets differ"). A Dialect is one
-// value of switches (path version, prefix, partnerId, the notification's outcome field, the
+// value of switches (path version, URL prefix, partnerId, the notification's outcome field, the
 // order title field, the refund API, capture and refund multiplicity, what a reader
 // tolerates, ...), built from a preset name plus overrides of single switches. A party or a
 // step asks the value a question (CarriesPartnerID, PathFor, ...); it never compares preset
@@ -10,7 +10,8 @@
 //
 // Overrides are a JSON object whose keys are the switch names below (lowerCamel, stable: they
 // are the names a target profile and the --dialect overrides use). Any switch not named keeps
-// the preset's value.
+// the preset's value; the object switches (productCodes, notifications) are overridden field by
+// field. Set takes one switch as name=value, for a command line.
 //
 //	pathVersion          "v1" | "v2": the version segment of /{version}/payments/{apiName}
 //	basePath             the URL prefix in front of /{version}/payments: "" or a path such as
@@ -35,7 +36,7 @@
 //	partialRefunds       "one" | "several" | "oneOrSeveral": refunds per payment
 //	amountValue          "string" | "stringOrInteger": the JSON types a reader accepts for
 //	                     Amount.value (a sender always writes a string)
-//	signatureAlgorithms  ["RSA256", "ECC224"]: the algorithms a party accepts
+//	signatureAlgorithms  ["RSA256", "ECC224"]: the algorithms a party accepts (any case)
 //	notifications        {"authSuccess": bool, "failAtDeadline": bool, "afterCapture": bool}:
 //	                     the notifications a wallet of the dialect sends beyond a final
 //	                     SUCCESS or FAIL (which every dialect sends)
