@@ -2,7 +2,8 @@
 // requests and responses of pay, notifyPayment, inquiryPayment, cancel, capture, refund and
 // inquiryRefund, the Result envelope and the result codes the kit knows. Both the wallet mock
 // and the merchant side decode with the same functions, so a field is checked the same way on
-// either side of the wire.
+// either side of the wire. The dialect codecs (EncodePay, DecodePay, ...) read and write the
+// same messages in the shape of each published dialect (internal/dialect).
 package openapi
 
 import (
