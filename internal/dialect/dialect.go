@@ -11,23 +11,26 @@
 // Overrides are a JSON object whose keys are the switch names below (lowerCamel, stable: they
 // are the names a target profile and the --dialect overrides use). Any switch not named keeps
 // the preset's value; the object switches (productCodes, notifications) are overridden field by
-// field. Set takes one switch as name=value, for a command line.
+// field. Set takes one switch as name=value, for a command line. A switch saying whether a
+// field is carried is named after the field plus "Presence", leaving the field's own name to
+// the profile for its value (a profile's partnerId or appId is the value a merchant sends).
 //
 //	pathVersion          "v1" | "v2": the version segment of /{version}/payments/{apiName}
 //	basePath             the URL prefix in front of /{version}/payments: "" or a path such as
 //	                     "/acl/api" (the target profile's basePath; a trailing slash is dropped)
-//	partnerId            "required" | "optional" | "absent": partnerId in pay, notifyPayment
+//	partnerIdPresence    "required" | "optional" | "absent": partnerId in pay, notifyPayment
 //	                     and inquiryPayment
 //	notifyOutcome        "paymentStatus" | "paymentResult": where notifyPayment reports the
 //	                     outcome (SUCCESS/FAIL + paymentFailReason, or {resultCode,
 //	                     resultStatus S|F, resultMessage})
-//	paymentCreateTime    "required" | "optional": paymentCreateTime in notifyPayment
-//	paymentTime          "required" | "recommended" | "optional": paymentTime in a SUCCESS
+//	paymentCreateTimePresence
+//	                     "required" | "optional": paymentCreateTime in notifyPayment
+//	paymentTimePresence  "required" | "recommended" | "optional": paymentTime in a SUCCESS
 //	                     notification
 //	orderTitle           "paymentOrderTitle" | "order.orderDescription": the field of pay
 //	                     carrying the order title
-//	appId                "required" | "optional": appId in pay
-//	productCode          "required" | "optional": productCode in pay
+//	appIdPresence        "required" | "optional": appId in pay
+//	productCodePresence  "required" | "optional": productCode in pay
 //	productCodes         {"general": "...", "preAuth": "..."}: the codes a sender writes
 //	refundApi            "refund" | "refundApply": the name of the refund API
 //	refundBy             "paymentId" | "paymentIdOrPaymentRequestId": how a refund names the
@@ -174,13 +177,13 @@ type Dialect struct {
 
 	PathVersion         string        `json:"pathVersion"`
 	BasePath            string        `json:"basePath"`
-	PartnerID           Presence      `json:"partnerId"`
+	PartnerID           Presence      `json:"partnerIdPresence"`
 	NotifyOutcome       Outcome       `json:"notifyOutcome"`
-	PaymentCreateTime   Presence      `json:"paymentCreateTime"`
-	PaymentTime         Presence      `json:"paymentTime"`
+	PaymentCreateTime   Presence      `json:"paymentCreateTimePresence"`
+	PaymentTime         Presence      `json:"paymentTimePresence"`
 	OrderTitle          TitleField    `json:"orderTitle"`
-	AppID               Presence      `json:"appId"`
-	ProductCode         Presence      `json:"productCode"`
+	AppID               Presence      `json:"appIdPresence"`
+	ProductCode         Presence      `json:"productCodePresence"`
 	ProductCodes        ProductCodes  `json:"productCodes"`
 	RefundAPI           RefundAPIName `json:"refundApi"`
 	RefundBy            RefundBy      `json:"refundBy"`
@@ -409,7 +412,7 @@ func (d *Dialect) Override(overrides []byte) error {
 }
 
 // Set applies one switch written as on a command line: name=value, where value is the JSON
-// value or, for a string switch, the bare string (partnerId=absent, basePath=/api).
+// value or, for a string switch, the bare string (partnerIdPresence=absent, basePath=/api).
 func (d *Dialect) Set(assignment string) error {
 	name, value, ok := strings.Cut(assignment, "=")
 	if !ok {
@@ -434,7 +437,7 @@ func (d Dialect) Check() error {
 		return errors.New("dialect: notifications.authSuccess needs notifyOutcome paymentStatus: paymentResult cannot say AUTH_SUCCESS")
 	}
 	if d.ProductCode == Required && d.ProductCodes.General == "" {
-		return errors.New("dialect: productCode is required but productCodes.general is empty")
+		return errors.New("dialect: productCodePresence is required but productCodes.general is empty")
 	}
 	return nil
 }

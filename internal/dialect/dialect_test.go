@@ -129,9 +129,9 @@ func TestBuildOverrides(t *testing.T) {
 			assert.Equal(t, []string{dialect.RSA256, dialect.ECC224}, d.SignatureAlgorithms)
 			assert.True(t, d.AcceptsAlgorithm("ecc224"))
 		}},
-		{"every string switch", "kit", `{"pathVersion":"v2","partnerId":"absent","notifyOutcome":"paymentResult",
-			"paymentCreateTime":"required","paymentTime":"required","orderTitle":"order.orderDescription","appId":"required",
-			"productCode":"optional","refundApi":"refundApply","refundBy":"paymentIdOrPaymentRequestId","captures":"one",
+		{"every string switch", "kit", `{"pathVersion":"v2","partnerIdPresence":"absent","notifyOutcome":"paymentResult",
+			"paymentCreateTimePresence":"required","paymentTimePresence":"required","orderTitle":"order.orderDescription",
+			"appIdPresence":"required","productCodePresence":"optional","refundApi":"refundApply","refundBy":"paymentIdOrPaymentRequestId","captures":"one",
 			"partialRefunds":"one","amountValue":"stringOrInteger","notifications":{"authSuccess":false,"afterCapture":true}}`,
 			func(t *testing.T, d dialect.Dialect) {
 				assert.Equal(t, "/v2/payments/refundApply", d.PathFor(dialect.Refund))
@@ -162,17 +162,18 @@ func TestBuildOverrides(t *testing.T) {
 // TestBuildRefusals: each message is what --dialect or profile parsing prints before it
 // exits 2, so it names the preset, the switch or the value, and what would have been right.
 func TestBuildRefusals(t *testing.T) {
-	allSwitches := "pathVersion, basePath, partnerId, notifyOutcome, paymentCreateTime, paymentTime, orderTitle, appId, " +
-		"productCode, productCodes, refundApi, refundBy, captures, partialRefunds, amountValue, signatureAlgorithms, notifications"
+	allSwitches := "pathVersion, basePath, partnerIdPresence, notifyOutcome, paymentCreateTimePresence, paymentTimePresence, orderTitle, appIdPresence, " +
+		"productCodePresence, productCodes, refundApi, refundBy, captures, partialRefunds, amountValue, signatureAlgorithms, notifications"
 	for _, tc := range []struct {
 		name, preset, overrides, msg string
 	}{
 		{"unknown preset", "v1-gcash", `{}`, `dialect "v1-gcash" is not a preset; the presets are kit, v1-alipay, v1-tng, v1-qi, v2`},
 		{"not an object", "kit", `["v2"]`, `dialect overrides: want a JSON object of switches, got ["v2"]`},
-		{"unknown switch", "kit", `{"partnerID":"absent"}`, `dialect: unknown switch "partnerID"; the switches are ` + allSwitches},
-		{"bad value", "kit", `{"partnerId":"never"}`, `dialect switch partnerId: "never" is not one of "required", "optional", "absent"`},
+		{"unknown switch", "kit", `{"partnerIDPresence":"absent"}`, `dialect: unknown switch "partnerIDPresence"; the switches are ` + allSwitches},
+		{"a value is not a switch", "v1-alipay", `{"partnerId":"2188000000000001"}`, `dialect: unknown switch "partnerId"`},
+		{"bad value", "kit", `{"partnerIdPresence":"never"}`, `dialect switch partnerIdPresence: "never" is not one of "required", "optional", "absent"`},
 		{"value of the wrong type", "kit", `{"captures":2}`, `dialect switch captures: want one of "one", "several", "oneOrSeveral", got 2`},
-		{"value another switch takes", "kit", `{"appId":"absent"}`, `dialect switch appId: "absent" is not one of "required", "optional"`},
+		{"value another switch takes", "kit", `{"appIdPresence":"absent"}`, `dialect switch appIdPresence: "absent" is not one of "required", "optional"`},
 		{"version", "kit", `{"pathVersion":"v3"}`, `dialect switch pathVersion: "v3" is not one of "v1", "v2"`},
 		{"basePath without slash", "kit", `{"basePath":"api"}`, `dialect switch basePath: "api" is not a path prefix`},
 		{"basePath with a space", "kit", `{"basePath":"/a b"}`, `dialect switch basePath: "/a b" is not a path prefix`},
@@ -181,7 +182,7 @@ func TestBuildRefusals(t *testing.T) {
 		{"basePath as number", "kit", `{"basePath":1}`, `dialect switch basePath: want a string, got 1`},
 		{"unknown product code field", "kit", `{"productCodes":{"general":"A","preauth":"B"}}`, `dialect switch productCodes: unknown field "preauth"`},
 		{"product codes not an object", "kit", `{"productCodes":"A"}`, `dialect switch productCodes: want a JSON object, got "A"`},
-		{"required code missing", "kit", `{"productCodes":{"general":""}}`, `dialect: productCode is required but productCodes.general is empty`},
+		{"required code missing", "kit", `{"productCodes":{"general":""}}`, `dialect: productCodePresence is required but productCodes.general is empty`},
 		{"unknown notification", "kit", `{"notifications":{"capture":true}}`, `dialect switch notifications: unknown field "capture"`},
 		{"notification not a bool", "kit", `{"notifications":{"authSuccess":"yes"}}`, `dialect switch notifications: cannot unmarshal`},
 		{"unknown algorithm", "kit", `{"signatureAlgorithms":["RSA256","RSA2"]}`, `dialect switch signatureAlgorithms: "RSA2" is not one of "RSA256", "ECC224"`},
@@ -201,7 +202,7 @@ func TestBuildRefusals(t *testing.T) {
 // earlier switch of the same object was fine.
 func TestOverrideLeavesTheValueOnError(t *testing.T) {
 	d := dialect.MustLookup("kit")
-	err := d.Override([]byte(`{"appId":"required","partnerId":"never"}`))
+	err := d.Override([]byte(`{"appIdPresence":"required","partnerIdPresence":"never"}`))
 	require.Error(t, err)
 	assert.Equal(t, dialect.MustLookup("kit"), d)
 }
@@ -219,7 +220,7 @@ func TestOverrideErrorsAreStable(t *testing.T) {
 func TestSet(t *testing.T) {
 	d := dialect.MustLookup("v1-alipay")
 	require.NoError(t, d.Set("basePath=/api"))
-	require.NoError(t, d.Set("partnerId=absent"))
+	require.NoError(t, d.Set("partnerIdPresence=absent"))
 	require.NoError(t, d.Set(`productCodes={"general":"G"}`))
 	require.NoError(t, d.Set(`signatureAlgorithms=["RSA256","ECC224"]`))
 	assert.Equal(t, "/api/v1/payments/pay", d.PathFor(dialect.Pay))
@@ -227,9 +228,9 @@ func TestSet(t *testing.T) {
 	assert.Equal(t, "G", d.ProductCodeFor(false))
 	assert.True(t, d.AcceptsAlgorithm("ECC224"))
 
-	err := d.Set("partnerId")
+	err := d.Set("partnerIdPresence")
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), `dialect switch "partnerId": want name=value`)
+	assert.Contains(t, err.Error(), `dialect switch "partnerIdPresence": want name=value`)
 	err = d.Set("captures=two")
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), `"two" is not one of "one", "several", "oneOrSeveral"`)
@@ -266,6 +267,7 @@ func TestPackageCommentNamesEverySwitch(t *testing.T) {
 	doc, _, ok := strings.Cut(string(src), "package dialect")
 	require.True(t, ok)
 	for _, name := range dialect.Switches() {
-		assert.Contains(t, doc, "//\t"+name+" ", "the package comment does not document %s", name)
+		documented := strings.Contains(doc, "//\t"+name+" ") || strings.Contains(doc, "//\t"+name+"\n")
+		assert.True(t, documented, "the package comment does not document %s", name)
 	}
 }

@@ -13,7 +13,7 @@ import (
 // profile stores is what the runner uses).
 func FuzzBuild(f *testing.F) {
 	for _, s := range []string{
-		``, `null`, `{}`, `[]`, `1`, `{"basePath":"/acl/api"}`, `{"partnerId":"absent","captures":"one"}`,
+		``, `null`, `{}`, `[]`, `1`, `{"basePath":"/acl/api"}`, `{"partnerIdPresence":"absent","captures":"one"}`,
 		`{"productCodes":{"general":"G"}}`, `{"notifications":{"authSuccess":true}}`,
 		`{"signatureAlgorithms":["ecc224"]}`, `{"pathVersion":"v2","notifyOutcome":"paymentResult"}`,
 		`{"nope":1}`, `{"basePath":"/a b"}`, `{"basePath":"/"}`, `{"basePath":"//"}`, `{"productCodes":{"general":"` + string(make([]byte, 40)) + `"}}`,

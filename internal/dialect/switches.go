@@ -20,13 +20,13 @@ type aSwitch struct {
 var switches = []aSwitch{
 	enum("pathVersion", func(d *Dialect) *string { return &d.PathVersion }, "v1", "v2"),
 	{"basePath", setBasePath, func(d Dialect) error { return checkBasePath(d.BasePath) }},
-	enum("partnerId", func(d *Dialect) *Presence { return &d.PartnerID }, Required, Optional, Absent),
+	enum("partnerIdPresence", func(d *Dialect) *Presence { return &d.PartnerID }, Required, Optional, Absent),
 	enum("notifyOutcome", func(d *Dialect) *Outcome { return &d.NotifyOutcome }, OutcomePaymentStatus, OutcomePaymentResult),
-	enum("paymentCreateTime", func(d *Dialect) *Presence { return &d.PaymentCreateTime }, Required, Optional),
-	enum("paymentTime", func(d *Dialect) *Presence { return &d.PaymentTime }, Required, Recommended, Optional),
+	enum("paymentCreateTimePresence", func(d *Dialect) *Presence { return &d.PaymentCreateTime }, Required, Optional),
+	enum("paymentTimePresence", func(d *Dialect) *Presence { return &d.PaymentTime }, Required, Recommended, Optional),
 	enum("orderTitle", func(d *Dialect) *TitleField { return &d.OrderTitle }, TitlePaymentOrderTitle, TitleOrderDescription),
-	enum("appId", func(d *Dialect) *Presence { return &d.AppID }, Required, Optional),
-	enum("productCode", func(d *Dialect) *Presence { return &d.ProductCode }, Required, Optional),
+	enum("appIdPresence", func(d *Dialect) *Presence { return &d.AppID }, Required, Optional),
+	enum("productCodePresence", func(d *Dialect) *Presence { return &d.ProductCode }, Required, Optional),
 	{"productCodes", setStrict(func(d *Dialect) any { return &d.ProductCodes }), func(d Dialect) error {
 		return firstErr(checkCode("general", d.ProductCodes.General), checkCode("preAuth", d.ProductCodes.PreAuth))
 	}},

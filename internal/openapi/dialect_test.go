@@ -266,7 +266,7 @@ func TestDialectEncodeRefusals(t *testing.T) {
 		})
 	}
 
-	d, err := dialect.Build("kit", []byte(`{"paymentTime":"required"}`))
+	d, err := dialect.Build("kit", []byte(`{"paymentTimePresence":"required"}`))
 	require.NoError(t, err)
 	n := notificationOf(d, openapi.PaymentSuccess)
 	n.PaymentTime = ""
@@ -381,7 +381,7 @@ func TestDialectDecodeNotifyAccepts(t *testing.T) {
 }
 
 func TestDialectDecodeNotifyRefuses(t *testing.T) {
-	requiredTime, err := dialect.Build("v1-alipay", []byte(`{"paymentTime":"required"}`))
+	requiredTime, err := dialect.Build("v1-alipay", []byte(`{"paymentTimePresence":"required"}`))
 	require.NoError(t, err)
 	for _, tc := range []struct {
 		name string
