@@ -19,9 +19,9 @@ Feature: General payment on the wallet's cashier page
   Scenario: The cashier page shows the payer what they are about to pay
     Given the merchant has created an order for "12.34 USD" paid through the cashier page
     When the payer opens the cashier page
-    Then the page should show the order's title and amount
+    Then the page should show the order's title, amount and payee
 
-  @wallet @merchant @wallet-mock @REQ-GEN-004 @step-5 @realtime
+  @wallet @merchant @REQ-GEN-004 @step-5 @realtime
   Scenario: The wallet notifies the merchant of a cashier payment
     Given the merchant has created an order for "10.00 USD" paid through the cashier page
     When the payer confirms the payment in the wallet

@@ -13,7 +13,7 @@ Feature: A general payment is paid once, and not after it was cancelled or expir
     And the merchant's order shows "10.00 USD" paid
     And the wallet reports the payment as "SUCCESS" for "10.00 USD"
 
-  @wallet @merchant @wallet-mock @REQ-GEN-012 @step-9 @step-18 @realtime
+  @wallet @merchant @REQ-GEN-012 @step-9 @step-18 @realtime
   Scenario: Paying twice does not notify twice
     Given the merchant has created an order for "10.00 USD" paid by tradeNO
     When the payer confirms the payment in the wallet
@@ -31,7 +31,7 @@ Feature: A general payment is paid once, and not after it was cancelled or expir
     Then the mini program gets result code 4000
     And the merchant's order is "CANCELLED"
 
-  @wallet @wallet-mock @REQ-GEN-013 @step-18 @realtime
+  @wallet @REQ-GEN-013 @step-18 @realtime
   Scenario: Cancelling a payment sends no notification
     Given the merchant has created an order for "10.00 USD" paid by tradeNO
     When the merchant cancels the order

@@ -25,7 +25,7 @@ Feature: General payment by orderStr
     Then the wallet's payment request id is the orderStr's out_trade_no
     And the wallet reports the payment as "SUCCESS" for "15.00 USD"
 
-  @wallet @merchant @wallet-mock @REQ-GEN-004 @step-2 @step-2.3 @realtime
+  @wallet @merchant @REQ-GEN-004 @step-2 @step-2.3 @realtime
   Scenario: The wallet notifies the merchant of an orderStr payment
     Given the merchant has created an order for "10.00 USD" paid by orderStr
     When the payer confirms the payment in the wallet

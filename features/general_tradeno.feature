@@ -23,7 +23,7 @@ Feature: General payment by tradeNO
     Then the order's tradeNO is the wallet's payment id
     And the wallet reports the payment as "PROCESSING" for "25.50 USD"
 
-  @wallet @merchant @wallet-mock @REQ-GEN-004 @step-13 @step-14 @step-15 @step-16 @step-18 @realtime
+  @wallet @merchant @REQ-GEN-004 @step-13 @step-14 @step-15 @step-16 @step-18 @realtime
   Scenario: The wallet notifies the merchant of the payment and the merchant acknowledges it
     Given the merchant has created an order for "10.00 USD" paid by tradeNO
     When the payer confirms the payment in the wallet

@@ -8,7 +8,7 @@ Feature: What a merchant trusts: the app's result code is a hint, the wallet's v
   notifications and scripts the U and forged answers; in verify-merchant it is always the
   kit's own wallet, so these scenarios run against every merchant.
 
-  @merchant @wallet-mock @REQ-MER-001 @step-17 @step-19
+  @merchant @REQ-MER-001 @step-17 @step-19
   Scenario Outline: The app says <code> but the wallet has not been paid
     Given the merchant has created an order for "10.00 USD" paid by tradeNO
     When the mini program tells the merchant the result code was <code>
@@ -122,3 +122,15 @@ Feature: What a merchant trusts: the app's result code is a hint, the wallet's v
     Given the wallet will answer every pay for the next order "with no answer at all"
     When the mini program asks the merchant for the next order, paid by tradeNO
     Then the merchant answers that it got no answer from the wallet it can trust
+
+  @merchant @wallet-mock @REQ-GEN-013 @step-13 @step-17
+  Scenario: The wallet refuses to cancel a payment made meanwhile, and the merchant does not cancel the order
+    Given the merchant has created an order for "10.00 USD" paid by tradeNO
+    And the wallet holds back the payment's notifications
+    And the payer confirms the payment in the wallet
+    When the merchant tries to cancel the order
+    Then the merchant refuses the request
+    And the merchant's order is not "CANCELLED"
+    When the mini program tells the merchant the result code was 9000
+    Then the merchant's order becomes "PAID"
+    And the wallet reports the payment as "SUCCESS" for "10.00 USD"

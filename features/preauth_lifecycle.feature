@@ -5,7 +5,7 @@ Feature: An authorization ends: cancelled, expired or settled once
   at expiry the wallet releases it by itself; a settled authorization takes nothing more
   (docs/protocol.md, "Lifecycles"; seeds 000 and 002, pre-authorization steps 13-17).
 
-  @wallet @merchant @wallet-mock @flow-tradeNO @REQ-PRE-009 @step-16 @step-17 @realtime
+  @wallet @merchant @flow-tradeNO @REQ-PRE-009 @step-16 @step-17 @realtime
   Scenario: The merchant cancels an authorization and everything is released
     Given the merchant has created a pre-authorization for "25.00 USD" paid by tradeNO
     When the payer authorizes the pre-authorization in the wallet
@@ -20,7 +20,7 @@ Feature: An authorization ends: cancelled, expired or settled once
     Then the merchant refuses the request
     And the wallet holds "0.00 USD" frozen, "0.00 USD" captured and "25.00 USD" released
 
-  @wallet @merchant @wallet-mock @flow-orderStr @REQ-PRE-009 @step-16 @step-17
+  @wallet @merchant @flow-orderStr @REQ-PRE-009 @step-16 @step-17
   Scenario: The merchant cancels an authorization by orderStr
     Given the merchant has created a pre-authorization for "0.02 CNY" paid by orderStr
     When the payer authorizes the pre-authorization in the wallet
@@ -30,7 +30,7 @@ Feature: An authorization ends: cancelled, expired or settled once
     And the wallet reports the payment as "CANCELLED"
     And the wallet holds "0.00 CNY" frozen, "0.00 CNY" captured and "0.02 CNY" released
 
-  @wallet @merchant @wallet-mock @flow-orderStr @REQ-PRE-005 @REQ-PRE-009 @step-16 @step-17
+  @wallet @merchant @flow-orderStr @REQ-PRE-005 @REQ-PRE-009 @step-16 @step-17
   Scenario: Cancelling after a partial capture releases only the rest
     Given the merchant has created a pre-authorization for "25.00 USD" paid by orderStr
     When the payer authorizes the pre-authorization in the wallet
@@ -55,7 +55,7 @@ Feature: An authorization ends: cancelled, expired or settled once
     Then the mini program gets result code 4000
     And the merchant's order is "CANCELLED"
 
-  @wallet @merchant @wallet-mock @flow-tradeNO @REQ-PRE-010 @step-13 @step-14 @step-15 @step-16 @step-17
+  @wallet @merchant @flow-tradeNO @REQ-PRE-010 @step-13 @step-14 @step-15 @step-16 @step-17
   Scenario: Asking the merchant twice to settle takes the fee once
     Given the merchant has created a pre-authorization for "10.00 USD" paid by tradeNO
     When the payer authorizes the pre-authorization in the wallet
@@ -66,7 +66,7 @@ Feature: An authorization ends: cancelled, expired or settled once
     And the merchant's order shows "6.00 USD" paid
     And the wallet holds "0.00 USD" frozen, "6.00 USD" captured and "4.00 USD" released
 
-  @wallet @merchant @clock @wallet-mock @flow-orderStr @REQ-PRE-008 @step-13 @step-14 @step-15 @step-16 @step-17
+  @wallet @merchant @clock @flow-orderStr @REQ-PRE-008 @step-13 @step-14 @step-15 @step-16 @step-17
   Scenario: An authorization that expires before the service ends cannot be settled
     Given the merchant has created a pre-authorization for "30.00 USD" paid by orderStr
     When the payer authorizes the pre-authorization in the wallet
@@ -77,7 +77,7 @@ Feature: An authorization ends: cancelled, expired or settled once
     And the merchant's order shows "0.00 USD" paid
     And the wallet holds "0.00 USD" frozen, "0.00 USD" captured and "30.00 USD" released
 
-  @wallet @merchant @clock @wallet-mock @flow-tradeNO @REQ-PRE-008 @step-13 @step-14 @step-15 @step-16 @step-17
+  @wallet @merchant @clock @flow-tradeNO @REQ-PRE-008 @step-13 @step-14 @step-15 @step-16 @step-17
   Scenario: An authorization can be settled until the moment it expires
     Given the merchant has created a pre-authorization for "30.00 USD" paid by tradeNO
     When the payer authorizes the pre-authorization in the wallet
@@ -87,7 +87,7 @@ Feature: An authorization ends: cancelled, expired or settled once
     Then the merchant's order shows "12.00 USD" paid
     And the wallet holds "0.00 USD" frozen, "12.00 USD" captured and "18.00 USD" released
 
-  @wallet @merchant @clock @wallet-mock @flow-tradeNO @REQ-PRE-008 @step-13 @step-14 @step-15 @step-16 @step-17
+  @wallet @merchant @clock @flow-tradeNO @REQ-PRE-008 @step-13 @step-14 @step-15 @step-16 @step-17
   Scenario: What a partly captured authorization still holds is released when it expires
     Given the merchant has created a pre-authorization for "30.00 USD" paid by tradeNO
     When the payer authorizes the pre-authorization in the wallet

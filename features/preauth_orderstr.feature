@@ -7,7 +7,7 @@ Feature: Pre-authorization by orderStr, settled through the merchant
   pre-authorization steps 1-17). Money is conserved at every step: what was authorized is
   what is still frozen plus what was captured plus what was released.
 
-  @wallet @merchant @wallet-mock @REQ-PRE-001
+  @wallet @merchant @REQ-PRE-001
   @step-1 @step-2 @step-3 @step-4 @step-5 @step-6 @step-7 @step-8 @step-10 @step-11 @step-12 @realtime
   Scenario: A payer authorizes a freeze orderStr
     Given the merchant has created a pre-authorization for "0.02 CNY" paid by orderStr
@@ -24,7 +24,7 @@ Feature: Pre-authorization by orderStr, settled through the merchant
     When the mini program passes the result code to the merchant
     Then the merchant answers that the order is "AUTHORIZED"
 
-  @wallet @merchant @wallet-mock @REQ-PRE-003
+  @wallet @merchant @REQ-PRE-003
   @step-1 @step-2 @step-3 @step-4 @step-5 @step-6 @step-7 @step-8 @step-10 @step-11 @step-12
   @step-13 @step-14 @step-15 @step-16 @step-17 @realtime
   Scenario: The merchant settles the exact fee of the service
@@ -38,7 +38,7 @@ Feature: Pre-authorization by orderStr, settled through the merchant
     And the wallet holds "0.00 USD" frozen, "20.00 USD" captured and "0.00 USD" released
     And the wallet has notified the merchant of "AUTH_SUCCESS" once
 
-  @wallet @merchant @wallet-mock @REQ-PRE-004 @step-13 @step-14 @step-15 @step-16 @step-17
+  @wallet @merchant @REQ-PRE-004 @step-13 @step-14 @step-15 @step-16 @step-17
   Scenario Outline: Settling less than was authorized releases the rest, in <currency>
     Given the merchant has created a pre-authorization for "<authorized>" paid by orderStr
     When the payer authorizes the pre-authorization in the wallet
@@ -59,7 +59,7 @@ Feature: Pre-authorization by orderStr, settled through the merchant
       | JPY      | 1000 JPY   | 735 JPY   | 265 JPY   | 0 JPY     | 1 JPY     |
       | KWD      | 1.000 KWD  | 0.735 KWD | 0.265 KWD | 0.000 KWD | 0.001 KWD |
 
-  @wallet @merchant @wallet-mock @REQ-PRE-005 @step-13 @step-14 @step-15 @step-16 @step-17
+  @wallet @merchant @REQ-PRE-005 @step-13 @step-14 @step-15 @step-16 @step-17
   Scenario: Two partial captures, the second one settling the order
     Given the merchant has created a pre-authorization for "50.00 USD" paid by orderStr
     When the payer authorizes the pre-authorization in the wallet
@@ -73,7 +73,7 @@ Feature: Pre-authorization by orderStr, settled through the merchant
     And the wallet holds "0.00 USD" frozen, "35.00 USD" captured and "15.00 USD" released
     And the wallet reports the payment as "SUCCESS" for "50.00 USD"
 
-  @wallet @merchant @wallet-mock @REQ-PRE-006 @step-13 @step-14 @step-15 @step-16 @step-17
+  @wallet @merchant @REQ-PRE-006 @step-13 @step-14 @step-15 @step-16 @step-17
   Scenario: The merchant captures nothing when asked for more than was authorized
     Given the merchant has created a pre-authorization for "10.00 USD" paid by orderStr
     When the payer authorizes the pre-authorization in the wallet
@@ -86,7 +86,7 @@ Feature: Pre-authorization by orderStr, settled through the merchant
     When the merchant settles the order for "10.00 USD"
     Then the merchant's order shows "10.00 USD" paid
 
-  @wallet @merchant @wallet-mock @REQ-PRE-006 @step-13 @step-14 @step-15 @step-16 @step-17
+  @wallet @merchant @REQ-PRE-006 @step-13 @step-14 @step-15 @step-16 @step-17
   Scenario: After a partial capture the merchant captures no more than the rest
     Given the merchant has created a pre-authorization for "10.00 USD" paid by orderStr
     When the payer authorizes the pre-authorization in the wallet
@@ -100,7 +100,7 @@ Feature: Pre-authorization by orderStr, settled through the merchant
     Then the merchant's order shows "10.00 USD" paid
     And the wallet holds "0.00 USD" frozen, "10.00 USD" captured and "0.00 USD" released
 
-  @wallet @merchant @wallet-mock @REQ-PRE-007
+  @wallet @merchant @REQ-PRE-007
   @step-5 @step-6 @step-7 @step-8 @step-10 @step-11 @step-12 @realtime
   Scenario: A payer cancels on the pre-authorization page and authorizes later
     Given the merchant has created a pre-authorization for "10.00 USD" paid by orderStr

@@ -5,7 +5,7 @@ Feature: Pre-authorization by tradeNO, settled through the merchant
   orderStr; from the pre-authorization page on the flow is the one of seeds 000 and 002
   (pre-authorization steps 5-17).
 
-  @wallet @merchant @wallet-mock @REQ-PRE-002
+  @wallet @merchant @REQ-PRE-002
   @step-1 @step-2 @step-5 @step-6 @step-7 @step-8 @step-10 @step-11 @step-12 @realtime
   Scenario: A payer authorizes a pre-authorization by tradeNO
     Given the merchant has created a pre-authorization for "30.00 USD" paid by tradeNO
@@ -20,7 +20,7 @@ Feature: Pre-authorization by tradeNO, settled through the merchant
     And the wallet has notified the merchant of "AUTH_SUCCESS" once
     And the wallet holds "30.00 USD" frozen, "0.00 USD" captured and "0.00 USD" released
 
-  @wallet @merchant @wallet-mock @REQ-PRE-003
+  @wallet @merchant @REQ-PRE-003
   @step-1 @step-2 @step-5 @step-10 @step-13 @step-14 @step-15 @step-16 @step-17
   Scenario: The merchant settles the exact fee of a tradeNO pre-authorization
     Given the merchant has created a pre-authorization for "3000 JPY" paid by tradeNO
@@ -32,7 +32,7 @@ Feature: Pre-authorization by tradeNO, settled through the merchant
     And the wallet reports the payment as "SUCCESS" for "3000 JPY"
     And the wallet holds "0 JPY" frozen, "3000 JPY" captured and "0 JPY" released
 
-  @wallet @merchant @wallet-mock @REQ-PRE-004 @step-13 @step-14 @step-15 @step-16 @step-17
+  @wallet @merchant @REQ-PRE-004 @step-13 @step-14 @step-15 @step-16 @step-17
   Scenario: The merchant settles the rest of a tradeNO pre-authorization after a partial capture
     Given the merchant has created a pre-authorization for "2.500 KWD" paid by tradeNO
     When the payer authorizes the pre-authorization in the wallet
@@ -42,7 +42,7 @@ Feature: Pre-authorization by tradeNO, settled through the merchant
     Then the merchant's order shows "2.000 KWD" paid
     And the wallet holds "0.000 KWD" frozen, "2.000 KWD" captured and "0.500 KWD" released
 
-  @wallet @merchant @wallet-mock @REQ-PRE-001 @step-10 @step-11 @step-12
+  @wallet @merchant @REQ-PRE-001 @step-10 @step-11 @step-12
   Scenario: 6004 on the pre-authorization page, the merchant asks the wallet and finds it authorized
     Given the merchant has created a pre-authorization for "30.00 USD" paid by tradeNO
     When the wallet app cannot tell the payment result
@@ -51,7 +51,7 @@ Feature: Pre-authorization by tradeNO, settled through the merchant
     Then the merchant's order becomes "AUTHORIZED"
     And the wallet holds "30.00 USD" frozen, "0.00 USD" captured and "0.00 USD" released
 
-  @wallet @merchant @wallet-mock @REQ-PRE-007 @step-5 @step-10 @step-11 @step-12
+  @wallet @merchant @REQ-PRE-007 @step-5 @step-10 @step-11 @step-12
   Scenario: A declined pre-authorization freezes nothing and fails the order
     Given the merchant has created a pre-authorization for "30.00 USD" paid by tradeNO
     When the payer's wallet declines the payment

@@ -14,7 +14,7 @@ Feature: The wallet's pre-authorization API: pay, capture and cancel
     And the wallet reports the payment as "AUTH_SUCCESS" for "40.00 USD"
     And the wallet reports the authorization expiring its declared validity after it was granted
 
-  @wallet @wallet-mock @flow-orderStr @REQ-PRE-001 @step-5 @step-6 @step-7 @step-8 @step-10 @step-16 @step-17
+  @wallet @flow-orderStr @REQ-PRE-001 @step-5 @step-6 @step-7 @step-8 @step-10 @step-16 @step-17
   Scenario: A freeze orderStr shaped like seed 000's sample, in GBK with RSA and no method, is authorized and captured
     Given the kit has signed a freeze orderStr for "0.02 CNY" shaped like seed 000's sample
     When the payer authorizes the pre-authorization in the wallet
@@ -25,7 +25,7 @@ Feature: The wallet's pre-authorization API: pay, capture and cancel
     Then the wallet confirms the capture of "0.01 CNY"
     And the wallet holds "0.00 CNY" frozen, "0.01 CNY" captured and "0.01 CNY" released
 
-  @wallet @wallet-mock @REQ-PRE-004 @step-16 @step-17
+  @wallet @REQ-PRE-004 @step-16 @step-17
   Scenario: A last capture below the authorization releases the rest
     Given the kit has asked the wallet for a pre-authorization of "40.00 USD"
     And the payer authorizes the pre-authorization in the wallet
@@ -34,7 +34,7 @@ Feature: The wallet's pre-authorization API: pay, capture and cancel
     And the wallet reports the payment as "SUCCESS" for "40.00 USD"
     And the wallet holds "0.00 USD" frozen, "15.00 USD" captured and "25.00 USD" released
 
-  @wallet @wallet-mock @REQ-PRE-003 @step-16 @step-17
+  @wallet @REQ-PRE-003 @step-16 @step-17
   Scenario: A capture without an amount takes the whole authorization
     Given the kit has asked the wallet for a pre-authorization of "1.500 KWD"
     And the payer authorizes the pre-authorization in the wallet
@@ -42,7 +42,18 @@ Feature: The wallet's pre-authorization API: pay, capture and cancel
     Then the wallet confirms the capture of "1.500 KWD"
     And the wallet holds "0.000 KWD" frozen, "1.500 KWD" captured and "0.000 KWD" released
 
-  @wallet @wallet-mock @REQ-PRE-005 @step-16 @step-17
+  @wallet @REQ-PRE-004 @step-16 @step-17
+  Scenario: A capture that does not say whether it is the last one is the last one
+    Given the kit has asked the wallet for a pre-authorization of "40.00 USD"
+    And the payer authorizes the pre-authorization in the wallet
+    When the kit captures "15.00 USD" without saying whether it is the last capture
+    Then the wallet confirms the capture of "15.00 USD"
+    And the wallet reports the payment as "SUCCESS" for "40.00 USD"
+    When the kit captures "5.00 USD" and keeps the rest authorized
+    Then the wallet refuses the capture
+    And the wallet holds "0.00 USD" frozen, "15.00 USD" captured and "25.00 USD" released
+
+  @wallet @REQ-PRE-005 @step-16 @step-17
   Scenario: Partial captures keep the rest frozen until the last one
     Given the kit has asked the wallet for a pre-authorization of "40.00 USD"
     And the payer authorizes the pre-authorization in the wallet
@@ -59,7 +70,7 @@ Feature: The wallet's pre-authorization API: pay, capture and cancel
     Then the wallet refuses with "ORDER_IS_CLOSED"
     And the wallet holds "0.00 USD" frozen, "20.00 USD" captured and "20.00 USD" released
 
-  @wallet @wallet-mock @REQ-PRE-006 @step-16 @step-17
+  @wallet @REQ-PRE-006 @step-16 @step-17
   Scenario: A capture above the authorized remainder is refused and takes nothing
     Given the kit has asked the wallet for a pre-authorization of "40.00 USD"
     And the payer authorizes the pre-authorization in the wallet
@@ -86,7 +97,7 @@ Feature: The wallet's pre-authorization API: pay, capture and cancel
       | JPY      | 1000 JPY   | 1001 JPY  |
       | KWD      | 1.000 KWD  | 1.001 KWD |
 
-  @wallet @wallet-mock @REQ-PRE-010 @step-16 @step-17
+  @wallet @REQ-PRE-010 @step-16 @step-17
   Scenario: A repeated capture request captures once
     Given the kit has asked the wallet for a pre-authorization of "40.00 USD"
     And the payer authorizes the pre-authorization in the wallet
@@ -105,7 +116,7 @@ Feature: The wallet's pre-authorization API: pay, capture and cancel
     When the kit sends the same capture request again
     Then the wallet answers with the same capture
 
-  @wallet @wallet-mock @REQ-PRE-010 @step-16 @step-17
+  @wallet @REQ-PRE-010 @step-16 @step-17
   Scenario: A capture request id reused with another amount is refused
     Given the kit has asked the wallet for a pre-authorization of "40.00 USD"
     And the payer authorizes the pre-authorization in the wallet
@@ -123,7 +134,7 @@ Feature: The wallet's pre-authorization API: pay, capture and cancel
     When the kit sends the same capture request id for "20.00 USD"
     Then the wallet confirms the capture of "20.00 USD"
 
-  @wallet @wallet-mock @REQ-PRE-011 @step-16 @step-17
+  @wallet @REQ-PRE-011 @step-16 @step-17
   Scenario: A capture in another currency than the authorization's is refused
     Given the kit has asked the wallet for a pre-authorization of "40.00 USD"
     And the payer authorizes the pre-authorization in the wallet
@@ -146,7 +157,7 @@ Feature: The wallet's pre-authorization API: pay, capture and cancel
     Then the wallet refuses the capture
     And the wallet reports the payment as "PROCESSING" for "40.00 USD"
 
-  @wallet @wallet-mock @REQ-PRE-009 @step-16 @step-17
+  @wallet @REQ-PRE-009 @step-16 @step-17
   Scenario: Cancelling an authorization releases everything and closes it
     Given the kit has asked the wallet for a pre-authorization of "40.00 USD"
     And the payer authorizes the pre-authorization in the wallet
@@ -160,7 +171,7 @@ Feature: The wallet's pre-authorization API: pay, capture and cancel
     Then the wallet refuses with "ORDER_IS_CLOSED"
     And the wallet holds "0.00 USD" frozen, "0.00 USD" captured and "40.00 USD" released
 
-  @wallet @wallet-mock @REQ-PRE-009 @step-16 @step-17
+  @wallet @REQ-PRE-009 @step-16 @step-17
   Scenario: A settled authorization has nothing left to cancel
     Given the kit has asked the wallet for a pre-authorization of "40.00 USD"
     And the payer authorizes the pre-authorization in the wallet
@@ -169,7 +180,7 @@ Feature: The wallet's pre-authorization API: pay, capture and cancel
     Then the wallet refuses with "ORDER_IS_CLOSED"
     And the wallet holds "0.00 USD" frozen, "25.00 USD" captured and "15.00 USD" released
 
-  @wallet @clock @wallet-mock @REQ-PRE-008 @step-16 @step-17
+  @wallet @clock @REQ-PRE-008 @step-16 @step-17
   Scenario: After authExpiryTime nothing more is captured and what was frozen is released
     Given the kit has asked the wallet for a pre-authorization of "40.00 USD"
     And the payer authorizes the pre-authorization in the wallet
@@ -188,7 +199,7 @@ Feature: The wallet's pre-authorization API: pay, capture and cancel
     And the kit captures "40.00 USD" as the last capture
     Then the wallet confirms the capture of "40.00 USD"
 
-  @wallet @clock @wallet-mock @flow-orderStr @REQ-PRE-012 @step-5 @step-6 @step-10
+  @wallet @clock @flow-orderStr @REQ-PRE-012 @step-5 @step-6 @step-10
   Scenario: A freeze orderStr not authorized within its pay_timeout is closed
     Given the kit has signed a freeze orderStr for "0.02 CNY" that expires in 2 days
     When the payer cancels on the pre-authorization page

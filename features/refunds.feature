@@ -6,7 +6,7 @@ Feature: Refunds of paid payments and captured authorizations
   "refund and inquiryRefund", "Idempotency", "Pinned refusals"). No seed describes refunds: these scenarios
   carry no seed step tags.
 
-  @wallet @merchant @wallet-mock @preauth @flow-orderStr @REQ-REF-001
+  @wallet @merchant @preauth @flow-orderStr @REQ-REF-001
   Scenario Outline: A captured amount is refunded in two parts, in <currency>
     Given the merchant has created a pre-authorization for "<authorized>" paid by orderStr
     And the payer authorizes the pre-authorization in the wallet
@@ -29,7 +29,7 @@ Feature: Refunds of paid payments and captured authorizations
       | JPY      | 2000 JPY   | 1200 JPY  | 450 JPY   | 800 JPY   | 0 JPY     |
       | KWD      | 2.000 KWD  | 1.200 KWD | 0.450 KWD | 0.800 KWD | 0.000 KWD |
 
-  @wallet @merchant @wallet-mock @preauth @flow-tradeNO @REQ-REF-002
+  @wallet @merchant @preauth @flow-tradeNO @REQ-REF-002
   Scenario: A captured amount is refunded in full
     Given the merchant has created a pre-authorization for "20.00 USD" paid by tradeNO
     And the payer authorizes the pre-authorization in the wallet
@@ -40,7 +40,7 @@ Feature: Refunds of paid payments and captured authorizations
     And the merchant's order shows "12.00 USD" refunded
     And the wallet shows "12.00 USD" refunded
 
-  @wallet @merchant @wallet-mock @preauth @flow-tradeNO @REQ-REF-003
+  @wallet @merchant @preauth @flow-tradeNO @REQ-REF-003
   Scenario: The merchant refunds no more than was captured
     Given the merchant has created a pre-authorization for "20.00 USD" paid by tradeNO
     And the payer authorizes the pre-authorization in the wallet
@@ -57,7 +57,7 @@ Feature: Refunds of paid payments and captured authorizations
     And the merchant's order shows "5.00 USD" refunded
     And the wallet shows "5.00 USD" refunded
 
-  @wallet @merchant @wallet-mock @flow-tradeNO @REQ-REF-004
+  @wallet @merchant @flow-tradeNO @REQ-REF-004
   Scenario: A general payment is refunded in two parts
     Given the merchant has created an order for "10.00 USD" paid by tradeNO
     And the payer confirms the payment in the wallet
@@ -76,7 +76,7 @@ Feature: Refunds of paid payments and captured authorizations
     Then the merchant refuses the request
     And the wallet shows "10.00 USD" refunded
 
-  @wallet @merchant @wallet-mock @flow-orderStr @REQ-REF-004
+  @wallet @merchant @flow-orderStr @REQ-REF-004
   Scenario: A general orderStr payment in yen is refunded in two parts
     Given the merchant has created an order for "1500 JPY" paid by orderStr
     And the payer confirms the payment in the wallet
@@ -87,7 +87,7 @@ Feature: Refunds of paid payments and captured authorizations
     And the merchant's order shows "1500 JPY" refunded
     And the wallet shows "1500 JPY" refunded
 
-  @wallet @merchant @wallet-mock @flow-tradeNO @REQ-REF-005
+  @wallet @merchant @flow-tradeNO @REQ-REF-005
   Scenario: Asking the merchant twice for a full refund refunds once
     Given the merchant has created an order for "10.00 USD" paid by tradeNO
     And the payer confirms the payment in the wallet
@@ -133,7 +133,7 @@ Feature: Refunds of paid payments and captured authorizations
     When the kit refunds "10.00 USD"
     Then the wallet confirms the refund of "10.00 USD"
 
-  @wallet @wallet-mock @REQ-REF-004
+  @wallet @REQ-REF-004
   Scenario: The wallet refunds a general payment in two parts and no more
     Given the kit asks the wallet for a payment of "1.500 KWD"
     And the payer confirms the payment in the wallet
@@ -146,7 +146,7 @@ Feature: Refunds of paid payments and captured authorizations
     Then the wallet refuses with "REFUND_AMOUNT_EXCEED"
     And the wallet shows "1.500 KWD" refunded
 
-  @wallet @wallet-mock @REQ-REF-005
+  @wallet @REQ-REF-005
   Scenario: A repeated refund request refunds once
     Given the kit asks the wallet for a payment of "10.00 USD"
     And the payer confirms the payment in the wallet

@@ -150,3 +150,16 @@ Feature: Signatures in both directions
     When the merchant receives a "SUCCESS" notification signed by the wallet
     Then the merchant should acknowledge the notification
     And the merchant should sign its answer
+
+  @merchant @wallet-mock @preauth @REQ-SIG-005 @step-18
+  Scenario Outline: The merchant refuses a well-signed AUTH_SUCCESS notification <lie>
+    Given the merchant has created a pre-authorization for "40.00 USD" paid by tradeNO
+    When the merchant receives a "AUTH_SUCCESS" notification "<lie>"
+    Then the merchant refuses the notification
+    And the merchant's order is "PENDING"
+    And the merchant's order shows "0.00 USD" authorized
+
+    Examples:
+      | lie                 |
+      | for another amount  |
+      | in another currency |

@@ -14,6 +14,17 @@ Feature: Answers the wallet leaves unknown
     And the merchant's order shows "12.00 USD" paid
     And the wallet holds "0.00 USD" frozen, "12.00 USD" captured and "8.00 USD" released
 
+  @merchant @wallet-mock @flow-preauth @flow-tradeNO @REQ-PRE-013 @step-16 @step-17
+  Scenario: The wallet answers a capture "in process" before capturing, and the merchant asks again until it is made
+    Given the merchant has created a pre-authorization for "20.00 USD" paid by tradeNO
+    And the payer authorizes the pre-authorization in the wallet
+    And the merchant's order becomes "AUTHORIZED"
+    And the wallet answers the next capture with "CAPTURE_IN_PROCESS" before making it
+    When the merchant settles the order for "12.00 USD"
+    Then the merchant's order is "CAPTURED"
+    And the merchant's order shows "12.00 USD" paid
+    And the wallet holds "0.00 USD" frozen, "12.00 USD" captured and "8.00 USD" released
+
   @merchant @wallet-mock @flow-tradeNO @refunds @REQ-REF-009
   Scenario: The wallet answers a refund "in process" although it refunded, and the merchant refunds once
     Given the merchant has created an order for "10.00 USD" paid by tradeNO

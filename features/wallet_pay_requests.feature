@@ -102,3 +102,10 @@ Feature: The wallet checks every pay request
     When the kit asks the wallet for a payment of "10.00 USD"
     And the kit asks the wallet about an unknown payment id with the payment's request id
     Then the wallet refuses with "ORDER_NOT_EXIST"
+
+  @wallet @REQ-GEN-015 @step-16 @step-17
+  Scenario: The payment id wins over the request id in a cancel
+    When the kit asks the wallet for a payment of "10.00 USD"
+    And the kit cancels an unknown payment id with the payment's request id
+    Then the wallet refuses with "ORDER_NOT_EXIST"
+    And the wallet reports the payment as "PROCESSING" for "10.00 USD"

@@ -24,6 +24,21 @@ Feature: What a wallet does, as the merchant sees it on the wire
     When the payer authorizes the pre-authorization in the wallet
     Then the merchant receives the wallet's "AUTH_SUCCESS" notification of the payment
 
+  @wallet @reference-merchant @flow-orderStr @REQ-WAL-001 @step-2.3
+  Scenario: An orderStr payment's SUCCESS notification carries its ids, exact amount and paymentTime
+    Given the merchant has created an order for "1000 JPY" paid by orderStr
+    When the payer confirms the payment in the wallet
+    Then the merchant receives the wallet's "SUCCESS" notification of the payment
+    And the notification is signed by the wallet under the merchant's client id
+
+  @wallet @reference-merchant @flow-orderStr @flow-preauth @REQ-PRE-007 @step-10 @step-11 @step-12
+  Scenario: A declined freeze orderStr is notified FAIL on the wire
+    Given the merchant has created a pre-authorization for "1.500 KWD" paid by orderStr
+    When the payer's wallet declines the payment
+    Then the mini program gets result code 4000
+    And the merchant receives the wallet's "FAIL" notification of the payment
+    And the notification is signed by the wallet under the merchant's client id
+
   @wallet @reference-merchant @flow-tradeNO @REQ-GEN-007 @step-13 @step-17 @step-18
   Scenario: A declined payment is notified FAIL on the wire
     Given the merchant has created an order for "10.00 USD" paid by tradeNO
@@ -316,3 +331,49 @@ Feature: What a wallet does, as the merchant sees it on the wire
       | NETWORK_ERROR |
       | UNKNOWN       |
       | PENDING       |
+
+  @wallet @wallet-api @REQ-GEN-007 @step-13 @step-16 @step-17
+  Scenario: A declined payment cannot be cancelled
+    Given the kit asks the wallet for a payment of "10.00 USD"
+    And the payer's wallet declines the payment
+    Then the mini program gets result code 4000
+    When the kit cancels the payment
+    Then the wallet refuses the cancel of the closed payment
+    And the wallet reports the payment as "FAIL" for "10.00 USD"
+
+  @wallet @flow-orderStr @REQ-GEN-016 @step-1.1.2.1 @step-2.2
+  Scenario Outline: An orderStr charges its total_amount in the minor units of its currency, in <currency>
+    Given the kit has signed an orderStr for "<amount>" with "a non-ASCII title"
+    When the payer confirms the payment in the wallet
+    Then the mini program gets result code 9000
+    And the wallet reports the payment as "SUCCESS" for "<amount>"
+
+    Examples:
+      | currency | amount    |
+      | CNY      | 0.02 CNY  |
+      | JPY      | 1000 JPY  |
+      | KWD      | 1.500 KWD |
+
+  @wallet @flow-orderStr @preauth @REQ-PRE-001 @step-5 @step-10 @step-16 @step-17
+  Scenario Outline: A freeze orderStr freezes its amount in the minor units of its currency, in <currency>
+    Given the kit has signed a freeze orderStr for "<amount>" that expires in 2 days
+    When the payer authorizes the pre-authorization in the wallet
+    Then the mini program gets result code 9000
+    And the wallet reports the payment as "AUTH_SUCCESS" for "<amount>"
+    When the kit captures the whole authorization
+    Then the wallet confirms the capture of "<amount>"
+
+    Examples:
+      | currency | amount    |
+      | JPY      | 1000 JPY  |
+      | KWD      | 1.500 KWD |
+
+  @wallet @flow-orderStr @preauth @REQ-PRE-008 @step-5 @step-10 @step-16 @step-17 @realtime
+  Scenario: A freeze orderStr's authorization is not capturable once its declared validity passed
+    Given the kit has signed a freeze orderStr for "40.00 USD" that expires in 2 days
+    And the payer authorizes the pre-authorization in the wallet
+    When the kit captures "10.00 USD" and keeps the rest authorized
+    And the authorization's declared validity passes
+    And the kit captures "10.00 USD" as the last capture
+    Then the wallet refuses with "AUTHORIZATION_EXPIRED"
+    And the wallet holds "0.00 USD" frozen, "10.00 USD" captured and "30.00 USD" released

@@ -94,7 +94,7 @@ func printCoverage(w io.Writer, r *report.Run) {
 	if len(c.NotChecked) > 0 {
 		fmt.Fprintf(w, "MUST requirements not checked on this target (%d):\n", len(c.NotChecked))
 		for _, u := range c.NotChecked {
-			fmt.Fprintf(w, "  - %s: %s\n", u.ID, u.Reason)
+			fmt.Fprintf(w, "  - %s: %s\n", u.Name(), u.Reason)
 		}
 	}
 	if r.TimeLimit != "" {

@@ -13,6 +13,9 @@ type defectEntry struct {
 	Name        string `json:"name"`
 	Requirement string `json:"requirement"`
 	What        string `json:"what"`
+	// Needs names the capability a target must offer for the defect to show ("@clock"):
+	// the kill test then verifies it with the kit's own wallet profile.
+	Needs string `json:"needs,omitempty"`
 }
 
 // printMerchantDefects writes the reference merchant's defect catalog as JSON.

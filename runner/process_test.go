@@ -311,7 +311,7 @@ func TestVerifyWalletWithTheVendorSample(t *testing.T) {
 	assert.Positive(t, got.skipped)
 	assert.Equal(t, got.scenarios, got.passed+got.skipped)
 	assert.Regexp(t, `(?m)^SKIPPED \d+: the wallet offers no clock control$`, r.stdout)
-	assert.Regexp(t, `(?m)^SKIPPED \d+: the wallet offers no kit extensions`, r.stdout)
+	assert.Regexp(t, `(?m)^SKIPPED \d+: .*the wallet offers no kit extensions`, r.stdout)
 	assert.Regexp(t, `(?m)^skip  REQ-GEN-014 `, r.stdout, "a progress line per skipped scenario")
 	assert.Contains(t, r.stdout, "the target does not declare: ~@clock && ~@wallet-mock")
 }
@@ -326,10 +326,14 @@ func TestVerifyWalletBare(t *testing.T) {
 	wallet := startParty(t, "wallet-mock", "--listen", "127.0.0.1:0", "--notify-timeout", "2s", "--profile", "kit:wallet-bare", "--notify-url", notifyURL)
 	r := verify(t, []*os.File{ln}, "verify-wallet", "--wallet-url", wallet.url, "--profile", "kit:wallet-bare",
 		"--notify-listen", "fd:3", "--notify-url-registered", "--pact", "false", "--require-all")
-	require.Equal(t, exitPass, r.code, "every MUST is checked on a wallet without extensions\n%s", r.String())
-	assert.Regexp(t, `(?m)^PASS: (\d+) of (\d+) MUST requirements checked$`, r.stdout, "nothing left unchecked")
+	// Every MUST is checked on every flow of a wallet without extensions, but an orderStr's
+	// pay_timeout (issue 16): a minute at least, too long to wait for without clock control.
+	require.Equal(t, exitFail, r.code, "--require-all fails on the orderStr pay_timeout alone\n%s", r.String())
+	assert.Regexp(t, `(?m)^FAIL: (\d+) of (\d+) MUST requirements checked; not checked: REQ-GEN-014 on orderStr, REQ-PRE-012 on orderStr pre-auth `+
+		`\(an orderStr's pay_timeout of at least a minute is too long to wait for in real time, and the wallet offers no clock control\) \(--require-all`,
+		r.stdout, "only the orderStr pay_timeout left unchecked")
 	got := parseTotals(t, r.stdout)
-	assert.Equal(t, got.scenarios, got.passed+got.skipped)
+	assert.Equal(t, got.scenarios, got.passed+got.skipped, "no scenario failed")
 	assert.Contains(t, r.stdout, "the target does not declare: ~@clock && ~@wallet-mock")
 	for _, req := range []string{"REQ-WAL-001", "REQ-WAL-002", "REQ-WAL-003", "REQ-NTF-001", "REQ-PRE-008", "REQ-HOOK-W-003"} {
 		assert.Regexp(t, `(?m)^ok    `+req+` `, r.stdout, "%s runs without extensions", req)

@@ -16,7 +16,11 @@ import (
 func listWalletDefects(w io.Writer) error {
 	out := []defectEntry{}
 	for _, d := range wallet.Defects() {
-		out = append(out, defectEntry{Name: string(d.Name), Requirement: d.Requirement, What: d.What})
+		e := defectEntry{Name: string(d.Name), Requirement: d.Requirement, What: d.What}
+		if wallet.NeedsClock(d.Name) {
+			e.Needs = "@clock"
+		}
+		out = append(out, e)
 	}
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")

@@ -24,6 +24,10 @@ type kitOperation[Req, Resp any] struct {
 	body    []byte // the exact bytes of the last one sent
 	first   *Resp  // the first answer with resultStatus S
 	last    *Resp
+	// done sums the amounts of the distinct captures or refunds the wallet confirmed (S with
+	// an id not seen before): what a bare wallet's probes are judged against.
+	done money.Amount
+	seen map[string]bool
 }
 
 // kitAnswer is what the kit checks in the wallet's answer to a capture or a refund.
@@ -54,6 +58,15 @@ func (k *kitOperation[Req, Resp]) send(ctx context.Context, raw []byte) {
 	w.lastResult = res
 	if res.ResultStatus == openapi.StatusSuccess && k.first == nil {
 		k.first = &resp
+	}
+	if a := k.answer(&resp); res.ResultStatus == openapi.StatusSuccess && a.id != "" && !k.seen[a.id] && a.amount != nil {
+		if m, err := a.amount.Money(k.api + "Amount"); err == nil {
+			if k.seen == nil {
+				k.seen = map[string]bool{}
+			}
+			k.seen[a.id] = true
+			k.done = money.Amount{Currency: m.Currency, Value: k.done.Value + m.Value}
+		}
 	}
 }
 

@@ -12,10 +12,16 @@ import (
 )
 
 // What the wallet has told the merchant with notifyPayment (seed 001 step 18, seed 000 step
-// 2.3, seed 003 step 5), read from the wallet's payment view (a kit extension, @wallet-mock).
+// 2.3, seed 003 step 5), read from the wallet's payment view (a kit extension, @wallet-mock)
+// when the wallet offers it, else as the kit's merchant received them on the wire (in
+// verify-wallet the merchant is always the kit's).
 func registerNotificationSteps(sc stepScope) {
 	sc.Step(sc.pattern(`^the wallet has notified the merchant of "([^"]*)" once$`), func(ctx context.Context, status string) error {
 		t := checks(ctx)
+		if !world(ctx).targets.Capabilities.WalletMock {
+			notifiedOnTheWire(ctx, status)
+			return nil
+		}
 		id, _ := pollNotifications(ctx, 1)
 		// Once the first came, a settle window for a second one that must not come.
 		last, until := notificationsSettled(ctx, id, 2)
@@ -27,6 +33,11 @@ func registerNotificationSteps(sc stepScope) {
 	})
 	sc.Step(sc.pattern(`^the wallet has sent no notification$`), func(ctx context.Context) error {
 		t := checks(ctx)
+		if !world(ctx).targets.Capabilities.WalletMock {
+			got, until := receivedSettled(ctx, world(ctx).settleWindow(), 1)
+			assert.Empty(t, got, "notifications the merchant received %s", until)
+			return nil
+		}
 		id := knownPaymentID(ctx)
 		p, until := notificationsSettled(ctx, id, 1)
 		assert.Empty(t, p.Notifications, "notifications of payment %s %s", id, until)
@@ -96,4 +107,26 @@ func knownPaymentID(ctx context.Context) string {
 	require.NotEmpty(t, resp.PaymentID, "inquiryPayment reports no paymentId")
 	w.paymentID = resp.PaymentID
 	return w.paymentID
+}
+
+// notifiedOnTheWire checks a wallet without the payment view through the notifications the
+// kit's merchant received: the payment's final SUCCESS or FAIL must come, once. An
+// AUTH_SUCCESS notification is the profile's to declare (PROTOCOL.md, "Where published
+// wallets differ"); for a wallet that declares nothing the scenario's other steps check the
+// grant (the merchant's order, inquiryPayment), and a notification that does come must be
+// right and come once.
+func notifiedOnTheWire(ctx context.Context, status string) {
+	w, t := world(ctx), checks(ctx)
+	if status == openapi.PaymentAuthSuccess {
+		got, until := receivedSettled(ctx, w.settleWindow(), 2)
+		assert.LessOrEqual(t, len(got), 1, "notifications the merchant received %s: %s", until, bodies(got))
+		if len(got) > 0 {
+			checkNotificationContent(ctx, got[0], status)
+		}
+		return
+	}
+	first := firstReceived(ctx)
+	got, until := receivedSettled(ctx, w.settleWindow(), 2)
+	require.Len(t, got, 1, "notifications the merchant received, counted after the first %s: %s", until, bodies(got))
+	checkNotificationContent(ctx, first, status)
 }

@@ -70,7 +70,18 @@ func checkMerchantSign(ctx context.Context, o *orderstr.Order) {
 	w, t := world(ctx), checks(ctx)
 	require.NotNil(t, w.targets.MerchantPublicKey, "the kit has no public key of the merchant")
 	assert.NoError(t, orderstr.Verify(o.Params, w.targets.MerchantPublicKey), "the orderStr's sign")
+	// timestamp is GMT+8 (PROTOCOL.md, "orderStr"); more than an hour from the current
+	// GMT+8 time is a zone or clock mistake (a timestamp written in UTC is 8 hours off).
+	now := w.walletNow(ctx)
+	if d := o.Timestamp.Sub(now); d > orderStrTimestampSlack || d < -orderStrTimestampSlack {
+		assert.Failf(t, "the orderStr's timestamp is not the current GMT+8 time",
+			"timestamp %q read in GMT+8 is %s from now (%s in GMT+8); more than %s away",
+			o.Params[orderstr.KeyTimestamp], d.Round(time.Second), orderstr.FormatTimestamp(now), orderStrTimestampSlack)
+	}
 }
+
+// orderStrTimestampSlack is how far from the current GMT+8 time an orderStr's timestamp may be.
+const orderStrTimestampSlack = time.Hour
 
 // kitOrderStrAmount parses the amount of an orderStr the kit signs as the merchant of appID,
 // and checks that the kit can sign one the wallet maps to a merchant.

@@ -2,6 +2,7 @@ package steps
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 
@@ -129,6 +130,10 @@ func registerPreAuthSteps(sc stepScope) {
 		kitCapture(ctx, amount, &last)
 		return nil
 	})
+	sc.Step(sc.pattern(`^the kit captures "([^"]*)" without saying whether it is the last capture$`), func(ctx context.Context, amount string) error {
+		kitCapture(ctx, amount, nil)
+		return nil
+	})
 	sc.Step(sc.pattern(`^the kit captures the whole authorization$`), func(ctx context.Context) error {
 		kitCapture(ctx, "", nil)
 		return nil
@@ -254,6 +259,10 @@ func walletHolds(ctx context.Context, frozen, captured, released string) error {
 		want[i] = a
 	}
 	id := knownPaymentID(ctx)
+	if !w.targets.Capabilities.WalletMock {
+		holdsThroughProtocol(ctx, id, want[0], want[1], want[2])
+		return nil
+	}
 	p, err := w.control.Payment(ctx, id)
 	require.NoError(t, err, "reading the wallet's view of payment %s", id)
 	assert.Equal(t, want[0], p.Frozen, "frozenAmount of payment %s", id)
@@ -273,6 +282,58 @@ func walletHolds(ctx context.Context, frozen, captured, released string) error {
 		id, p.Amount, p.Frozen, p.Captured, p.Released)
 	return nil
 }
+
+// holdsThroughProtocol checks what the wallet holds on a wallet without the payment view,
+// through the signed OpenAPI alone (issue 16, "no blind spot on a bare target"):
+// inquiryPayment reports the authorized amount and the status the money implies (SUCCESS
+// once something was captured, AUTH_SUCCESS while it is all still frozen, neither once it
+// was all released untouched), and a capture probe that a correct wallet refuses without
+// changing anything bounds what is still frozen: one minor unit more than frozen, kept open,
+// is refused; and when nothing is frozen any more, a last capture of one minor unit is
+// refused (the authorization is closed). The probes are not the scenario's captures: a later
+// step that resends "the same capture request" resends the scenario's own.
+func holdsThroughProtocol(ctx context.Context, id string, frozen, captured, released money.Amount) {
+	t := checks(ctx)
+	resp := inquire(ctx, &openapi.InquiryPaymentRequest{PaymentID: id})
+	require.Equal(t, openapi.StatusSuccess, resp.Result.ResultStatus, "inquiryPayment of payment %s (%s): %s", id, resp.Result.ResultCode, resp.Result.ResultMessage)
+	authorized := money.Amount{Currency: frozen.Currency, Value: frozen.Value + captured.Value + released.Value}
+	var want []string
+	switch {
+	case authorized.Value == 0:
+		// Nothing was ever frozen: not granted (yet), declined or closed at its deadline.
+		want = []string{openapi.PaymentProcessing, openapi.PaymentFail, openapi.PaymentCancelled}
+	case captured.Value > 0:
+		want = []string{openapi.PaymentSuccess}
+	case frozen.Value > 0:
+		want = []string{openapi.PaymentAuthSuccess}
+	default:
+		// Released untouched: cancelled, or expired.
+		want = []string{openapi.PaymentCancelled, openapi.PaymentFail}
+	}
+	assert.Contains(t, want, resp.PaymentStatus, "paymentStatus of payment %s, which should hold %s frozen, %s captured and %s released", id, shown(frozen), shown(captured), shown(released))
+	if authorized.Value == 0 {
+		return
+	}
+	if resp.PaymentAmount != nil {
+		got, err := resp.PaymentAmount.Money("paymentAmount")
+		require.NoError(t, err)
+		assert.Equal(t, authorized, got, "paymentAmount of payment %s: the authorized amount (frozen + captured + released)", id)
+	}
+	probe := money.Amount{Currency: frozen.Currency, Value: frozen.Value + 1}
+	last := frozen.Value == 0
+	cl, err := world(ctx).walletClient()
+	require.NoError(t, err)
+	c, err := cl.Capture(ctx, &openapi.CaptureRequest{CaptureRequestID: newID("kit-probe-"), PaymentID: id, CaptureAmount: openapi.WireAmountPtr(probe), IsLastCapture: &last})
+	require.NoError(t, err, "capture")
+	what := fmt.Sprintf("a capture of %s, one minor unit more than the %s still frozen", shown(probe), shown(frozen))
+	if last {
+		what = fmt.Sprintf("a last capture of %s, with nothing left frozen", shown(probe))
+	}
+	assert.Equal(t, openapi.StatusFail, c.Result.ResultStatus, "%s of payment %s must be refused (F); the wallet answered %s %s: %s", what, id, c.Result.ResultStatus, c.Result.ResultCode, c.Result.ResultMessage)
+}
+
+// shown writes an amount as the features do: "10.00 USD".
+func shown(a money.Amount) string { return a.Decimal() + " " + a.Currency }
 
 func advance(ctx context.Context, d time.Duration) {
 	_, err := world(ctx).control.AdvanceClock(ctx, d)

@@ -44,12 +44,16 @@ func registerRefundSteps(sc stepScope) {
 		return nil
 	})
 
-	// The wallet's payment view (@wallet-mock).
+	// The wallet's payment view (@wallet-mock), or a probe through the OpenAPI without it.
 	sc.Step(sc.pattern(`^the wallet shows "([^"]*)" refunded$`), func(ctx context.Context, amount string) error {
 		w, t := world(ctx), checks(ctx)
 		want, err := parseAmount(amount)
 		require.NoError(t, err)
 		id := knownPaymentID(ctx)
+		if !w.targets.Capabilities.WalletMock {
+			refundedThroughProtocol(ctx, id, want)
+			return nil
+		}
 		p, err := w.control.Payment(ctx, id)
 		require.NoError(t, err, "reading the wallet's view of payment %s", id)
 		assert.Equal(t, want, p.Refunded, "refundedAmount of payment %s", id)
@@ -146,6 +150,37 @@ func merchantRefund(ctx context.Context, amount string, mustSucceed bool) {
 	merchantOperation(ctx, "refunds", amount, mustSucceed, func(orderID string, a *money.Amount) (*target.Order, error) {
 		return world(ctx).merchant.Refund(ctx, orderID, a)
 	})
+}
+
+// refundedThroughProtocol checks on a wallet without the payment view that no more than
+// what was paid less refunded is still refundable: a refund of one minor unit more must be
+// refused (F) and changes nothing on a correct wallet. What was paid is what the merchant's
+// order shows (a merchant's order), what the kit captured (its own authorization), or the
+// payment's amount (its own general payment, which inquiryPayment reports SUCCESS).
+func refundedThroughProtocol(ctx context.Context, id string, refunded money.Amount) {
+	w, t := world(ctx), checks(ctx)
+	var paid money.Amount
+	switch c := capturesOf(ctx); {
+	case w.order != nil:
+		paid = readOrder(ctx).PaidAmount
+	case c.done.Value > 0:
+		paid = c.done
+	default:
+		resp := inquire(ctx, &openapi.InquiryPaymentRequest{PaymentID: id})
+		require.Equal(t, openapi.PaymentSuccess, resp.PaymentStatus, "paymentStatus of payment %s (%s: %s)", id, resp.Result.ResultCode, resp.Result.ResultMessage)
+		require.NotNil(t, resp.PaymentAmount, "inquiryPayment reports no paymentAmount")
+		paid, _ = resp.PaymentAmount.Money("paymentAmount")
+	}
+	require.Equal(t, refunded.Currency, paid.Currency, "currency of what was paid (%s) and refunded (%s)", shown(paid), shown(refunded))
+	probe := money.Amount{Currency: paid.Currency, Value: paid.Value - refunded.Value + 1}
+	cl, err := w.walletClient()
+	require.NoError(t, err)
+	resp, err := cl.Refund(ctx, &openapi.RefundRequest{RefundRequestID: newID("kit-probe-"), PaymentID: id, RefundAmount: openapi.WireAmount(probe), RefundReason: "conformance probe"})
+	require.NoError(t, err, "refund")
+	assert.Equal(t, openapi.StatusFail, resp.Result.ResultStatus,
+		"a refund of %s, one minor unit more than the %s left of the %s paid once %s was refunded, must be refused (F); the wallet answered %s %s: %s",
+		shown(probe), shown(money.Amount{Currency: paid.Currency, Value: paid.Value - refunded.Value}), shown(paid), shown(refunded),
+		resp.Result.ResultStatus, resp.Result.ResultCode, resp.Result.ResultMessage)
 }
 
 func inquireRefund(ctx context.Context, req *openapi.InquiryRefundRequest) *openapi.InquiryRefundResponse {

@@ -2,6 +2,7 @@ package steps
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"regexp"
@@ -107,7 +108,7 @@ func TestScenariosAreTaggedWithWhatTheyUse(t *testing.T) {
 		{[]string{"refund"}, []string{"@refunds"}},
 	}
 	scenarios := embeddedScenarios(t)
-	require.Len(t, scenarios, 423, "every scenario of the embedded features")
+	require.Len(t, scenarios, 438, "every scenario of the embedded features")
 	for _, s := range scenarios {
 		has := map[string]bool{}
 		for _, tag := range s.Tags {
@@ -128,6 +129,53 @@ func TestScenariosAreTaggedWithWhatTheyUse(t *testing.T) {
 			}
 			assert.True(t, word == "" || tagged, "%s: %q: the step %q needs %s",
 				s.Uri, s.Name, word, strings.Join(u.tags, " or "))
+		}
+	}
+}
+
+// extensionSteps are the steps that use a kit extension: required, or used when the target
+// offers it and observed through the protocol otherwise (the wallet's payment view, in
+// "the wallet holds ...", "the wallet shows ... refunded" and the notification counts).
+var extensionSteps = []struct {
+	tag      string
+	required *regexp.Regexp // the step cannot run without the extension
+	optional *regexp.Regexp // the step checks more with it; nil: none
+}{
+	{
+		tag: TagWalletMock,
+		required: regexp.MustCompile(`^the wallet (has finished every earlier notification schedule|makes no further notification attempt|` +
+			`retries on its schedule |'s notification attempt|holds back the payment's notifications|delivers the held notifications|` +
+			`notifies the merchant of the payment|sends the merchant a "|answers the next |will answer |'s next answer |` +
+			`files the order's payment under)|^the merchant receives a "[^"]*" notification|` +
+			`^the merchant has asked the wallet and got the scripted answer$`),
+		optional: regexp.MustCompile(`^the wallet (holds "|shows "[^"]*" refunded$|has notified the merchant of "[^"]*" once$|has sent no notification$)`),
+	},
+	{tag: TagClock, required: regexp.MustCompile(` pass in the wallet$|^the wallet (retries on its schedule |makes no further notification attempt$|` +
+		`has finished every earlier notification schedule$)`)},
+}
+
+// TestExtensionTagsAreUsed keeps the extension tags honest both ways (issue 16, "no blind
+// spot on a bare target"): a scenario tagged with an extension has a step that uses it, or
+// the tag would skip on a bare target a scenario the protocol alone can check; and a wallet
+// scenario with a step that cannot run without an extension carries its tag.
+func TestExtensionTagsAreUsed(t *testing.T) {
+	for _, s := range embeddedScenarios(t) {
+		has := map[string]bool{}
+		for _, tag := range s.Tags {
+			has[tag.Name] = true
+		}
+		for _, x := range extensionSteps {
+			uses, needs := "", ""
+			for _, st := range s.Steps {
+				if x.required.MatchString(st.Text) {
+					uses, needs = cmp.Or(uses, st.Text), cmp.Or(needs, st.Text)
+				}
+				if x.optional != nil && x.optional.MatchString(st.Text) {
+					uses = cmp.Or(uses, st.Text)
+				}
+			}
+			assert.True(t, !has[x.tag] || uses != "", "%s: %q is tagged %s but no step of it uses the extension: a bare target would skip it for nothing", s.Uri, s.Name, x.tag)
+			assert.True(t, !has["@wallet"] || needs == "" || has[x.tag], "%s: %q: the step %q needs %s", s.Uri, s.Name, needs, x.tag)
 		}
 	}
 }
@@ -178,4 +226,13 @@ func embeddedScenarios(t *testing.T) []*godog.Scenario {
 	}.Run()
 	require.NotEmpty(t, out, "no scenario read:\n%s", log.String())
 	return out
+}
+
+// TestShowsPayee: a cashier page shows the payee by the merchant's client id or a line that
+// says who is paid (REQ-GEN-019, seed 003); a page with only the title and amount does not.
+func TestShowsPayee(t *testing.T) {
+	assert.True(t, showsPayee(`<p>Pay to <b>Coffee Ltd</b></p>`, fixtures.ClientID))
+	assert.True(t, showsPayee(`<p>Merchant `+fixtures.ClientID+`</p>`, fixtures.ClientID))
+	assert.True(t, showsPayee(`<dt>收款方</dt><dd>咖啡店</dd>`, fixtures.ClientID))
+	assert.False(t, showsPayee(`<h1>tradepaykit conformance order</h1><p>12.34 USD</p>`, fixtures.ClientID))
 }

@@ -186,6 +186,27 @@ func registerWireSteps(sc stepScope) {
 		w.lastResult = resp.Result
 		return nil
 	})
+	sc.Step(sc.pattern(`^the kit cancels an unknown payment id with the payment's request id$`), func(ctx context.Context) error {
+		w, t := world(ctx), checks(ctx)
+		require.NotEmpty(t, w.paymentRequestID, "no payment request id in this scenario")
+		c, err := w.walletClient()
+		require.NoError(t, err)
+		resp, err := c.Cancel(ctx, &openapi.CancelRequest{PaymentID: newID("never-issued-"), PaymentRequestID: w.paymentRequestID})
+		require.NoError(t, err, "cancel")
+		w.lastResult = resp.Result
+		return nil
+	})
+	sc.Step(sc.pattern(`^the wallet refuses the cancel of the closed payment$`), func(ctx context.Context) error {
+		// PROTOCOL.md, "Where published wallets differ": F is MUST, ORDER_IS_CLOSED SHOULD.
+		w, t := world(ctx), checks(ctx)
+		r := w.lastResult
+		require.NotEmpty(t, r.ResultCode, "the kit has sent nothing to the wallet")
+		assert.Equal(t, openapi.StatusFail, r.ResultStatus, "resultStatus of the cancel of a closed payment (%s: %s)", r.ResultCode, r.ResultMessage)
+		if r.ResultStatus == openapi.StatusFail && r.ResultCode != openapi.OrderIsClosed {
+			w.should(ctx, "the wallet should refuse a cancel of a closed payment with ORDER_IS_CLOSED, it answered %s", r.ResultCode)
+		}
+		return nil
+	})
 	sc.Step(sc.pattern(`^the wallet refuses the cancel$`), func(ctx context.Context) error {
 		w, t := world(ctx), checks(ctx)
 		r := w.lastResult
@@ -503,7 +524,8 @@ func (w *World) secondClient(ctx context.Context) *walletclient.Client {
 
 // kitOrderStrVariant signs a general orderStr as the kit's merchant, with no notify_url (the
 // wallet notifies the merchant's registered URL) and one variant the protocol accepts:
-// "sign_type RSA", "charset GBK", "no method". A non-empty outTradeNo reuses a request id.
+// "sign_type RSA", "charset GBK", "no method", "a non-ASCII title". A non-empty outTradeNo
+// reuses a request id.
 func kitOrderStrVariant(ctx context.Context, amount, variant, outTradeNo string) {
 	w, t := world(ctx), checks(ctx)
 	a := kitOrderStrAmount(ctx, amount, w.targets.AppID)
@@ -513,6 +535,7 @@ func kitOrderStrVariant(ctx context.Context, amount, variant, outTradeNo string)
 	w.paymentRequestID = outTradeNo
 	p, err := orderstr.NewGeneral(orderstr.GeneralOrder{AppID: w.targets.AppID, OutTradeNo: outTradeNo, Subject: orderTitle, Amount: a}, time.Now())
 	require.NoError(t, err)
+	title := orderTitle
 	switch variant {
 	case "":
 	case "sign_type RSA":
@@ -522,6 +545,11 @@ func kitOrderStrVariant(ctx context.Context, amount, variant, outTradeNo string)
 		p[orderstr.KeyBizContent] = setBiz(ctx, p[orderstr.KeyBizContent], "subject", "支付宝测试订单")
 	case "no method":
 		delete(p, orderstr.KeyMethod)
+	case "a non-ASCII title":
+		// Signed over its UTF-8 bytes: a wallet or merchant that escapes or re-encodes the
+		// title breaks the sign only here (issue 16).
+		title = nonASCIITitle
+		p[orderstr.KeyBizContent] = setBiz(ctx, p[orderstr.KeyBizContent], "subject", title)
 	case "no sign":
 		signed, err := orderstr.Sign(p, w.targets.MerchantKey)
 		require.NoError(t, err)
@@ -538,11 +566,14 @@ func kitOrderStrVariant(ctx context.Context, amount, variant, outTradeNo string)
 	case "pay_timeout 16d":
 		p[orderstr.KeyBizContent] = setBiz(ctx, p[orderstr.KeyBizContent], "pay_timeout", "16d")
 	default:
-		require.Failf(t, "unknown orderStr variant", "%q: want sign_type RSA, charset GBK, no method, no sign, version 2.0, a timestamp not in yyyy-MM-dd HH:mm:ss or pay_timeout 16d", variant)
+		require.Failf(t, "unknown orderStr variant", "%q: want sign_type RSA, charset GBK, no method, a non-ASCII title, no sign, version 2.0, a timestamp not in yyyy-MM-dd HH:mm:ss or pay_timeout 16d", variant)
 	}
 	w.token = target.Token{OrderStr: kitSign(ctx, p)}
-	w.orderAmount, w.orderTitle = a, orderTitle
+	w.orderAmount, w.orderTitle = a, title
 }
+
+// nonASCIITitle is an order title outside ASCII: CJK, an accent and a symbol beyond the BMP.
+const nonASCIITitle = "咖啡 café ⚡ 🚗"
 
 // setBiz sets one field of a biz_content.
 func setBiz(ctx context.Context, biz, field, value string) string {

@@ -7,9 +7,13 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strings"
+	"time"
+	"unicode/utf16"
 
 	"github.com/tradepaykit/tradepaykit/internal/money"
 	"github.com/tradepaykit/tradepaykit/internal/openapi"
+	"github.com/tradepaykit/tradepaykit/internal/orderstr"
 	"github.com/tradepaykit/tradepaykit/internal/signing"
 )
 
@@ -82,6 +86,13 @@ const (
 	DefectWalletFailureAs409  Defect = "wallet-failure-as-409"
 	DefectAdapterStrictFields Defect = "adapter-refuses-unknown-fields"
 	DefectViewPaidIsPrice     Defect = "view-paid-amount-is-price"
+
+	// Part blind (issue 16, section 3): mistakes a bare target hid.
+	DefectCancelRefusedMarked    Defect = "cancel-refused-marked-cancelled"
+	DefectAuthNotifyAnyAmount    Defect = "auth-notify-ignores-amount"
+	DefectCaptureUnknownDone     Defect = "capture-unknown-recorded-done"
+	DefectOrderStrUnicodeEscaped Defect = "orderstr-sent-with-unicode-escapes"
+	DefectOrderStrTimestampUTC   Defect = "orderstr-timestamp-in-utc"
 )
 
 // Defects returns the catalog, in a fixed order.
@@ -134,6 +145,13 @@ func Defects() []DefectInfo {
 		{DefectWalletFailureAs409, "REQ-HOOK-M-003", "answers 409 when the wallet's answer fails verification"},
 		{DefectAdapterStrictFields, "REQ-BAD-004", "refuses an adapter request that carries a field it does not know"},
 		{DefectViewPaidIsPrice, "REQ-HOOK-M-001", "shows the price as paidAmount before anything was paid"},
+
+		// Part blind (issue 16, section 3).
+		{DefectCancelRefusedMarked, "REQ-GEN-013", "marks the order CANCELLED although the wallet refused the cancel"},
+		{DefectAuthNotifyAnyAmount, "REQ-SIG-005", "compares the amount of general payments' notifications only: an AUTH_SUCCESS for another amount is accepted"},
+		{DefectCaptureUnknownDone, "REQ-PRE-013", "records a capture answered CAPTURE_IN_PROCESS (U) as done, without asking the wallet again"},
+		{DefectOrderStrUnicodeEscaped, "REQ-GEN-002", "signs the orderStr over its UTF-8 text but sends biz_content with \\uXXXX escapes: non-ASCII titles break the sign"},
+		{DefectOrderStrTimestampUTC, "REQ-GEN-002", "writes the orderStr timestamp in UTC instead of GMT+8"},
 	}
 }
 
@@ -328,4 +346,58 @@ func (s *Server) signatureHeader(r *http.Request) string {
 		}
 	}
 	return h
+}
+
+// notifyAmountMatches compares a notification's amount with the order's, unless a defect
+// skips the comparison (for every payment, or for pre-authorizations only) or its currency.
+func (s *Server) notifyAmountMatches(o *Order, got money.Amount) bool {
+	if o.Type == PreAuth && s.defects.on(DefectAuthNotifyAnyAmount) {
+		return true
+	}
+	return s.amountMatches(got, o.Amount, DefectNotifyAnyAmount, DefectNotifyAnyCurrency)
+}
+
+// cancelRefusedLocally is what the merchant does with its own order when the wallet refused
+// the cancel: nothing, unless a defect marks the order cancelled all the same.
+func (s *Server) cancelRefusedLocally(id string) {
+	if !s.defects.on(DefectCancelRefusedMarked) {
+		return
+	}
+	if _, err := s.store.Update(id, cancelDone); err != nil {
+		s.log.Error("cancel refused", "order", id, "err", err)
+	}
+}
+
+// unknownIsDone reports whether an operation answered U is taken as done without asking the
+// wallet (never, unless a defect says so for captures).
+func (s *Server) unknownIsDone(kind string) bool {
+	return kind == "capture" && s.defects.on(DefectCaptureUnknownDone)
+}
+
+// orderStrTimestamp is the time the orderStr builder stamps, and the params after signing
+// as they go out: as built, unless a defect writes the timestamp in UTC or escapes the
+// non-ASCII characters of biz_content after signing it.
+func (s *Server) orderStrTimestamp(p orderstr.Params, now time.Time) {
+	if s.defects.on(DefectOrderStrTimestampUTC) {
+		p[orderstr.KeyTimestamp] = now.UTC().Format(orderstr.TimestampLayout)
+	}
+}
+
+func (s *Server) orderStrSent(p orderstr.Params) {
+	if !s.defects.on(DefectOrderStrUnicodeEscaped) {
+		return
+	}
+	var b strings.Builder
+	for _, r := range p[orderstr.KeyBizContent] {
+		switch {
+		case r < 0x80:
+			b.WriteRune(r)
+		case r > 0xFFFF:
+			hi, lo := utf16.EncodeRune(r)
+			fmt.Fprintf(&b, "\\u%04x\\u%04x", hi, lo)
+		default:
+			fmt.Fprintf(&b, "\\u%04x", r)
+		}
+	}
+	p[orderstr.KeyBizContent] = b.String()
 }

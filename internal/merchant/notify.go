@@ -108,7 +108,7 @@ func (s *Server) notify(w http.ResponseWriter, r *http.Request, body []byte) err
 		if o.PaymentID != "" && o.PaymentID != n.PaymentID && !s.defects.on(DefectNotifyAnyPaymentID) {
 			return openapi.Errorf(openapi.ParamIllegal, "paymentId %q does not match the order's %q", n.PaymentID, o.PaymentID)
 		}
-		if !s.amountMatches(amount, o.Amount, DefectNotifyAnyAmount, DefectNotifyAnyCurrency) {
+		if !s.notifyAmountMatches(o, amount) {
 			return openapi.Errorf(openapi.ParamIllegal, "paymentAmount does not match the order")
 		}
 		if len(o.Notifications) == 0 && o.Status != StatusPending && s.defects.on(DefectLateNotifyRefused) {

@@ -202,6 +202,9 @@ func (s *Server) sendUntilDecided(ctx context.Context, orderID string, op Operat
 			return nil, walletRefused(kind, res)
 		}
 		last = fmt.Sprintf("%s %s", res.ResultCode, res.ResultMessage)
+		if s.unknownIsDone(kind) {
+			return viewOf(s.settle(orderID, op.RequestID, done)), nil
+		}
 		executed, refusal := query(ctx)
 		switch {
 		case executed:
@@ -321,6 +324,7 @@ func (s *Server) cancel(r *http.Request) (any, error) {
 			}
 			return viewOf(o), nil
 		case openapi.StatusFail:
+			s.cancelRefusedLocally(o.ID)
 			return nil, walletRefused("cancel", resp.Result)
 		}
 		last = fmt.Sprintf("%s %s", resp.Result.ResultCode, resp.Result.ResultMessage)

@@ -215,11 +215,13 @@ func (s *Server) buildOrderStr(o Order) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	s.orderStrTimestamp(p, now)
 	if !s.defects.on(DefectOrderStrNoSignature) {
 		if p, err = orderstr.Sign(p, s.cfg.PrivateKey); err != nil {
 			return "", err
 		}
 	}
+	s.orderStrSent(p)
 	if s.defects.on(DefectOrderStrChangedSigned) {
 		p[orderstr.KeyNotifyURL] += "?src=miniapp"
 	}

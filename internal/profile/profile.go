@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -273,13 +274,27 @@ func (p Profile) needs(s *godog.Scenario) []Need {
 		Need{"@preauth", "the target does not support pre-authorization"})
 	add(!p.SupportsRefunds() && tags["@refunds"],
 		Need{"@refunds", "the target does not support refunds"})
-	add(!p.Capabilities.Clock && tags["@clock"],
-		Need{"@clock", "the wallet offers no clock control"})
+	add(!p.Capabilities.Clock && tags["@clock"], Need{"@clock", clockReason(s)})
 	add(!p.Capabilities.WalletMock && tags["@wallet-mock"],
 		Need{"@wallet-mock", "the wallet offers no kit extensions (payment view, notification scripting, cashier page)"})
 	add(!p.Capabilities.ReferenceMerchant && tags["@reference-merchant"],
 		Need{"@reference-merchant", "the merchant offers no notifyFaults hook"})
 	return out
+}
+
+// payTimeoutStep is a step that pays or freezes by an orderStr with a pay_timeout.
+var payTimeoutStep = regexp.MustCompile(`orderStr for "[^"]*" that expires in \d+ (minutes|days)$`)
+
+// clockReason says why a @clock scenario cannot run: the wallet offers no clock control, and
+// for an orderStr's pay_timeout why no real-time scenario stands in for it (PROTOCOL.md,
+// "orderStr": 1m at least), so the coverage line names the cause.
+func clockReason(s *godog.Scenario) string {
+	for _, st := range s.Steps {
+		if payTimeoutStep.MatchString(st.Text) {
+			return "an orderStr's pay_timeout of at least a minute is too long to wait for in real time, and the wallet offers no clock control"
+		}
+	}
+	return "the wallet offers no clock control"
 }
 
 // Exclusions returns the tag filter equivalent to what the profile lacks, e.g.

@@ -102,6 +102,20 @@ func TestSkipReasons(t *testing.T) {
 	for _, c := range cases {
 		assert.Equal(t, c.want, p.Skip(scenario(c.tags, c.steps...)), "%v %v", c.tags, c.steps)
 	}
+	// Without clock control, an orderStr's pay_timeout says why no real-time scenario
+	// stands in for it.
+	bare := Profile{}
+	for _, c := range []struct {
+		tags  []string
+		steps []string
+		want  string
+	}{
+		{[]string{"@clock"}, []string{"2 days pass in the wallet"}, "the wallet offers no clock control"},
+		{[]string{"@clock", "@flow-orderStr"}, []string{`the kit has signed an orderStr for "1.00 USD" that expires in 15 minutes`, "16 minutes pass in the wallet"},
+			"an orderStr's pay_timeout of at least a minute is too long to wait for in real time, and the wallet offers no clock control"},
+	} {
+		assert.Equal(t, c.want, bare.Skip(scenario(c.tags, c.steps...)), "%v %v", c.tags, c.steps)
+	}
 	assert.Equal(t, "~@flow-orderStr && ~@flow-paymentUrl && ~@flow-preauth && ~@preauth && ~@reference-merchant && ~@refunds && ~@wallet-mock", p.Exclusions())
 	assert.Equal(t, "the target does not support pre-authorization", p.SkipInteraction("capture: without an amount", []string{"an authorization of 100.00 USD is granted"}))
 	assert.Equal(t, "the target does not support refunds", p.SkipInteraction("inquiryRefund: a refund reported as SUCCESS", nil))

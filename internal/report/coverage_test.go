@@ -30,9 +30,9 @@ func TestCoverage(t *testing.T) {
 	assert.Equal(t, 6, c.Must)
 	assert.Equal(t, []string{"REQ-GEN-001", "REQ-IDEM-004", "REQ-IDEM-005"}, c.Checked)
 	assert.Equal(t, []Unchecked{
-		{"REQ-PRE-002", "the target does not support pre-authorization"},
-		{"REQ-PRE-008", "the wallet offers no clock control (@clock)"},
-		{"REQ-REF-001", "the run's time limit ran out before its scenarios finished"},
+		{ID: "REQ-PRE-002", Reason: "the target does not support pre-authorization"},
+		{ID: "REQ-PRE-008", Reason: "the wallet offers no clock control (@clock)"},
+		{ID: "REQ-REF-001", Reason: "the run's time limit ran out before its scenarios finished"},
 	}, c.NotChecked)
 	assert.False(t, c.Complete())
 	assert.Equal(t, "3 of 6 MUST requirements checked; not checked: REQ-PRE-002 (the target does not support pre-authorization); "+
@@ -48,6 +48,42 @@ func TestCoverage(t *testing.T) {
 	assert.Equal(t, "PASS: 4 of 4 MUST requirements checked", r.Headline())
 	r.TimeLimit = "the run's time limit of 1s ran out"
 	assert.Equal(t, "FAIL", r.Verdict(), "a run stopped by its time limit fails")
+}
+
+// TestCoveragePerFlow: a requirement checked on tradeNO only is not checked for orderStr, and
+// says so with the reason its orderStr scenarios were skipped (issue 16).
+func TestCoveragePerFlow(t *testing.T) {
+	clock := "the wallet offers no clock control (@clock)"
+	r := &Run{Requirements: map[string]string{"REQ-GEN-014": "A payment not completed by its deadline is closed.", "REQ-PRE-012": "A freeze not authorized in time is closed."}}
+	r.Scenarios = []Scenario{
+		{Name: "by paymentExpiryTime", Requirements: []string{"REQ-GEN-014"}, Tags: []string{"@wallet", "@wallet-api"}, Status: Passed},
+		{Name: "by tradeNO on the clock", Requirements: []string{"REQ-GEN-014"}, Tags: []string{"@wallet", "@flow-tradeNO", "@clock"}, Status: Skipped, Reason: clock},
+		{Name: "by orderStr", Requirements: []string{"REQ-GEN-014"}, Tags: []string{"@wallet", "@flow-orderStr", "@clock"}, Status: Skipped, Reason: clock},
+		{Name: "a freeze by pay", Requirements: []string{"REQ-PRE-012"}, Tags: []string{"@wallet", "@wallet-api", "@preauth"}, Status: Passed},
+		{Name: "a freeze orderStr", Requirements: []string{"REQ-PRE-012"}, Tags: []string{"@wallet", "@flow-preauth", "@flow-orderStr", "@clock"}, Status: Skipped, Reason: clock},
+	}
+	c := r.Coverage()
+	assert.Empty(t, c.Checked)
+	assert.Equal(t, []Unchecked{
+		{ID: "REQ-GEN-014", Reason: clock, Flows: []string{"orderStr"}},
+		{ID: "REQ-PRE-012", Reason: clock, Flows: []string{"orderStr pre-auth"}},
+	}, c.NotChecked)
+	assert.Equal(t, "0 of 2 MUST requirements checked; not checked: REQ-GEN-014 on orderStr, REQ-PRE-012 on orderStr pre-auth ("+clock+")", c.String())
+
+	r.Scenarios[2].Status, r.Scenarios[4].Status = Failed, Passed
+	assert.Equal(t, "2 of 2 MUST requirements checked", r.Coverage().String(), "checked on every flow, whatever the verdict")
+
+	// A flow the target does not offer is no gap, once the requirement was checked elsewhere.
+	r.Scenarios[2].Status, r.Scenarios[2].Reason = Skipped, "the target does not support the orderStr flow"
+	assert.Equal(t, "2 of 2 MUST requirements checked", r.Coverage().String(), "orderStr not offered")
+	r.Scenarios[2].Reason = "the target does not support the orderStr flow; " + clock
+	assert.Equal(t, "2 of 2 MUST requirements checked", r.Coverage().String(), "orderStr not offered, whatever else it needs")
+	r.Scenarios[2].Reason = clock
+	assert.Equal(t, "1 of 2 MUST requirements checked; not checked: REQ-GEN-014 on orderStr ("+clock+")", r.Coverage().String())
+
+	assert.Equal(t, "", FlowOf([]string{"@wallet", "@merchant"}))
+	assert.Equal(t, "paymentUrl", FlowOf([]string{"@flow-paymentUrl"}))
+	assert.Equal(t, "tradeNO pre-auth", FlowOf([]string{"@flow-preauth", "@flow-tradeNO"}))
 }
 
 func TestCoverageInReports(t *testing.T) {

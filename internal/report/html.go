@@ -200,7 +200,7 @@ dl.facts{display:grid;grid-template-columns:max-content auto;gap:.2em 1em}dl.fac
 <h2>Coverage</h2>
 <p>{{len .Coverage.Checked}} of {{.Coverage.Must}} MUST requirements were checked on this target: at least one of their scenarios ran (passed or failed, not skipped).{{if .Run.RequireAll}} The run was made with <code>--require-all</code>: an unchecked MUST requirement fails it.{{end}}</p>
 {{if .Coverage.NotChecked}}<table><tr><th>MUST requirement not checked</th><th>why</th></tr>
-{{range .Coverage.NotChecked}}<tr><td><code>{{.ID}}</code></td><td>{{.Reason}}</td></tr>
+{{range .Coverage.NotChecked}}<tr><td><code>{{.Name}}</code></td><td>{{.Reason}}</td></tr>
 {{end}}</table>{{end}}
 
 <h2>Requirements</h2>

@@ -146,6 +146,9 @@ func (s *Server) paymentFromOrderStrLocked(raw string, now time.Time) (*payment,
 		kind, code = PreAuth, s.cfg.Profile.PreAuthProductCode
 	}
 	window := o.PayTimeout
+	if kind == PreAuth {
+		window = s.freezeWindow(window)
+	}
 	if window == 0 {
 		window = defaultPayWindow
 	}
@@ -155,7 +158,7 @@ func (s *Server) paymentFromOrderStrLocked(raw string, now time.Time) (*payment,
 	}
 	p := &payment{
 		ID: s.newID(""), RequestID: o.RequestID(), ClientID: m.ClientID, Kind: kind,
-		Amount: o.Amount, Title: o.Title(), ProductCode: code, NotifyURL: notifyURL,
+		Amount: s.orderStrAmount(o.Amount), Title: o.Title(), ProductCode: code, NotifyURL: notifyURL,
 		Source: "orderStr", fingerprint: fp,
 		Status: openapi.PaymentProcessing, CreatedAt: now, Deadline: now.Add(window),
 	}

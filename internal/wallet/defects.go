@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/tradepaykit/tradepaykit/fixtures"
+	"github.com/tradepaykit/tradepaykit/internal/money"
 	"github.com/tradepaykit/tradepaykit/internal/openapi"
 	"github.com/tradepaykit/tradepaykit/internal/orderstr"
 	"github.com/tradepaykit/tradepaykit/internal/signing"
@@ -111,6 +112,16 @@ const (
 	DefectCaptureGeneral        Defect = "capture-of-general-payment"
 	DefectRefundAbovePaid       Defect = "refund-above-paid"
 	DefectRefundUnpaid          Defect = "refund-of-unpaid-payment"
+
+	// Part blind (issue 16, section 3): mistakes a bare target hid before the scenarios that
+	// catch them ran without the kit's extensions.
+	DefectCancelDeclinedSucceeds Defect = "cancel-of-declined-payment-succeeds"
+	DefectCancelCapturedAll      Defect = "cancel-after-partial-capture-cancels-all"
+	DefectCaptureAfterCancel     Defect = "capture-after-cancel-succeeds"
+	DefectCancelRequestIDWins    Defect = "cancel-request-id-wins"
+	DefectCaptureDefaultNotLast  Defect = "capture-without-is-last-capture-not-final"
+	DefectOrderStrTwoDecimals    Defect = "orderstr-amount-two-decimals"
+	DefectFreezePayTimeout       Defect = "freeze-orderstr-pay-timeout-ignored"
 )
 
 var catalog = []DefectInfo{
@@ -175,7 +186,24 @@ var catalog = []DefectInfo{
 	{DefectCaptureGeneral, "REQ-PRE-011", "a general payment can be captured"},
 	{DefectRefundAbovePaid, "REQ-REF-003", "a refund above what was captured is accepted"},
 	{DefectRefundUnpaid, "REQ-REF-006", "a payment not paid yet can be refunded"},
+
+	// Part blind (issue 16, section 3).
+	{DefectCancelDeclinedSucceeds, "REQ-GEN-007", "cancel of a declined payment answers S and marks it CANCELLED"},
+	{DefectCancelCapturedAll, "REQ-PRE-005", "cancel of a partly captured authorization marks the whole payment CANCELLED, what was captured included"},
+	{DefectCaptureAfterCancel, "REQ-PRE-009", "a capture after cancel released the authorization still succeeds"},
+	{DefectCancelRequestIDWins, "REQ-GEN-015", "cancel with both ids acts on the payment its paymentRequestId names"},
+	{DefectCaptureDefaultNotLast, "REQ-PRE-004", "a capture without isLastCapture keeps the rest frozen, so a second capture succeeds"},
+	{DefectOrderStrTwoDecimals, "REQ-GEN-016", "orderStr amounts are read as if every currency had two decimals: 1000 JPY charges 100000 JPY"},
+	{DefectFreezePayTimeout, "REQ-PRE-012", "a freeze orderStr's pay_timeout is ignored: the freeze waits 15 days for the payer (general orderStrs keep theirs); shows only with clock control, so the kill test verifies it with kit:wallet-mock"},
 }
+
+// clockOnly are the defects only a target with clock control shows: a freeze orderStr's
+// pay_timeout is a minute at least, too long to wait for in real time (issue 16, the one
+// blind spot a bare target keeps). The kill test verifies them with the kit's clock.
+var clockOnly = map[Defect]bool{DefectFreezePayTimeout: true}
+
+// NeedsClock reports whether a defect is caught only where the wallet offers clock control.
+func NeedsClock(d Defect) bool { return clockOnly[d] }
 
 // Defects returns the catalog, in a fixed order.
 func Defects() []DefectInfo { return append([]DefectInfo(nil), catalog...) }
@@ -619,4 +647,78 @@ func (s *Server) payerLeftLocked(p *payment, now time.Time) {
 		p.Status, p.FailReason, p.CancelTime = openapi.PaymentCancelled, "payer cancelled", now
 		s.stopDeadlineLocked(p.ID)
 	}
+}
+
+// cancelQuery is the ids a cancel looks its payment up by: both as sent (paymentId wins),
+// unless the wallet is defective and lets the request id win.
+func (s *Server) cancelQuery(paymentID, requestID string) (string, string) {
+	if requestID != "" && s.defects.on(DefectCancelRequestIDWins) {
+		return "", requestID
+	}
+	return paymentID, requestID
+}
+
+// cancelOutcome is the status a cancel leaves: the correct one, or the status a defective
+// wallet writes (a declined payment "cancelled", a partly captured one cancelled whole).
+func (s *Server) cancelOutcomeLocked(p *payment, now time.Time) (done bool) {
+	d := s.defects
+	switch {
+	case p.Status == openapi.PaymentFail && d.on(DefectCancelDeclinedSucceeds):
+		p.Status, p.CancelTime = openapi.PaymentCancelled, now
+		return true
+	case p.Kind == PreAuth && p.Status == openapi.PaymentSuccess && !p.Closed && d.on(DefectCancelCapturedAll):
+		p.Released = money.Amount{Currency: p.Amount.Currency, Value: p.Amount.Value - p.Captured.Value}
+		p.Closed, p.CancelTime, p.Status = true, now, openapi.PaymentCancelled
+		return true
+	}
+	return false
+}
+
+// reopenAfterCancelLocked leaves a cancelled authorization closed, unless the wallet is
+// defective and lets a capture take what the cancel released.
+func (s *Server) reopenAfterCancelLocked(p *payment) {
+	if p.Kind != PreAuth || !p.Closed || p.CancelTime.IsZero() || !s.defects.on(DefectCaptureAfterCancel) {
+		return
+	}
+	p.Closed, p.Released = false, money.Amount{Currency: p.Amount.Currency}
+	if p.Status == openapi.PaymentCancelled {
+		p.Status = openapi.PaymentAuthSuccess
+	}
+}
+
+// lastCapture is whether a capture is the last one: isLastCapture, default true, unless the
+// wallet is defective and reads an absent isLastCapture as false.
+func (s *Server) lastCapture(isLast *bool) bool {
+	if isLast == nil {
+		return !s.defects.on(DefectCaptureDefaultNotLast)
+	}
+	return *isLast
+}
+
+// orderStrAmount is the amount an orderStr charges: as decoded, unless the wallet is
+// defective and reads the decimal as if every currency had two decimals.
+func (s *Server) orderStrAmount(a money.Amount) money.Amount {
+	if !s.defects.on(DefectOrderStrTwoDecimals) {
+		return a
+	}
+	exp, err := money.Exponent(a.Currency)
+	if err != nil {
+		return a
+	}
+	for ; exp < 2; exp++ {
+		a.Value *= 10
+	}
+	for ; exp > 2; exp-- {
+		a.Value /= 10
+	}
+	return a
+}
+
+// freezeWindow is how long a freeze orderStr waits for the payer: its pay_timeout, unless the
+// wallet is defective and ignores it.
+func (s *Server) freezeWindow(payTimeout time.Duration) time.Duration {
+	if s.defects.on(DefectFreezePayTimeout) {
+		return 15 * 24 * time.Hour
+	}
+	return payTimeout
 }

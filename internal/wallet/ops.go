@@ -157,7 +157,8 @@ func (s *Server) cancel(clientID string, body []byte) (any, error) {
 	}
 	var job *notifyJob
 	defer func() { s.notify(job) }()
-	return s.withPayment(clientID, req.PaymentID, req.PaymentRequestID, func(p *payment, now time.Time) (any, error) {
+	paymentID, requestID := s.cancelQuery(req.PaymentID, req.PaymentRequestID)
+	return s.withPayment(clientID, paymentID, requestID, func(p *payment, now time.Time) (any, error) {
 		if err := s.cancelLocked(p, now); err != nil {
 			return nil, err
 		}
@@ -168,6 +169,9 @@ func (s *Server) cancel(clientID string, body []byte) (any, error) {
 
 // cancelLocked applies the cancel rules of PROTOCOL.md ("Pinned refusals", "Lifecycles").
 func (s *Server) cancelLocked(p *payment, now time.Time) error {
+	if s.cancelOutcomeLocked(p, now) {
+		return nil
+	}
 	switch {
 	case (p.Status == openapi.PaymentFail || p.Status == openapi.PaymentCancelled) && !s.defects.on(DefectCancelClosedSucceeds):
 		return openapi.Errorf(openapi.OrderIsClosed, "payment %s is already %s", p.ID, p.Status)
@@ -223,6 +227,7 @@ func (s *Server) capture(clientID string, body []byte) (any, error) {
 			return nil, err
 		}
 	}
+	s.reopenAfterCancelLocked(p)
 	switch {
 	case p.Kind != PreAuth && !s.defects.on(DefectCaptureGeneral):
 		return nil, openapi.Errorf(openapi.ProcessFail, "payment %s is a general payment: only authorizations are captured", p.ID)
@@ -246,7 +251,7 @@ func (s *Server) capture(clientID string, body []byte) (any, error) {
 			return nil, openapi.Errorf(openapi.CaptureAmountExceed, "captureAmount %s exceeds the authorized remainder %d", amount.ValueString(), remainder)
 		}
 	}
-	last := req.IsLastCapture == nil || *req.IsLastCapture
+	last := s.lastCapture(req.IsLastCapture)
 	p.Captured.Value += amount.Value
 	p.Captured.Currency = p.Amount.Currency
 	p.Status = openapi.PaymentSuccess
