@@ -18,6 +18,7 @@
 package sqlitestore
 
 import (
+	"bytes"
 	"crypto/rsa"
 	"crypto/x509"
 	"database/sql"
@@ -110,6 +111,10 @@ type Store struct {
 	readAheadDone bool
 	// txStmts are the prepared statements bound to the open batch's transaction.
 	txStmts map[string]*sql.Stmt
+	// enc writes records as JSON into buf, reused from one save to the next (the driver
+	// copies what it binds).
+	buf bytes.Buffer
+	enc *json.Encoder
 }
 
 var _ records.Store = (*Store)(nil)
@@ -128,6 +133,7 @@ func Open(path string) (*Store, error) {
 	}
 	st := &Store{path: path, lock: lock, stmts: map[string]*sql.Stmt{},
 		unwritten: map[string]*records.Payment{}, unwrittenPending: map[string]*records.Delivery{}}
+	st.enc = json.NewEncoder(&st.buf)
 	if err := st.open(); err != nil {
 		_ = lock.Close()
 		return nil, fmt.Errorf("data file %s: %w", path, err)
@@ -333,7 +339,7 @@ func (st *Store) writeLocked() error {
 	c := st.connLocked()
 	// In key order: the b-tree pages are visited once each, not at random.
 	for _, id := range slices.Sorted(maps.Keys(st.unwritten)) {
-		if err := savePayment(c, st.unwritten[id]); err != nil {
+		if err := st.savePaymentLocked(c, st.unwritten[id]); err != nil {
 			return err
 		}
 		delete(st.unwritten, id)
@@ -344,7 +350,7 @@ func (st *Store) writeLocked() error {
 		if d == nil {
 			_, err = c.Exec(queryDeletePending, id)
 		} else {
-			err = execJSON(c, "saving the pending notification of "+id, d, querySavePending, id)
+			err = st.execJSONLocked(c, "saving the pending notification of "+id, d, querySavePending, id)
 		}
 		if err != nil {
 			return fmt.Errorf("data file: pending notification of %s: %w", id, err)
@@ -565,7 +571,7 @@ func (st *Store) SavePayment(p *records.Payment) error {
 	st.mu.Lock()
 	defer st.mu.Unlock()
 	if st.tx == nil {
-		return savePayment(st.connLocked(), p)
+		return st.savePaymentLocked(st.connLocked(), p)
 	}
 	delete(st.readAhead, p.ID)
 	st.unwritten[p.ID] = clonePayment(p)
@@ -582,8 +588,8 @@ func clonePayment(p *records.Payment) *records.Payment {
 	return &c
 }
 
-func savePayment(c conn, p *records.Payment) error {
-	data, err := json.Marshal(p)
+func (st *Store) savePaymentLocked(c conn, p *records.Payment) error {
+	data, err := st.encodeLocked(p)
 	if err != nil {
 		return fmt.Errorf("data file: encoding payment %s: %w", p.ID, err)
 	}
@@ -592,6 +598,17 @@ func savePayment(c conn, p *records.Payment) error {
 		return fmt.Errorf("data file: saving payment %s: %w", p.ID, err)
 	}
 	return nil
+}
+
+// encodeLocked is v as JSON (as json.Marshal writes it), in the store's buffer: valid until
+// the next call.
+func (st *Store) encodeLocked(v any) ([]byte, error) {
+	st.buf.Reset()
+	if err := st.enc.Encode(v); err != nil {
+		return nil, err
+	}
+	b := st.buf.Bytes()
+	return b[:len(b)-1], nil // Encode ends the document with a newline
 }
 
 // OpenPayments lists the payments saved with Open set.
@@ -617,10 +634,10 @@ func (st *Store) Capture(clientID, requestID string) (*records.Capture, error) {
 func (st *Store) SaveCapture(clientID string, c *records.Capture, p *records.Payment) error {
 	return st.inTx(func(tx conn) error {
 		delete(st.readAhead, p.ID)
-		if err := savePayment(tx, p); err != nil {
+		if err := st.savePaymentLocked(tx, p); err != nil {
 			return err
 		}
-		return execJSON(tx, "saving capture "+c.ID, c,
+		return st.execJSONLocked(tx, "saving capture "+c.ID, c,
 			"INSERT OR REPLACE INTO captures (client_id, request_id, data) VALUES (?, ?, ?)", clientID, c.RequestID)
 	})
 }
@@ -647,10 +664,10 @@ func (st *Store) RefundByRequest(clientID, requestID string) (*records.Refund, e
 func (st *Store) SaveRefund(r *records.Refund, p *records.Payment) error {
 	return st.inTx(func(tx conn) error {
 		delete(st.readAhead, p.ID)
-		if err := savePayment(tx, p); err != nil {
+		if err := st.savePaymentLocked(tx, p); err != nil {
 			return err
 		}
-		return execJSON(tx, "saving refund "+r.ID, r,
+		return st.execJSONLocked(tx, "saving refund "+r.ID, r,
 			"INSERT OR REPLACE INTO refunds (id, client_id, request_id, data) VALUES (?, ?, ?, ?)", r.ID, r.ClientID, r.RequestID)
 	})
 }
@@ -840,11 +857,11 @@ func (st *Store) scanJSON(v any, query string, args ...any) (ok bool, err error)
 func (st *Store) exec(what string, v any, query string, args ...any) error {
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	return execJSON(st.connLocked(), what, v, query, args...)
+	return st.execJSONLocked(st.connLocked(), what, v, query, args...)
 }
 
-func execJSON(c conn, what string, v any, query string, args ...any) error {
-	data, err := json.Marshal(v)
+func (st *Store) execJSONLocked(c conn, what string, v any, query string, args ...any) error {
+	data, err := st.encodeLocked(v)
 	if err != nil {
 		return fmt.Errorf("data file: %s: %w", what, err)
 	}

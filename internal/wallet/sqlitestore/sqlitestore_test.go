@@ -182,6 +182,44 @@ func TestBatchSavesTogether(t *testing.T) {
 	assert.Equal(t, "C1", c.ID)
 }
 
+// TestBatchReadAheadServesTheNewestRecord: a batch that reads many payments one by one reads
+// the open ones at once; a payment saved since, in the batch or in a transaction of its own,
+// or kept unwritten when the batch read ahead, is found as last saved, never as read ahead.
+func TestBatchReadAheadServesTheNewestRecord(t *testing.T) {
+	st, err := sqlitestore.Open(newFile(t))
+	require.NoError(t, err)
+	defer st.Close()
+	open := func(i int, title string) *records.Payment {
+		return &records.Payment{ID: fmt.Sprintf("P%03d", i), ClientID: "c", RequestID: fmt.Sprintf("r%03d", i),
+			Status: openapi.PaymentProcessing, Title: title, Open: true}
+	}
+	for i := range 200 {
+		require.NoError(t, st.SavePayment(open(i, "v1")))
+	}
+	title := func(i int) string {
+		t.Helper()
+		p, err := st.Payment(fmt.Sprintf("P%03d", i))
+		require.NoError(t, err)
+		require.NotNil(t, p, "payment %d", i)
+		return p.Title
+	}
+	require.NoError(t, st.BeginBatch())
+	require.NoError(t, st.SavePayment(open(0, "unwritten")))
+	for i := 1; i <= 100; i++ { // more than enough reads one by one to read ahead
+		assert.Equal(t, "v1", title(i))
+	}
+	require.NoError(t, st.SavePayment(open(150, "saved in the batch")))
+	require.NoError(t, st.SaveCapture("c", &records.Capture{ID: "C1", RequestID: "cap1", PaymentID: "P160"}, open(160, "captured")))
+	_, err = st.OpenPayments() // writes what the batch keeps unwritten
+	require.NoError(t, err)
+	assert.Equal(t, "unwritten", title(0))
+	assert.Equal(t, "saved in the batch", title(150))
+	assert.Equal(t, "captured", title(160))
+	assert.Equal(t, "v1", title(170))
+	require.NoError(t, st.EndBatch())
+	assert.Equal(t, "saved in the batch", title(150))
+}
+
 // TestClockMoveOverManyPaymentsSavesInOneBatch moves business time past the deadline of
 // many payments waiting for the payer, on a data file: every one expires, is notified (twice:
 // no notify URL answers) and is saved, and the move's saves go into one transaction.
