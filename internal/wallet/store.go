@@ -105,6 +105,9 @@ func (m *memoryStore) paymentByAnyClient(requestID string) (*payment, error) {
 }
 
 func (m *memoryStore) savePayment(p *payment) error {
+	if m.payments[p.ID] == p {
+		return nil // its own record, changed in place: the ids it is indexed by never change
+	}
 	m.payments[p.ID] = p
 	m.byReq[reqKey(p.ClientID, p.RequestID)] = p
 	return nil
