@@ -295,14 +295,15 @@ func (p prepared) QueryRow(query string, args ...any) *sql.Row {
 var hotQueries = []string{queryPayment, queryOpenPaymentsAhead, querySavePayment, querySavePending, queryDeletePending}
 
 const (
-	queryPayment = "SELECT data FROM payments WHERE id = ?"
-	// queryOpenPaymentsAhead reads the open payments ahead, at most maxUnwritten of them.
-	queryOpenPaymentsAhead = "SELECT id, data FROM payments WHERE open = 1 LIMIT 32768"
-	querySavePayment       = `INSERT INTO payments (id, client_id, request_id, open, awaiting, data) VALUES (?, ?, ?, ?, ?, ?)
+	queryPayment     = "SELECT data FROM payments WHERE id = ?"
+	querySavePayment = `INSERT INTO payments (id, client_id, request_id, open, awaiting, data) VALUES (?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET open = excluded.open, awaiting = excluded.awaiting, data = excluded.data`
 	querySavePending   = "INSERT OR REPLACE INTO pending (payment_id, data) VALUES (?, ?)"
 	queryDeletePending = "DELETE FROM pending WHERE payment_id = ?"
 )
+
+// queryOpenPaymentsAhead reads the open payments ahead, at most maxUnwritten of them.
+var queryOpenPaymentsAhead = "SELECT id, data FROM payments WHERE open = 1 LIMIT " + strconv.Itoa(maxUnwritten)
 
 // BeginBatch starts a transaction that the saves until the matching EndBatch join.
 func (st *Store) BeginBatch() error {
