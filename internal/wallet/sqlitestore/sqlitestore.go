@@ -3,8 +3,11 @@
 // it; the wallet mock itself knows the records.Store interface alone, so a Go test that
 // starts a wallet mock does not compile SQLite.
 //
-// Each record is a JSON document beside the columns it is looked up by. Nothing is cached in
-// Go: memory stays what SQLite's page cache takes, however many payments the file holds.
+// Each record is a JSON document beside the columns it is looked up by. Outside a batch
+// nothing is cached in Go: memory stays what SQLite's page cache takes, however many payments
+// the file holds. A batch keeps the payments it changed until it writes them (at most
+// maxUnwritten), and, once it has read many one by one, the open payments read in one query
+// (at most as many), as the wallet's start reads them all anyway.
 //
 // Every save is its own transaction in WAL mode with synchronous=NORMAL: a commit is in the
 // log before the call returns, so a process killed at any moment (SIGKILL) loses nothing it
