@@ -273,13 +273,27 @@ func TestClockMoveOverManyPaymentsSavesInOneBatch(t *testing.T) {
 	cpu := cpuTime() - cpu0
 	t.Logf("a clock move over %d payments took %s (%s of CPU)", expiringPayments, took, cpu)
 
-	var view wallet.PaymentView
-	resp, err = http.Get(s.URL() + fmt.Sprintf("/conformance/payments/P%06d", expiringPayments-1))
+	for _, i := range []int{0, expiringPayments - 1} { // the first written in a group, the last alone
+		var view wallet.PaymentView
+		resp, err = http.Get(s.URL() + fmt.Sprintf("/conformance/payments/P%06d", i))
+		require.NoError(t, err)
+		require.NoError(t, jsonDecode(resp, &view))
+		resp.Body.Close()
+		assert.Equal(t, fmt.Sprintf("P%06d", i), view.PaymentID, "the record saved under its own id")
+		assert.Equal(t, openapi.PaymentFail, view.Status, "payment %d expired", i)
+		assert.Len(t, view.Notifications, 2, "payment %d notified at expiry and retried 2 minutes later", i)
+	}
+	require.NoError(t, s.Close())
+	st, err = sqlitestore.Open(path)
 	require.NoError(t, err)
-	defer resp.Body.Close()
-	require.NoError(t, jsonDecode(resp, &view))
-	assert.Equal(t, openapi.PaymentFail, view.Status, "the last payment expired")
-	assert.Len(t, view.Notifications, 2, "notified at expiry and retried 2 minutes later")
+	defer st.Close()
+	pending, err := st.Pending()
+	require.NoError(t, err)
+	require.Len(t, pending, expiringPayments, "each payment's third attempt is pending in the file")
+	for _, d := range []records.Delivery{pending[0], pending[len(pending)-1]} {
+		assert.Equal(t, 3, d.Attempt, d.PaymentID)
+		assert.Contains(t, d.Body, d.PaymentID)
+	}
 	if raceEnabled {
 		return
 	}
