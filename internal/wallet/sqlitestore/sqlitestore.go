@@ -34,7 +34,6 @@ import (
 	"os"
 	"slices"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -296,8 +295,7 @@ func (p prepared) QueryRow(query string, args ...any) *sql.Row {
 
 // hotQueries are prepared when the store opens: a clock move runs them in a batch, where no
 // statement can be prepared on the database.
-var hotQueries = []string{queryPayment, queryOpenPaymentsAhead, querySavePayment, querySavePayments, querySavePending,
-	querySavePendings, queryDeletePending}
+var hotQueries = []string{queryPayment, queryOpenPaymentsAhead, querySavePayment, querySavePending, queryDeletePending}
 
 const (
 	queryPayment     = "SELECT data FROM payments WHERE id = ?"
@@ -305,15 +303,6 @@ const (
 		ON CONFLICT (id) DO UPDATE SET open = excluded.open, awaiting = excluded.awaiting, data = excluded.data`
 	querySavePending   = "INSERT OR REPLACE INTO pending (payment_id, data) VALUES (?, ?)"
 	queryDeletePending = "DELETE FROM pending WHERE payment_id = ?"
-)
-
-// querySavePayments and querySavePendings save rowsPerWrite rows at once.
-var (
-	querySavePayments = `INSERT INTO payments (id, client_id, request_id, open, awaiting, data) VALUES ` +
-		strings.Repeat("(?, ?, ?, ?, ?, ?), ", rowsPerWrite-1) + `(?, ?, ?, ?, ?, ?)
-		ON CONFLICT (id) DO UPDATE SET open = excluded.open, awaiting = excluded.awaiting, data = excluded.data`
-	querySavePendings = "INSERT OR REPLACE INTO pending (payment_id, data) VALUES " +
-		strings.Repeat("(?, ?), ", rowsPerWrite-1) + "(?, ?)"
 )
 
 // queryOpenPaymentsAhead reads the open payments ahead, at most maxUnwritten of them.
@@ -352,96 +341,27 @@ func (st *Store) writeLocked() error {
 		return nil
 	}
 	c := st.connLocked()
-	// In key order: the b-tree pages are visited once each, not at random. Whole groups of
-	// rowsPerWrite rows go in one statement each, the rest one by one.
-	ids := slices.Sorted(maps.Keys(st.unwritten))
-	for len(ids) >= rowsPerWrite {
-		group := ids[:rowsPerWrite]
-		docs := make([]any, len(group))
-		for i, id := range group {
-			docs[i] = st.unwritten[id]
-		}
-		args, err := st.rowsLocked(docs, func(i int, data []byte) []any {
-			p := st.unwritten[group[i]]
-			return []any{p.ID, p.ClientID, p.RequestID, p.Open, p.AwaitingFirstDelivery, data}
-		})
-		if err == nil {
-			_, err = c.Exec(querySavePayments, args...)
-		}
-		if err != nil {
-			return fmt.Errorf("data file: saving payments %s to %s: %w", group[0], group[len(group)-1], err)
-		}
-		for _, id := range group {
-			delete(st.unwritten, id)
-		}
-		ids = ids[rowsPerWrite:]
-	}
-	for _, id := range ids {
+	// In key order: the b-tree pages are visited once each, not at random.
+	for _, id := range slices.Sorted(maps.Keys(st.unwritten)) {
 		if err := st.savePaymentLocked(c, st.unwritten[id]); err != nil {
 			return err
 		}
 		delete(st.unwritten, id)
 	}
-	var saved []string // pending deliveries to save, in key order
 	for _, id := range slices.Sorted(maps.Keys(st.unwrittenPending)) {
-		if st.unwrittenPending[id] != nil {
-			saved = append(saved, id)
-			continue
-		}
-		if _, err := c.Exec(queryDeletePending, id); err != nil {
-			return fmt.Errorf("data file: dropping the pending notification of %s: %w", id, err)
-		}
-		delete(st.unwrittenPending, id)
-	}
-	for len(saved) >= rowsPerWrite {
-		group := saved[:rowsPerWrite]
-		docs := make([]any, len(group))
-		for i, id := range group {
-			docs[i] = st.unwrittenPending[id]
-		}
-		args, err := st.rowsLocked(docs, func(i int, data []byte) []any { return []any{group[i], data} })
-		if err == nil {
-			_, err = c.Exec(querySavePendings, args...)
+		d := st.unwrittenPending[id]
+		var err error
+		if d == nil {
+			_, err = c.Exec(queryDeletePending, id)
+		} else {
+			err = st.execJSONLocked(c, "saving the pending notification of "+id, d, querySavePending, id)
 		}
 		if err != nil {
-			return fmt.Errorf("data file: saving the pending notifications of %s to %s: %w", group[0], group[len(group)-1], err)
-		}
-		for _, id := range group {
-			delete(st.unwrittenPending, id)
-		}
-		saved = saved[rowsPerWrite:]
-	}
-	for _, id := range saved {
-		if err := st.execJSONLocked(c, "saving the pending notification of "+id, st.unwrittenPending[id], querySavePending, id); err != nil {
-			return err
+			return fmt.Errorf("data file: pending notification of %s: %w", id, err)
 		}
 		delete(st.unwrittenPending, id)
 	}
 	return nil
-}
-
-// rowsPerWrite is how many rows a batch writes in one statement.
-const rowsPerWrite = 64
-
-// rowsLocked encodes docs as JSON, one after the other in the store's buffer, and returns
-// the statement arguments that row gives for each document and its JSON, in order.
-func (st *Store) rowsLocked(docs []any, row func(i int, data []byte) []any) ([]any, error) {
-	st.buf.Reset()
-	ends := make([]int, len(docs))
-	for i, d := range docs {
-		if err := st.enc.Encode(d); err != nil {
-			return nil, err
-		}
-		ends[i] = st.buf.Len() - 1 // Encode ends each document with a newline
-	}
-	all := st.buf.Bytes()
-	var args []any
-	start := 0
-	for i, end := range ends {
-		args = append(args, row(i, all[start:end])...)
-		start = end + 1
-	}
-	return args, nil
 }
 
 func (st *Store) commitLocked() error {

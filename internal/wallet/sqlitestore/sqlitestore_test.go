@@ -273,7 +273,7 @@ func TestClockMoveOverManyPaymentsSavesInOneBatch(t *testing.T) {
 	cpu := cpuTime() - cpu0
 	t.Logf("a clock move over %d payments took %s (%s of CPU)", expiringPayments, took, cpu)
 
-	for _, i := range []int{0, expiringPayments - 1} { // the first written in a group, the last alone
+	for _, i := range []int{0, expiringPayments - 1} { // the first and the last saved
 		var view wallet.PaymentView
 		resp, err = http.Get(s.URL() + fmt.Sprintf("/conformance/payments/P%06d", i))
 		require.NoError(t, err)
