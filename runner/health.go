@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strings"
 	"sync"
 
 	"github.com/tradepaykit/tradepaykit/internal/preflight"
@@ -25,7 +24,7 @@ type notifyHealth struct {
 
 // observe counts one recorded exchange if it is a notification.
 func (h *notifyHealth) observe(x report.Exchange) {
-	if !strings.Contains(x.Party, "notify endpoint") {
+	if !isNotification(x) {
 		return
 	}
 	h.mu.Lock()
@@ -53,7 +52,8 @@ func (h *notifyHealth) lastFailure() string {
 // registered is the notify URL registered with the kit's wallet (--merchant-notify-url).
 func merchantHealth(rec *recorder, registered string) *steps.Health {
 	return &steps.Health{
-		Delivered: rec.notify.deliveredCount,
+		Delivered:        rec.notify.deliveredCount,
+		LastNotification: rec.lastNotification,
 		Cause: func() string {
 			if f := rec.notify.lastFailure(); f != "" {
 				return "the kit's wallet cannot deliver notifications to the merchant (" + f + "): check the notify URL the merchant gives (paymentNotifyUrl, the orderStr's notify_url) or --merchant-notify-url"
@@ -73,7 +73,8 @@ const noNotifyURL = "the merchant gives no notify URL: its pay requests carry no
 // notifyURL.
 func walletHealth(rec *recorder, notifyURL string) *steps.Health {
 	return &steps.Health{
-		Delivered: rec.notify.deliveredCount,
+		Delivered:        rec.notify.deliveredCount,
+		LastNotification: rec.lastNotification,
 		Cause: func() string {
 			return "the kit's merchant has received no notification from the wallet since the run started: check that the wallet reaches " +
 				notifyURL + " (--notify-listen, --advertise-url) and sends notifyPayment to the paymentNotifyUrl or notify_url the kit gives"

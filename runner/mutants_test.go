@@ -87,6 +87,26 @@ type killResult struct {
 	killed bool
 	// detail says why a defect was not killed: the exit status and the requirements failed.
 	detail string
+	// elapsed is how long the verify run took to its verdict.
+	elapsed time.Duration
+}
+
+// killCell is one defect's row of the kill table, past its description: whether the kill
+// test killed it and how long the verify run took to its verdict.
+type killCell struct {
+	killed, time string
+}
+
+// verdictBudget is how long a verify run may take to its verdict against any party of the
+// catalogs (issue 16, "Every verdict in under a minute"); the kill test names those over it.
+const verdictBudget = time.Minute
+
+// slowestShown is how many of the slowest kills the kill test names at its end.
+const slowestShown = 5
+
+// killTime is a verify run's time as the kill table shows it: whole seconds.
+func killTime(d time.Duration) string {
+	return fmt.Sprintf("%d s", int(d.Round(time.Second)/time.Second))
 }
 
 var requirementsFailedLine = regexp.MustCompile(`(?m)^requirements failed: (.*)$`)
@@ -183,7 +203,7 @@ func TestMutantsAreKilled(t *testing.T) {
 					r = runParty(t, m.party, m.Name)
 				}
 				failed := failedRequirements(t, r)
-				k := killResult{killed: r.code == exitFail && slices.Contains(failed, m.Requirement)}
+				k := killResult{killed: r.code == exitFail && slices.Contains(failed, m.Requirement), elapsed: r.elapsed}
 				if !k.killed {
 					k.detail = fmt.Sprintf("exit %d; failed: %s", r.code, strings.Join(failed, ", "))
 				}
@@ -197,14 +217,15 @@ func TestMutantsAreKilled(t *testing.T) {
 	killed := 0
 	cells := knownCells(t)
 	for key, k := range results {
-		cells[key] = "yes"
+		cells[key] = killCell{killed: "yes", time: killTime(k.elapsed)}
 		if k.killed {
 			killed++
 		} else {
-			cells[key] = "**no** (" + k.detail + ")"
+			cells[key] = killCell{killed: "**no** (" + k.detail + ")", time: killTime(k.elapsed)}
 		}
 	}
 	t.Logf("kill test: %d of %d defects killed in %s", killed, len(results), time.Since(start).Round(time.Second))
+	t.Log(slowestKills(results, slowestShown))
 	if *killTableUpdate {
 		// A run of one party (-mutants-party) keeps the other party's rows as they were.
 		writeKillTable(t, killTable(catalogs(t, ""), cells))
@@ -213,16 +234,58 @@ func TestMutantsAreKilled(t *testing.T) {
 	if len(results) < len(all) || *mutantsParty != "" {
 		return // a subset ran (-run, -mutants-party): the table is about both whole catalogs
 	}
+	// The verdicts must be the table's; their times differ from run to run, so the table's
+	// are kept for the comparison.
+	known := knownCells(t)
+	for key, c := range cells {
+		c.time = known[key].time
+		cells[key] = c
+	}
 	assert.Equal(t, killTable(all, cells), readKillTable(t), "README.md's kill table is not this run's: make mutants KILL_TABLE_UPDATE=1")
 }
 
-// knownCells returns the killed column of README.md's kill table by party/defect, for the
-// rows whose requirement is still the catalog's.
-func knownCells(t *testing.T) map[string]string {
+// slowestKills names the n slowest verify runs of the kill test, slowest first, and those
+// over verdictBudget: "the 5 slowest verdicts: merchant/auth-success-as-paid 41 s, ...".
+func slowestKills(results map[string]killResult, n int) string {
+	keys := make([]string, 0, len(results))
+	for key := range results {
+		keys = append(keys, key)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if a, b := results[keys[i]].elapsed, results[keys[j]].elapsed; a != b {
+			return a > b
+		}
+		return keys[i] < keys[j]
+	})
+	var over []string
+	for _, key := range keys {
+		if results[key].elapsed > verdictBudget {
+			over = append(over, key)
+		}
+	}
+	keys = keys[:min(n, len(keys))]
+	parts := make([]string, len(keys))
+	for i, key := range keys {
+		parts[i] = fmt.Sprintf("%s %s", key, killTime(results[key].elapsed))
+	}
+	s := fmt.Sprintf("the %d slowest verdicts: %s", len(keys), strings.Join(parts, ", "))
+	if len(over) > 0 {
+		s += fmt.Sprintf("; over %s (machine load counts: see uptime): %s", verdictBudget, strings.Join(over, ", "))
+	}
+	return s
+}
+
+// knownCells returns the killed and time columns of README.md's kill table by
+// party/defect/requirement, for the rows whose requirement is still the catalog's.
+func knownCells(t *testing.T) map[string]killCell {
 	t.Helper()
-	cells := map[string]string{}
+	cells := map[string]killCell{}
 	for _, row := range killTableRows(readKillTable(t)) {
-		cells[row[0]+"/"+row[1]+"/"+row[2]] = row[4]
+		c := killCell{killed: row[4]}
+		if len(row) > 5 {
+			c.time = row[5]
+		}
+		cells[row[0]+"/"+row[1]+"/"+row[2]] = c
 	}
 	return cells
 }
@@ -248,12 +311,13 @@ func TestKillTableListsTheCatalogs(t *testing.T) {
 // notRun is the killed column of a defect no kill test has run yet.
 const notRun = "not run yet"
 
-// killTable renders the kill table: cells holds the killed column by party/defect/requirement.
-func killTable(all []mutant, cells map[string]string) string {
+// killTable renders the kill table: cells holds the killed and time columns by
+// party/defect/requirement.
+func killTable(all []mutant, cells map[string]killCell) string {
 	var b strings.Builder
 	killed, unrun := 0, 0
 	for _, m := range all {
-		switch cells[m.key()] {
+		switch cells[m.key()].killed {
 		case "yes":
 			killed++
 		case "", notRun:
@@ -264,20 +328,23 @@ func killTable(all []mutant, cells map[string]string) string {
 	if unrun > 0 {
 		fmt.Fprintf(&b, " (%d not run yet)", unrun)
 	}
-	b.WriteString(".\n\n| party | defect | requirement | the mistake | killed |\n|---|---|---|---|---|\n")
+	b.WriteString(".\n\n| party | defect | requirement | the mistake | killed | verdict in |\n|---|---|---|---|---|---|\n")
 	for _, m := range all {
 		cell := cells[m.key()]
-		if cell == "" {
-			cell = notRun
+		if cell.killed == "" || cell.killed == notRun {
+			cell = killCell{killed: notRun, time: "–"}
 		}
-		fmt.Fprintf(&b, "| %s | `%s` | %s | %s | %s |\n", m.party, m.Name, m.Requirement, strings.ReplaceAll(m.What, "|", `\|`), cell)
+		if cell.time == "" {
+			cell.time = "–"
+		}
+		fmt.Fprintf(&b, "| %s | `%s` | %s | %s | %s | %s |\n", m.party, m.Name, m.Requirement, strings.ReplaceAll(m.What, "|", `\|`), cell.killed, cell.time)
 	}
 	b.WriteString("\n" + killTableEnd)
 	return b.String()
 }
 
 // killTableRows returns the cells of the table's rows: party, defect, requirement, mistake,
-// killed.
+// killed and, once the table has it, the verdict's time.
 func killTableRows(table string) [][]string {
 	var rows [][]string
 	for _, line := range strings.Split(table, "\n") {
@@ -310,4 +377,30 @@ func writeKillTable(t *testing.T, table string) {
 	require.NoError(t, err)
 	old := readKillTable(t)
 	require.NoError(t, os.WriteFile("../README.md", bytes.Replace(b, []byte(old), []byte(table), 1), 0o644))
+}
+
+// The kill test's closing line names the slowest verdicts, slowest first, and those over a
+// minute.
+func TestSlowestKillsNamesTheSlowestFirst(t *testing.T) {
+	results := map[string]killResult{
+		"wallet/a/REQ-X-001":   {killed: true, elapsed: 12 * time.Second},
+		"merchant/b/REQ-X-002": {killed: true, elapsed: 61 * time.Second},
+		"wallet/c/REQ-X-003":   {killed: true, elapsed: 3 * time.Second},
+	}
+	assert.Equal(t, "the 2 slowest verdicts: merchant/b/REQ-X-002 61 s, wallet/a/REQ-X-001 12 s; over 1m0s (machine load counts: see uptime): merchant/b/REQ-X-002",
+		slowestKills(results, 2))
+}
+
+// The kill table shows each kill's time, and a defect no run has reached as not run yet.
+func TestKillTableShowsEachKillsTime(t *testing.T) {
+	all := []mutant{
+		{party: "wallet", defectEntry: defectEntry{Name: "a", Requirement: "REQ-X-001", What: "one | two"}},
+		{party: "wallet", defectEntry: defectEntry{Name: "b", Requirement: "REQ-X-002", What: "three"}},
+	}
+	table := killTable(all, map[string]killCell{"wallet/a/REQ-X-001": {killed: "yes", time: "7 s"}})
+	assert.Contains(t, table, "| wallet | `a` | REQ-X-001 | one \\| two | yes | 7 s |\n")
+	assert.Contains(t, table, "| wallet | `b` | REQ-X-002 | three | not run yet | – |\n")
+	rows := killTableRows(table)
+	require.Len(t, rows, 2)
+	assert.Equal(t, []string{"wallet", "a", "REQ-X-001", "one \\| two", "yes", "7 s"}, rows[0])
 }

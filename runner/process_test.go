@@ -70,7 +70,15 @@ var listeningLine = regexp.MustCompile(`listening on (http://\S+)$`)
 // it is stopped with SIGTERM and must exit 0.
 func startParty(t *testing.T, args ...string) *party {
 	t.Helper()
+	return startPartyWith(t, nil, args...)
+}
+
+// startPartyWith is startParty with files the process inherits as fd 3, 4, ... (a listener
+// bound by the test: --listen fd:3).
+func startPartyWith(t *testing.T, extra []*os.File, args ...string) *party {
+	t.Helper()
 	p := &party{cmd: exec.Command(kitBinary, args...)}
+	p.cmd.ExtraFiles = extra
 	stdout, err := p.cmd.StdoutPipe()
 	require.NoError(t, err)
 	p.cmd.Stderr = &lockedWriter{p: p}

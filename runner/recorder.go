@@ -3,16 +3,21 @@ package main
 import (
 	"bytes"
 	"crypto/rsa"
+	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
 	"regexp"
+	"strings"
 	"sync"
 	"time"
 
+	"github.com/tradepaykit/tradepaykit/internal/openapi"
 	"github.com/tradepaykit/tradepaykit/internal/report"
 	"github.com/tradepaykit/tradepaykit/internal/signing"
 	"github.com/tradepaykit/tradepaykit/internal/walletclient"
+	"github.com/tradepaykit/tradepaykit/steps"
 )
 
 // recorder keeps the exchanges between the two parties that the kit's own party takes part
@@ -30,6 +35,7 @@ type recorder struct {
 type recorded struct {
 	x   report.Exchange
 	ids []string
+	at  time.Time // when it was recorded: its answer came, or it failed
 }
 
 // maxRecorded bounds the memory of a long run; a failure needs only recent exchanges.
@@ -46,7 +52,55 @@ func (r *recorder) add(x report.Exchange) {
 	if len(r.list) >= maxRecorded {
 		r.list = append(r.list[:0], r.list[len(r.list)/2:]...)
 	}
-	r.list = append(r.list, recorded{x: x, ids: ids})
+	r.list = append(r.list, recorded{x: x, ids: ids, at: time.Now()})
+}
+
+// lastNotification returns the last notification recorded that names paymentRequestID or
+// paymentID (either may be empty) in its body, with the merchant's answer: the wallet's
+// side of a wait for an order to settle (steps.Health.LastNotification).
+func (r *recorder) lastNotification(paymentRequestID, paymentID string) (steps.NotificationSeen, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for i := len(r.list) - 1; i >= 0; i-- {
+		rec := r.list[i]
+		if !isNotification(rec.x) {
+			continue
+		}
+		var body struct {
+			PaymentID        string `json:"paymentId"`
+			PaymentRequestID string `json:"paymentRequestId"`
+			PaymentStatus    string `json:"paymentStatus"`
+		}
+		if json.Unmarshal(rec.x.RequestBody, &body) != nil {
+			continue
+		}
+		if (paymentID == "" || body.PaymentID != paymentID) && (paymentRequestID == "" || body.PaymentRequestID != paymentRequestID) {
+			continue
+		}
+		return steps.NotificationSeen{At: rec.at, PaymentStatus: body.PaymentStatus, Refused: notificationRefused(rec.x)}, true
+	}
+	return steps.NotificationSeen{}, false
+}
+
+// isNotification reports whether a recorded exchange is a notification between the parties.
+func isNotification(x report.Exchange) bool { return strings.Contains(x.Party, "notify endpoint") }
+
+// notificationRefused says what the merchant answered a notification, "" for S.
+func notificationRefused(x report.Exchange) string {
+	switch {
+	case x.StatusCode == 0:
+		return "no answer (" + x.Err + ")"
+	case x.StatusCode != http.StatusOK:
+		return fmt.Sprintf("HTTP %d", x.StatusCode)
+	}
+	var answer openapi.NotifyPaymentResponse
+	if err := json.Unmarshal(x.ResponseBody, &answer); err != nil {
+		return "an answer that is not a JSON result"
+	}
+	if answer.Result.ResultStatus == openapi.StatusSuccess {
+		return ""
+	}
+	return strings.TrimSpace(string(answer.Result.ResultStatus) + " " + string(answer.Result.ResultCode))
 }
 
 // about returns the recorded exchanges that share an id (payment, request, order) with own,

@@ -207,6 +207,9 @@ func (s *suite) execute(ctx context.Context, stdout, stderr io.Writer) int {
 		}
 	}
 	s.run.Duration = time.Since(s.run.Started)
+	for _, cut := range s.targets.Health.CutShort() {
+		s.run.Notes = append(s.run.Notes, "waits cut short: "+cut)
+	}
 	s.run.Finish()
 	s.noteTimeLimit(runCtx, pacts.cut, stderr)
 

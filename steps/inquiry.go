@@ -99,14 +99,16 @@ func walletReports(ctx context.Context, status, amount string) {
 	c, err := w.walletClient()
 	require.NoError(t, err)
 	var last *openapi.InquiryPaymentResponse
-	_, err = eventually(ctx, w.wait(), func(ctx context.Context) (bool, error) {
+	_, err = w.await(ctx, w.wait(), func(ctx context.Context) (bool, error) {
 		resp, err := c.InquiryPayment(ctx, q)
 		if err != nil {
 			return false, err
 		}
 		last = resp
-		return resp.Result.ResultStatus == openapi.StatusSuccess && resp.PaymentStatus == status, nil
+		// Decided either way once the payment is where it cannot become status any more.
+		return resp.Result.ResultStatus == openapi.StatusSuccess && (resp.PaymentStatus == status || !paymentCanBecome(resp.PaymentStatus, status)), nil
 	})
+	skipCutShort(ctx, err)
 	require.NoError(t, err, "inquiryPayment")
 	require.NotNil(t, last, "the wallet did not answer inquiryPayment within %s", w.wait())
 	require.Equal(t, openapi.Success, last.Result.ResultCode, "inquiryPayment result: %s", last.Result.ResultMessage)

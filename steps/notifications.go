@@ -52,7 +52,7 @@ func pollNotifications(ctx context.Context, n int) (string, *target.Payment) {
 	w, t := world(ctx), checks(ctx)
 	id := knownPaymentID(ctx)
 	var last *target.Payment
-	_, err := eventually(ctx, w.wait(), func(ctx context.Context) (bool, error) {
+	_, err := w.await(ctx, w.wait(), func(ctx context.Context) (bool, error) {
 		p, err := w.control.Payment(ctx, id)
 		if err != nil {
 			return false, err
@@ -60,6 +60,7 @@ func pollNotifications(ctx context.Context, n int) (string, *target.Payment) {
 		last = p
 		return len(p.Notifications) >= n, nil
 	})
+	skipCutShort(ctx, err)
 	require.NoError(t, err, "reading the wallet's view of payment %s", id)
 	require.NotNil(t, last, "the wallet did not show payment %s within %s", id, w.wait())
 	return id, last

@@ -3,6 +3,7 @@ package steps
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -151,14 +152,29 @@ func orderBecomes(ctx context.Context, want string) error {
 	w, t := world(ctx), checks(ctx)
 	requireOrder(ctx)
 	var last *target.Order
+	// The wait ends early once the order cannot become want any more (decided.go).
+	var decided string
+	var refused refusal
 	_, diagnosis, err := w.awaitNotified(ctx, func(ctx context.Context) (bool, error) {
 		o, err := w.merchant.Order(ctx, w.order.OrderID)
 		if err != nil {
 			return false, err
 		}
 		last = o
-		return o.Status == want, nil
+		switch {
+		case o.Status == want:
+			return true, nil
+		case !orderCanBecome(o.Status, want):
+			decided = fmt.Sprintf("an order %s never becomes %s", o.Status, want)
+			return true, nil
+		case w.orderStrRefused != "" && want != "PENDING" && want != "CANCELLED":
+			decided = fmt.Sprintf("the wallet refused the order's orderStr, so no payment exists for it (my.tradePay 4000: %s)", strings.TrimPrefix(w.orderStrRefused, target.OrderStrRefusedMemo))
+			return true, nil
+		}
+		decided = refused.decided(ctx, w, want)
+		return decided != "", nil
 	})
+	skipCutShort(ctx, err)
 	require.NoError(t, err, "reading order %s", w.order.OrderID)
 	if diagnosis != "" {
 		require.NotNil(t, last, "the merchant did not show order %s%s", w.order.OrderID, diagnosed(diagnosis))
@@ -167,6 +183,10 @@ func orderBecomes(ctx context.Context, want string) error {
 	w.setOrder(last)
 	if diagnosis != "" && last.Status != want {
 		assert.Fail(t, fmt.Sprintf("order %s is %q, not %q, after waiting%s", last.OrderID, last.Status, want, diagnosed(diagnosis)))
+		return nil
+	}
+	if decided != "" && last.Status != want {
+		assert.Equal(t, want, last.Status, "status of order %s: the wait ended early, decided: %s", last.OrderID, decided)
 		return nil
 	}
 	assert.Equal(t, want, last.Status, "status of order %s after waiting %s", last.OrderID, w.wait())

@@ -182,6 +182,12 @@ func initialize(pick func(context.Context, *godog.Scenario) (Targets, error)) fu
 			}
 			return ctx, nil
 		})
+		sc.StepContext().Before(func(ctx context.Context, st *godog.Step) (context.Context, error) {
+			if w, ok := ctx.Value(worldKey{}).(*World); ok {
+				w.step = st.Text
+			}
+			return ctx, nil
+		})
 		sc.StepContext().After(func(ctx context.Context, st *godog.Step, status godog.StepResultStatus, err error) (context.Context, error) {
 			w, ok := ctx.Value(worldKey{}).(*World)
 			if !ok {
@@ -240,6 +246,8 @@ type World struct {
 	scenario string
 	tags     []string
 	skipped  string
+	// step is the text of the step running: waits that keep running out are counted by it.
+	step string
 
 	merchant *target.Merchant
 	control  *target.WalletControl
@@ -261,8 +269,10 @@ type World struct {
 
 	// token is what the mini program hands to my.tradePay.
 	token target.Token
-	// resultCode is what my.tradePay answered last.
-	resultCode string
+	// resultCode is what my.tradePay answered last; orderStrRefused the wallet's memo when it
+	// answered 4000 because it refused the orderStr itself (no payment exists for it).
+	resultCode      string
+	orderStrRefused string
 
 	// The payment the scenario is about, as far as the kit knows its ids.
 	paymentID        string

@@ -2,6 +2,7 @@ package steps
 
 import (
 	"context"
+	"strings"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -39,8 +40,12 @@ func registerTradePaySteps(sc stepScope) {
 
 func tradePay(ctx context.Context, tok target.Token, action target.Action) error {
 	w := world(ctx)
-	code, err := w.control.TradePay(ctx, tok, action, "")
+	code, memo, err := w.control.TradePayMemo(ctx, tok, action, "")
 	require.NoError(checks(ctx), err, "my.tradePay with action %s", action)
 	w.resultCode = code
+	w.orderStrRefused = ""
+	if tok.OrderStr != "" && code == "4000" && strings.HasPrefix(memo, target.OrderStrRefusedMemo) {
+		w.orderStrRefused = memo
+	}
 	return nil
 }

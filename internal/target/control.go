@@ -57,16 +57,29 @@ type tradePayRequest struct {
 // TradePay plays my.tradePay with the token, the shopper doing action; payer may be empty.
 // It returns the resultCode the mini program would get ("9000", "6001"...).
 func (w *WalletControl) TradePay(ctx context.Context, tok Token, action Action, payer string) (string, error) {
+	code, _, err := w.TradePayMemo(ctx, tok, action, payer)
+	return code, err
+}
+
+// OrderStrRefusedMemo starts the memo of the kit's wallet mock when it answered 4000 because
+// it refused the orderStr itself (its signature, its content): no payment exists for it, so
+// no order waiting on it will settle.
+const OrderStrRefusedMemo = "orderStr refused: "
+
+// TradePayMemo is TradePay that also returns the answer's memo, the reason a wallet may give
+// for a 4000 (the kit's wallet mock does; "" when there is none).
+func (w *WalletControl) TradePayMemo(ctx context.Context, tok Token, action Action, payer string) (code, memo string, err error) {
 	var out struct {
 		ResultCode string `json:"resultCode"`
+		Memo       string `json:"memo"`
 	}
 	if err := w.c.do(ctx, http.MethodPost, "/conformance/tradePay", tradePayRequest{Token: tok, Action: action, Payer: payer}, &out); err != nil {
-		return "", err
+		return "", "", err
 	}
 	if out.ResultCode == "" {
-		return "", errors.New("target: tradePay answer has no resultCode")
+		return "", "", errors.New("target: tradePay answer has no resultCode")
 	}
-	return out.ResultCode, nil
+	return out.ResultCode, out.Memo, nil
 }
 
 // AdvanceClock moves the wallet's business clock forward by d (a kit extension) and returns

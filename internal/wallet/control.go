@@ -68,6 +68,10 @@ func (s *Server) handleTradePay(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, resp)
 }
 
+// orderStrRefusedMemo starts the memo of a tradePay answered 4000 because the orderStr itself
+// was refused (target.OrderStrRefusedMemo reads it).
+const orderStrRefusedMemo = "orderStr refused: "
+
 // tradePay resolves the token to a payment and applies the action. It returns the result
 // code and, for 4000, why.
 func (s *Server) tradePay(req tradePayRequest) (string, string) {
@@ -84,7 +88,9 @@ func (s *Server) tradePay(req tradePayRequest) (string, string) {
 		p, reason = s.paymentFromOrderStrLocked(req.OrderStr, now)
 		if p == nil {
 			s.mu.Unlock()
-			return s.tradePayAnswer(req.Action, tradePayFailed, false), reason
+			// The kit's steps read this prefix (target.OrderStrRefusedMemo): no payment
+			// exists for the orderStr, so an order waiting on it will not settle.
+			return s.tradePayAnswer(req.Action, tradePayFailed, false), orderStrRefusedMemo + reason
 		}
 	}
 	if p == nil {

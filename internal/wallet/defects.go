@@ -122,6 +122,10 @@ const (
 	DefectCaptureDefaultNotLast  Defect = "capture-without-is-last-capture-not-final"
 	DefectOrderStrTwoDecimals    Defect = "orderstr-amount-two-decimals"
 	DefectFreezePayTimeout       Defect = "freeze-orderstr-pay-timeout-ignored"
+
+	// Issue 16, part speed: mistakes whose verdict used to take over a minute.
+	DefectInquirySuccessUnpaid    Defect = "inquiry-success-for-unpaid"
+	DefectNotifyLowerCaseCurrency Defect = "notify-lower-case-currency"
 )
 
 var catalog = []DefectInfo{
@@ -195,6 +199,10 @@ var catalog = []DefectInfo{
 	{DefectCaptureDefaultNotLast, "REQ-PRE-004", "a capture without isLastCapture keeps the rest frozen, so a second capture succeeds"},
 	{DefectOrderStrTwoDecimals, "REQ-GEN-016", "orderStr amounts are read as if every currency had two decimals: 1000 JPY charges 100000 JPY"},
 	{DefectFreezePayTimeout, "REQ-PRE-012", "a freeze orderStr's pay_timeout is ignored: the freeze waits 15 days for the payer (general orderStrs keep theirs); shows only with clock control, so the kill test verifies it with kit:wallet-mock"},
+
+	// Issue 16, part speed: mistakes whose verdict used to take over a minute.
+	{DefectInquirySuccessUnpaid, "REQ-GEN-015", "inquiryPayment reports SUCCESS for a payment still waiting for the payer"},
+	{DefectNotifyLowerCaseCurrency, "REQ-WAL-001", "notifications write the currency in lower case (\"usd\")"},
 }
 
 // clockOnly are the defects only a target with clock control shows: a freeze orderStr's
@@ -374,6 +382,11 @@ func (s *Server) writeAnswer(resp any) any {
 			c.PaymentAmount = majorUnits(*r.PaymentAmount)
 			return &c
 		}
+		if d.on(DefectInquirySuccessUnpaid) && r.PaymentStatus == openapi.PaymentProcessing {
+			c := *r
+			c.PaymentStatus = openapi.PaymentSuccess
+			return &c
+		}
 	}
 	return resp
 }
@@ -503,6 +516,9 @@ func (s *Server) buildNotification(n *openapi.NotifyPaymentRequest, p *payment) 
 	}
 	if d.on(DefectNotifyNoRequestID) {
 		n.PaymentRequestID = ""
+	}
+	if d.on(DefectNotifyLowerCaseCurrency) {
+		n.PaymentAmount.Currency = strings.ToLower(n.PaymentAmount.Currency)
 	}
 }
 
