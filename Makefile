@@ -135,6 +135,7 @@ bench: build
 ## merchant's catalogs must fail verify-wallet / verify-merchant (bare profiles) naming its
 ## requirement, and the correct parties pass; two runs at a time. KILL_TABLE_UPDATE=1
 ## rewrites README.md's kill table from the run; MUTANTS_PARTY=wallet (or merchant) runs one catalog.
+## It ends with the five slowest verdicts (the table's "verdict in" column has each one's time).
 mutants: ffi
 	$(GO) test -tags '$(GO_TAGS)' -count=1 -timeout 90m -parallel 2 -run '^TestMutantsAreKilled$$' ./runner \
 		-mutants $(if $(KILL_TABLE_UPDATE),-kill-table-update) $(if $(MUTANTS_PARTY),-mutants-party $(MUTANTS_PARTY))
