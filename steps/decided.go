@@ -15,7 +15,7 @@ import (
 // rules only shorten the waits of parties that are wrong.
 
 // orderCanBecome reports whether an order in status from can still become want, on the
-// lifecycle of the test adapter's order view (README, "Merchant test adapter"): PENDING
+// lifecycle of the test adapter's order view (docs/hooks.md, "Order statuses"): PENDING
 // leads anywhere; an authorization is captured, cancelled (released) or fails; a payment
 // or a capture is refunded; FAILED, CANCELLED and REFUNDED are final. A status the lifecycle
 // does not name is not judged: the wait goes on.
@@ -44,7 +44,7 @@ func orderCanBecome(from, want string) bool {
 }
 
 // paymentCanBecome reports whether a payment the wallet reports in paymentStatus from can
-// still be reported as want (PROTOCOL.md, "Lifecycles"): PROCESSING leads anywhere; a
+// still be reported as want (docs/protocol.md, "Lifecycles"): PROCESSING leads anywhere; a
 // granted authorization is captured (SUCCESS), cancelled or fails; SUCCESS, FAIL and
 // CANCELLED are final. A status the protocol does not name is not judged.
 func paymentCanBecome(from, want string) bool {
