@@ -104,7 +104,7 @@ func (h *Health) CutShort() []string {
 	defer h.mu.Unlock()
 	var out []string
 	for wait, n := range h.cut {
-		out = append(out, fmt.Sprintf("%d scenarios waited out %q in vain; %d more were cut short after %s, as likely the same cause, and count as not checked", h.inVain[wait], wait, n, sameWaitGrace))
+		out = append(out, fmt.Sprintf("%d scenarios waited in vain on the step: %s; %d more were cut short after %s, as likely the same cause, and count as not checked", h.inVain[wait], wait, n, sameWaitGrace))
 	}
 	sort.Strings(out)
 	return out
@@ -213,7 +213,7 @@ func (w *World) await(ctx context.Context, within time.Duration, cond func(conte
 		return false, nil
 	}
 	h.noteCutShort(step)
-	w.skipped = fmt.Sprintf("cut short, not checked: %d or more scenarios of this run already waited %s in vain for %q; likely the same cause (see their failures)", sameWaitLimit, w.wait(), step)
+	w.skipped = fmt.Sprintf("cut short, not checked: %d or more scenarios of this run already waited %s in vain on the step: %s; likely the same cause (see their failures)", sameWaitLimit, w.wait(), step)
 	return false, errCutShort
 }
 
