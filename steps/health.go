@@ -7,8 +7,6 @@ import (
 	"sort"
 	"sync"
 	"time"
-
-	"github.com/cucumber/godog"
 )
 
 // Health is what a run has learnt about its parties that cuts later waits short: once it
@@ -221,7 +219,7 @@ func (w *World) await(ctx context.Context, within time.Duration, cond func(conte
 // short.
 func skipCutShort(ctx context.Context, err error) {
 	if errors.Is(err, errCutShort) {
-		godog.T(ctx).SkipNow()
+		skipNow(ctx)
 	}
 }
 
