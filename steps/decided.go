@@ -125,9 +125,15 @@ func (r *refusal) decided(ctx context.Context, w *World, want string) string {
 	if s := w.targets.Profile.NotifyRetrySchedule; len(s) > 1 && s[1] < w.wait() {
 		grace += s[1]
 	}
+	if h.refusalsDecided() >= sameWaitLimit {
+		// Orders of earlier scenarios did not settle otherwise after such a refusal: likely
+		// the same cause, so the refusal decides at once.
+		grace = 0
+	}
 	if time.Since(r.since) < grace {
 		return ""
 	}
+	h.noteRefusalDecided()
 	return fmt.Sprintf("the merchant answered the wallet's %s notification of the payment %s at %s, and the order did not settle otherwise within %s",
 		status, n.Refused, n.At.Format("15:04:05.000"), grace)
 }

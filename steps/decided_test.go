@@ -108,3 +108,16 @@ func TestPaymentCanBecomeFollowsTheLifecycle(t *testing.T) {
 		assert.Equal(t, tt.can, paymentCanBecome(tt.from, tt.want), "%s -> %s", tt.from, tt.want)
 	}
 }
+
+// Once sameWaitLimit waits were decided by a refused notification after their grace, a
+// refusal decides the next ones at once: likely the same cause.
+func TestRefusalsDecideAtOnceAfterSeveral(t *testing.T) {
+	seen := NotificationSeen{At: time.Now(), PaymentStatus: "SUCCESS", Refused: "F INVALID_SIGNATURE"}
+	h := &Health{LastNotification: func(string, string) (NotificationSeen, bool) { return seen, true }}
+	w := &World{targets: Targets{Wait: 20 * time.Second, Health: h}, paymentID: "P1"}
+	var first refusal
+	assert.Empty(t, first.decided(context.Background(), w, "PAID"), "the first refusal waits out its grace")
+	h.refused = sameWaitLimit
+	var later refusal
+	assert.NotEmpty(t, later.decided(context.Background(), w, "PAID"), "decided at once")
+}

@@ -36,6 +36,22 @@ type Health struct {
 	// cut, those cut short after sameWaitLimit of them.
 	inVain map[string]int
 	cut    map[string]int
+	// refused counts the waits a refused notification decided (decided.go).
+	refused int
+}
+
+// noteRefusalDecided is told that a refused notification decided a wait.
+func (h *Health) noteRefusalDecided() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.refused++
+}
+
+// refusalsDecided returns how many waits a refused notification decided so far.
+func (h *Health) refusalsDecided() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.refused
 }
 
 // NotificationSeen is a notification as the kit's own party saw it go by.
