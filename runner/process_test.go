@@ -70,7 +70,14 @@ var listeningLine = regexp.MustCompile(`listening on (http://\S+)$`)
 // it is stopped with SIGTERM and must exit 0.
 func startParty(t *testing.T, args ...string) *party {
 	t.Helper()
-	p := &party{cmd: exec.Command(kitBinary, args...)}
+	return startPartyOf(t, kitBinary, nil, args...)
+}
+
+// startPartyOf is startParty with another binary and, unless nil, another environment.
+func startPartyOf(t *testing.T, bin string, env []string, args ...string) *party {
+	t.Helper()
+	p := &party{cmd: exec.Command(bin, args...)}
+	p.cmd.Env = env
 	stdout, err := p.cmd.StdoutPipe()
 	require.NoError(t, err)
 	p.cmd.Stderr = &lockedWriter{p: p}
@@ -160,10 +167,17 @@ func verify(t *testing.T, extra []*os.File, args ...string) result {
 // verifyWithin is verify, with the process killed after within.
 func verifyWithin(t *testing.T, within time.Duration, extra []*os.File, args ...string) result {
 	t.Helper()
+	return verifyWith(t, kitBinary, nil, within, extra, args...)
+}
+
+// verifyWith is verifyWithin with another binary and, unless nil, another environment.
+func verifyWith(t *testing.T, bin string, env []string, within time.Duration, extra []*os.File, args ...string) result {
+	t.Helper()
 	r := result{reportDir: t.TempDir()}
 	ctx, cancel := context.WithTimeout(context.Background(), within)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, kitBinary, append(args, "--report-dir", r.reportDir)...)
+	cmd := exec.CommandContext(ctx, bin, append(args, "--report-dir", r.reportDir)...)
+	cmd.Env = env
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr, cmd.ExtraFiles = &stdout, &stderr, extra
 	start := time.Now()
