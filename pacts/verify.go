@@ -247,8 +247,18 @@ func report(p pactDoc, run *verifierRun, stateError func(state string) string) (
 		return nil, fmt.Errorf("pacts: the verifier's result is not JSON: %w\n%s", err, run.Output)
 	}
 	r := &Report{Consumer: p.Consumer.Name, Provider: p.Provider.Name, Output: run.Output}
+	// The CLI's result names no states: the pact does.
+	states := map[string][]string{}
+	for _, i := range p.Interactions {
+		for _, s := range i.ProviderStates {
+			states[i.Description] = append(states[i.Description], s.Name)
+		}
+	}
 	seen := map[string]bool{}
 	for _, ir := range res.InteractionResults {
+		if len(ir.ProviderStates) == 0 {
+			ir.ProviderStates = states[ir.Description]
+		}
 		out := InteractionResult{Description: ir.Description, States: ir.ProviderStates, Passed: ir.Result == "OK"}
 		seen[ir.Description] = true
 		if m := ir.Mismatch; m != nil {

@@ -3,6 +3,7 @@ package pacts
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
@@ -54,7 +55,38 @@ func verifyWithCLI(ctx context.Context, bin string, req verifierRequest) (*verif
 	if rerr != nil || len(bytes.TrimSpace(raw)) == 0 {
 		return nil, fmt.Errorf("pacts: the Pact CLI %s (%s) wrote no result: %s", bin, runStatus(err), strings.TrimSpace(out.String()))
 	}
-	return &verifierRun{Passed: err == nil, JSON: raw, Output: out.String()}, nil
+	doc, jerr := libraryShape(raw)
+	if jerr != nil {
+		return nil, fmt.Errorf("pacts: the Pact CLI's result is not JSON: %w\n%s", jerr, out.String())
+	}
+	return &verifierRun{Passed: err == nil, JSON: doc, Output: out.String()}, nil
+}
+
+// libraryShape rewrites the CLI's JSON report into the library's: the CLI gives a failed
+// interaction's mismatches not with its result but in "errors", under a sentence that ends
+// with " - " and the interaction's description.
+func libraryShape(raw []byte) ([]byte, error) {
+	var doc map[string]any
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		return nil, err
+	}
+	errs, _ := doc["errors"].([]any)
+	results, _ := doc["interactionResults"].([]any)
+	for _, r := range results {
+		ir, ok := r.(map[string]any)
+		if !ok || ir["mismatch"] != nil || ir["result"] == "OK" {
+			continue
+		}
+		desc, _ := ir["description"].(string)
+		for _, e := range errs {
+			em, _ := e.(map[string]any)
+			if name, _ := em["interaction"].(string); strings.HasSuffix(name, " - "+desc) {
+				ir["mismatch"] = em["mismatch"]
+				break
+			}
+		}
+	}
+	return json.Marshal(doc)
 }
 
 // runStatus says how a command ended.
