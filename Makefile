@@ -27,7 +27,7 @@ export PACT_DO_NOT_TRACK := true
 PACT_LOG_LEVEL ?= ERROR
 export PACT_LOG_LEVEL
 
-.PHONY: mutants kill-table ffi build run test fmt-check vet unit load memory pacts-unchanged fuzz clean distclean
+.PHONY: mutants kill-table ffi build run test fmt-check vet unit race load memory pacts-unchanged fuzz clean distclean dist
 .PHONY: pact-cli vendor-tools
 
 ## ffi: fetch libpact_ffi into .tools/pact/lib (once)
@@ -55,14 +55,15 @@ $(PACT_CLI): scripts/fetch-pact-cli.sh scripts/fetch-npm-file.sh
 ## root: bin/tradepaykit (make build) and the official Pact CLI .tools/pact-cli/pact
 vendor-tools: build pact-cli
 
-# The unit tests run the official CLI: its verifier through pact-provider, and its
-# strict validation and publishing of both pact files (runner/pact_cli_test.go).
-unit: pact-cli
-unit: export TRADEPAYKIT_REQUIRE_PACT_CLI := 1
+# The unit tests run the official CLI: its verifier through pact-provider and in the dist
+# binary, and its strict validation and publishing of both pact files (runner/pact_cli_test.go).
+unit race: pact-cli
+unit race: export TRADEPAYKIT_REQUIRE_PACT_CLI := 1
 
-# The version the runner prints and writes into its reports.
+# The version the runner prints and writes into its reports, and the commit it was built from.
 VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
-LDFLAGS   := -X main.version=$(VERSION)
+COMMIT    ?= $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
+LDFLAGS   := -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 
 ## build: the runner binary, with the Pact verifier (libpact_ffi, found through the rpath
 ## of .tools/pact/lib); also checks that the runner builds without it (bin/tradepaykit-nopact,
@@ -71,12 +72,30 @@ build: ffi
 	$(GO) build -tags '$(GO_TAGS)' -ldflags '$(LDFLAGS)' -o bin/tradepaykit ./runner
 	CGO_ENABLED=0 $(GO) build -ldflags '$(LDFLAGS)' -o bin/tradepaykit-nopact ./runner
 
+## dist: tradepaykit for users without Go: cgo-free binaries for linux, darwin and windows on
+## amd64 and arm64 in dist/, and dist/SHA256SUMS; they verify the pacts through the official
+## Pact CLI (`pact` on PATH, or --pact-cli), having no Pact library built in
+DIST_PLATFORMS ?= linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 windows/arm64
+dist:
+	rm -rf dist
+	mkdir -p dist
+	for platform in $(DIST_PLATFORMS); do \
+		os="$${platform%/*}"; arch="$${platform#*/}"; exe=""; \
+		if [[ "$$os" == windows ]]; then exe=.exe; fi; \
+		echo "dist/tradepaykit-$$os-$$arch$$exe"; \
+		CGO_ENABLED=0 GOOS="$$os" GOARCH="$$arch" $(GO) build -trimpath -ldflags '-s -w $(LDFLAGS)' \
+			-o "dist/tradepaykit-$$os-$$arch$$exe" ./runner; \
+	done
+	cd dist && sha256sum tradepaykit-* > SHA256SUMS
+	cat dist/SHA256SUMS
+
 ## run: the self-test conformance suite (reports in reports/)
 run: build
 	bin/tradepaykit
 
-## test: gofmt, vet, every test (units, features, pacts), pact files unchanged
-test: ffi fmt-check vet unit load pacts-unchanged
+## test: gofmt, vet, every test (units, features, pacts, the load test), pact files unchanged;
+## without the race detector (make race)
+test: ffi fmt-check vet unit pacts-unchanged
 
 fmt-check:
 	@unformatted="$$(gofmt -l .)"; \
@@ -93,12 +112,18 @@ vet: ffi
 # rules: they run in parallel (t.Parallel), several at a time on two cores.
 TEST_PARALLEL ?= 8
 
+# go test's own vet checks are a subset of what the vet target just ran: -vet=off.
 unit: ffi
-	$(GO) test -race -tags '$(GO_TAGS)' -count=1 -parallel $(TEST_PARALLEL) ./...
+	$(GO) test -vet=off -tags '$(GO_TAGS)' -count=1 -parallel $(TEST_PARALLEL) ./...
 
-# The race detector slows every HTTP exchange several times, so under -race
-# the load test sends 2,000 payments; here it sends the full 10,000 without it.
-load: unit
+## race: every unit test again under the race detector (CI runs it after make test); it
+## compiles every package a second time, with -race. There the load test sends 2,000
+## payments instead of 10,000: the detector slows every HTTP exchange several times.
+race: ffi
+	$(GO) test -race -vet=off -tags '$(GO_TAGS)' -count=1 -parallel $(TEST_PARALLEL) ./...
+
+## load: the load test alone, 10,000 payments (make test runs it among the unit tests)
+load: ffi
 	$(GO) test -count=1 -run '^TestNothingLostUnderLoad$$' -v ./internal/load
 
 ## memory: wallet-mock --data over 100,000 payments, reporting its peak resident memory
@@ -158,7 +183,7 @@ fuzz: ffi
 	done
 
 clean:
-	rm -rf bin/ reports/
+	rm -rf bin/ reports/ dist/
 
 ## distclean: also forget the fetched native library
 distclean: clean

@@ -46,6 +46,10 @@ type WalletOptions struct {
 
 	// PactFile is the contract to verify; empty means the embedded merchant-wallet.json.
 	PactFile string
+	// PactCLI, when set, is the official Pact CLI binary (`pact`, of @pact-foundation/pact-cli)
+	// whose verifier replays the pact, instead of libpact_ffi; a build without the pact tag
+	// (no cgo) verifies only this way.
+	PactCLI string
 	// HTTPClient carries replayed requests and state set-up calls; default a client with a
 	// 30 second timeout.
 	HTTPClient *http.Client
@@ -79,7 +83,9 @@ type MerchantOptions struct {
 	ControlURL     string
 
 	// PactFile is the contract to verify; empty means the embedded wallet-merchant.json.
-	PactFile   string
+	PactFile string
+	// PactCLI: see WalletOptions.PactCLI.
+	PactCLI    string
 	HTTPClient *http.Client
 	// Listener: see WalletOptions.Listener.
 	Listener net.Listener

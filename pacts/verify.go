@@ -1,5 +1,3 @@
-//go:build pact
-
 package pacts
 
 import (
@@ -10,8 +8,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-
-	"github.com/tradepaykit/tradepaykit/internal/pactffi"
 )
 
 // Report is the outcome of verifying one pact against one provider.
@@ -111,14 +107,16 @@ func (m Mismatch) String() string {
 // interaction's provider states are set up, its request is signed with the merchant key and
 // sent, and the answer is matched against the pact. A provider that fails the contract gives
 // a Report whose Passed is false; an error means there is no verdict (bad options, the
-// verifier could not run). The Pact verifier also prints its readable report (Report.Output)
-// on the process's standard output; the library offers no way to keep it quiet.
+// verifier could not run, or there is none: see ErrNoVerifier). The verifier is the official
+// Pact CLI when opts.PactCLI names it, else libpact_ffi, linked in builds with the pact tag,
+// which also prints its readable report (Report.Output) on the process's standard output;
+// the library offers no way to keep it quiet.
 func VerifyWallet(ctx context.Context, opts WalletOptions) (*Report, error) {
 	f, err := walletFront(ctx, opts)
 	if err != nil {
 		return nil, err
 	}
-	return verify(f, Wallet, opts.PactFile, MerchantWalletFile)
+	return verify(ctx, f, opts.PactCLI, Wallet, opts.PactFile, MerchantWalletFile)
 }
 
 // VerifyMerchant replays wallet-merchant.json against the merchant's notify endpoint at
@@ -129,11 +127,12 @@ func VerifyMerchant(ctx context.Context, opts MerchantOptions) (*Report, error) 
 	if err != nil {
 		return nil, err
 	}
-	return verify(f, Merchant, opts.PactFile, WalletMerchantFile)
+	return verify(ctx, f, opts.PactCLI, Merchant, opts.PactFile, WalletMerchantFile)
 }
 
-// verify runs the Pact verifier against the front, which stands before the provider.
-func verify(f *front, provider, pactFile, embedded string) (*Report, error) {
+// verify runs the Pact verifier (the CLI at cli, or the linked library when cli is empty)
+// against the front, which stands before the provider.
+func verify(ctx context.Context, f *front, cli, provider, pactFile, embedded string) (*Report, error) {
 	raw, path, cleanup, err := pactSource(pactFile, embedded)
 	if err != nil {
 		return nil, err
@@ -151,16 +150,33 @@ func verify(f *front, provider, pactFile, embedded string) (*Report, error) {
 		return nil, err
 	}
 	defer f.close()
-	run, err := pactffi.Verify(pactffi.Request{
-		ProviderName:   provider,
-		ProviderURL:    f.url,
-		StateChangeURL: f.url + stateChangePath,
-		PactFiles:      []string{path},
-	})
+	req := verifierRequest{ProviderName: provider, ProviderURL: f.url, StateChangeURL: f.url + stateChangePath, PactFile: path}
+	var run *verifierRun
+	if cli != "" {
+		run, err = verifyWithCLI(ctx, cli, req)
+	} else {
+		run, err = verifyWithLibrary(req)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("pacts: verify %s: %w", path, err)
 	}
 	return report(p, run, f.stateError)
+}
+
+// verifierRequest is one run of a Pact verifier: one pact file against the front.
+type verifierRequest struct {
+	ProviderName   string
+	ProviderURL    string // the front: http://127.0.0.1:port
+	StateChangeURL string
+	PactFile       string
+}
+
+// verifierRun is what a verifier produced: its verdict, its JSON result (the same document
+// from the library and the CLI: "interactionResults", ...) and its readable report.
+type verifierRun struct {
+	Passed bool
+	JSON   []byte
+	Output string
 }
 
 // pactSource returns the pact's bytes and a file the verifier can read: the caller's file,
@@ -225,14 +241,24 @@ type verifierResult struct {
 
 // report builds the Report from the verifier's result; stateError says why a state failed to
 // set up, which the verifier does not.
-func report(p pactDoc, run *pactffi.Run, stateError func(state string) string) (*Report, error) {
+func report(p pactDoc, run *verifierRun, stateError func(state string) string) (*Report, error) {
 	var res verifierResult
 	if err := json.Unmarshal(run.JSON, &res); err != nil {
 		return nil, fmt.Errorf("pacts: the verifier's result is not JSON: %w\n%s", err, run.Output)
 	}
 	r := &Report{Consumer: p.Consumer.Name, Provider: p.Provider.Name, Output: run.Output}
+	// The CLI's result names no states: the pact does.
+	states := map[string][]string{}
+	for _, i := range p.Interactions {
+		for _, s := range i.ProviderStates {
+			states[i.Description] = append(states[i.Description], s.Name)
+		}
+	}
 	seen := map[string]bool{}
 	for _, ir := range res.InteractionResults {
+		if len(ir.ProviderStates) == 0 {
+			ir.ProviderStates = states[ir.Description]
+		}
 		out := InteractionResult{Description: ir.Description, States: ir.ProviderStates, Passed: ir.Result == "OK"}
 		seen[ir.Description] = true
 		if m := ir.Mismatch; m != nil {

@@ -104,5 +104,10 @@ func printCoverage(w io.Writer, r *report.Run) {
 	if r.RequireAll && !c.Complete() {
 		suffix = " (--require-all: every MUST requirement must be checked)"
 	}
+	for _, p := range r.Pacts {
+		if r.RequireAll && p.Unavailable {
+			suffix += fmt.Sprintf(" (--require-all: the contracts must be verified; %s was not)", p.Name)
+		}
+	}
 	fmt.Fprintf(w, "%s%s\n", r.Headline(), suffix)
 }

@@ -1,16 +1,20 @@
 package main
 
 import (
+	"context"
 	"crypto/rsa"
+	"encoding/json"
+	"fmt"
 	"os"
+	"path/filepath"
 
 	"github.com/tradepaykit/tradepaykit/fixtures"
+	"github.com/tradepaykit/tradepaykit/internal/profile"
 	"github.com/tradepaykit/tradepaykit/internal/report"
+	"github.com/tradepaykit/tradepaykit/pacts"
 )
 
-// The contracts of pacts/ verified against the target. The verifier is libpact_ffi, linked
-// through cgo, so it is only in a binary built with the pact tag (`make build` does); a
-// binary built without it reports the pacts as not verified, which does not fail the run.
+// The contracts of pacts/ verified against the target (pactverifier.go says by what).
 
 // walletPactSpec says how to verify merchant-wallet.json against a wallet.
 type walletPactSpec struct {
@@ -19,6 +23,7 @@ type walletPactSpec struct {
 	merchantKey                     *rsa.PrivateKey
 	walletKey                       *rsa.PublicKey
 	profile                         fixtures.WalletProfile
+	verifier                        pactVerifier
 }
 
 // merchantPactSpec says how to verify wallet-merchant.json against a merchant.
@@ -26,6 +31,7 @@ type merchantPactSpec struct {
 	notifyURL, merchantURL, controlURL, stateURL string
 	clientID                                     string
 	walletKey                                    *rsa.PrivateKey
+	verifier                                     pactVerifier
 }
 
 // pactEnv keeps libpact_ffi quiet and offline unless the user says otherwise.
@@ -50,4 +56,129 @@ func judge(p *report.Pact, exp []report.Expectation) {
 			in.Status, in.Reason, in.Ticket = st, e.Reason, e.Ticket
 		}
 	}
+}
+
+func verifyWalletPact(ctx context.Context, s walletPactSpec, prof profile.Profile, exp []report.Expectation) report.Pact {
+	pactEnv()
+	out := report.Pact{Name: pacts.MerchantWalletFile, Consumer: pacts.Merchant, Provider: pacts.Wallet}
+	if s.verifier.none() {
+		out.Error, out.Unavailable = noPactVerifier, true
+		return out
+	}
+	file, skipped, cleanup, err := applicable(pacts.MerchantWalletFile, prof)
+	if err != nil {
+		out.Error = err.Error()
+		return out
+	}
+	defer cleanup()
+	if file == "" {
+		out.Interactions = skipped
+		return out
+	}
+	r, err := pacts.VerifyWallet(ctx, pacts.WalletOptions{
+		WalletURL: s.walletURL, ClientID: s.clientID, MerchantKey: s.merchantKey, StateChangeURL: s.stateURL,
+		ControlURL: s.controlURL, WalletPublicKey: s.walletKey, Profile: s.profile, PactFile: file, PactCLI: s.verifier.cli,
+	})
+	return fromPact(out, r, err, skipped, exp)
+}
+
+func verifyMerchantPact(ctx context.Context, s merchantPactSpec, prof profile.Profile, exp []report.Expectation) report.Pact {
+	pactEnv()
+	out := report.Pact{Name: pacts.WalletMerchantFile, Consumer: pacts.Wallet, Provider: pacts.Merchant}
+	if s.verifier.none() {
+		out.Error, out.Unavailable = noPactVerifier, true
+		return out
+	}
+	if s.notifyURL == "" {
+		out.Error = "no verdict: the merchant's notify URL is unknown (pass --merchant-notify-url)"
+		return out
+	}
+	file, skipped, cleanup, err := applicable(pacts.WalletMerchantFile, prof)
+	if err != nil {
+		out.Error = err.Error()
+		return out
+	}
+	defer cleanup()
+	if file == "" {
+		out.Interactions = skipped
+		return out
+	}
+	r, err := pacts.VerifyMerchant(ctx, pacts.MerchantOptions{
+		NotifyURL: s.notifyURL, ClientID: s.clientID, WalletKey: s.walletKey, StateChangeURL: s.stateURL,
+		MerchantURL: s.merchantURL, ControlURL: s.controlURL, PactFile: file, PactCLI: s.verifier.cli,
+	})
+	return fromPact(out, r, err, skipped, exp)
+}
+
+// applicable writes the embedded pact without the interactions the target cannot support
+// (the profile has no pre-authorization or no refunds) to a temporary file; it returns the
+// file and the interactions left out, as skipped.
+func applicable(name string, prof profile.Profile) (string, []report.Interaction, func(), error) {
+	raw, err := pacts.Files.ReadFile(name)
+	if err != nil {
+		return "", nil, nil, fmt.Errorf("no verdict: embedded %s: %w", name, err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		return "", nil, nil, fmt.Errorf("no verdict: embedded %s: %w", name, err)
+	}
+	list, _ := doc["interactions"].([]any)
+	var keep []any
+	var skipped []report.Interaction
+	for _, item := range list {
+		in, _ := item.(map[string]any)
+		desc, _ := in["description"].(string)
+		var states []string
+		ps, _ := in["providerStates"].([]any)
+		for _, s := range ps {
+			if m, ok := s.(map[string]any); ok {
+				n, _ := m["name"].(string)
+				states = append(states, n)
+			}
+		}
+		if reason := prof.SkipInteraction(desc, states); reason != "" {
+			skipped = append(skipped, report.Interaction{Description: desc, States: states, Status: report.Skipped, Reason: reason})
+			continue
+		}
+		keep = append(keep, item)
+	}
+	if len(keep) == 0 {
+		return "", skipped, func() {}, nil
+	}
+	doc["interactions"] = keep
+	b, err := json.Marshal(doc)
+	if err != nil {
+		return "", nil, nil, fmt.Errorf("no verdict: %w", err)
+	}
+	dir, err := os.MkdirTemp("", "tradepaykit-pact-")
+	if err != nil {
+		return "", nil, nil, fmt.Errorf("no verdict: %w", err)
+	}
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		_ = os.RemoveAll(dir)
+		return "", nil, nil, fmt.Errorf("no verdict: %w", err)
+	}
+	return path, skipped, func() { _ = os.RemoveAll(dir) }, nil
+}
+
+func fromPact(out report.Pact, r *pacts.Report, err error, skipped []report.Interaction, exp []report.Expectation) report.Pact {
+	if err != nil {
+		out.Error = "no verdict: " + err.Error()
+		return out
+	}
+	out.Output = r.Output
+	for _, i := range r.Interactions {
+		in := report.Interaction{Description: i.Description, States: i.States, Status: report.Passed}
+		if !i.Passed {
+			in.Status = report.Failed
+		}
+		for _, m := range i.Mismatches {
+			in.Mismatches = append(in.Mismatches, m.String())
+		}
+		out.Interactions = append(out.Interactions, in)
+	}
+	out.Interactions = append(out.Interactions, skipped...)
+	judge(&out, exp)
+	return out
 }

@@ -70,14 +70,22 @@ var listeningLine = regexp.MustCompile(`listening on (http://\S+)$`)
 // it is stopped with SIGTERM and must exit 0.
 func startParty(t *testing.T, args ...string) *party {
 	t.Helper()
-	return startPartyWith(t, nil, args...)
+	return startPartyOf(t, kitBinary, nil, nil, args...)
 }
 
 // startPartyWith is startParty with files the process inherits as fd 3, 4, ... (a listener
 // bound by the test: --listen fd:3).
 func startPartyWith(t *testing.T, extra []*os.File, args ...string) *party {
 	t.Helper()
-	p := &party{cmd: exec.Command(kitBinary, args...)}
+	return startPartyOf(t, kitBinary, nil, extra, args...)
+}
+
+// startPartyOf is startParty with another binary, unless nil another environment, and files
+// the process inherits as fd 3, 4, ...
+func startPartyOf(t *testing.T, bin string, env []string, extra []*os.File, args ...string) *party {
+	t.Helper()
+	p := &party{cmd: exec.Command(bin, args...)}
+	p.cmd.Env = env
 	p.cmd.ExtraFiles = extra
 	stdout, err := p.cmd.StdoutPipe()
 	require.NoError(t, err)
@@ -168,10 +176,17 @@ func verify(t *testing.T, extra []*os.File, args ...string) result {
 // verifyWithin is verify, with the process killed after within.
 func verifyWithin(t *testing.T, within time.Duration, extra []*os.File, args ...string) result {
 	t.Helper()
+	return verifyWith(t, kitBinary, nil, within, extra, args...)
+}
+
+// verifyWith is verifyWithin with another binary and, unless nil, another environment.
+func verifyWith(t *testing.T, bin string, env []string, within time.Duration, extra []*os.File, args ...string) result {
+	t.Helper()
 	r := result{reportDir: t.TempDir()}
 	ctx, cancel := context.WithTimeout(context.Background(), within)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, kitBinary, append(args, "--report-dir", r.reportDir)...)
+	cmd := exec.CommandContext(ctx, bin, append(args, "--report-dir", r.reportDir)...)
+	cmd.Env = env
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr, cmd.ExtraFiles = &stdout, &stderr, extra
 	start := time.Now()

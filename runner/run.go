@@ -35,6 +35,7 @@ Commands:
                       contracts with, until interrupted
   pact-publish        publish the kit's contracts to a Pact Broker (verify-wallet and
                       verify-merchant publish their results with --broker-url)
+  version             the kit's version, commit and Go version
   help [command]      this text, or the flags of a command
 
 Every run prints a line per scenario and a summary, and writes report.html, junit.xml and
@@ -60,6 +61,7 @@ func commands() []command {
 		{"reference-merchant", referenceMerchantHelp, runReferenceMerchant},
 		{"pact-provider", pactProviderHelp, runPactProvider},
 		{"pact-publish", pactPublishHelp, runPactPublish},
+		{"version", versionHelp, runVersion},
 	}
 }
 

@@ -42,7 +42,7 @@ func selfTest(ctx context.Context, opts suiteOptions, args []string, stdout, std
 		return exitUsage
 	}
 	defer parties.Close()
-	fmt.Fprintf(stdout, "tradepaykit self-test: wallet mock %s, reference merchant %s\n", parties.WalletURL(), parties.MerchantURL())
+	fmt.Fprintf(stdout, "tradepaykit self-test: wallet mock %s, reference merchant %s%s\n", parties.WalletURL(), parties.MerchantURL(), opts.pactNote())
 
 	// Idle keep-alive connections to the parties are dropped before the parties close, so
 	// their graceful shutdown has nothing to wait for.
@@ -84,11 +84,11 @@ func selfTest(ctx context.Context, opts suiteOptions, args []string, stdout, std
 				verifyWalletPact(ctx, walletPactSpec{
 					walletURL: parties.WalletURL(), controlURL: parties.ControlURL(), clientID: fixtures.ClientID,
 					merchantKey: fixtures.PrivateKey(fixtures.MerchantPrivateKey), walletKey: fixtures.PublicKey(fixtures.WalletPublicKey),
-					profile: fixtures.DefaultWalletProfile(),
+					profile: fixtures.DefaultWalletProfile(), verifier: opts.verifier,
 				}, prof, opts.expectations),
 				verifyMerchantPact(ctx, merchantPactSpec{
 					notifyURL: parties.Merchant.NotifyURL(), merchantURL: parties.MerchantURL(), controlURL: parties.ControlURL(),
-					clientID: fixtures.ClientID, walletKey: fixtures.PrivateKey(fixtures.WalletPrivateKey),
+					clientID: fixtures.ClientID, walletKey: fixtures.PrivateKey(fixtures.WalletPrivateKey), verifier: opts.verifier,
 				}, prof, opts.expectations),
 			}
 		},

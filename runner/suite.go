@@ -35,6 +35,7 @@ type suiteFlags struct {
 	pact         string
 	timeLimit    time.Duration
 	requireAll   bool
+	pactCLI      string
 }
 
 func (f *suiteFlags) register(fs *flag.FlagSet) {
@@ -47,7 +48,8 @@ func (f *suiteFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.pact, "pact", "", "verify the Pact contracts too (`true` or false; default true, false when --tags selects scenarios)")
 	fs.DurationVar(&f.wait, "wait", steps.DefaultWait, "how long a step waits for an outcome (a notification, an order settling) before it fails")
 	fs.DurationVar(&f.timeLimit, "time-limit", DefaultTimeLimit, "stop the run after `D`: the scenarios not finished fail and the run exits 1 (0: no limit)")
-	fs.BoolVar(&f.requireAll, "require-all", false, "for certifiers: fail the run (exit 1) when a MUST requirement was not checked on the target (all its scenarios skipped)")
+	fs.BoolVar(&f.requireAll, "require-all", false, "for certifiers: fail the run (exit 1) when a MUST requirement was not checked on the target (all its scenarios skipped), or the contracts could not be verified")
+	fs.StringVar(&f.pactCLI, "pact-cli", "", "verify the contracts with the official Pact CLI at `PATH` (its `pact verifier`); default the Pact library built in, or, in a build without it, `pact` on PATH")
 }
 
 // suiteOptions are the checked suite flags.
@@ -63,6 +65,8 @@ type suiteOptions struct {
 	noColor      bool
 	timeLimit    time.Duration
 	requireAll   bool
+	// verifier verifies the pacts.
+	verifier pactVerifier
 	// features holds the *.feature files at its root; nil means the embedded features.
 	features fs.FS
 }
@@ -103,6 +107,11 @@ func (f *suiteFlags) options(stdout io.Writer) (suiteOptions, error) {
 	if o.reportDir == "" {
 		return o, errors.New("--report-dir is empty")
 	}
+	v, err := findPactVerifier(f.pactCLI)
+	if err != nil {
+		return o, err
+	}
+	o.verifier = v
 	if f.expectedFile != "" {
 		list, err := report.LoadExpectations(f.expectedFile)
 		if err != nil {

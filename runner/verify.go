@@ -138,7 +138,7 @@ func runVerifyWallet(ctx context.Context, args []string, stdout, stderr io.Write
 		}
 	}
 
-	fmt.Fprintf(stdout, "tradepaykit verify-wallet %s\n", kitVersion())
+	fmt.Fprintf(stdout, "tradepaykit verify-wallet %s%s\n", kitVersion(), opts.pactNote())
 	fmt.Fprintf(stdout, "  wallet OpenAPI      %s\n  wallet test control %s\n  profile             %s\n", base, control, profName)
 	fmt.Fprintf(stdout, "  the kit's merchant  client id %s, app id %s, key %s\n", *clientID, *appID, mKeyName)
 	fmt.Fprintf(stdout, "  notifications to    %s (paymentNotifyUrl / notify_url; listening on %s)\n", m.server.NotifyURL(), m.http.local)
@@ -166,7 +166,7 @@ func runVerifyWallet(ctx context.Context, args []string, stdout, stderr io.Write
 	s.pacts = func(ctx context.Context) []report.Pact {
 		ps := []report.Pact{verifyWalletPact(ctx, walletPactSpec{
 			walletURL: base, controlURL: control, stateURL: *stateURL, clientID: *clientID,
-			merchantKey: mKey, walletKey: wPub, profile: wp,
+			merchantKey: mKey, walletKey: wPub, profile: wp, verifier: opts.verifier,
 		}, prof, opts.expectations)}
 		s.run.Notes = append(s.run.Notes, vf.publishResults(ctx, brokerClient, ps, stderr)...)
 		return ps
@@ -259,7 +259,7 @@ func runVerifyMerchant(ctx context.Context, args []string, stdout, stderr io.Wri
 		return unreachable(stderr, cmd, err)
 	}
 
-	fmt.Fprintf(stdout, "tradepaykit verify-merchant %s\n", kitVersion())
+	fmt.Fprintf(stdout, "tradepaykit verify-merchant %s%s\n", kitVersion(), opts.pactNote())
 	fmt.Fprintf(stdout, "  merchant test adapter %s\n  profile               %s\n", adapter, profName)
 	fmt.Fprintf(stdout, "  the kit's wallet      %s (listening on %s; the merchant's deployment calls %s)\n", wm.url, wm.http.local, joinBase(wm.url, wp.BasePath))
 	fmt.Fprintf(stdout, "  merchant              client id %s, app id %s, public key %s\n  wallet key            %s\n", *clientID, *appID, mPubName, wKeyName)
@@ -315,7 +315,7 @@ func runVerifyMerchant(ctx context.Context, args []string, stdout, stderr io.Wri
 		}
 		ps := []report.Pact{verifyMerchantPact(ctx, merchantPactSpec{
 			notifyURL: notify, merchantURL: adapter, controlURL: wm.http.local, stateURL: *stateURL,
-			clientID: *clientID, walletKey: wKey,
+			clientID: *clientID, walletKey: wKey, verifier: opts.verifier,
 		}, prof, opts.expectations)}
 		s.run.Notes = append(s.run.Notes, vf.publishResults(ctx, brokerClient, ps, stderr)...)
 		return ps

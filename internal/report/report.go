@@ -57,8 +57,8 @@ type Run struct {
 	Unmatched    []Expectation
 	// Notes are run-level remarks (a pact not run, a profile default applied).
 	Notes []string
-	// RequireAll fails a run that left a MUST requirement unchecked (--require-all, for
-	// certifiers).
+	// RequireAll fails a run that left a MUST requirement unchecked or a pact Unavailable
+	// (--require-all, for certifiers).
 	RequireAll bool
 	// TimeLimit, when set, says the run was stopped by its time limit (--time-limit):
 	// "the run's time limit of 10m0s ran out".
@@ -129,8 +129,8 @@ type Pact struct {
 	Provider string
 	// Error is set when there is no verdict: the verifier could not run or is not built in.
 	Error string
-	// Unavailable marks a pact that was not verified because this build cannot (no FFI): a
-	// note, not a failure.
+	// Unavailable marks a pact that was not verified because nothing could verify it (a build
+	// without libpact_ffi and no Pact CLI): a note, not a failure, except with RequireAll.
 	Unavailable  bool
 	Interactions []Interaction
 	// Output is the verifier's own report.
@@ -192,7 +192,7 @@ func (r *Run) InteractionCounts() Counts {
 
 // Passed reports whether the target conforms: no scenario and no interaction failed
 // unexpectedly, and every pact that could be verified gave a verdict; with RequireAll,
-// also every MUST requirement was checked.
+// also every MUST requirement was checked and every pact verified.
 func (r *Run) Passed() bool {
 	if r.ScenarioCounts().Failed > 0 || r.InteractionCounts().Failed > 0 || r.TimeLimit != "" {
 		return false
@@ -201,7 +201,7 @@ func (r *Run) Passed() bool {
 		return false
 	}
 	for _, p := range r.Pacts {
-		if p.Error != "" && !p.Unavailable {
+		if p.Error != "" && (!p.Unavailable || r.RequireAll) {
 			return false
 		}
 	}

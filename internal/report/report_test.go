@@ -60,6 +60,10 @@ func TestVerdict(t *testing.T) {
 	assert.False(t, r.Passed(), "a pact without a verdict fails the run")
 	r.Pacts[1].Unavailable = true
 	assert.True(t, r.Passed(), "a pact this build cannot verify is a note")
+	r.RequireAll, r.Scenarios[2].Status = true, Passed // every MUST requirement checked
+	assert.False(t, r.Passed(), "--require-all fails a run whose pacts were not verified")
+	r.Pacts = r.Pacts[:1]
+	assert.True(t, r.Passed(), "--require-all passes a run whose pacts were verified")
 }
 
 func TestRequirementTable(t *testing.T) {
