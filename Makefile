@@ -114,13 +114,13 @@ TEST_PARALLEL ?= 8
 
 # go test's own vet checks are a subset of what the vet target just ran: -vet=off.
 unit: ffi
-	$(GO) test -vet=off -tags '$(GO_TAGS)' -count=1 -parallel $(TEST_PARALLEL) ./...
+	$(GO) test -vet=off -tags '$(GO_TAGS)' -count=1 -timeout 20m -parallel $(TEST_PARALLEL) ./...
 
 ## race: every unit test again under the race detector (CI runs it after make test); it
 ## compiles every package a second time, with -race. There the load test sends 2,000
 ## payments instead of 10,000: the detector slows every HTTP exchange several times.
 race: ffi
-	$(GO) test -race -vet=off -tags '$(GO_TAGS)' -count=1 -parallel $(TEST_PARALLEL) ./...
+	$(GO) test -race -vet=off -tags '$(GO_TAGS)' -count=1 -timeout 20m -parallel $(TEST_PARALLEL) ./...
 
 ## load: the load test alone, 10,000 payments (make test runs it among the unit tests)
 load: ffi
