@@ -239,7 +239,7 @@ func (f *front) awaitState() string {
 // interaction, which has its own state.
 func (f *front) stateFailed(w http.ResponseWriter, r *http.Request, state, reason string) {
 	f.recordStateError(state, reason)
-	if r.Context().Err() != nil {
+	if verifierGone(r) {
 		return
 	}
 	msg := fmt.Sprintf("tradepaykit: state %q could not be set up: %s", state, reason)
@@ -249,6 +249,23 @@ func (f *front) stateFailed(w http.ResponseWriter, r *http.Request, state, reaso
 	}
 	f.mu.Unlock()
 	writeJSON(w, map[string]any{})
+}
+
+// noticeWithin bounds how long stateFailed gives the server to notice that a verifier closed
+// the state call's connection: the request's context is cancelled only once the server's
+// background read sees the close, which can come a moment after the state failed.
+const noticeWithin = 50 * time.Millisecond
+
+// verifierGone reports whether the verifier gave up on the state call r.
+func verifierGone(r *http.Request) bool {
+	t := time.NewTimer(noticeWithin)
+	defer t.Stop()
+	select {
+	case <-r.Context().Done():
+		return true
+	case <-t.C:
+		return false
+	}
 }
 
 // recordStateError keeps why a state failed, for the report and for stateFailedHook.

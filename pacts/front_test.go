@@ -190,10 +190,18 @@ func TestFrontKeepsNoReasonForAStateCallTheVerifierGaveUpOn(t *testing.T) {
 	var calls sync.WaitGroup
 	calls.Add(1)
 	gaveUp := make(chan struct{})
+	var first sync.Once
 	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		defer calls.Done()
-		<-gaveUp // answers only once the verifier has gone
-		http.Error(w, "no such order table", http.StatusInternalServerError)
+		failed := false
+		first.Do(func() {
+			defer calls.Done()
+			<-gaveUp // answers only once the verifier has gone
+			http.Error(w, "no such order table", http.StatusInternalServerError)
+			failed = true
+		})
+		if !failed {
+			writeJSON(w, map[string]any{}) // the next interaction's state holds
+		}
 	}))
 	t.Cleanup(slow.Close)
 	f, log := budgetFront(t, nil)
@@ -209,7 +217,11 @@ func TestFrontKeepsNoReasonForAStateCallTheVerifierGaveUpOn(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("the front did not record why the state failed")
 	}
-	_, body, err := post(t, &http.Client{Timeout: 2 * time.Second}, f.url+"/notify", `{"n":2}`)
+	verifier := &http.Client{Timeout: 2 * time.Second}
+	status, _, err := post(t, verifier, f.url+stateChangePath, stateCall(StateOrderAwaiting))
+	require.NoError(t, err, "the next interaction's state call")
+	assert.Equal(t, http.StatusOK, status)
+	_, body, err := post(t, verifier, f.url+"/notify", `{"n":2}`)
 	require.NoError(t, err)
 
 	assert.Contains(t, body, `"resultStatus":"S"`, "the next interaction is passed on")
