@@ -60,11 +60,18 @@ Feature: What a wallet does, as the merchant sees it on the wire
     Then the merchant receives the payment's notification once
 
   @wallet @reference-merchant @flow-tradeNO @REQ-NTF-001 @step-17 @step-18 @realtime
-  Scenario: The wallet retries after F and U answers on its declared schedule and stops on S
+  Scenario: The wallet retries after U and unrecognised answers on its declared schedule and stops on S
     Given the merchant has created an order for "10.00 USD" paid by tradeNO
-    And the merchant will answer the next notifications with "F, U"
+    And the merchant will answer the next notifications with "U, GARBAGE"
     When the payer confirms the payment in the wallet
     Then the wallet retries on its declared schedule until the merchant answers S after 2 refusals
+
+  @wallet @reference-merchant @flow-tradeNO @should @REQ-NTF-006 @step-17 @step-18 @realtime
+  Scenario: The wallet should retry after an F answer on its declared schedule
+    Given the merchant has created an order for "10.00 USD" paid by tradeNO
+    And the merchant will answer the next notifications with "F"
+    When the payer confirms the payment in the wallet
+    Then the wallet should retry on its declared schedule until the merchant answers S after 1 refusals
 
   @wallet @reference-merchant @flow-tradeNO @REQ-NTF-001 @step-17 @step-18 @realtime
   Scenario: The wallet retries after an HTTP 500 on its declared schedule and stops on S
@@ -81,7 +88,8 @@ Feature: What a wallet does, as the merchant sees it on the wire
     And the wallet reports the payment as "CANCELLED"
     And the merchant receives no notification of the payment
     When the kit cancels the payment
-    Then the wallet refuses with "ORDER_IS_CLOSED"
+    Then the wallet repeats its confirmation of the cancel, or refuses it
+    And the wallet reports the payment as "CANCELLED"
 
   @wallet @reference-merchant @flow-tradeNO @REQ-GEN-013 @step-13 @step-16 @step-17
   Scenario: A cancel of a paid payment sent straight to the wallet changes nothing
@@ -214,7 +222,7 @@ Feature: What a wallet does, as the merchant sees it on the wire
   @wallet @reference-merchant @flow-tradeNO @REQ-NTF-002 @step-17 @step-18 @realtime
   Scenario: After the last attempt of its declared schedule the wallet gives up, and the payment is still found
     Given the merchant has created an order for "10.00 USD" paid by tradeNO
-    And the merchant will answer every notification with "F"
+    And the merchant will answer every notification with "U"
     When the payer confirms the payment in the wallet
     Then the wallet gives up after the last attempt of its declared schedule
     And the wallet reports the payment as "SUCCESS" for "10.00 USD"

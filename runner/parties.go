@@ -137,6 +137,8 @@ type walletMockSpec struct {
 	allowRemoteNotify bool
 	notifyTimeout     time.Duration
 	defects           defectList
+	// variants are correct behaviours of published wallets the mock shows (wallet.Variant).
+	variants []wallet.Variant
 	// rec, when set, records the merchant's calls (their signatures checked against
 	// merchantKey) and the notifications sent to it.
 	rec         *recorder
@@ -222,6 +224,7 @@ func (m *walletMock) config() wallet.Config {
 		PublicURL:         m.url,
 		OpenStore:         open,
 		Defects:           walletDefects(m.spec.defects),
+		Variants:          m.spec.variants,
 	}
 }
 
@@ -240,6 +243,8 @@ type referenceMerchantSpec struct {
 	style             signing.Style
 	clock             clock.Clock
 	defects           defectList
+	// variants are correct behaviours of published wallets the mock shows (wallet.Variant).
+	variants []wallet.Variant
 	// rec, when set, records the merchant's calls to the wallet and the notifications it
 	// receives (their signatures checked against walletKey).
 	rec    *recorder

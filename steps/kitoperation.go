@@ -28,6 +28,7 @@ type kitOperation[Req, Resp any] struct {
 	// an id not seen before): what a bare wallet's probes are judged against.
 	done money.Amount
 	seen map[string]bool
+	prev *Resp // the answer before last
 }
 
 // kitAnswer is what the kit checks in the wallet's answer to a capture or a refund.
@@ -53,7 +54,7 @@ func (k *kitOperation[Req, Resp]) send(ctx context.Context, raw []byte) {
 	require.NoError(t, err)
 	var resp Resp
 	require.NoError(t, cl.Send(ctx, k.api, raw, &resp), k.api)
-	k.body, k.last = raw, &resp
+	k.body, k.prev, k.last = raw, k.last, &resp
 	res := k.answer(&resp).result
 	w.lastResult = res
 	if res.ResultStatus == openapi.StatusSuccess && k.first == nil {
@@ -117,4 +118,28 @@ func (k *kitOperation[Req, Resp]) sameAnswer(ctx context.Context) {
 	assert.Equal(t, openapi.Success, last.result.ResultCode, "repeated %s result: %s", k.api, last.result.ResultMessage)
 	assert.Equal(t, first.id, last.id, "%sId of the repeated request", k.api)
 	assert.Equal(t, first.amount, last.amount, "%sAmount of the repeated request", k.api)
+}
+
+// replayedRefusal reports whether the last answer repeats the refusal before it: a wallet
+// may answer a request id that was refused (F) with that first refusal again, instead of
+// taking the request as new (PROTOCOL.md, "Where published wallets differ"); both readings
+// are correct.
+func replayedRefusal(prev, last openapi.Result) bool {
+	return prev.ResultStatus == openapi.StatusFail && last.ResultStatus == openapi.StatusFail && prev.ResultCode == last.ResultCode
+}
+
+// confirmsOrReplays checks that the wallet executed the corrected request for amount, or
+// replayed its first refusal; it returns true for the replay.
+func (k *kitOperation[Req, Resp]) confirmsOrReplays(ctx context.Context, amount string) bool {
+	t := checks(ctx)
+	require.NotNil(t, k.last, "the kit has sent no %s", k.api)
+	if k.prev != nil {
+		prev, last := k.answer(k.prev), k.answer(k.last)
+		if replayedRefusal(prev.result, last.result) {
+			assert.Empty(t, last.id, "a replayed refusal of a %s answered an id", k.api)
+			return true
+		}
+	}
+	k.confirms(ctx, amount)
+	return false
 }

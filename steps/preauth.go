@@ -142,6 +142,14 @@ func registerPreAuthSteps(sc stepScope) {
 		capturesOf(ctx).confirms(ctx, amount)
 		return nil
 	})
+	sc.Step(sc.pattern(`^the wallet confirms the capture of "([^"]*)", or replays its first refusal and captures nothing$`), func(ctx context.Context, amount string) error {
+		c, t := capturesOf(ctx), checks(ctx)
+		if c.confirmsOrReplays(ctx, amount) {
+			resp := inquire(ctx, &openapi.InquiryPaymentRequest{PaymentID: knownPaymentID(ctx)})
+			assert.Equal(t, openapi.PaymentAuthSuccess, resp.PaymentStatus, "paymentStatus after a replayed capture refusal: nothing is captured")
+		}
+		return nil
+	})
 	sc.Step(sc.pattern(`^the wallet refuses the capture$`), func(ctx context.Context) error {
 		// The code is a SHOULD (PROCESS_FAIL) where the profile pins none: only the final
 		// failure and the absence of a capture are checked.

@@ -78,6 +78,14 @@ func registerRefundSteps(sc stepScope) {
 		refundsOf(ctx).confirms(ctx, amount)
 		return nil
 	})
+	sc.Step(sc.pattern(`^the wallet confirms the refund of "([^"]*)", or replays its first refusal and refunds nothing$`), func(ctx context.Context, amount string) error {
+		r, t := refundsOf(ctx), checks(ctx)
+		if r.confirmsOrReplays(ctx, amount) {
+			resp := inquireRefund(ctx, &openapi.InquiryRefundRequest{RefundRequestID: r.request.RefundRequestID})
+			assert.Equal(t, openapi.OrderNotExist, resp.Result.ResultCode, "inquiryRefund of the refused refundRequestId %s: %s", r.request.RefundRequestID, resp.Result.ResultMessage)
+		}
+		return nil
+	})
 	sc.Step(sc.pattern(`^the kit sends the same refund request again$`), func(ctx context.Context) error {
 		refundsOf(ctx).sendAgain(ctx)
 		return nil

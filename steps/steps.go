@@ -284,6 +284,8 @@ type World struct {
 	payRequest map[string]any
 	firstPay   *openapi.PayResponse
 	lastPay    *openapi.PayResponse
+	// prevPay is the answer before lastPay: a repeated request is compared with it.
+	prevPay *openapi.PayResponse
 	lastResult openapi.Result
 
 	// page is the last web page the payer opened.

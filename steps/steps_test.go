@@ -184,7 +184,7 @@ func TestExtensionTagsAreUsed(t *testing.T) {
 // retry schedule or the authorization validity a profile declares, the wallet's notify
 // timeout (a TIMEOUT answer), or a settle window for what must not come.
 var realTimeWaits = regexp.MustCompile(`expires in \d+ seconds?|closes the payment at its deadline|` +
-	`retries on its declared schedule|gives up after the last attempt of its declared schedule|` +
+	`retr(ies|y) on its declared schedule|gives up after the last attempt of its declared schedule|` +
 	`declared validity passes|receives no notification|notification once|has sent no notification|` +
 	`notified the merchant of "[^"]*" once|answer the next notifications with "[^"]*TIMEOUT`)
 

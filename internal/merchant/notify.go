@@ -88,7 +88,11 @@ func (s *Server) notify(w http.ResponseWriter, r *http.Request, body []byte) err
 		return openapi.Errorf(openapi.InvalidSignature, "Request-Time: %v", err)
 	}
 	var n openapi.NotifyPaymentRequest
-	if err := openapi.Decode(body, &n); err != nil {
+	var v openapi.Validator = &n
+	if !s.cfg.RefuseMalformedOptional {
+		v = &requiredFields{&n}
+	}
+	if err := openapi.Decode(body, v); err != nil {
 		return err
 	}
 	if s.defects.on(DefectNotifyStrictFields) {
@@ -145,3 +149,10 @@ func (s *Server) notify(w http.ResponseWriter, r *http.Request, body []byte) err
 	s.log.Info("notification applied", "order", o.ID, "paymentStatus", n.PaymentStatus, "status", o.Status)
 	return nil
 }
+
+// requiredFields decodes a notification and checks only the fields the merchant settles its
+// order by (openapi.NotifyPaymentRequest.ValidateRequired).
+type requiredFields struct{ *openapi.NotifyPaymentRequest }
+
+// Validate checks the required fields.
+func (r *requiredFields) Validate() error { return r.ValidateRequired() }

@@ -68,6 +68,11 @@ type Config struct {
 	// returns, instead of the address Start binds: for a merchant the wallet reaches through
 	// a proxy or tunnel, or served through Handler on the caller's own listener.
 	PublicURL string
+	// RefuseMalformedOptional makes the merchant refuse (F PARAM_ILLEGAL, order unchanged) a
+	// notification whose optional fields (paymentTime, paymentCreateTime, extendInfo) are
+	// malformed. By default it acknowledges and settles such a notification, as PROTOCOL.md
+	// prefers ("Where published wallets differ"); refusing is allowed, with a warning.
+	RefuseMalformedOptional bool
 	// Defects are deliberate protocol mistakes (defects.go), for the kit's own tests only.
 	Defects []Defect
 	// Signatures signs the merchant's requests and answers, each distinct message once, and

@@ -173,10 +173,10 @@ func (s *Server) cancelLocked(p *payment, now time.Time) error {
 		return nil
 	}
 	switch {
-	case (p.Status == openapi.PaymentFail || p.Status == openapi.PaymentCancelled) && !s.defects.on(DefectCancelClosedSucceeds):
-		return openapi.Errorf(openapi.OrderIsClosed, "payment %s is already %s", p.ID, p.Status)
+	case p.Status == openapi.PaymentCancelled && s.variants.on(VariantRepeatCancelSucceeds):
+		return nil // an idempotent repeat: nothing changes
 	case p.Status == openapi.PaymentFail || p.Status == openapi.PaymentCancelled:
-		return nil
+		return openapi.Errorf(openapi.OrderIsClosed, "payment %s is already %s", p.ID, p.Status)
 	case p.Status == openapi.PaymentProcessing:
 		p.Status = openapi.PaymentCancelled
 		p.CancelTime = now
