@@ -285,7 +285,7 @@ type World struct {
 	firstPay   *openapi.PayResponse
 	lastPay    *openapi.PayResponse
 	// prevPay is the answer before lastPay: a repeated request is compared with it.
-	prevPay *openapi.PayResponse
+	prevPay    *openapi.PayResponse
 	lastResult openapi.Result
 
 	// page is the last web page the payer opened.
