@@ -82,7 +82,16 @@ func registerPreAuthSteps(sc stepScope) {
 	sc.Step(sc.pattern(`^the payer authorizes the pre-authorization in the wallet$`), func(ctx context.Context) error {
 		w := world(ctx)
 		require.False(checks(ctx), w.token.IsZero(), "the mini program has nothing to authorize in this scenario")
-		return tradePay(ctx, w.token, target.Confirm)
+		if err := tradePay(ctx, w.token, target.Confirm); err != nil {
+			return err
+		}
+		// A wallet that does not declare an AUTH_SUCCESS notification may send none
+		// (PROTOCOL.md, "Where published wallets differ"): the mini program then tells its
+		// server, which confirms with inquiryPayment (seed steps 10-12).
+		if n := w.targets.Profile.Notifications.AuthSuccess; w.order != nil && w.resultCode == "9000" && (n == nil || !*n) {
+			return reportResult(ctx, w.resultCode)
+		}
+		return nil
 	})
 	sc.Step(sc.pattern(`^the payer cancels on the pre-authorization page$`), func(ctx context.Context) error {
 		w := world(ctx)

@@ -226,6 +226,7 @@ func initialize(pick func(context.Context, *godog.Scenario) (Targets, error)) fu
 		registerUnknownAnswerSteps(scope)
 		registerMerchantTrustSteps(scope)
 		registerWireSteps(scope)
+		registerDeclaredSteps(scope)
 	}
 }
 

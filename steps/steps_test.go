@@ -186,7 +186,7 @@ func TestExtensionTagsAreUsed(t *testing.T) {
 var realTimeWaits = regexp.MustCompile(`expires in \d+ seconds?|closes the payment at its deadline|` +
 	`retr(ies|y) on its declared schedule|gives up after the last attempt of its declared schedule|` +
 	`declared validity passes|receives no notification|notification once|has sent no notification|` +
-	`notified the merchant of "[^"]*" once|answer the next notifications with "[^"]*TIMEOUT`)
+	`notified the merchant of "[^"]*" once|notification of the payment, if the profile declares one|those the profile declares|answer the next notifications with "[^"]*TIMEOUT`)
 
 // TestRealTimeScenariosAreTagged keeps @realtime honest both ways: the runner starts the
 // features that hold such scenarios first (their waits are the longest), so a scenario that

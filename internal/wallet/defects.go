@@ -97,7 +97,6 @@ const (
 	DefectNotifyUnsigned        Defect = "notify-unsigned"
 	DefectNotifyFullURLSigned   Defect = "notify-signed-over-full-url"
 	DefectNotifyWalletClientID  Defect = "notify-under-wallet-client-id"
-	DefectExpiryNotNotified     Defect = "expiry-not-notified"
 	// Retry scheduler.
 	DefectRetryNever          Defect = "retry-never"
 	DefectRetryAfterSuccess   Defect = "retry-after-success"
@@ -175,7 +174,6 @@ var catalog = []DefectInfo{
 	{DefectNotifyUnsigned, "REQ-WAL-002", "notifications carry no Signature header"},
 	{DefectNotifyFullURLSigned, "REQ-WAL-002", "notifications are signed over the full notify URL instead of its path"},
 	{DefectNotifyWalletClientID, "REQ-WAL-002", "notifications carry the wallet's own id as Client-Id, not the payment's client id"},
-	{DefectExpiryNotNotified, "REQ-GEN-014", "a payment closed by its deadline is not notified FAIL"},
 	{DefectRetryNever, "REQ-NTF-001", "a notification answered F is never retried"},
 	{DefectRetryAfterSuccess, "REQ-GEN-004", "the wallet keeps retrying after the merchant answered S"},
 	{DefectRetryTooEarly, "REQ-NTF-001", "retries come at half the declared delay"},
@@ -521,14 +519,14 @@ func (s *Server) buildNotification(n *openapi.NotifyPaymentRequest, p *payment) 
 // notificationOwed reports whether a payment's final status is notified at all.
 func (s *Server) notificationOwed(p *payment) bool {
 	d := s.defects
-	if p.Status != openapi.PaymentFail {
-		return true
+	if p.Status == openapi.PaymentAuthSuccess && s.variants.on(VariantNoAuthSuccessNotification) {
+		return false
 	}
-	switch p.FailReason {
-	case declinedReason:
+	if p.Status == openapi.PaymentFail && p.FailReason == expiredReason && s.variants.on(VariantNoDeadlineFailNotification) {
+		return false
+	}
+	if p.Status == openapi.PaymentFail && p.FailReason == declinedReason {
 		return !d.on(DefectDeclineNotNotified)
-	case expiredReason:
-		return !d.on(DefectExpiryNotNotified)
 	}
 	return true
 }

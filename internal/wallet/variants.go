@@ -43,6 +43,11 @@ const (
 	VariantNoRetryAfterF Variant = "no-retry-after-f"
 	// VariantNoRefundTime answers a refund with refundId and no refundTime (a SHOULD).
 	VariantNoRefundTime Variant = "no-refund-time"
+	// VariantNoAuthSuccessNotification does not notify a granted pre-authorization: the
+	// published notifications fire on a final success or failure only.
+	VariantNoAuthSuccessNotification Variant = "no-auth-success-notification"
+	// VariantNoDeadlineFailNotification does not notify a payment closed by its deadline.
+	VariantNoDeadlineFailNotification Variant = "no-deadline-fail-notification"
 )
 
 // VariantInfo describes a Variant for the list.
@@ -59,6 +64,8 @@ var variantList = []VariantInfo{
 	{VariantReplayRefusal, "a request id refused once (pay, capture, refund) gets the same refusal again"},
 	{VariantNoRetryAfterF, "a notification the merchant answered F is not retried"},
 	{VariantNoRefundTime, "refund answers carry no refundTime"},
+	{VariantNoAuthSuccessNotification, "a granted pre-authorization is not notified (no AUTH_SUCCESS notification)"},
+	{VariantNoDeadlineFailNotification, "a payment closed by its deadline is not notified FAIL"},
 }
 
 // Variants lists the variants, sorted by name.
