@@ -1,12 +1,21 @@
 package main
 
 import (
+	"bytes"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
+	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/tradepaykit/tradepaykit/fixtures"
+	"github.com/tradepaykit/tradepaykit/internal/merchant"
 )
 
 // TestVerifyWalletPassesPublishedVariants: a wallet that differs from the kit's own only
@@ -60,3 +69,70 @@ func TestVerifyWalletRefusesAnUnknownVariant(t *testing.T) {
 	assert.Equal(t, exitUsage, exit.ExitCode(), "%s", out)
 	assert.Contains(t, string(out), `unknown variant "lenient-readers"`)
 }
+
+// TestVerifyMerchantPassesPublishedVariants: a merchant that differs from the kit's own only
+// where the protocol allows it passes verify-merchant with the bare profile and every MUST
+// checked (issue 16, item 3): one that refuses a genuine notification for a malformed
+// optional field (F, order unchanged) gets a WARNING (SHOULD acknowledge); one whose test
+// adapter also reads an amount value written as a JSON number gets a warning; the kit's own
+// merchant, which acknowledges such a notification and refuses the number, gets neither.
+func TestVerifyMerchantPassesPublishedVariants(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name          string
+		refuse        bool // merchant.Config.RefuseMalformedOptional
+		numberAmounts bool // the adapter reads {"value": 400} as "400"
+		warns, quiet  string
+	}{
+		{name: "kit's merchant", quiet: "should acknowledge a genuine notification"},
+		{name: "refuses malformed optional fields", refuse: true, warns: "should acknowledge a genuine notification with a malformed optional field (S), it refused it"},
+		{name: "adapter reads JSON numbers", numberAmounts: true, warns: `should refuse amount.value written otherwise than the hook contract says with 400, it answered 200`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			ln, walletURL := walletListener(t)
+			var h http.Handler
+			srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if tc.numberAmounts && r.Method == http.MethodPost && strings.HasPrefix(r.URL.Path, "/conformance/orders") {
+					body, err := io.ReadAll(r.Body)
+					if err != nil {
+						http.Error(w, err.Error(), http.StatusBadRequest)
+						return
+					}
+					body = numberValuesAsStrings(body)
+					r.Body, r.ContentLength = io.NopCloser(bytes.NewReader(body)), int64(len(body))
+				}
+				h.ServeHTTP(w, r)
+			}))
+			m, err := merchant.NewServer(merchant.Config{
+				WalletURL: walletURL, ClientID: fixtures.ClientID, AppID: defaultAppID, PublicURL: "http://" + srv.Listener.Addr().String(),
+				PrivateKey: fixtures.PrivateKey(fixtures.MerchantPrivateKey), WalletPublicKey: fixtures.PublicKey(fixtures.WalletPublicKey),
+				RefuseMalformedOptional: tc.refuse,
+			})
+			require.NoError(t, err)
+			h = m.Handler()
+			srv.Start()
+			t.Cleanup(srv.Close)
+
+			r := verify(t, []*os.File{ln}, "verify-merchant", "--merchant-url", srv.URL, "--wallet-listen", "fd:3",
+				"--notify-timeout", "2s", "--profile", "kit:merchant-bare", "--pact", "false", "--require-all")
+			require.Equal(t, exitPass, r.code, "every MUST is checked and met\n%s", r.String())
+			got := parseTotals(t, r.stdout)
+			assert.Equal(t, got.scenarios, got.passed+got.skipped, "nothing failed")
+			if tc.warns != "" {
+				assert.Contains(t, r.stdout, tc.warns)
+			}
+			if tc.quiet != "" {
+				assert.NotContains(t, r.stdout, tc.quiet)
+			}
+		})
+	}
+}
+
+// numberValuesAsStrings rewrites every "value": <JSON number> of a request body to the
+// string of its digits, as an adapter that tolerates numbers reads it; anything else is left.
+func numberValuesAsStrings(body []byte) []byte {
+	return numberValue.ReplaceAll(body, []byte(`"value":"$1"`))
+}
+
+var numberValue = regexp.MustCompile(`"value"\s*:\s*(-?[0-9]+)\b`)
