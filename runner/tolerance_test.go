@@ -38,6 +38,8 @@ func TestVerifyWalletPassesPublishedVariants(t *testing.T) {
 		{"no-refund-time", ""},
 		{"no-auth-success-notification", ""},
 		{"no-deadline-fail-notification", ""},
+		{"one-capture", ""},
+		{"one-partial-refund", ""},
 	} {
 		t.Run(tc.variant, func(t *testing.T) {
 			t.Parallel()

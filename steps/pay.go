@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/tradepaykit/tradepaykit/fixtures"
 	"github.com/tradepaykit/tradepaykit/internal/openapi"
 	"github.com/tradepaykit/tradepaykit/internal/target"
 	"github.com/tradepaykit/tradepaykit/internal/walletclient"
@@ -176,6 +177,8 @@ func refused(ctx context.Context, code, field string) {
 	r := w.lastResult
 	require.NotEmpty(t, r.ResultCode, "the kit has sent nothing to the wallet")
 	switch {
+	case secondOperationRefused(ctx, openapi.Code(code), r):
+		// A wallet that takes one capture or one partial refund refuses the next one first.
 	case !openapi.RefusalCodeIsShould(openapi.Code(code)):
 		assert.Equal(t, openapi.Code(code), r.ResultCode, "resultCode (message %q)", r.ResultMessage)
 	case !openapi.SameRefusal(openapi.Code(code), r.ResultCode):
@@ -192,4 +195,24 @@ func refused(ctx context.Context, code, field string) {
 	if w.lastPay != nil && w.lastPay.Result == r && w.firstPay == nil {
 		assert.Empty(t, w.lastPay.PaymentID, "a refused pay answered a paymentId")
 	}
+}
+
+// secondOperationRefused reports whether r refuses a capture or refund after a successful one
+// with the code of a wallet that takes only one (ORDER_IS_CLOSED or an alias for captures,
+// MULTI_REFUND_NOT_ALLOWED for refunds), where the kit expected the refusal want and the
+// profile does not declare several (PROTOCOL.md, "Where published wallets differ").
+func secondOperationRefused(ctx context.Context, want openapi.Code, r openapi.Result) bool {
+	w := world(ctx)
+	if r.ResultStatus != openapi.StatusFail {
+		return false
+	}
+	switch want {
+	case openapi.CaptureAmountExceed:
+		c := capturesOf(ctx)
+		return (c.first != nil || c.earlier) && w.targets.Profile.Captures != fixtures.CapturesSeveral && openapi.SameRefusal(openapi.OrderIsClosed, r.ResultCode)
+	case openapi.RefundAmountExceed:
+		f := refundsOf(ctx)
+		return (f.first != nil || f.earlier) && w.targets.Profile.PartialRefunds != fixtures.RefundsSeveral && r.ResultCode == openapi.MultiRefundNotAllowed
+	}
+	return false
 }

@@ -213,6 +213,7 @@ func newCaptures() *captures {
 		setAmount: func(req *openapi.CaptureRequest, a money.Amount) {
 			req.CaptureAmount = openapi.WireAmountPtr(a)
 		},
+		declared: func(w *World) string { return w.targets.Profile.Captures },
 		answer: func(resp *openapi.CaptureResponse) kitAnswer {
 			return kitAnswer{result: resp.Result, id: resp.CaptureID, paymentID: resp.PaymentID, amount: resp.CaptureAmount}
 		},

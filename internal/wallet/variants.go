@@ -48,6 +48,12 @@ const (
 	VariantNoAuthSuccessNotification Variant = "no-auth-success-notification"
 	// VariantNoDeadlineFailNotification does not notify a payment closed by its deadline.
 	VariantNoDeadlineFailNotification Variant = "no-deadline-fail-notification"
+	// VariantOneCapture takes one capture per authorization: a capture after a successful
+	// one is refused (ORDER_IS_CLOSED) and changes nothing.
+	VariantOneCapture Variant = "one-capture"
+	// VariantOnePartialRefund takes one refund per payment: a refund after a successful one
+	// is refused (MULTI_REFUND_NOT_ALLOWED) and changes nothing.
+	VariantOnePartialRefund Variant = "one-partial-refund"
 )
 
 // VariantInfo describes a Variant for the list.
@@ -66,6 +72,8 @@ var variantList = []VariantInfo{
 	{VariantNoRefundTime, "refund answers carry no refundTime"},
 	{VariantNoAuthSuccessNotification, "a granted pre-authorization is not notified (no AUTH_SUCCESS notification)"},
 	{VariantNoDeadlineFailNotification, "a payment closed by its deadline is not notified FAIL"},
+	{VariantOneCapture, "a second capture of an authorization is refused (ORDER_IS_CLOSED)"},
+	{VariantOnePartialRefund, "a second refund of a payment is refused (MULTI_REFUND_NOT_ALLOWED)"},
 }
 
 // Variants lists the variants, sorted by name.
