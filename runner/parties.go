@@ -240,9 +240,12 @@ type referenceMerchantSpec struct {
 	key               *rsa.PrivateKey
 	walletKey         *rsa.PublicKey
 	profile           fixtures.WalletProfile
-	style             signing.Style
-	clock             clock.Clock
-	defects           defectList
+	// walletAlgorithms are the signature algorithms the wallet declares (ECC224 accepted,
+	// not checked).
+	walletAlgorithms []string
+	style            signing.Style
+	clock            clock.Clock
+	defects          defectList
 	// variants are correct behaviours of published wallets the mock shows (wallet.Variant).
 	variants []wallet.Variant
 	// rec, when set, records the merchant's calls to the wallet and the notifications it
@@ -274,7 +277,7 @@ func startReferenceMerchant(spec referenceMerchantSpec) (*referenceMerchant, err
 	cfg := merchant.Config{
 		WalletURL: spec.walletURL, ClientID: spec.clientID, PrivateKey: spec.key, WalletPublicKey: spec.walletKey,
 		AppID: spec.appID, Profile: spec.profile, Clock: spec.clock, Logger: spec.logger, HTTPClient: r.client,
-		SignatureStyle: spec.style, PublicURL: r.url,
+		SignatureStyle: spec.style, PublicURL: r.url, WalletAlgorithms: spec.walletAlgorithms,
 	}
 	for _, d := range spec.defects {
 		cfg.Defects = append(cfg.Defects, merchant.Defect(d))

@@ -73,6 +73,10 @@ type Config struct {
 	// malformed. By default it acknowledges and settles such a notification, as PROTOCOL.md
 	// prefers ("Where published wallets differ"); refusing is allowed, with a warning.
 	RefuseMalformedOptional bool
+	// WalletAlgorithms are the signature algorithms the wallet declares (its target
+	// profile); nil means RSA256 only. An answer or notification signed in a declared ECC224
+	// is accepted, its signature not checked (the kit holds no ECC key).
+	WalletAlgorithms []string
 	// Defects are deliberate protocol mistakes (defects.go), for the kit's own tests only.
 	Defects []Defect
 	// Signatures signs the merchant's requests and answers, each distinct message once, and
@@ -157,6 +161,7 @@ func NewServer(cfg Config) (*Server, error) {
 		OnExchange:      cfg.OnExchange,
 		Style:           cfg.SignatureStyle,
 		Signatures:      cfg.Signatures,
+		Algorithms:      cfg.WalletAlgorithms,
 	}
 	if set.on(DefectTrustUnsignedAnswers) {
 		wc.VerifyResponse = func(signing.Message, string) error { return nil }
