@@ -41,6 +41,7 @@ func TestVerifyWalletPassesPublishedVariants(t *testing.T) {
 		{"no-deadline-fail-notification", ""},
 		{"one-capture", ""},
 		{"one-partial-refund", ""},
+		{"refund-in-flight", ""},
 	} {
 		t.Run(tc.variant, func(t *testing.T) {
 			t.Parallel()

@@ -109,6 +109,15 @@ func registerRefundSteps(sc stepScope) {
 			{RefundRequestID: r.first.RefundRequestID},
 		} {
 			resp := inquireRefund(ctx, q)
+			if status == openapi.RefundSuccess && resp.RefundStatus == openapi.RefundProcessing {
+				// A refund answered S may still be in flight (PROTOCOL.md, "Where published
+				// wallets differ"): ask again until it settles.
+				_, err := eventually(ctx, world(ctx).wait(), func(ctx context.Context) (bool, error) {
+					resp = inquireRefund(ctx, q)
+					return resp.RefundStatus != openapi.RefundProcessing, nil
+				})
+				require.NoError(t, err, "inquiryRefund %+v", *q)
+			}
 			require.Equal(t, openapi.Success, resp.Result.ResultCode, "inquiryRefund %+v: %s", *q, resp.Result.ResultMessage)
 			assert.Equal(t, status, resp.RefundStatus, "refundStatus (asked by %+v)", *q)
 			assert.Equal(t, r.first.RefundID, resp.RefundID, "refundId (asked by %+v)", *q)

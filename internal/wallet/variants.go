@@ -54,6 +54,10 @@ const (
 	// VariantOnePartialRefund takes one refund per payment: a refund after a successful one
 	// is refused (MULTI_REFUND_NOT_ALLOWED) and changes nothing.
 	VariantOnePartialRefund Variant = "one-partial-refund"
+	// VariantRefundInFlight answers a refund S and reports it PROCESSING to the first
+	// inquiryRefund about it, SUCCESS after: a refund in flight reported the other way round
+	// from REFUND_IN_PROCESS.
+	VariantRefundInFlight Variant = "refund-in-flight"
 )
 
 // VariantInfo describes a Variant for the list.
@@ -74,6 +78,7 @@ var variantList = []VariantInfo{
 	{VariantNoDeadlineFailNotification, "a payment closed by its deadline is not notified FAIL"},
 	{VariantOneCapture, "a second capture of an authorization is refused (ORDER_IS_CLOSED)"},
 	{VariantOnePartialRefund, "a second refund of a payment is refused (MULTI_REFUND_NOT_ALLOWED)"},
+	{VariantRefundInFlight, "a refund answered S is reported PROCESSING by the first inquiryRefund, SUCCESS after"},
 }
 
 // Variants lists the variants, sorted by name.
@@ -88,6 +93,7 @@ type variants struct {
 	set      map[Variant]bool
 	mu       sync.Mutex
 	refusals map[string]error // by client, API and request id: the first refusal
+	asked    map[string]bool  // refund ids an inquiryRefund has reported PROCESSING
 }
 
 func newVariants(names []Variant) (*variants, error) {
@@ -95,7 +101,7 @@ func newVariants(names []Variant) (*variants, error) {
 	for _, v := range variantList {
 		known[v.Name] = true
 	}
-	v := &variants{set: map[Variant]bool{}, refusals: map[string]error{}}
+	v := &variants{set: map[Variant]bool{}, refusals: map[string]error{}, asked: map[string]bool{}}
 	for _, n := range names {
 		if !known[n] {
 			return nil, fmt.Errorf("wallet: unknown variant %q", n)
@@ -157,6 +163,17 @@ func (s *Server) handleVariants(name string, clientID string, body []byte, run f
 				v.refusals[key] = err
 			}
 			v.mu.Unlock()
+		}
+	}
+	if r, ok := out.(*openapi.InquiryRefundResponse); ok && v.on(VariantRefundInFlight) && r.RefundStatus == openapi.RefundSuccess {
+		v.mu.Lock()
+		first := !v.asked[r.RefundID]
+		v.asked[r.RefundID] = true
+		v.mu.Unlock()
+		if first {
+			c := *r
+			c.RefundStatus = openapi.RefundProcessing
+			out = &c
 		}
 	}
 	if r, ok := out.(*openapi.RefundResponse); ok && v.on(VariantNoRefundTime) {
