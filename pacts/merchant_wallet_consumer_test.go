@@ -527,7 +527,7 @@ func TestMerchantWalletRefund(t *testing.T) {
 					"paymentId":       id(examplePaymentID),
 					"refundAmount":    exactAmount("USD", "3000"),
 					// No refundTime: a wallet SHOULD send it, and the merchant does not need it
-					// (PROTOCOL.md, "Where published wallets differ").
+					// (docs/protocol.md, "Where published wallets differ").
 				})
 			}).
 			ExecuteTest(t, func(cfg consumer.MockServerConfig) error {

@@ -20,7 +20,7 @@ import (
 )
 
 // TestVerifyWalletPassesPublishedVariants: a wallet that differs from the kit's own only
-// where PROTOCOL.md's "Where published wallets differ" allows it passes verify-wallet with
+// where docs/protocol.md's "Where published wallets differ" allows it passes verify-wallet with
 // the bare profile and every MUST checked (issue 16, items 1 and 2). Each wallet is the kit's
 // mock started with one --variant; where the variant leaves a SHOULD, the run warns with the
 // rule's words, and where it breaks nothing, it does not warn about it.

@@ -11,7 +11,7 @@ import (
 	"github.com/tradepaykit/tradepaykit/internal/openapi"
 )
 
-// What a wallet's profile declares where published wallets differ (PROTOCOL.md, "Where
+// What a wallet's profile declares where published wallets differ (docs/protocol.md, "Where
 // published wallets differ"): the notifications it sends besides a payment's final SUCCESS or
 // FAIL. A declared notification must come; one declared absent must not; one not declared is
 // judged only if it comes, and the outcome is checked through inquiryPayment instead.

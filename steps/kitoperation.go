@@ -138,7 +138,7 @@ func (k *kitOperation[Req, Resp]) sameAnswer(ctx context.Context) {
 
 // replayedRefusal reports whether the last answer repeats the refusal before it: a wallet
 // may answer a request id that was refused (F) with that first refusal again, instead of
-// taking the request as new (PROTOCOL.md, "Where published wallets differ"); both readings
+// taking the request as new (docs/protocol.md, "Where published wallets differ"); both readings
 // are correct.
 func replayedRefusal(prev, last openapi.Result) bool {
 	return prev.ResultStatus == openapi.StatusFail && last.ResultStatus == openapi.StatusFail && prev.ResultCode == last.ResultCode
@@ -162,7 +162,7 @@ func (k *kitOperation[Req, Resp]) confirmsOrReplays(ctx context.Context, amount 
 
 // secondRefused reports whether the last answer refuses a second capture or partial refund of
 // the payment where the wallet's profile allows it: declared "one", or not declared
-// (PROTOCOL.md, "Where published wallets differ"). The refusal must be final (F) and create
+// (docs/protocol.md, "Where published wallets differ"). The refusal must be final (F) and create
 // nothing; the later steps then judge the totals with the one operation done. A second
 // operation the profile declares "one" of must be refused.
 func (k *kitOperation[Req, Resp]) secondRefused(ctx context.Context) bool {

@@ -80,7 +80,7 @@ func registerMerchantNotifySteps(sc stepScope) {
 
 	sc.Step(sc.pattern(`^the merchant acknowledges the notification and its order is "([^"]*)", or should: refuses it and its order is unchanged$`), func(ctx context.Context, want string) error {
 		// A signed notification about the merchant's own payment, consistent in ids, amount
-		// and currency, never fails the merchant (PROTOCOL.md, "Where published wallets
+		// and currency, never fails the merchant (docs/protocol.md, "Where published wallets
 		// differ"): S settles the order; F for a malformed optional field is a SHOULD
 		// acknowledge, as long as the order does not change.
 		w, t := world(ctx), checks(ctx)

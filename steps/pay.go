@@ -183,7 +183,7 @@ func refused(ctx context.Context, code, field string) {
 		assert.Equal(t, openapi.Code(code), r.ResultCode, "resultCode (message %q)", r.ResultMessage)
 	case !openapi.SameRefusal(openapi.Code(code), r.ResultCode):
 		// A capture refusal's code and ORDER_IS_CLOSED are SHOULD; the published aliases are
-		// equally right (PROTOCOL.md, "Where published wallets differ").
+		// equally right (docs/protocol.md, "Where published wallets differ").
 		w.should(ctx, "the wallet should refuse with %s (or a published alias of it), it answered %s (%s): %s", code, r.ResultCode, r.ResultStatus, r.ResultMessage)
 	}
 	assert.Equal(t, openapi.StatusFail, r.ResultStatus, "resultStatus of %s", r.ResultCode)
@@ -200,7 +200,7 @@ func refused(ctx context.Context, code, field string) {
 // secondOperationRefused reports whether r refuses a capture or refund after a successful one
 // with the code of a wallet that takes only one (ORDER_IS_CLOSED or an alias for captures,
 // MULTI_REFUND_NOT_ALLOWED for refunds), where the kit expected the refusal want and the
-// profile does not declare several (PROTOCOL.md, "Where published wallets differ").
+// profile does not declare several (docs/protocol.md, "Where published wallets differ").
 func secondOperationRefused(ctx context.Context, want openapi.Code, r openapi.Result) bool {
 	w := world(ctx)
 	if r.ResultStatus != openapi.StatusFail {

@@ -86,7 +86,7 @@ func registerPreAuthSteps(sc stepScope) {
 			return err
 		}
 		// A wallet that does not declare an AUTH_SUCCESS notification may send none
-		// (PROTOCOL.md, "Where published wallets differ"): the mini program then tells its
+		// (docs/protocol.md, "Where published wallets differ"): the mini program then tells its
 		// server, which confirms with inquiryPayment (seed steps 10-12).
 		if n := w.targets.Profile.Notifications.AuthSuccess; w.order != nil && w.resultCode == "9000" && (n == nil || !*n) {
 			return reportResult(ctx, w.resultCode)

@@ -110,7 +110,7 @@ func registerRefundSteps(sc stepScope) {
 		} {
 			resp := inquireRefund(ctx, q)
 			if status == openapi.RefundSuccess && resp.RefundStatus == openapi.RefundProcessing {
-				// A refund answered S may still be in flight (PROTOCOL.md, "Where published
+				// A refund answered S may still be in flight (docs/protocol.md, "Where published
 				// wallets differ"): ask again until it settles.
 				_, err := eventually(ctx, world(ctx).wait(), func(ctx context.Context) (bool, error) {
 					resp = inquireRefund(ctx, q)

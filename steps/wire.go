@@ -68,7 +68,7 @@ func registerWireSteps(sc stepScope) {
 		return retriesInRealTime(ctx, refusals, true)
 	})
 	sc.Step(sc.pattern(`^the wallet should retry on its declared schedule until the merchant answers S after (\d+) refusals$`), func(ctx context.Context, refusals int) error {
-		// After an F answer a retry is a SHOULD (PROTOCOL.md, "Where published wallets
+		// After an F answer a retry is a SHOULD (docs/protocol.md, "Where published wallets
 		// differ"); when the wallet does retry, its schedule is still the declared one.
 		return retriesInRealTime(ctx, refusals, false)
 	})
@@ -226,7 +226,7 @@ func registerWireSteps(sc stepScope) {
 	sc.Step(sc.pattern(`^the wallet repeats its confirmation of the cancel, or refuses it$`), func(ctx context.Context) error {
 		// A second cancel of a cancelled payment: S (an idempotent repeat) or F, both
 		// changing nothing; a later step checks that. The code of an F is a SHOULD
-		// (PROTOCOL.md, "Where published wallets differ").
+		// (docs/protocol.md, "Where published wallets differ").
 		w, t := world(ctx), checks(ctx)
 		r := w.lastResult
 		require.NotEmpty(t, r.ResultCode, "the kit has sent nothing to the wallet")
@@ -472,7 +472,7 @@ func checkNotificationContent(ctx context.Context, n target.Received, status str
 		assert.Equal(t, openapi.WireAmount(w.orderAmount), body.PaymentAmount, "paymentAmount: the order's amount, in minor units of its currency")
 	}
 	if status == openapi.PaymentSuccess || status == openapi.PaymentAuthSuccess {
-		// paymentTime is a SHOULD (PROTOCOL.md, "Where published wallets differ"); one that
+		// paymentTime is a SHOULD (docs/protocol.md, "Where published wallets differ"); one that
 		// is sent must be a time.
 		if body.PaymentTime == "" {
 			w.should(ctx, "the wallet's %s notification should carry paymentTime", status)

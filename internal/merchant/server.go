@@ -70,7 +70,7 @@ type Config struct {
 	PublicURL string
 	// RefuseMalformedOptional makes the merchant refuse (F PARAM_ILLEGAL, order unchanged) a
 	// notification whose optional fields (paymentTime, paymentCreateTime, extendInfo) are
-	// malformed. By default it acknowledges and settles such a notification, as PROTOCOL.md
+	// malformed. By default it acknowledges and settles such a notification, as docs/protocol.md
 	// prefers ("Where published wallets differ"); refusing is allowed, with a warning.
 	RefuseMalformedOptional bool
 	// WalletAlgorithms are the signature algorithms the wallet declares (its target

@@ -166,7 +166,7 @@ func (r *NotifyPaymentRequest) Validate() error {
 
 // ValidateRequired checks only what a merchant needs to settle its order: the ids, the
 // status and the amount. A notification that is signed and consistent in these never fails
-// the merchant for a malformed optional field (PROTOCOL.md, "Where published wallets
+// the merchant for a malformed optional field (docs/protocol.md, "Where published wallets
 // differ").
 func (r *NotifyPaymentRequest) ValidateRequired() error {
 	if err := first(

@@ -51,7 +51,7 @@ const (
 	RefundInProcess           Code = "REFUND_IN_PROCESS"
 )
 
-// Codes some published wallets use for the refusals above (PROTOCOL.md, "Where published
+// Codes some published wallets use for the refusals above (docs/protocol.md, "Where published
 // wallets differ"): equally right where the kit names the code it uses itself.
 const (
 	CaptureAmountExceedAuthLimit Code = "CAPTURE_AMOUNT_EXCEED_AUTH_LIMIT"
@@ -80,7 +80,7 @@ var statuses = map[Code]Status{
 // CAPTURE_AMOUNT_EXCEED, AUTHORIZATION_EXPIRED or ORDER_IS_CLOSED.
 var captureAliases = []Code{CaptureAmountExceedAuthLimit, AuthExpired, AuthCancelled, AuthNotFound}
 
-// RefusalCodeIsShould reports whether PROTOCOL.md makes the code of a refusal the kit names
+// RefusalCodeIsShould reports whether docs/protocol.md makes the code of a refusal the kit names
 // want a SHOULD (only resultStatus F is a MUST): the capture refusals and ORDER_IS_CLOSED
 // ("Where published wallets differ").
 func RefusalCodeIsShould(want Code) bool {

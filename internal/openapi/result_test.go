@@ -50,7 +50,7 @@ var profileStatuses = []struct {
 }
 
 // TestSameRefusal: the published capture aliases stand in for the codes whose level is
-// SHOULD, and for no other (PROTOCOL.md, "Where published wallets differ").
+// SHOULD, and for no other (docs/protocol.md, "Where published wallets differ").
 func TestSameRefusal(t *testing.T) {
 	for _, want := range []openapi.Code{openapi.CaptureAmountExceed, openapi.AuthorizationExpired, openapi.OrderIsClosed} {
 		assert.True(t, openapi.RefusalCodeIsShould(want), "%s", want)

@@ -6,7 +6,7 @@
 // A profile is a JSON file; every field is optional. A missing field means the protocol's
 // default: every flow, pre-authorization and refunds supported, the kit's product codes, no
 // path prefix, canonical signatures, the default notification retry schedule, and none of the
-// kit's test extensions. Where published wallets differ (PROTOCOL.md), a missing declaration
+// kit's test extensions. Where published wallets differ (docs/protocol.md), a missing declaration
 // (notifications, captures, partialRefunds) means "not declared": the kit accepts either
 // behaviour and checks the outcome by other means.
 package profile
@@ -87,7 +87,7 @@ type Profile struct {
 	Capabilities Capabilities `json:"capabilities,omitzero"`
 }
 
-// The signature algorithms a profile may declare (PROTOCOL.md, "Where published wallets
+// The signature algorithms a profile may declare (docs/protocol.md, "Where published wallets
 // differ").
 const (
 	AlgorithmRSA256 = "RSA256"

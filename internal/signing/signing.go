@@ -25,7 +25,7 @@ import (
 // Algorithm is the algorithm the kit signs and verifies with.
 const Algorithm = "RSA256"
 
-// AlgorithmECC224 is the other algorithm some published wallets use (PROTOCOL.md, "Where
+// AlgorithmECC224 is the other algorithm some published wallets use (docs/protocol.md, "Where
 // published wallets differ"). The kit accepts it as a name where a target profile declares
 // it, but holds no ECC key: such a signature is reported as not checked.
 const AlgorithmECC224 = "ECC224"

@@ -12,7 +12,7 @@ import (
 )
 
 // Variants: behaviours a correct wallet may show where the published wallets differ
-// (PROTOCOL.md, "Where published wallets differ"). Unlike a defect, a variant breaks no MUST:
+// (docs/protocol.md, "Where published wallets differ"). Unlike a defect, a variant breaks no MUST:
 // a verify-wallet run with the bare profile passes against the mock with any of them, with a
 // WARNING (SHOULD) where the variant leaves a SHOULD. The kit's tests start the mock with each
 // one to prove that the kit accepts what the published pages accept; a wallet vendor can try

@@ -298,7 +298,7 @@ func TestNewRefusesBadConfig(t *testing.T) {
 
 // TestDeclaredECC224IsNotCheckedButAccepted: an answer signed in ECC224 is accepted, and
 // recorded as not checked, when the wallet declares ECC224; otherwise it is refused as any
-// other algorithm (PROTOCOL.md, "Where published wallets differ").
+// other algorithm (docs/protocol.md, "Where published wallets differ").
 func TestDeclaredECC224IsNotCheckedButAccepted(t *testing.T) {
 	f := newFakeWallet(t, acceptAnswer)
 	f.tamper = func(body []byte, h http.Header) []byte {
