@@ -24,7 +24,7 @@ func registerDeclaredSteps(sc stepScope) {
 		case openapi.PaymentAuthSuccess:
 			declared, inquiry = w.targets.Profile.Notifications.AuthSuccess, openapi.PaymentAuthSuccess
 		case openapi.PaymentFail:
-			declared, inquiry = w.targets.Profile.Notifications.DeadlineFail, openapi.PaymentFail
+			declared, inquiry = w.targets.Profile.Notifications.FailAtDeadline, openapi.PaymentFail
 		default:
 			require.Failf(t, "not a declared notification", "%q: the profile declares AUTH_SUCCESS and the deadline's FAIL notifications", status)
 		}

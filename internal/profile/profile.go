@@ -67,17 +67,18 @@ type Profile struct {
 	// zero means the default (7 days).
 	AuthorizationValidity Duration `json:"authorizationValidity,omitzero"`
 	// Notifications declares which notifications the wallet sends besides a payment's final
-	// SUCCESS or FAIL: {"authSuccess", "deadlineFail", "afterCapture"}, each true or false.
+	// SUCCESS or FAIL: {"authSuccess", "failAtDeadline", "afterCapture"}, each true or false.
 	// A missing one is not declared: the kit checks the outcome through inquiryPayment and
 	// judges a notification only if one comes. The kit's wallet mock declares true, true,
 	// false.
 	Notifications fixtures.Notifications `json:"notifications,omitzero"`
-	// Captures is "one" (a second capture of an authorization is refused) or "several"
-	// (partial captures until the last one). Missing: the kit accepts either and checks the
-	// totals. The kit's wallet mock declares "several".
-	Captures string `json:"captures,omitempty"`
-	// PartialRefunds is "one" (a second partial refund is refused) or "several". Missing:
+	// Captures is "one" (a second capture of an authorization is refused), "several"
+	// (partial captures until the last one) or "oneOrSeveral". Missing or "oneOrSeveral":
 	// the kit accepts either and checks the totals. The kit's wallet mock declares "several".
+	Captures string `json:"captures,omitempty"`
+	// PartialRefunds is "one" (a second partial refund is refused), "several" or
+	// "oneOrSeveral". Missing or "oneOrSeveral": the kit accepts either and checks the totals.
+	// The kit's wallet mock declares "several".
 	PartialRefunds string `json:"partialRefunds,omitempty"`
 	// SignatureAlgorithms the target signs and verifies with: "RSA256", "ECC224". Missing
 	// means ["RSA256"]. The kit accepts an ECC224 signature header from a target that
@@ -197,9 +198,9 @@ func (p Profile) Check() error {
 	}
 	for field, v := range map[string]string{"captures": p.Captures, "partialRefunds": p.PartialRefunds} {
 		switch v {
-		case "", fixtures.CapturesOne, fixtures.CapturesSeveral:
+		case "", fixtures.CapturesOne, fixtures.CapturesSeveral, fixtures.EitherMultiplicity:
 		default:
-			return fmt.Errorf("%s %q: want \"one\" or \"several\" (or leave it out: not declared)", field, v)
+			return fmt.Errorf("%s %q: want \"one\", \"several\" or \"oneOrSeveral\" (or leave it out: not declared)", field, v)
 		}
 	}
 	seenAlg := map[string]bool{}
