@@ -2,12 +2,17 @@
 Feature: Bad input to every endpoint of the wallet and the merchant
   Whatever arrives, a party answers with its documented refusal and changes nothing: the
   wallet's OpenAPI answers PARAM_ILLEGAL, its message should name the field (docs/protocol.md,
-  "pay": the code is the contract, the message is for people; an unsupported
-  currency may also be CURRENCY_NOT_SUPPORT; invalid UTF-8 is refused with a final failure,
-  the code a SHOULD; the kit's own 64 KiB and length limits beyond those the protocol pins
-  are SHOULD), the merchant's notify endpoint answers F (the code and wording are its own:
+  "pay": the code is the contract, the message is for people; an unsupported currency may
+  also be CURRENCY_NOT_SUPPORT; the kit's own 64 KiB and length limits beyond those the
+  protocol pins are SHOULD, and so is refusing text that is not valid UTF-8, an unknown
+  productCode and an extendInfo that is not JSON: docs/protocol.md, "Where published wallets
+  differ"), the merchant's notify endpoint answers F (the code and wording are its own:
   PARAM_ILLEGAL naming the field is a SHOULD), the merchant's test adapter answers HTTP 400
-  (its body SHOULD name the field; docs/hooks.md). Never a server error. Fields a party does not know are ignored: the kit is
+  (its body SHOULD name the field; an amount value written as a JSON number SHOULD be
+  refused; docs/hooks.md). A signed notification about the merchant's own payment, consistent
+  in ids, amount and currency, is never a failure: the merchant acknowledges it and settles
+  the order, or refuses it for a malformed optional field and changes nothing (a warning).
+  Never a server error. Fields a party does not know are ignored: the kit is
   tolerant in what it accepts. A defect is written as "no <field>", "<field> = <value>",
   "<field> = number <n>", "<field> = <n> characters", "<field> = invalid UTF-8", or names a
   whole-body defect (malformed JSON, a JSON array, data after the object, a body over 64 KiB).
@@ -29,7 +34,6 @@ Feature: Bad input to every endpoint of the wallet and the merchant
       | no paymentOrderTitle                     | paymentOrderTitle      |
       | paymentOrderTitle = 257 characters       | paymentOrderTitle      |
       | no productCode                           | productCode            |
-      | productCode = NOT_A_PRODUCT              | productCode            |
       | no paymentAmount                         | paymentAmount          |
       | paymentAmount = a list                   | paymentAmount          |
       | paymentAmount.value = 10.50              | paymentAmount.value    |
@@ -40,7 +44,6 @@ Feature: Bad input to every endpoint of the wallet and the merchant
       | paymentAmount.currency = usd             | paymentAmount.currency |
       | no paymentAmount.currency                | paymentAmount.currency |
       | paymentExpiryTime = tomorrow             | paymentExpiryTime      |
-      | extendInfo = not JSON                    | extendInfo             |
       | paymentFactor = true                     | paymentFactor          |
 
   @wallet @wallet-api @REQ-BAD-002 @step-4 @step-5 @step-6 @step-7
@@ -85,7 +88,6 @@ Feature: Bad input to every endpoint of the wallet and the merchant
       | data after the object     | body      |
       | no paymentId              | paymentId |
       | paymentId = an object     | paymentId |
-      | extendInfo = not JSON     | extendInfo |
 
   @wallet @wallet-api @preauth @REQ-BAD-001 @step-16 @step-17
   Scenario Outline: capture with <defect> is refused naming <field> and captures nothing
@@ -143,15 +145,16 @@ Feature: Bad input to every endpoint of the wallet and the merchant
       | no refundRequestId              | refundId        |
       | refundRequestId = number 3      | refundRequestId |
 
-  @wallet @wallet-api @REQ-BAD-001 @step-4 @step-5
-  Scenario Outline: pay with <defect> is refused and changes nothing
+  @wallet @wallet-api @should @REQ-WAL-008 @step-4 @step-5
+  Scenario Outline: pay with <defect>, which a wallet may accept, should be refused
     When the kit calls the wallet's "pay" with "<defect>"
-    Then the wallet refuses the request
-    And the wallet has no payment for that request
-    And the wallet should answer "PARAM_ILLEGAL"
+    Then the wallet should refuse with "PARAM_ILLEGAL"
+    And the wallet should have no payment for that request
 
     Examples:
       | defect                            |
+      | productCode = NOT_A_PRODUCT       |
+      | extendInfo = not JSON             |
       | paymentOrderTitle = invalid UTF-8 |
 
   @wallet @wallet-api @REQ-BAD-001 @step-4 @step-5
@@ -216,6 +219,17 @@ Feature: Bad input to every endpoint of the wallet and the merchant
       | defect                    |
       | paymentId = invalid UTF-8 |
 
+  @wallet @wallet-api @should @REQ-WAL-008 @step-17
+  Scenario Outline: cancel with <defect>, which a wallet may accept, should be refused
+    Given the kit asks the wallet for a payment of "10.00 USD"
+    And the wallet accepts the payment request
+    When the kit calls the wallet's "cancel" with "<defect>"
+    Then the wallet should refuse with "PARAM_ILLEGAL"
+
+    Examples:
+      | defect                |
+      | extendInfo = not JSON |
+
   @wallet @wallet-api @should @REQ-WAL-006 @step-17
   Scenario Outline: cancel with <defect>, beyond what the protocol pins, should be refused
     Given the kit asks the wallet for a payment of "10.00 USD"
@@ -228,14 +242,12 @@ Feature: Bad input to every endpoint of the wallet and the merchant
       | a body over 64 KiB        |
       | paymentId = 65 characters |
 
-  @wallet @wallet-api @preauth @REQ-BAD-001 @step-16 @step-17
-  Scenario Outline: capture with <defect> is refused and changes nothing
+  @wallet @wallet-api @preauth @should @REQ-WAL-008 @step-16 @step-17
+  Scenario Outline: capture with <defect>, which a wallet may accept, should be refused
     Given the kit has asked the wallet for a pre-authorization of "10.00 USD"
     And the payer authorizes the pre-authorization in the wallet
     When the kit calls the wallet's "capture" with "<defect>"
-    Then the wallet refuses the request
-    And the wallet reports the payment as "AUTH_SUCCESS" for "10.00 USD"
-    And the wallet should answer "PARAM_ILLEGAL"
+    Then the wallet should refuse with "PARAM_ILLEGAL"
 
     Examples:
       | defect                           |
@@ -265,15 +277,12 @@ Feature: Bad input to every endpoint of the wallet and the merchant
       | a body over 64 KiB               |
       | captureRequestId = 65 characters |
 
-  @wallet @wallet-api @refunds @REQ-BAD-001 @step-17
-  Scenario Outline: refund with <defect> is refused and changes nothing
+  @wallet @wallet-api @refunds @should @REQ-WAL-008 @step-17
+  Scenario Outline: refund with <defect>, which a wallet may accept, should be refused
     Given the kit asks the wallet for a payment of "10.00 USD"
     And the payer confirms the payment in the wallet
     When the kit calls the wallet's "refund" with "<defect>"
-    Then the wallet refuses the request
-    And the wallet has no refund for that request
-    And the wallet reports the payment as "SUCCESS" for "10.00 USD"
-    And the wallet should answer "PARAM_ILLEGAL"
+    Then the wallet should refuse with "PARAM_ILLEGAL"
 
     Examples:
       | defect                       |
@@ -347,7 +356,6 @@ Feature: Bad input to every endpoint of the wallet and the merchant
       | amount.value = 10.50     | amount.value    | 400             |
       | amount.value = -100      | amount.value    | 400             |
       | amount.value = 0         | amount.value    | 400 or 409      |
-      | amount.value = number 10 | amount.value    | 400             |
       | amount.currency = ZZZ    | amount.currency | 400 or 409      |
       | no amount.currency       | amount.currency | 400             |
       | title = 257 characters   | title           | no server error |
@@ -403,7 +411,6 @@ Feature: Bad input to every endpoint of the wallet and the merchant
       | amount.value = 4.00       | amount.value    | 400        |
       | amount.value = -400       | amount.value    | 400        |
       | amount.value = 0          | amount.value    | 400 or 409 |
-      | amount.value = number 400 | amount.value    | 400        |
       | amount.currency = ZZZ     | amount.currency | 400 or 409 |
       | amount.currency = EUR     | amount.currency | 400 or 409 |
       | final = yes               | final           | 400        |
@@ -425,9 +432,29 @@ Feature: Bad input to every endpoint of the wallet and the merchant
       | amount.value = 4.00       | amount.value    | 400        |
       | amount.value = -400       | amount.value    | 400        |
       | amount.value = 0          | amount.value    | 400 or 409 |
-      | amount.value = number 400 | amount.value    | 400        |
       | amount.currency = ZZZ     | amount.currency | 400 or 409 |
       | amount.currency = EUR     | amount.currency | 400 or 409 |
+
+  @merchant @should @REQ-HOOK-M-005 @step-2 @step-3
+  Scenario: Creating an order with an amount value written as a JSON number should be refused
+    When the mini program sends the merchant's "create order" request with "amount.value = number 10"
+    Then the merchant should refuse the bad request with 400 naming "amount.value"
+
+  @merchant @preauth @should @REQ-HOOK-M-005 @step-16 @step-17
+  Scenario: Capturing an amount value written as a JSON number should be refused
+    Given the merchant has created a pre-authorization for "10.00 USD" paid by tradeNO
+    And the payer authorizes the pre-authorization in the wallet
+    And the merchant's order becomes "AUTHORIZED"
+    When the mini program sends the merchant's "capture" request with "amount.value = number 400"
+    Then the merchant should refuse the bad request with 400 naming "amount.value"
+
+  @merchant @refunds @should @REQ-HOOK-M-005 @step-17
+  Scenario: Refunding an amount value written as a JSON number should be refused
+    Given the merchant has created an order for "10.00 USD" paid by tradeNO
+    And the payer confirms the payment in the wallet
+    And the merchant's order becomes "PAID"
+    When the mini program sends the merchant's "refund" request with "amount.value = number 400"
+    Then the merchant should refuse the bad request with 400 naming "amount.value"
 
   @merchant @wallet-mock @REQ-BAD-005 @step-18
   Scenario Outline: A notification with <defect> is refused and changes nothing
@@ -455,8 +482,19 @@ Feature: Bad input to every endpoint of the wallet and the merchant
       | paymentAmount.value = -1000        | paymentAmount.value    |
       | paymentAmount.value = number 1000  | paymentAmount.value    |
       | paymentAmount.currency = ZZZ       | paymentAmount.currency |
-      | paymentTime = yesterday            | paymentTime            |
-      | extendInfo = not JSON              | extendInfo             |
+
+  @merchant @wallet-mock @REQ-BAD-007 @step-18
+  Scenario Outline: A genuine notification with <defect> in an optional field settles the order
+    Given the merchant has created an order for "10.00 USD" paid by tradeNO
+    And the wallet holds back the payment's notifications
+    And the payer confirms the payment in the wallet
+    When the merchant receives a "SUCCESS" notification with "<defect>"
+    Then the merchant acknowledges the notification and its order is "PAID", or should: refuses it and its order is unchanged
+
+    Examples:
+      | defect                  |
+      | paymentTime = yesterday |
+      | extendInfo = not JSON   |
 
   @merchant @wallet-mock @REQ-BAD-006 @step-18
   Scenario: A notification with a field the merchant does not know is accepted

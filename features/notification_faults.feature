@@ -1,7 +1,8 @@
 @flow-tradeNO
 Feature: Notifications that fail, come late, come twice, contradict, or never come
-  The wallet retries every notification not answered S on its profile's schedule (default
-  0s, 2m, 10m, 10m, 1h, 2h, 6h, 15h) and stops on S. The merchant is idempotent on paymentId,
+  The wallet retries every notification answered U, not at all, with an HTTP error or with
+  something it does not recognise on its profile's schedule (default 0s, 2m, 10m, 10m, 1h, 2h,
+  6h, 15h) and stops on S; after an F answer it should (wallet_truth.feature). The merchant is idempotent on paymentId,
   never lets a late or contradictory notification undo what the wallet reported, and finds
   the truth with inquiryPayment when no notification arrives (docs/protocol.md, "Lifecycles",
   "notifyPayment"). The wallet mock plays the faulty notifications (@wallet-mock); the kit's
@@ -25,7 +26,6 @@ Feature: Notifications that fail, come late, come twice, contradict, or never co
       | answer   |
       | HTTP_500 |
       | GARBAGE  |
-      | F        |
       | U        |
 
     @realtime
@@ -37,10 +37,10 @@ Feature: Notifications that fail, come late, come twice, contradict, or never co
   Scenario: The wallet keeps retrying through every kind of failure until the merchant answers S
     Given the wallet has finished every earlier notification schedule
     And the merchant has created an order for "10.00 USD" paid by tradeNO
-    And the merchant will answer the next notifications with "HTTP_500, TIMEOUT, GARBAGE, F, U"
+    And the merchant will answer the next notifications with "HTTP_500, TIMEOUT, GARBAGE, U"
     When the payer confirms the payment in the wallet
-    And the wallet retries on its schedule up to attempt 6
-    Then the wallet's notification attempts ended "HTTP_500, TIMEOUT, GARBAGE, F, U, S"
+    And the wallet retries on its schedule up to attempt 5
+    Then the wallet's notification attempts ended "HTTP_500, TIMEOUT, GARBAGE, U, S"
     And the merchant's order is "PAID"
     And the wallet makes no further notification attempt
 

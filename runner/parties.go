@@ -137,6 +137,8 @@ type walletMockSpec struct {
 	allowRemoteNotify bool
 	notifyTimeout     time.Duration
 	defects           defectList
+	// variants are correct behaviours of published wallets the mock shows (wallet.Variant).
+	variants []wallet.Variant
 	// rec, when set, records the merchant's calls (their signatures checked against
 	// merchantKey) and the notifications sent to it.
 	rec         *recorder
@@ -222,6 +224,7 @@ func (m *walletMock) config() wallet.Config {
 		PublicURL:         m.url,
 		OpenStore:         open,
 		Defects:           walletDefects(m.spec.defects),
+		Variants:          m.spec.variants,
 	}
 }
 
@@ -237,9 +240,14 @@ type referenceMerchantSpec struct {
 	key               *rsa.PrivateKey
 	walletKey         *rsa.PublicKey
 	profile           fixtures.WalletProfile
-	style             signing.Style
-	clock             clock.Clock
-	defects           defectList
+	// walletAlgorithms are the signature algorithms the wallet declares (ECC224 accepted,
+	// not checked).
+	walletAlgorithms []string
+	style            signing.Style
+	clock            clock.Clock
+	defects          defectList
+	// variants are correct behaviours of published wallets the mock shows (wallet.Variant).
+	variants []wallet.Variant
 	// rec, when set, records the merchant's calls to the wallet and the notifications it
 	// receives (their signatures checked against walletKey).
 	rec    *recorder
@@ -269,7 +277,7 @@ func startReferenceMerchant(spec referenceMerchantSpec) (*referenceMerchant, err
 	cfg := merchant.Config{
 		WalletURL: spec.walletURL, ClientID: spec.clientID, PrivateKey: spec.key, WalletPublicKey: spec.walletKey,
 		AppID: spec.appID, Profile: spec.profile, Clock: spec.clock, Logger: spec.logger, HTTPClient: r.client,
-		SignatureStyle: spec.style, PublicURL: r.url,
+		SignatureStyle: spec.style, PublicURL: r.url, WalletAlgorithms: spec.walletAlgorithms,
 	}
 	for _, d := range spec.defects {
 		cfg.Defects = append(cfg.Defects, merchant.Defect(d))

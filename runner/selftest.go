@@ -59,7 +59,7 @@ func selfTest(ctx context.Context, opts suiteOptions, args []string, stdout, std
 		MerchantKey:     fixtures.PrivateKey(fixtures.MerchantPrivateKey),
 		WalletPublicKey: fixtures.PublicKey(fixtures.WalletPublicKey),
 		WalletKey:       fixtures.PrivateKey(fixtures.WalletPrivateKey),
-		Profile:         fixtures.DefaultWalletProfile(),
+		Profile:         fixtures.DefaultWalletProfile().WithKitDeclarations(),
 		Capabilities:    steps.Capabilities{Clock: true, WalletMock: true, ReferenceMerchant: true},
 		Wait:            opts.wait,
 		Signatures:      parties.Signatures,

@@ -58,12 +58,18 @@ func runWalletMock(ctx context.Context, args []string, stdout, stderr io.Writer)
 	var defects defectList
 	fs.Var(&defects, "defect", "test aid: break one rule on purpose (`NAME` from --list-defects; repeatable)")
 	listDefects := fs.Bool("list-defects", false, "test aid: print the defect catalog as JSON and exit")
+	var variants defectList
+	fs.Var(&variants, "variant", "show a behaviour some published wallets show, which the protocol allows (`NAME`: "+variantNames()+"; repeatable)")
 	if code := parseFlags(fs, args, stderr); code >= 0 {
 		return code
 	}
 	fail := func(err error) int {
 		usageError(stderr, cmd, err)
 		return exitUsage
+	}
+	walletVariants := make([]wallet.Variant, 0, len(variants))
+	for _, v := range variants {
+		walletVariants = append(walletVariants, wallet.Variant(v))
 	}
 	if *listDefects {
 		if err := listWalletDefects(stdout); err != nil {
@@ -100,7 +106,7 @@ func runWalletMock(ctx context.Context, args []string, stdout, stderr io.Writer)
 			{ClientID: fixtures.SecondClientID, PublicKey: fixtures.PublicKey(fixtures.SecondMerchantPublicKey)},
 		},
 		allowRemoteNotify: *allowRemote, notifyTimeout: *notifyTimeout, defects: defects, logger: logger,
-		dataFile: *data,
+		dataFile: *data, variants: walletVariants,
 	})
 	if err != nil {
 		return fail(err)

@@ -127,6 +127,7 @@ func runVerifyWallet(ctx context.Context, args []string, stdout, stderr io.Write
 	m, err := startReferenceMerchant(referenceMerchantSpec{
 		listen: *notifyListen, advertise: *advertise, walletURL: base, clientID: *clientID, appID: *appID,
 		key: mKey, walletKey: wPub, profile: wp, style: prof.Style(), clock: business, rec: rec,
+		walletAlgorithms: prof.Algorithms(),
 	})
 	if err != nil {
 		return fail(fmt.Errorf("starting the reference merchant: %w", err))
@@ -147,7 +148,7 @@ func runVerifyWallet(ctx context.Context, args []string, stdout, stderr io.Write
 		opts: opts, side: "@wallet", profile: withCapabilities(prof, profile.Capabilities{ReferenceMerchant: true}), related: rec,
 		targets: steps.Targets{
 			HTTPClient: httpClient, WalletURL: base, ControlURL: control, MerchantURL: m.http.local,
-			ClientID: *clientID, AppID: *appID, MerchantKey: mKey, WalletPublicKey: wPub, Profile: wp,
+			ClientID: *clientID, AppID: *appID, MerchantKey: mKey, WalletPublicKey: wPub, Profile: wp, SignatureAlgorithms: prof.Algorithms(),
 			Capabilities:   steps.Capabilities{Clock: prof.Capabilities.Clock, WalletMock: prof.Capabilities.WalletMock, ReferenceMerchant: true},
 			SignatureStyle: prof.Style(), Wait: opts.wait,
 			Health:    walletHealth(rec, m.server.NotifyURL()),
@@ -280,7 +281,7 @@ func runVerifyMerchant(ctx context.Context, args []string, stdout, stderr io.Wri
 			HTTPClient: httpClient, WalletURL: walletBase, ControlURL: wm.http.local, MerchantURL: adapter,
 			ClientID: *clientID, AppID: *appID, MerchantKey: kitKey, MerchantPublicKey: mPub,
 			WalletPublicKey: &wKey.PublicKey, WalletKey: wKey,
-			Profile:      wp,
+			Profile:      wp.WithKitDeclarations(), // the wallet is the kit's mock
 			Capabilities: steps.Capabilities{Clock: true, WalletMock: true, ReferenceMerchant: prof.Capabilities.ReferenceMerchant},
 			Wait:         opts.wait,
 			Health:       health,

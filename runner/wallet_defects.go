@@ -48,3 +48,12 @@ func walletDefects(d defectList) []wallet.Defect {
 	}
 	return out
 }
+
+// variantNames lists the wallet mock's variants for --variant's help.
+func variantNames() string {
+	var names []string
+	for _, v := range wallet.Variants() {
+		names = append(names, string(v.Name))
+	}
+	return strings.Join(names, ", ")
+}

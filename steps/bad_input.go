@@ -72,6 +72,26 @@ func registerBadInputSteps(sc stepScope) {
 		badRequestAnswered(ctx, answer, field)
 		return nil
 	})
+	sc.Step(sc.pattern(`^the merchant should refuse the bad request with 400 naming "([^"]*)"$`), func(ctx context.Context, field string) error {
+		// The hook contract asks for a string of minor units; an adapter that also reads a
+		// JSON number is tolerant, not wrong (a warning). A server error is never right.
+		w, p, t := world(ctx), probeOf(ctx), checks(ctx)
+		require.True(t, p.adapterSent, "the mini program has sent the merchant nothing by hand")
+		status, body := http.StatusOK, p.adapterBody
+		if p.adapterErr != nil {
+			var se *target.StatusError
+			require.True(t, errors.As(p.adapterErr, &se), "no answer from the merchant: %v", p.adapterErr)
+			status, body = se.StatusCode, se.Body
+		}
+		require.Less(t, status, 500, "HTTP status of the merchant's answer: %s", target.Snippet(body))
+		switch {
+		case status != http.StatusBadRequest:
+			w.should(ctx, "the merchant should refuse %s written otherwise than the hook contract says with 400, it answered %d: %s", field, status, target.Snippet(body))
+		case !strings.Contains(string(body), field):
+			w.should(ctx, "the merchant's 400 should name %q: %s", field, target.Snippet(body))
+		}
+		return nil
+	})
 	sc.Step(sc.pattern(`^the merchant refuses the malformed cancel, or ignores its body and cancels the order$`), func(ctx context.Context) error {
 		w, p, t := world(ctx), probeOf(ctx), checks(ctx)
 		require.True(t, p.adapterSent, "the mini program has sent the merchant nothing by hand")

@@ -42,6 +42,7 @@ func registerConcurrencySteps(sc stepScope) {
 		sendAtOnce(ctx, walletclient.APICapture, body, n, func(r *openapi.CaptureResponse) (openapi.Result, string) {
 			return r.Result, r.CaptureID
 		})
+		capturesOf(ctx).earlier = true
 		return nil
 	})
 	sc.Step(sc.pattern(`^the kit sends the same refund of "([^"]*)" (\d+) times at once$`), func(ctx context.Context, amount string, n int) error {
@@ -55,6 +56,7 @@ func registerConcurrencySteps(sc stepScope) {
 		sendAtOnce(ctx, walletclient.APIRefund, body, n, func(r *openapi.RefundResponse) (openapi.Result, string) {
 			return r.Result, r.RefundID
 		})
+		refundsOf(ctx).earlier = true
 		return nil
 	})
 	sc.Step(sc.pattern(`^the wallet files one payment under the request id$`), func(ctx context.Context) error {

@@ -2,9 +2,11 @@ package steps
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"time"
 
+	"github.com/tradepaykit/tradepaykit/internal/signing"
 	"github.com/tradepaykit/tradepaykit/internal/target"
 	"github.com/tradepaykit/tradepaykit/internal/walletclient"
 )
@@ -77,6 +79,8 @@ func walletExchange(transcript string, x walletclient.Exchange) Exchange {
 	switch {
 	case x.SignatureVerified:
 		out.Signature = "verified"
+	case errors.Is(x.SignatureErr, signing.ErrNotChecked):
+		out.Signature = "not checked: " + x.SignatureErr.Error()
 	case x.SignatureErr != nil:
 		out.Signature = "failed: " + x.SignatureErr.Error()
 	}

@@ -43,6 +43,19 @@ func registerIdempotencySteps(sc stepScope) {
 		resendWithAmount(ctx, amount)
 		return nil
 	})
+	sc.Step(sc.pattern(`^the wallet accepts the corrected request for "([^"]*)", or replays its first refusal and has no payment for it$`), func(ctx context.Context, amount string) error {
+		w, t := world(ctx), checks(ctx)
+		require.NotNil(t, w.lastPay, "the kit has not asked for a payment")
+		if w.prevPay != nil && replayedRefusal(w.prevPay.Result, w.lastPay.Result) {
+			assert.Empty(t, w.lastPay.PaymentID, "a replayed refusal answered a paymentId")
+			resp := inquire(ctx, &openapi.InquiryPaymentRequest{PaymentRequestID: w.paymentRequestID})
+			assert.Equal(t, openapi.OrderNotExist, resp.Result.ResultCode, "inquiryPayment of the refused paymentRequestId %s: payment %q %s", w.paymentRequestID, resp.PaymentID, resp.PaymentStatus)
+			return nil
+		}
+		requireAccepted(ctx)
+		walletReports(ctx, openapi.PaymentProcessing, amount)
+		return nil
+	})
 	sc.Step(sc.pattern(`^the wallet answers with the same payment id$`), func(ctx context.Context) error {
 		w, t := world(ctx), checks(ctx)
 		require.NotNil(t, w.firstPay, "the wallet has accepted no payment in this scenario")

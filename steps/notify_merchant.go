@@ -78,6 +78,30 @@ func registerMerchantNotifySteps(sc stepScope) {
 		return nil
 	})
 
+	sc.Step(sc.pattern(`^the merchant acknowledges the notification and its order is "([^"]*)", or should: refuses it and its order is unchanged$`), func(ctx context.Context, want string) error {
+		// A signed notification about the merchant's own payment, consistent in ids, amount
+		// and currency, never fails the merchant (docs/protocol.md, "Where published wallets
+		// differ"): S settles the order; F for a malformed optional field is a SHOULD
+		// acknowledge, as long as the order does not change.
+		w, t := world(ctx), checks(ctx)
+		requireOrder(ctx)
+		before := w.order.Status
+		a := notifyAnswer(ctx)
+		require.Less(t, a.StatusCode, 500, "HTTP status of the merchant's answer")
+		require.NoError(t, a.DecodeErr, "the merchant's answer holds no result (HTTP %d)", a.StatusCode)
+		r := a.Result
+		switch r.ResultStatus {
+		case openapi.StatusSuccess:
+			return orderBecomes(ctx, want)
+		case openapi.StatusFail:
+			w.should(ctx, "the merchant should acknowledge a genuine notification with a malformed optional field (S), it refused it: %s %q", r.ResultCode, r.ResultMessage)
+			return orderIs(ctx, before)
+		default:
+			assert.Failf(t, "neither S nor F", "the merchant answered a genuine notification %s (%s): %s", r.ResultCode, r.ResultStatus, r.ResultMessage)
+		}
+		return nil
+	})
+
 	// SHOULD rules: a merchant that differs gets a warning, not a failure.
 	sc.Step(sc.pattern(`^the merchant should refuse the notification with "([^"]*)"$`), func(ctx context.Context, code string) error {
 		w := world(ctx)

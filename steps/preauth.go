@@ -82,7 +82,16 @@ func registerPreAuthSteps(sc stepScope) {
 	sc.Step(sc.pattern(`^the payer authorizes the pre-authorization in the wallet$`), func(ctx context.Context) error {
 		w := world(ctx)
 		require.False(checks(ctx), w.token.IsZero(), "the mini program has nothing to authorize in this scenario")
-		return tradePay(ctx, w.token, target.Confirm)
+		if err := tradePay(ctx, w.token, target.Confirm); err != nil {
+			return err
+		}
+		// A wallet that does not declare an AUTH_SUCCESS notification may send none
+		// (docs/protocol.md, "Where published wallets differ"): the mini program then tells its
+		// server, which confirms with inquiryPayment (seed steps 10-12).
+		if n := w.targets.Profile.Notifications.AuthSuccess; w.order != nil && w.resultCode == "9000" && (n == nil || !*n) {
+			return reportResult(ctx, w.resultCode)
+		}
+		return nil
 	})
 	sc.Step(sc.pattern(`^the payer cancels on the pre-authorization page$`), func(ctx context.Context) error {
 		w := world(ctx)
@@ -142,6 +151,14 @@ func registerPreAuthSteps(sc stepScope) {
 		capturesOf(ctx).confirms(ctx, amount)
 		return nil
 	})
+	sc.Step(sc.pattern(`^the wallet confirms the capture of "([^"]*)", or replays its first refusal and captures nothing$`), func(ctx context.Context, amount string) error {
+		c, t := capturesOf(ctx), checks(ctx)
+		if c.confirmsOrReplays(ctx, amount) {
+			resp := inquire(ctx, &openapi.InquiryPaymentRequest{PaymentID: knownPaymentID(ctx)})
+			assert.Equal(t, openapi.PaymentAuthSuccess, resp.PaymentStatus, "paymentStatus after a replayed capture refusal: nothing is captured")
+		}
+		return nil
+	})
 	sc.Step(sc.pattern(`^the wallet refuses the capture$`), func(ctx context.Context) error {
 		// The code is a SHOULD (PROCESS_FAIL) where the profile pins none: only the final
 		// failure and the absence of a capture are checked.
@@ -196,6 +213,7 @@ func newCaptures() *captures {
 		setAmount: func(req *openapi.CaptureRequest, a money.Amount) {
 			req.CaptureAmount = openapi.WireAmountPtr(a)
 		},
+		declared: func(w *World) string { return w.targets.Profile.Captures },
 		answer: func(resp *openapi.CaptureResponse) kitAnswer {
 			return kitAnswer{result: resp.Result, id: resp.CaptureID, paymentID: resp.PaymentID, amount: resp.CaptureAmount}
 		},

@@ -78,6 +78,14 @@ func registerRefundSteps(sc stepScope) {
 		refundsOf(ctx).confirms(ctx, amount)
 		return nil
 	})
+	sc.Step(sc.pattern(`^the wallet confirms the refund of "([^"]*)", or replays its first refusal and refunds nothing$`), func(ctx context.Context, amount string) error {
+		r, t := refundsOf(ctx), checks(ctx)
+		if r.confirmsOrReplays(ctx, amount) {
+			resp := inquireRefund(ctx, &openapi.InquiryRefundRequest{RefundRequestID: r.request.RefundRequestID})
+			assert.Equal(t, openapi.OrderNotExist, resp.Result.ResultCode, "inquiryRefund of the refused refundRequestId %s: %s", r.request.RefundRequestID, resp.Result.ResultMessage)
+		}
+		return nil
+	})
 	sc.Step(sc.pattern(`^the kit sends the same refund request again$`), func(ctx context.Context) error {
 		refundsOf(ctx).sendAgain(ctx)
 		return nil
@@ -101,6 +109,15 @@ func registerRefundSteps(sc stepScope) {
 			{RefundRequestID: r.first.RefundRequestID},
 		} {
 			resp := inquireRefund(ctx, q)
+			if status == openapi.RefundSuccess && resp.RefundStatus == openapi.RefundProcessing {
+				// A refund answered S may still be in flight (docs/protocol.md, "Where published
+				// wallets differ"): ask again until it settles.
+				_, err := eventually(ctx, world(ctx).wait(), func(ctx context.Context) (bool, error) {
+					resp = inquireRefund(ctx, q)
+					return resp.RefundStatus != openapi.RefundProcessing, nil
+				})
+				require.NoError(t, err, "inquiryRefund %+v", *q)
+			}
 			require.Equal(t, openapi.Success, resp.Result.ResultCode, "inquiryRefund %+v: %s", *q, resp.Result.ResultMessage)
 			assert.Equal(t, status, resp.RefundStatus, "refundStatus (asked by %+v)", *q)
 			assert.Equal(t, r.first.RefundID, resp.RefundID, "refundId (asked by %+v)", *q)
@@ -130,6 +147,7 @@ func newRefunds() *refunds {
 		setAmount: func(req *openapi.RefundRequest, a money.Amount) {
 			req.RefundAmount = openapi.WireAmount(a)
 		},
+		declared: func(w *World) string { return w.targets.Profile.PartialRefunds },
 		answer: func(resp *openapi.RefundResponse) kitAnswer {
 			return kitAnswer{result: resp.Result, id: resp.RefundID, paymentID: resp.PaymentID, amount: resp.RefundAmount}
 		},

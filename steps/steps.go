@@ -62,6 +62,9 @@ type Targets struct {
 	// SignatureStyle is how the kit signs what it sends as a merchant; the zero Style is the
 	// canonical form. A wallet that accepts only one variant declares it in its profile.
 	SignatureStyle signing.Style
+	// SignatureAlgorithms the wallet declares it signs with; nil means RSA256 only. An answer
+	// in a declared ECC224 is accepted and reported as not checked.
+	SignatureAlgorithms []string
 	// HTTPClient sends every request; nil means a client with a 30s timeout.
 	HTTPClient *http.Client
 	// Signatures signs what the kit sends, each distinct message once, and counts the
@@ -226,6 +229,7 @@ func initialize(pick func(context.Context, *godog.Scenario) (Targets, error)) fu
 		registerUnknownAnswerSteps(scope)
 		registerMerchantTrustSteps(scope)
 		registerWireSteps(scope)
+		registerDeclaredSteps(scope)
 	}
 }
 
@@ -284,6 +288,8 @@ type World struct {
 	payRequest map[string]any
 	firstPay   *openapi.PayResponse
 	lastPay    *openapi.PayResponse
+	// prevPay is the answer before lastPay: a repeated request is compared with it.
+	prevPay    *openapi.PayResponse
 	lastResult openapi.Result
 
 	// page is the last web page the payer opened.
@@ -367,6 +373,7 @@ func (w *World) newWalletClient(clientID string, key *rsa.PrivateKey) (*walletcl
 		ClientID:        clientID,
 		PrivateKey:      key,
 		WalletPublicKey: w.targets.WalletPublicKey,
+		Algorithms:      w.targets.SignatureAlgorithms,
 		HTTPClient:      w.targets.HTTPClient,
 		OnExchange:      w.recordWallet,
 		Style:           w.targets.SignatureStyle,

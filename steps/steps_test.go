@@ -184,9 +184,9 @@ func TestExtensionTagsAreUsed(t *testing.T) {
 // retry schedule or the authorization validity a profile declares, the wallet's notify
 // timeout (a TIMEOUT answer), or a settle window for what must not come.
 var realTimeWaits = regexp.MustCompile(`expires in \d+ seconds?|closes the payment at its deadline|` +
-	`retries on its declared schedule|gives up after the last attempt of its declared schedule|` +
+	`retr(ies|y) on its declared schedule|gives up after the last attempt of its declared schedule|` +
 	`declared validity passes|receives no notification|notification once|has sent no notification|` +
-	`notified the merchant of "[^"]*" once|answer the next notifications with "[^"]*TIMEOUT`)
+	`notified the merchant of "[^"]*" once|notification of the payment, if the profile declares one|those the profile declares|answer the next notifications with "[^"]*TIMEOUT`)
 
 // TestRealTimeScenariosAreTagged keeps @realtime honest both ways: the runner starts the
 // features that hold such scenarios first (their waits are the longest), so a scenario that

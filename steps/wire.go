@@ -65,7 +65,12 @@ func registerWireSteps(sc stepScope) {
 		return nil
 	})
 	sc.Step(sc.pattern(`^the wallet retries on its declared schedule until the merchant answers S after (\d+) refusals$`), func(ctx context.Context, refusals int) error {
-		return retriesInRealTime(ctx, refusals)
+		return retriesInRealTime(ctx, refusals, true)
+	})
+	sc.Step(sc.pattern(`^the wallet should retry on its declared schedule until the merchant answers S after (\d+) refusals$`), func(ctx context.Context, refusals int) error {
+		// After an F answer a retry is a SHOULD (docs/protocol.md, "Where published wallets
+		// differ"); when the wallet does retry, its schedule is still the declared one.
+		return retriesInRealTime(ctx, refusals, false)
 	})
 	sc.Step(sc.pattern(`^the kit has asked the wallet for a payment of "([^"]*)" that expires in (\d+) seconds$`), func(ctx context.Context, amount string, seconds int) error {
 		payExpiringIn(ctx, amount, "", seconds)
@@ -214,6 +219,25 @@ func registerWireSteps(sc stepScope) {
 		assert.Equal(t, openapi.StatusFail, r.ResultStatus, "resultStatus of the cancel (%s: %s)", r.ResultCode, r.ResultMessage)
 		if r.ResultCode != openapi.ProcessFail {
 			w.should(ctx, "the wallet should refuse a cancel of a paid payment with PROCESS_FAIL, it answered %s", r.ResultCode)
+		}
+		return nil
+	})
+
+	sc.Step(sc.pattern(`^the wallet repeats its confirmation of the cancel, or refuses it$`), func(ctx context.Context) error {
+		// A second cancel of a cancelled payment: S (an idempotent repeat) or F, both
+		// changing nothing; a later step checks that. The code of an F is a SHOULD
+		// (docs/protocol.md, "Where published wallets differ").
+		w, t := world(ctx), checks(ctx)
+		r := w.lastResult
+		require.NotEmpty(t, r.ResultCode, "the kit has sent nothing to the wallet")
+		switch r.ResultStatus {
+		case openapi.StatusSuccess:
+		case openapi.StatusFail:
+			if !openapi.SameRefusal(openapi.OrderIsClosed, r.ResultCode) {
+				w.should(ctx, "the wallet should refuse a cancel of a cancelled payment with ORDER_IS_CLOSED, it answered %s: %s", r.ResultCode, r.ResultMessage)
+			}
+		default:
+			assert.Failf(t, "neither S nor F", "a second cancel was answered %s (%s): %s", r.ResultCode, r.ResultStatus, r.ResultMessage)
 		}
 		return nil
 	})
@@ -448,8 +472,14 @@ func checkNotificationContent(ctx context.Context, n target.Received, status str
 		assert.Equal(t, openapi.WireAmount(w.orderAmount), body.PaymentAmount, "paymentAmount: the order's amount, in minor units of its currency")
 	}
 	if status == openapi.PaymentSuccess || status == openapi.PaymentAuthSuccess {
-		_, err := time.Parse(time.RFC3339, body.PaymentTime)
-		assert.NoError(t, err, "paymentTime %q on %s", body.PaymentTime, status)
+		// paymentTime is a SHOULD (docs/protocol.md, "Where published wallets differ"); one that
+		// is sent must be a time.
+		if body.PaymentTime == "" {
+			w.should(ctx, "the wallet's %s notification should carry paymentTime", status)
+		} else {
+			_, err := time.Parse(time.RFC3339, body.PaymentTime)
+			assert.NoError(t, err, "paymentTime %q on %s", body.PaymentTime, status)
+		}
 	}
 }
 
@@ -463,7 +493,10 @@ func bodies(list []target.Received) string {
 
 // retriesInRealTime checks, on the wall clock, that the wallet retried the scenario's
 // notification after each refusal on the profile's schedule and stopped after the S answer.
-func retriesInRealTime(ctx context.Context, refusals int) error {
+//
+// mandatory false makes a wallet that does not retry at all a warning (SHOULD) instead of a
+// failure.
+func retriesInRealTime(ctx context.Context, refusals int, mandatory bool) error {
 	w, t := world(ctx), checks(ctx)
 	sched := w.targets.Profile.NotifyRetrySchedule
 	if len(sched) < refusals+1 {
@@ -477,6 +510,10 @@ func retriesInRealTime(ctx context.Context, refusals int) error {
 		return w.skip(fmt.Sprintf("the declared retry schedule (%s to attempt %d) is too long to wait for in real time (checked by the @clock scenarios where the wallet offers clock control)", span, refusals+1))
 	}
 	got := receivedWithin(ctx, w.wait()+span, refusals+1)
+	if !mandatory && len(got) == 1 {
+		w.should(ctx, "the wallet should retry a notification the merchant refused with F; it sent it once%s", bodies(got))
+		return nil
+	}
 	require.Len(t, got, refusals+1, "deliveries of the notification: %d refused, then one answered S%s", refusals, bodies(got))
 	for i := 1; i < len(got); i++ {
 		gap, want := got[i].At.Sub(got[i-1].At), sched[i]

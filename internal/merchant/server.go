@@ -68,6 +68,15 @@ type Config struct {
 	// returns, instead of the address Start binds: for a merchant the wallet reaches through
 	// a proxy or tunnel, or served through Handler on the caller's own listener.
 	PublicURL string
+	// RefuseMalformedOptional makes the merchant refuse (F PARAM_ILLEGAL, order unchanged) a
+	// notification whose optional fields (paymentTime, paymentCreateTime, extendInfo) are
+	// malformed. By default it acknowledges and settles such a notification, as docs/protocol.md
+	// prefers ("Where published wallets differ"); refusing is allowed, with a warning.
+	RefuseMalformedOptional bool
+	// WalletAlgorithms are the signature algorithms the wallet declares (its target
+	// profile); nil means RSA256 only. An answer or notification signed in a declared ECC224
+	// is accepted, its signature not checked (the kit holds no ECC key).
+	WalletAlgorithms []string
 	// Defects are deliberate protocol mistakes (defects.go), for the kit's own tests only.
 	Defects []Defect
 	// Signatures signs the merchant's requests and answers, each distinct message once, and
@@ -152,6 +161,7 @@ func NewServer(cfg Config) (*Server, error) {
 		OnExchange:      cfg.OnExchange,
 		Style:           cfg.SignatureStyle,
 		Signatures:      cfg.Signatures,
+		Algorithms:      cfg.WalletAlgorithms,
 	}
 	if set.on(DefectTrustUnsignedAnswers) {
 		wc.VerifyResponse = func(signing.Message, string) error { return nil }

@@ -151,16 +151,28 @@ func (r *PayRequest) Validate() error {
 	return err
 }
 
-// Validate checks a notification's fields.
+// Validate checks a notification's fields, the optional ones included.
 func (r *NotifyPaymentRequest) Validate() error {
 	if err := first(
-		required("paymentId", r.PaymentID, 64),
-		required("paymentRequestId", r.PaymentRequestID, 64),
-		required("paymentStatus", r.PaymentStatus, 32),
 		validTime("paymentTime", r.PaymentTime),
 		validTime("paymentCreateTime", r.PaymentCreateTime),
 		maxLen("paymentFailReason", r.PaymentFailReason, 256),
 		validJSONString("extendInfo", r.ExtendInfo, 4096),
+	); err != nil {
+		return err
+	}
+	return r.ValidateRequired()
+}
+
+// ValidateRequired checks only what a merchant needs to settle its order: the ids, the
+// status and the amount. A notification that is signed and consistent in these never fails
+// the merchant for a malformed optional field (docs/protocol.md, "Where published wallets
+// differ").
+func (r *NotifyPaymentRequest) ValidateRequired() error {
+	if err := first(
+		required("paymentId", r.PaymentID, 64),
+		required("paymentRequestId", r.PaymentRequestID, 64),
+		required("paymentStatus", r.PaymentStatus, 32),
 	); err != nil {
 		return err
 	}

@@ -51,6 +51,16 @@ const (
 	RefundInProcess           Code = "REFUND_IN_PROCESS"
 )
 
+// Codes some published wallets use for the refusals above (docs/protocol.md, "Where published
+// wallets differ"): equally right where the kit names the code it uses itself.
+const (
+	CaptureAmountExceedAuthLimit Code = "CAPTURE_AMOUNT_EXCEED_AUTH_LIMIT"
+	AuthExpired                  Code = "AUTH_EXPIRED"
+	AuthCancelled                Code = "AUTH_CANCELLED"
+	AuthNotFound                 Code = "AUTH_NOT_FOUND"
+	MultiRefundNotAllowed        Code = "MULTI_REFUND_NOT_ALLOWED"
+)
+
 // statuses maps every known code to its status.
 var statuses = map[Code]Status{
 	Success: StatusSuccess, Accept: StatusAccepted,
@@ -62,6 +72,36 @@ var statuses = map[Code]Status{
 	CancelWindowExceed: StatusFail, RefundAmountExceed: StatusFail, RefundNotAllowed: StatusFail,
 	RequestTrafficExceedLimit: StatusUnknown, UnknownException: StatusUnknown,
 	CaptureInProcess: StatusUnknown, RefundInProcess: StatusUnknown,
+	CaptureAmountExceedAuthLimit: StatusFail, AuthExpired: StatusFail, AuthCancelled: StatusFail,
+	AuthNotFound: StatusFail, MultiRefundNotAllowed: StatusFail,
+}
+
+// captureAliases are the published codes equally right for a capture refusal the kit names
+// CAPTURE_AMOUNT_EXCEED, AUTHORIZATION_EXPIRED or ORDER_IS_CLOSED.
+var captureAliases = []Code{CaptureAmountExceedAuthLimit, AuthExpired, AuthCancelled, AuthNotFound}
+
+// RefusalCodeIsShould reports whether docs/protocol.md makes the code of a refusal the kit names
+// want a SHOULD (only resultStatus F is a MUST): the capture refusals and ORDER_IS_CLOSED
+// ("Where published wallets differ").
+func RefusalCodeIsShould(want Code) bool {
+	return want == CaptureAmountExceed || want == AuthorizationExpired || want == OrderIsClosed
+}
+
+// SameRefusal reports whether got is the code want or one of the published aliases that are
+// equally right in its place.
+func SameRefusal(want, got Code) bool {
+	if got == want {
+		return true
+	}
+	if !RefusalCodeIsShould(want) {
+		return false
+	}
+	for _, a := range captureAliases {
+		if got == a {
+			return true
+		}
+	}
+	return false
 }
 
 // StatusOf returns the status a code carries, and false for a code the kit does not know.

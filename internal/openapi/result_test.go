@@ -42,10 +42,30 @@ var profileStatuses = []struct {
 	{openapi.UnknownException, "UNKNOWN_EXCEPTION", "U"},
 	{openapi.CaptureInProcess, "CAPTURE_IN_PROCESS", "U"},
 	{openapi.RefundInProcess, "REFUND_IN_PROCESS", "U"},
+	{openapi.CaptureAmountExceedAuthLimit, "CAPTURE_AMOUNT_EXCEED_AUTH_LIMIT", "F"},
+	{openapi.AuthExpired, "AUTH_EXPIRED", "F"},
+	{openapi.AuthCancelled, "AUTH_CANCELLED", "F"},
+	{openapi.AuthNotFound, "AUTH_NOT_FOUND", "F"},
+	{openapi.MultiRefundNotAllowed, "MULTI_REFUND_NOT_ALLOWED", "F"},
+}
+
+// TestSameRefusal: the published capture aliases stand in for the codes whose level is
+// SHOULD, and for no other (docs/protocol.md, "Where published wallets differ").
+func TestSameRefusal(t *testing.T) {
+	for _, want := range []openapi.Code{openapi.CaptureAmountExceed, openapi.AuthorizationExpired, openapi.OrderIsClosed} {
+		assert.True(t, openapi.RefusalCodeIsShould(want), "%s", want)
+		assert.True(t, openapi.SameRefusal(want, want), "%s", want)
+		for _, alias := range []openapi.Code{openapi.CaptureAmountExceedAuthLimit, openapi.AuthExpired, openapi.AuthCancelled, openapi.AuthNotFound} {
+			assert.True(t, openapi.SameRefusal(want, alias), "%s for %s", alias, want)
+		}
+		assert.False(t, openapi.SameRefusal(want, openapi.ProcessFail), "PROCESS_FAIL for %s", want)
+	}
+	assert.False(t, openapi.RefusalCodeIsShould(openapi.RefundAmountExceed))
+	assert.False(t, openapi.SameRefusal(openapi.RefundAmountExceed, openapi.CaptureAmountExceedAuthLimit))
 }
 
 func TestStatusOf(t *testing.T) {
-	require.Len(t, profileStatuses, 22)
+	require.Len(t, profileStatuses, 27)
 	for _, tc := range profileStatuses {
 		t.Run(tc.wire, func(t *testing.T) {
 			assert.Equal(t, tc.wire, string(tc.code))

@@ -6,7 +6,9 @@
 // A profile is a JSON file; every field is optional. A missing field means the protocol's
 // default: every flow, pre-authorization and refunds supported, the kit's product codes, no
 // path prefix, canonical signatures, the default notification retry schedule, and none of the
-// kit's test extensions.
+// kit's test extensions. Where published wallets differ (docs/protocol.md), a missing declaration
+// (notifications, captures, partialRefunds) means "not declared": the kit accepts either
+// behaviour and checks the outcome by other means.
 package profile
 
 import (
@@ -64,9 +66,34 @@ type Profile struct {
 	// AuthorizationValidity is how long a granted authorization stays capturable ("168h");
 	// zero means the default (7 days).
 	AuthorizationValidity Duration `json:"authorizationValidity,omitzero"`
+	// Notifications declares which notifications the wallet sends besides a payment's final
+	// SUCCESS or FAIL: {"authSuccess", "failAtDeadline", "afterCapture"}, each true or false.
+	// A missing one is not declared: the kit checks the outcome through inquiryPayment and
+	// judges a notification only if one comes. The kit's wallet mock declares true, true,
+	// false.
+	Notifications fixtures.Notifications `json:"notifications,omitzero"`
+	// Captures is "one" (a second capture of an authorization is refused), "several"
+	// (partial captures until the last one) or "oneOrSeveral". Missing or "oneOrSeveral":
+	// the kit accepts either and checks the totals. The kit's wallet mock declares "several".
+	Captures string `json:"captures,omitempty"`
+	// PartialRefunds is "one" (a second partial refund is refused), "several" or
+	// "oneOrSeveral". Missing or "oneOrSeveral": the kit accepts either and checks the totals.
+	// The kit's wallet mock declares "several".
+	PartialRefunds string `json:"partialRefunds,omitempty"`
+	// SignatureAlgorithms the target signs and verifies with: "RSA256", "ECC224". Missing
+	// means ["RSA256"]. The kit accepts an ECC224 signature header from a target that
+	// declares it and reports such a signature as not checked (the kit holds no ECC key).
+	SignatureAlgorithms []string `json:"signatureAlgorithms,omitempty"`
 	// Capabilities are the test extensions the target offers beyond the required hooks.
 	Capabilities Capabilities `json:"capabilities,omitzero"`
 }
+
+// The signature algorithms a profile may declare (docs/protocol.md, "Where published wallets
+// differ").
+const (
+	AlgorithmRSA256 = "RSA256"
+	AlgorithmECC224 = "ECC224"
+)
 
 // ProductCodes are the productCode values of pay.
 type ProductCodes struct {
@@ -169,7 +196,35 @@ func (p Profile) Check() error {
 			return fmt.Errorf("notifyRetrySchedule[%d]: only the first attempt may come without delay", i)
 		}
 	}
+	for field, v := range map[string]string{"captures": p.Captures, "partialRefunds": p.PartialRefunds} {
+		switch v {
+		case "", fixtures.CapturesOne, fixtures.CapturesSeveral, fixtures.EitherMultiplicity:
+		default:
+			return fmt.Errorf("%s %q: want \"one\", \"several\" or \"oneOrSeveral\" (or leave it out: not declared)", field, v)
+		}
+	}
+	seenAlg := map[string]bool{}
+	for i, a := range p.SignatureAlgorithms {
+		if a != AlgorithmRSA256 && a != AlgorithmECC224 {
+			return fmt.Errorf("signatureAlgorithms[%d] %q: want %q or %q", i, a, AlgorithmRSA256, AlgorithmECC224)
+		}
+		if seenAlg[a] {
+			return fmt.Errorf("signatureAlgorithms: %q twice", a)
+		}
+		seenAlg[a] = true
+	}
+	if len(p.SignatureAlgorithms) > 0 && !seenAlg[AlgorithmRSA256] {
+		return fmt.Errorf("signatureAlgorithms %v: RSA256 is required (the kit signs and verifies with it)", p.SignatureAlgorithms)
+	}
 	return nil
+}
+
+// Algorithms returns the declared signature algorithms, ["RSA256"] when none is declared.
+func (p Profile) Algorithms() []string {
+	if len(p.SignatureAlgorithms) == 0 {
+		return []string{AlgorithmRSA256}
+	}
+	return append([]string(nil), p.SignatureAlgorithms...)
 }
 
 func isFlow(f string) bool {
@@ -222,6 +277,9 @@ func (p Profile) Wallet() fixtures.WalletProfile {
 	if p.AuthorizationValidity != 0 {
 		w.AuthorizationValidity = time.Duration(p.AuthorizationValidity)
 	}
+	w.Notifications = p.Notifications
+	w.Captures = p.Captures
+	w.PartialRefunds = p.PartialRefunds
 	if len(p.NotifyRetrySchedule) > 0 {
 		w.NotifyRetrySchedule = make([]time.Duration, len(p.NotifyRetrySchedule))
 		for i, d := range p.NotifyRetrySchedule {

@@ -78,6 +78,54 @@ func TestWalletSample(t *testing.T) {
 	assert.Equal(t, "wallet", p.Side)
 }
 
+// TestDeclarations: where published wallets differ, a profile declares what the wallet does;
+// a field left out declares nothing, and a value the kit does not know is refused with the
+// field's name.
+func TestDeclarations(t *testing.T) {
+	p, err := Parse([]byte(`{"notifications": {"authSuccess": false, "failAtDeadline": true}, "captures": "one", "partialRefunds": "several", "signatureAlgorithms": ["RSA256", "ECC224"]}`))
+	require.NoError(t, err)
+	w := p.Wallet()
+	require.NotNil(t, w.Notifications.AuthSuccess)
+	assert.False(t, *w.Notifications.AuthSuccess)
+	require.NotNil(t, w.Notifications.FailAtDeadline)
+	assert.True(t, *w.Notifications.FailAtDeadline)
+	assert.Nil(t, w.Notifications.AfterCapture, "afterCapture is not declared")
+	assert.Equal(t, "one", w.Captures)
+	assert.Equal(t, "several", w.PartialRefunds)
+	assert.Equal(t, []string{"RSA256", "ECC224"}, p.Algorithms())
+
+	either, err := Parse([]byte(`{"captures": "oneOrSeveral", "partialRefunds": "oneOrSeveral"}`))
+	require.NoError(t, err)
+	assert.Equal(t, "oneOrSeveral", either.Wallet().Captures)
+
+	bare, err := Parse([]byte(`{}`))
+	require.NoError(t, err)
+	assert.Equal(t, fixtures.Notifications{}, bare.Wallet().Notifications, "nothing declared")
+	assert.Empty(t, bare.Wallet().Captures)
+	assert.Equal(t, []string{"RSA256"}, bare.Algorithms())
+
+	mock, err := profiles.FS.ReadFile("wallet-mock.json")
+	require.NoError(t, err)
+	p, err = Parse(mock)
+	require.NoError(t, err)
+	assert.Equal(t, fixtures.DefaultWalletProfile().WithKitDeclarations().Notifications, p.Wallet().Notifications, "the mock's profile declares the mock's choices")
+	assert.Equal(t, "several", p.Wallet().Captures)
+
+	for _, c := range []struct{ json, want string }{
+		{`{"captures": "two"}`, `captures "two": want "one", "several" or "oneOrSeveral"`},
+		{`{"partialRefunds": "many"}`, `partialRefunds "many": want "one", "several" or "oneOrSeveral"`},
+		{`{"signatureAlgorithms": ["RSA256", "HS256"]}`, `signatureAlgorithms[1] "HS256": want "RSA256" or "ECC224"`},
+		{`{"signatureAlgorithms": ["ECC224"]}`, `RSA256 is required`},
+		{`{"signatureAlgorithms": ["RSA256", "RSA256"]}`, `"RSA256" twice`},
+		{`{"notifications": {"authSucces": true}}`, `unknown field "authSucces"`},
+		{`{"notifications": {"authSuccess": "yes"}}`, `authSuccess`},
+	} {
+		_, err := Parse([]byte(c.json))
+		require.Error(t, err, c.json)
+		assert.Contains(t, err.Error(), c.want, c.json)
+	}
+}
+
 func TestSkipReasons(t *testing.T) {
 	no := false
 	p := Profile{Flows: []string{FlowTradeNO}, PreAuth: &no, Refunds: &no, Capabilities: Capabilities{Clock: true}}

@@ -22,8 +22,42 @@ import (
 	"time"
 )
 
-// Algorithm is the only algorithm the profile accepts.
+// Algorithm is the algorithm the kit signs and verifies with.
 const Algorithm = "RSA256"
+
+// AlgorithmECC224 is the other algorithm some published wallets use (docs/protocol.md, "Where
+// published wallets differ"). The kit accepts it as a name where a target profile declares
+// it, but holds no ECC key: such a signature is reported as not checked.
+const AlgorithmECC224 = "ECC224"
+
+// ErrNotChecked is the outcome of a signature in a declared algorithm the kit cannot verify:
+// not a failure, and not a verified signature either.
+var ErrNotChecked = errors.New("signature not checked: the kit holds no key for its algorithm")
+
+// VerifyDeclared is Verify for a receiver whose counterpart declared the algorithms it signs
+// with: a header naming ECC224, when declared, ends with ErrNotChecked (wrapped) instead of
+// being refused; anything else is verified as Verify does, so an algorithm not declared is
+// still refused.
+func VerifyDeclared(pub *rsa.PublicKey, m Message, h string, algorithms []string) error {
+	if alg := headerAlgorithm(h); strings.EqualFold(alg, AlgorithmECC224) {
+		for _, a := range algorithms {
+			if a == AlgorithmECC224 {
+				return fmt.Errorf("%w (algorithm %s)", ErrNotChecked, AlgorithmECC224)
+			}
+		}
+	}
+	return Verify(pub, m, h)
+}
+
+// headerAlgorithm returns the algorithm item of a Signature header, "" when it has none.
+func headerAlgorithm(h string) string {
+	for _, part := range strings.Split(h, ",") {
+		if k, v, ok := strings.Cut(strings.TrimSpace(part), "="); ok && strings.TrimSpace(k) == "algorithm" {
+			return strings.TrimSpace(v)
+		}
+	}
+	return ""
+}
 
 // Errors a verification can end with; all of them mean INVALID_SIGNATURE on the wire.
 var (

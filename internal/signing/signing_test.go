@@ -473,3 +473,20 @@ func BenchmarkVerify(b *testing.B) {
 		}
 	}
 }
+
+// TestVerifyDeclared: ECC224 declared is accepted as a name and reported as not checked;
+// not declared, or any other algorithm, it is refused as before; RSA256 is verified.
+func TestVerifyDeclared(t *testing.T) {
+	key := fixtures.PrivateKey(fixtures.WalletPrivateKey)
+	m := signing.Message{Method: "POST", Path: "/v1/payments/pay", ClientID: "c", Time: "2026-01-01T00:00:00Z", Body: []byte(`{}`)}
+	good, err := signing.Sign(key, m)
+	require.NoError(t, err)
+	ecc := "algorithm=ECC224, keyVersion=1, signature=AAAA"
+
+	assert.NoError(t, signing.VerifyDeclared(&key.PublicKey, m, good, []string{"RSA256", "ECC224"}))
+	err = signing.VerifyDeclared(&key.PublicKey, m, ecc, []string{"RSA256", "ECC224"})
+	assert.ErrorIs(t, err, signing.ErrNotChecked, "declared ECC224 is not checked")
+	assert.ErrorIs(t, signing.VerifyDeclared(&key.PublicKey, m, ecc, nil), signing.ErrAlgorithm, "ECC224 not declared")
+	assert.ErrorIs(t, signing.VerifyDeclared(&key.PublicKey, m, strings.Replace(ecc, "ECC224", "HS256", 1), []string{"RSA256", "ECC224"}), signing.ErrAlgorithm, "an algorithm never declared")
+	assert.ErrorIs(t, signing.VerifyDeclared(&key.PublicKey, m, strings.Replace(good, "RSA256", "ECC224", 1), nil), signing.ErrAlgorithm)
+}

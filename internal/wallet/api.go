@@ -66,11 +66,13 @@ func (s *Server) api(name string, h apiHandler) http.Handler {
 
 // handle reads the request as the wallet reads it, then runs the API's handler.
 func (s *Server) handle(name string, h apiHandler, clientID string, body []byte) (any, error) {
-	body, err := s.readRequest(name, body)
-	if err != nil {
-		return nil, err
-	}
-	return h(clientID, body)
+	return s.handleVariants(name, clientID, body, func(body []byte) (any, error) {
+		body, err := s.readRequest(name, body)
+		if err != nil {
+			return nil, err
+		}
+		return h(clientID, body)
+	})
 }
 
 func envelope(err error) any {

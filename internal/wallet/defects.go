@@ -75,7 +75,6 @@ const (
 	DefectOtherClientsPayments Defect = "other-clients-payments-visible"
 	DefectCancelPaidPayment    Defect = "cancel-paid-payment"
 	DefectCancelNotifies       Defect = "cancel-notifies-fail"
-	DefectCancelClosedSucceeds Defect = "cancel-closed-payment-succeeds"
 	// The payer's my.tradePay (the wallet test control).
 	DefectMalformedTradePay200 Defect = "tradepay-malformed-answers-4000"
 	DefectPendingAsSuccess     Defect = "tradepay-pending-answers-9000"
@@ -92,14 +91,12 @@ const (
 	DefectOrderStrReusedPays     Defect = "orderstr-reused-out-trade-no-pays-first"
 	DefectRegisteredNotifyUnused Defect = "registered-notify-url-ignored"
 	// Notification builder and sender.
-	DefectNoPaymentTime         Defect = "notify-without-payment-time"
 	DefectFreezeNotifiedSuccess Defect = "freeze-notified-as-success"
 	DefectNotifyMajorUnits      Defect = "notify-amount-in-major-units"
 	DefectNotifyNoRequestID     Defect = "notify-without-payment-request-id"
 	DefectNotifyUnsigned        Defect = "notify-unsigned"
 	DefectNotifyFullURLSigned   Defect = "notify-signed-over-full-url"
 	DefectNotifyWalletClientID  Defect = "notify-under-wallet-client-id"
-	DefectExpiryNotNotified     Defect = "expiry-not-notified"
 	// Retry scheduler.
 	DefectRetryNever          Defect = "retry-never"
 	DefectRetryAfterSuccess   Defect = "retry-after-success"
@@ -158,7 +155,6 @@ var catalog = []DefectInfo{
 	{DefectOtherClientsPayments, "REQ-WAL-005", "a payment is found by paymentId whichever client asks"},
 	{DefectCancelPaidPayment, "REQ-GEN-013", "cancel of a paid general payment succeeds"},
 	{DefectCancelNotifies, "REQ-GEN-013", "a merchant's cancel is notified as FAIL"},
-	{DefectCancelClosedSucceeds, "REQ-GEN-013", "cancel of a payment already cancelled answers S again"},
 	{DefectMalformedTradePay200, "REQ-HOOK-W-003", "a malformed tradePay control request answers HTTP 200 with 4000 instead of HTTP 400"},
 	{DefectPendingAsSuccess, "REQ-HOOK-W-001", "tradePay PENDING answers 9000 instead of 8000"},
 	{DefectPaidAgainSucceeds, "REQ-GEN-012", "tradePay on a paid payment answers 9000 again"},
@@ -172,14 +168,12 @@ var catalog = []DefectInfo{
 	{DefectOrderStrMethodRequired, "REQ-WAL-004", "an orderStr without method is refused"},
 	{DefectOrderStrReusedPays, "REQ-WAL-004", "an orderStr reusing an out_trade_no with other content pays the first payment"},
 	{DefectRegisteredNotifyUnused, "REQ-WAL-003", "an orderStr without notify_url is never notified: the registered notify URL is not used"},
-	{DefectNoPaymentTime, "REQ-WAL-001", "a SUCCESS notification carries no paymentTime"},
 	{DefectFreezeNotifiedSuccess, "REQ-WAL-001", "a granted freeze is notified as SUCCESS instead of AUTH_SUCCESS"},
 	{DefectNotifyMajorUnits, "REQ-WAL-001", "notifications carry the amount in major units (\"10.00\")"},
 	{DefectNotifyNoRequestID, "REQ-WAL-001", "notifications leave out paymentRequestId"},
 	{DefectNotifyUnsigned, "REQ-WAL-002", "notifications carry no Signature header"},
 	{DefectNotifyFullURLSigned, "REQ-WAL-002", "notifications are signed over the full notify URL instead of its path"},
 	{DefectNotifyWalletClientID, "REQ-WAL-002", "notifications carry the wallet's own id as Client-Id, not the payment's client id"},
-	{DefectExpiryNotNotified, "REQ-GEN-014", "a payment closed by its deadline is not notified FAIL"},
 	{DefectRetryNever, "REQ-NTF-001", "a notification answered F is never retried"},
 	{DefectRetryAfterSuccess, "REQ-GEN-004", "the wallet keeps retrying after the merchant answered S"},
 	{DefectRetryTooEarly, "REQ-NTF-001", "retries come at half the declared delay"},
@@ -505,7 +499,7 @@ func (s *Server) registeredNotifyURL(m Merchant) string {
 // buildNotification is the notification builder's last word on a notification's content.
 func (s *Server) buildNotification(n *openapi.NotifyPaymentRequest, p *payment) {
 	d := s.defects
-	if n.PaymentStatus == openapi.PaymentSuccess && d.on(DefectNoPaymentTime) {
+	if n.PaymentStatus == openapi.PaymentSuccess && s.variants.on(VariantNoPaymentTime) {
 		n.PaymentTime = ""
 	}
 	if n.PaymentStatus == openapi.PaymentAuthSuccess && d.on(DefectFreezeNotifiedSuccess) {
@@ -525,14 +519,14 @@ func (s *Server) buildNotification(n *openapi.NotifyPaymentRequest, p *payment) 
 // notificationOwed reports whether a payment's final status is notified at all.
 func (s *Server) notificationOwed(p *payment) bool {
 	d := s.defects
-	if p.Status != openapi.PaymentFail {
-		return true
+	if p.Status == openapi.PaymentAuthSuccess && s.variants.on(VariantNoAuthSuccessNotification) {
+		return false
 	}
-	switch p.FailReason {
-	case declinedReason:
+	if p.Status == openapi.PaymentFail && p.FailReason == expiredReason && s.variants.on(VariantNoDeadlineFailNotification) {
+		return false
+	}
+	if p.Status == openapi.PaymentFail && p.FailReason == declinedReason {
 		return !d.on(DefectDeclineNotNotified)
-	case expiredReason:
-		return !d.on(DefectExpiryNotNotified)
 	}
 	return true
 }
@@ -584,6 +578,8 @@ func (s *Server) nextAttempt(attempt int, outcome string) (time.Duration, bool) 
 	retry := outcome != string(openapi.StatusSuccess)
 	switch {
 	case d.on(DefectRetryNever):
+		retry = false
+	case outcome == string(openapi.StatusFail) && s.variants.on(VariantNoRetryAfterF):
 		retry = false
 	case d.on(DefectRetryAfterSuccess):
 		retry = true

@@ -58,13 +58,6 @@ func TestDefectsBendTheirRule(t *testing.T) {
 		defect Defect
 		check  func(t *testing.T, s *Server) string // returns what the rule decides on
 	}{
-		{DefectNoPaymentTime, func(t *testing.T, s *Server) string {
-			sink := newNotifySink(t)
-			var pay openapi.PayResponse
-			call(t, s, "pay", payBody("req-npt", "1000", sink.srv.URL, false), &pay)
-			require.Equal(t, "9000", tradePay(t, s, "tradeNO", pay.PaymentID, ActionConfirm))
-			return sink.wait(t, 1)[0].PaymentTime
-		}},
 		{DefectCancelPaidPayment, func(t *testing.T, s *Server) string {
 			var pay openapi.PayResponse
 			call(t, s, "pay", payBody("req-cpp", "1000", "", false), &pay)

@@ -173,10 +173,10 @@ func (s *Server) cancelLocked(p *payment, now time.Time) error {
 		return nil
 	}
 	switch {
-	case (p.Status == openapi.PaymentFail || p.Status == openapi.PaymentCancelled) && !s.defects.on(DefectCancelClosedSucceeds):
-		return openapi.Errorf(openapi.OrderIsClosed, "payment %s is already %s", p.ID, p.Status)
+	case p.Status == openapi.PaymentCancelled && s.variants.on(VariantRepeatCancelSucceeds):
+		return nil // an idempotent repeat: nothing changes
 	case p.Status == openapi.PaymentFail || p.Status == openapi.PaymentCancelled:
-		return nil
+		return openapi.Errorf(openapi.OrderIsClosed, "payment %s is already %s", p.ID, p.Status)
 	case p.Status == openapi.PaymentProcessing:
 		p.Status = openapi.PaymentCancelled
 		p.CancelTime = now
@@ -239,6 +239,8 @@ func (s *Server) capture(clientID string, body []byte) (any, error) {
 		return nil, openapi.Errorf(openapi.AuthorizationExpired, "authorization %s expired at %s", p.ID, formatTime(p.AuthExpiry))
 	case p.Closed:
 		return nil, openapi.Errorf(openapi.OrderIsClosed, "authorization %s is closed: nothing left to capture", p.ID)
+	case p.Captured.Value > 0 && s.variants.on(VariantOneCapture):
+		return nil, openapi.Errorf(openapi.OrderIsClosed, "authorization %s was captured already: one capture per authorization", p.ID)
 	}
 	remainder := p.Amount.Value - p.Captured.Value - p.Released.Value
 	amount := money.Amount{Currency: p.Amount.Currency, Value: remainder}
@@ -298,6 +300,9 @@ func (s *Server) refund(clientID string, body []byte) (any, error) {
 	}
 	if amount.Currency != p.Amount.Currency {
 		return nil, openapi.Errorf(openapi.ParamIllegal, "refundAmount.currency %s differs from the payment's %s", amount.Currency, p.Amount.Currency)
+	}
+	if p.Refunded.Value > 0 && s.variants.on(VariantOnePartialRefund) {
+		return nil, openapi.Errorf(openapi.MultiRefundNotAllowed, "payment %s was refunded already: one refund per payment", p.ID)
 	}
 	refundable := paid.Value - p.Refunded.Value
 	if amount.Value > refundable && !s.defects.on(DefectRefundAbovePaid) {

@@ -90,6 +90,9 @@ type Config struct {
 	// Defects are deliberate protocol mistakes (a test aid, defects.go); nil for a correct
 	// wallet. NewServer refuses a name the catalog does not hold.
 	Defects []Defect
+	// Variants are correct behaviours some published wallets show where the kit's own
+	// differs (a test aid, variants.go); NewServer refuses a name the list does not hold.
+	Variants []Variant
 }
 
 // Server is a running wallet mock.
@@ -102,6 +105,7 @@ type Server struct {
 	byAppID   map[string]Merchant
 	client    *http.Client
 	defects   defectSet
+	variants  *variants
 
 	mu sync.Mutex
 	// store keeps payments, captures, refunds and what must survive a restart (store.go);
@@ -145,12 +149,17 @@ func NewServer(cfg Config) (*Server, error) {
 	if cfg.NotifyTimeout == 0 {
 		cfg.NotifyTimeout = 10 * time.Second
 	}
+	vars, err := newVariants(cfg.Variants)
+	if err != nil {
+		return nil, err
+	}
 	defects, err := newDefectSet(cfg.Defects)
 	if err != nil {
 		return nil, err
 	}
 	s := &Server{
 		defects:       defects,
+		variants:      vars,
 		burnt:         map[string]bool{},
 		cfg:           cfg,
 		log:           cfg.Logger,

@@ -56,6 +56,10 @@ type Config struct {
 	// there the check is reduced to "a well-formed Signature and a Response-Time are
 	// present". Every other caller keeps the default.
 	VerifyResponse func(m signing.Message, header string) error
+	// Algorithms the wallet declares it signs with (its target profile); nil means RSA256
+	// only. An answer signed in a declared ECC224 is accepted and recorded as not checked
+	// (Exchange.SignatureErr wraps signing.ErrNotChecked).
+	Algorithms []string
 	// IgnoreClientIDEcho accepts an answer whose Client-Id is not the request's. Only the
 	// reference merchant's defect catalog sets it (a test aid: a merchant that forgets the
 	// check); every other caller keeps the check.
@@ -108,7 +112,13 @@ func New(cfg Config) (*Client, error) {
 	}
 	if cfg.VerifyResponse == nil {
 		pub, memo := cfg.WalletPublicKey, cfg.Signatures
-		cfg.VerifyResponse = func(m signing.Message, header string) error { return memo.Verify(pub, m, header) }
+		algorithms := cfg.Algorithms
+		cfg.VerifyResponse = func(m signing.Message, header string) error {
+			if err := signing.VerifyDeclared(nil, m, header, algorithms); errors.Is(err, signing.ErrNotChecked) {
+				return err
+			}
+			return memo.Verify(pub, m, header)
+		}
 	}
 	if cfg.HTTPClient == nil {
 		cfg.HTTPClient = &http.Client{Timeout: 30 * time.Second}
@@ -222,11 +232,15 @@ func (c *Client) Send(ctx context.Context, api string, body []byte, out any) (er
 	}
 
 	msg := signing.ResponseMessage(http.MethodPost, path, resp.Header, respBody)
-	if err := c.cfg.VerifyResponse(msg, resp.Header.Get(signing.HeaderSignature)); err != nil {
+	switch err := c.cfg.VerifyResponse(msg, resp.Header.Get(signing.HeaderSignature)); {
+	case errors.Is(err, signing.ErrNotChecked):
+		x.SignatureErr = err // in a declared algorithm the kit cannot verify: reported, not refused
+	case err != nil:
 		x.SignatureErr = err
 		return fmt.Errorf("walletclient: response signature: %w", err)
+	default:
+		x.SignatureVerified = true
 	}
-	x.SignatureVerified = true
 	if got := resp.Header.Get(signing.HeaderClientID); got != c.cfg.ClientID && !c.cfg.IgnoreClientIDEcho {
 		return fmt.Errorf("walletclient: response Client-Id %q does not echo the request's %q", got, c.cfg.ClientID)
 	}

@@ -295,3 +295,31 @@ func TestNewRefusesBadConfig(t *testing.T) {
 		assert.Error(t, err, name)
 	}
 }
+
+// TestDeclaredECC224IsNotCheckedButAccepted: an answer signed in ECC224 is accepted, and
+// recorded as not checked, when the wallet declares ECC224; otherwise it is refused as any
+// other algorithm (docs/protocol.md, "Where published wallets differ").
+func TestDeclaredECC224IsNotCheckedButAccepted(t *testing.T) {
+	f := newFakeWallet(t, acceptAnswer)
+	f.tamper = func(body []byte, h http.Header) []byte {
+		h.Set(signing.HeaderSignature, "algorithm=ECC224, keyVersion=1, signature=MEUCIQ")
+		return body
+	}
+	_, err := f.client(t, f.srv.URL, nil).Pay(context.Background(), payRequest())
+	assert.ErrorIs(t, err, signing.ErrAlgorithm, "ECC224 not declared")
+
+	var xs []walletclient.Exchange
+	c, err := walletclient.New(walletclient.Config{
+		BaseURL: f.srv.URL, ClientID: fixtures.ClientID, HTTPClient: f.srv.Client(),
+		PrivateKey: fixtures.PrivateKey(fixtures.MerchantPrivateKey), WalletPublicKey: fixtures.PublicKey(fixtures.WalletPublicKey),
+		Algorithms: []string{"RSA256", "ECC224"},
+		OnExchange: func(x walletclient.Exchange) { xs = append(xs, x) },
+	})
+	require.NoError(t, err)
+	resp, err := c.Pay(context.Background(), payRequest())
+	require.NoError(t, err, "declared ECC224 is accepted")
+	assert.Equal(t, "P1", resp.PaymentID)
+	require.Len(t, xs, 1)
+	assert.False(t, xs[0].SignatureVerified, "not verified")
+	assert.ErrorIs(t, xs[0].SignatureErr, signing.ErrNotChecked, "reported as not checked")
+}
