@@ -2,11 +2,13 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -40,9 +42,8 @@ func TestVerifyWalletPassesPublishedVariants(t *testing.T) {
 		{"no-refund-time", ""},
 		{"no-auth-success-notification", ""},
 		{"no-deadline-fail-notification", ""},
-		// one-capture and one-partial-refund still fail the scenarios in which the merchant
-		// (not the kit) captures or refunds twice, which run on a bare wallet since the
-		// part blind of issue 16: the kit judges only its own second capture or refund yet.
+		{"one-capture", ""},
+		{"one-partial-refund", ""},
 		{"refund-in-flight", ""},
 	} {
 		t.Run(tc.variant, func(t *testing.T) {
@@ -64,6 +65,85 @@ func TestVerifyWalletPassesPublishedVariants(t *testing.T) {
 				assert.Contains(t, r.stdout, tc.warns, "the SHOULD the variant leaves is a warning")
 			} else {
 				assert.NotContains(t, r.stdout, "WARNING (SHOULD)", "the variant is as right as the kit's own behaviour")
+			}
+		})
+	}
+}
+
+// TestVerifyWalletJudgesDeclaredCapturesAndRefunds: what a wallet profile declares about a
+// second capture or partial refund is a MUST (docs/protocol.md, "Where published wallets
+// differ"). Declared "one", a wallet that takes a second one fails, whether the kit or the
+// merchant (through its adapter) asks for it; declared "several", a wallet that refuses it
+// fails; declared "one" of a wallet that takes one, the scenarios about the second one do not
+// apply and are skipped with that reason. (Declaring nothing, either passes:
+// TestVerifyWalletPassesPublishedVariants.)
+func TestVerifyWalletJudgesDeclaredCapturesAndRefunds(t *testing.T) {
+	t.Parallel()
+	bare, err := os.ReadFile("../fixtures/profiles/wallet-bare.json")
+	require.NoError(t, err)
+	for _, tc := range []struct {
+		name, variant, field, declared string
+		tags                           string
+		pass                           bool
+		says                           []string // lines of the run's output
+	}{
+		{name: "one capture declared, several taken", field: "captures", declared: "one", tags: "@REQ-PRE-005",
+			says: []string{
+				"FAILED Two partial captures, the second one settling the order (REQ-PRE-005)",
+				"FAILED Partial captures keep the rest frozen until the last one (REQ-PRE-005)",
+				"the profile declares one capture per payment, yet the wallet took a second one",
+			}},
+		{name: "several captures declared, one taken", variant: "one-capture", field: "captures", declared: "several", tags: "@REQ-PRE-005",
+			says: []string{
+				"FAILED Two partial captures, the second one settling the order (REQ-PRE-005)",
+				"FAILED Partial captures keep the rest frozen until the last one (REQ-PRE-005)",
+			}},
+		{name: "one capture declared and taken", variant: "one-capture", field: "captures", declared: "one", tags: "@REQ-PRE-005", pass: true,
+			says: []string{
+				"not applicable: the wallet's profile declares one capture per payment (it refused the second one, ORDER_IS_CLOSED, and changed nothing)",
+				"  - Two partial captures, the second one settling the order (REQ-PRE-005)",
+			}},
+		{name: "one partial refund declared, several taken", field: "partialRefunds", declared: "one", tags: "@REQ-REF-004",
+			says: []string{
+				"FAILED A general payment is refunded in two parts (REQ-REF-004)",
+				"the profile declares one refund per payment, yet the wallet took a second one",
+			}},
+		{name: "several partial refunds declared, one taken", variant: "one-partial-refund", field: "partialRefunds", declared: "several", tags: "@REQ-REF-004",
+			says: []string{
+				"FAILED A general payment is refunded in two parts (REQ-REF-004)",
+				"FAILED The wallet refunds a general payment in two parts and no more (REQ-REF-004)",
+			}},
+		{name: "one partial refund declared and taken", variant: "one-partial-refund", field: "partialRefunds", declared: "one", tags: "@REQ-REF-004", pass: true,
+			says: []string{
+				"not applicable: the wallet's profile declares one refund per payment (it refused the second one, MULTI_REFUND_NOT_ALLOWED, and changed nothing)",
+				"  - A general payment is refunded in two parts (REQ-REF-004)",
+			}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var prof map[string]any
+			require.NoError(t, json.Unmarshal(bare, &prof))
+			prof[tc.field] = tc.declared
+			raw, err := json.Marshal(prof)
+			require.NoError(t, err)
+			file := filepath.Join(t.TempDir(), "wallet.json")
+			require.NoError(t, os.WriteFile(file, raw, 0o600))
+
+			ln, notifyURL := notifyListener(t)
+			args := []string{"wallet-mock", "--listen", "127.0.0.1:0", "--notify-timeout", "2s", "--profile", "kit:wallet-bare", "--notify-url", notifyURL}
+			if tc.variant != "" {
+				args = append(args, "--variant", tc.variant)
+			}
+			wallet := startParty(t, args...)
+			r := verify(t, []*os.File{ln}, "verify-wallet", "--wallet-url", wallet.url, "--profile", file,
+				"--notify-listen", "fd:3", "--notify-url-registered", "--tags", tc.tags)
+			want := exitFail
+			if tc.pass {
+				want = exitPass
+			}
+			require.Equal(t, want, r.code, r.String())
+			for _, line := range tc.says {
+				assert.Contains(t, r.stdout, line)
 			}
 		})
 	}

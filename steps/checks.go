@@ -16,10 +16,38 @@ import (
 // and the exchanges (see failureReport): under go test, godog's TestingT would print each
 // failure twice, the second time after the exchanges.
 func checks(ctx context.Context) require.TestingT {
-	if w, ok := ctx.Value(worldKey{}).(*World); ok && w.targets.QuietChecks {
+	w, ok := ctx.Value(worldKey{}).(*World)
+	if ok && w.targets.QuietChecks {
 		return quietChecks{w: w}
 	}
-	return godog.T(ctx)
+	t := godog.T(ctx)
+	if !ok || t == nil {
+		return t
+	}
+	return countedChecks{TestingT: t, w: w}
+}
+
+// countedChecks is godog's TestingT counting the failed checks in the World, so that a step
+// can tell whether one failed (godog's own TestingT does not say, and a skip after a failed
+// check would hide it: see checksFailed).
+type countedChecks struct {
+	godog.TestingT
+	w *World
+}
+
+// Errorf counts the failed check and passes it on.
+func (c countedChecks) Errorf(format string, args ...any) {
+	c.w.mu.Lock()
+	c.w.checkFailures++
+	c.w.mu.Unlock()
+	c.TestingT.Errorf(format, args...)
+}
+
+// checksFailed is the number of checks that failed in the scenario so far.
+func (w *World) checksFailed() int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.checkFailures
 }
 
 // quietChecks is checks under Targets.QuietChecks.
@@ -29,6 +57,7 @@ type quietChecks struct{ w *World }
 func (q quietChecks) Errorf(format string, args ...any) {
 	q.w.mu.Lock()
 	defer q.w.mu.Unlock()
+	q.w.checkFailures++
 	q.w.failedChecks = append(q.w.failedChecks, cleanCheck(format, args...))
 }
 

@@ -261,7 +261,12 @@ func readOrder(ctx context.Context) *target.Order {
 // remainder. With mustSucceed false a refusal is kept for a later step.
 func merchantCapture(ctx context.Context, amount string, final *bool, mustSucceed bool) {
 	merchantOperation(ctx, "captures", amount, mustSucceed, func(orderID string, a *money.Amount) (*target.Order, error) {
-		return world(ctx).merchant.Capture(ctx, orderID, a, final)
+		o, err := world(ctx).merchant.Capture(ctx, orderID, a, final)
+		if err == nil {
+			// isLastCapture defaults to true (PROTOCOL.md, "capture").
+			world(ctx).lastCaptureFinal = final == nil || *final
+		}
+		return o, err
 	})
 }
 
@@ -276,10 +281,22 @@ func walletHolds(ctx context.Context, frozen, captured, released string) error {
 		require.NoError(t, err)
 		want[i] = a
 	}
+	if s := w.single["captures"]; s != nil {
+		// The wallet refused the merchant's second capture (single.go): it holds what the one
+		// capture left.
+		want = s.holds(ctx)
+	}
+	walletHoldsAmounts(ctx, want)
+	return nil
+}
+
+// walletHoldsAmounts is walletHolds with the amounts parsed: frozen, captured, released.
+func walletHoldsAmounts(ctx context.Context, want [3]money.Amount) {
+	w, t := world(ctx), checks(ctx)
 	id := knownPaymentID(ctx)
 	if !w.targets.Capabilities.WalletMock {
 		holdsThroughProtocol(ctx, id, want[0], want[1], want[2])
-		return nil
+		return
 	}
 	p, err := w.control.Payment(ctx, id)
 	require.NoError(t, err, "reading the wallet's view of payment %s", id)
@@ -294,11 +311,10 @@ func walletHolds(ctx context.Context, frozen, captured, released string) error {
 	require.NoError(t, err, "adding frozen %s, captured %s and released %s", p.Frozen, p.Captured, p.Released)
 	if sum.Value == 0 {
 		// Nothing was ever frozen: an authorization not (yet) granted.
-		return nil
+		return
 	}
 	assert.Equal(t, p.Amount, sum, "money of payment %s: authorized %s must equal frozen %s + captured %s + released %s",
 		id, p.Amount, p.Frozen, p.Captured, p.Released)
-	return nil
 }
 
 // holdsThroughProtocol checks what the wallet holds on a wallet without the payment view,

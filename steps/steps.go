@@ -259,8 +259,10 @@ type World struct {
 
 	mu  sync.Mutex
 	log []logEntry // exchanges, oldest first
-	// failedChecks are the step's failed checks under Targets.QuietChecks (checks.go).
-	failedChecks []string
+	// failedChecks are the step's failed checks under Targets.QuietChecks (checks.go);
+	// checkFailures counts the scenario's failed checks either way.
+	failedChecks  []string
+	checkFailures int
 
 	// The order the scenario is about, as the merchant last showed it.
 	order       *target.Order
@@ -270,6 +272,12 @@ type World struct {
 	// last merchant call a step expects might be refused.
 	answer      *target.Order
 	merchantErr error
+	// merchantOps counts the captures and refunds ("captures", "refunds") the merchant made in
+	// the scenario; lastCaptureFinal says whether its last capture was the last one; single
+	// keeps, per kind, a second one the wallet refused where its profile allows it (single.go).
+	merchantOps      map[string]int
+	lastCaptureFinal bool
+	single           map[string]*singleOperation
 
 	// token is what the mini program hands to my.tradePay.
 	token target.Token
