@@ -164,7 +164,8 @@ func (k *kitOperation[Req, Resp]) confirmsOrReplays(ctx context.Context, amount 
 // the payment where the wallet's profile allows it: declared "one", or not declared
 // (docs/protocol.md, "Where published wallets differ"). The refusal must be final (F) and create
 // nothing; the later steps then judge the totals with the one operation done. A second
-// operation the profile declares "one" of must be refused.
+// operation the profile declares "one" of must be refused, and the scenario, which is about
+// it, is then skipped as not applicable (single.go has the merchant's side).
 func (k *kitOperation[Req, Resp]) secondRefused(ctx context.Context) bool {
 	w, t := world(ctx), checks(ctx)
 	// A second one follows a confirmed one: the last answer is not the first success itself.
