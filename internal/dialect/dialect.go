@@ -333,6 +333,19 @@ var presets = []Dialect{
 // Default is the preset a profile without "dialect" means.
 const Default = "kit"
 
+// DefaultPartnerID is the partnerId a kit party sends, and a wallet mock expects, where a
+// dialect carries partnerId and the profile gives none: the kit's test merchant's client id.
+const DefaultPartnerID = "2026TESTCLIENT0001"
+
+// OrDefault returns d, or the Default preset when d is the zero value: a party's Config
+// leaves its Dialect empty to speak the kit's own shape.
+func OrDefault(d Dialect) Dialect {
+	if d.Preset == "" {
+		return MustLookup(Default)
+	}
+	return d
+}
+
 // Presets lists the preset names in the table's order.
 func Presets() []string {
 	names := make([]string, len(presets))

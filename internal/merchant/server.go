@@ -24,6 +24,7 @@ import (
 
 	"github.com/tradepaykit/tradepaykit/fixtures"
 	"github.com/tradepaykit/tradepaykit/internal/clock"
+	"github.com/tradepaykit/tradepaykit/internal/dialect"
 	"github.com/tradepaykit/tradepaykit/internal/guard"
 	"github.com/tradepaykit/tradepaykit/internal/signing"
 	"github.com/tradepaykit/tradepaykit/internal/walletclient"
@@ -58,6 +59,12 @@ type Config struct {
 	// Rand is the source of order ids, paymentRequestIds and capture and refund request ids;
 	// default crypto/rand. Tests inject a fixed stream.
 	Rand io.Reader
+	// Dialect is the shape of the OpenAPI the merchant and its wallet client speak
+	// (docs/dialects.md); the zero value means the kit preset.
+	Dialect dialect.Dialect
+	// PartnerID is the value sent as partnerId where the dialect carries it; empty means
+	// dialect.DefaultPartnerID.
+	PartnerID string
 	// OnExchange, when set, receives every exchange with the wallet (for reports).
 	OnExchange func(walletclient.Exchange)
 	// SignatureStyle is how the merchant writes the signatures of its requests and of its

@@ -21,6 +21,7 @@ import (
 
 	"github.com/tradepaykit/tradepaykit/fixtures"
 	"github.com/tradepaykit/tradepaykit/internal/clock"
+	"github.com/tradepaykit/tradepaykit/internal/dialect"
 	"github.com/tradepaykit/tradepaykit/internal/guard"
 	"github.com/tradepaykit/tradepaykit/internal/signing"
 	"github.com/tradepaykit/tradepaykit/internal/wallet/records"
@@ -93,6 +94,10 @@ type Config struct {
 	// Variants are correct behaviours some published wallets show where the kit's own
 	// differs (a test aid, variants.go); NewServer refuses a name the list does not hold.
 	Variants []Variant
+	// Dialect is the shape of the OpenAPI the wallet speaks (docs/dialects.md): paths,
+	// fields, the notification's outcome, the refund API, the capture rules. The zero value
+	// means the kit preset.
+	Dialect dialect.Dialect
 }
 
 // Server is a running wallet mock.

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/tradepaykit/tradepaykit/internal/clock"
+	"github.com/tradepaykit/tradepaykit/internal/dialect"
 	"github.com/tradepaykit/tradepaykit/internal/openapi"
 	"github.com/tradepaykit/tradepaykit/internal/signing"
 )
@@ -60,6 +61,13 @@ type Config struct {
 	// only. An answer signed in a declared ECC224 is accepted and recorded as not checked
 	// (Exchange.SignatureErr wraps signing.ErrNotChecked).
 	Algorithms []string
+	// Dialect is the shape of the OpenAPI the wallet speaks (docs/dialects.md): which path
+	// each API has, which fields a request carries, how answers are read. The zero value
+	// means the kit preset.
+	Dialect dialect.Dialect
+	// PartnerID is the value sent as partnerId where the dialect carries it; empty means
+	// dialect.DefaultPartnerID.
+	PartnerID string
 	// IgnoreClientIDEcho accepts an answer whose Client-Id is not the request's. Only the
 	// reference merchant's defect catalog sets it (a test aid: a merchant that forgets the
 	// check); every other caller keeps the check.
