@@ -24,6 +24,7 @@ import (
 	"github.com/cucumber/godog"
 
 	"github.com/tradepaykit/tradepaykit/fixtures"
+	"github.com/tradepaykit/tradepaykit/internal/dialect"
 	"github.com/tradepaykit/tradepaykit/internal/money"
 	"github.com/tradepaykit/tradepaykit/internal/openapi"
 	"github.com/tradepaykit/tradepaykit/internal/signing"
@@ -95,6 +96,13 @@ type Targets struct {
 	// Requirements maps a requirement id (REQ-...) to its text, for failure messages; nil
 	// names the ids alone.
 	Requirements map[string]string
+	// Dialect is the shape of the OpenAPI the target speaks (docs/dialects.md), as its
+	// profile names it; the steps judge by it, never by the kit's default. The zero value
+	// means the kit preset.
+	Dialect dialect.Dialect
+	// PartnerID is the value the kit sends as partnerId where the dialect carries it; empty
+	// means dialect.DefaultPartnerID.
+	PartnerID string
 }
 
 // Capabilities are the kit extensions a wallet may offer. Scenarios that need one carry its
