@@ -164,7 +164,7 @@ bench: build
 # -v, so that each verdict's time and the closing lines (defects killed, the five slowest)
 # show on a green run too; the subtests' RUN, PAUSE and CONT lines are dropped.
 mutants: ffi
-	$(GO) test -v -tags '$(GO_TAGS)' -count=1 -timeout 90m -parallel 2 -run '^TestMutantsAreKilled$$' ./runner \
+	$(GO) test -v -tags '$(GO_TAGS)' -count=1 -timeout 90m -parallel 2 -run '^(TestMutantsAreKilled|TestOrderStrPayTimeoutsWaitedForInRealTime)$$' ./runner \
 		-mutants $(if $(KILL_TABLE_UPDATE),-kill-table-update) $(if $(MUTANTS_PARTY),-mutants-party $(MUTANTS_PARTY)) \
 		| grep -v -E '^=== (RUN|PAUSE|CONT|NAME) '
 

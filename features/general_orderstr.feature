@@ -83,6 +83,15 @@ Feature: General payment by orderStr
     Then the mini program gets result code 4000
     And the wallet has no payment for that request
 
+  @wallet @realtime @REQ-GEN-014 @step-1.1.2.1 @step-2
+  Scenario: An orderStr not paid within its pay_timeout is closed, waited for in real time
+    Given the kit has signed an orderStr for "10.00 USD" whose one-minute pay_timeout is waited for in real time
+    When the payer cancels the payment in the wallet
+    Then the mini program gets result code 6001
+    And the wallet closes the payment at its deadline
+    When the payer confirms the payment in the wallet
+    Then the mini program gets result code 4000
+
   @wallet @clock @REQ-GEN-014 @step-1.1.2.1 @step-2
   Scenario: An orderStr not paid within its pay_timeout is closed
     Given the kit has signed an orderStr for "10.00 USD" that expires in 15 minutes

@@ -200,6 +200,17 @@ Feature: The wallet's pre-authorization API: pay, capture and cancel
     And the kit captures "40.00 USD" as the last capture
     Then the wallet confirms the capture of "40.00 USD"
 
+  @wallet @realtime @flow-orderStr @REQ-PRE-012 @step-5 @step-6 @step-10
+  Scenario: A freeze orderStr not authorized within its pay_timeout is closed, waited for in real time
+    Given the kit has signed a freeze orderStr for "0.02 CNY" whose one-minute pay_timeout is waited for in real time
+    When the payer cancels on the pre-authorization page
+    Then the mini program gets result code 6001
+    And the wallet closes the payment at its deadline
+    When the payer authorizes the pre-authorization in the wallet
+    Then the mini program gets result code 4000
+    When the kit captures the whole authorization
+    Then the wallet refuses the capture
+
   @wallet @clock @flow-orderStr @REQ-PRE-012 @step-5 @step-6 @step-10
   Scenario: A freeze orderStr not authorized within its pay_timeout is closed
     Given the kit has signed a freeze orderStr for "0.02 CNY" that expires in 2 days

@@ -124,7 +124,10 @@ func (f *suiteFlags) options(stdout io.Writer) (suiteOptions, error) {
 
 // suite is one conformance run of the scenarios (and the pacts) against targets.
 type suite struct {
-	opts    suiteOptions
+	opts suiteOptions
+	// partDir, when set, is the temporary directory of the passes' Cucumber files (a
+	// report directory with a comma in its path); writeReports removes it.
+	partDir string
 	targets steps.Targets
 	// side is the tag every scenario must carry ("@wallet", "@merchant"); empty: all.
 	side string
@@ -286,6 +289,14 @@ func (r *pactRun) wait() []report.Pact {
 func (s *suite) runPasses(ctx, runCtx context.Context, initialize func(*godog.ScenarioContext), pacts *pactRun) ([]string, int) {
 	passes := s.passes()
 	var parts []string
+	// godog splits its format option on commas: a report directory whose path holds one
+	// gets the passes' Cucumber files in a directory of its own (removed with them).
+	partDir := s.opts.reportDir
+	if strings.Contains(partDir, ",") {
+		if dir, err := os.MkdirTemp("", "tradepaykit-cucumber-"); err == nil {
+			partDir, s.partDir = dir, dir
+		}
+	}
 	statuses := make([]int, len(passes))
 	var wg sync.WaitGroup
 	for i, p := range passes {
@@ -296,7 +307,7 @@ func (s *suite) runPasses(ctx, runCtx context.Context, initialize func(*godog.Sc
 			pacts.wait()
 		}
 		s.printf("\n== pass %q: %s\n", p.Name, p.Tags)
-		part := filepath.Join(s.opts.reportDir, fmt.Sprintf(".cucumber-pass-%d.json", i+1))
+		part := filepath.Join(partDir, fmt.Sprintf(".cucumber-pass-%d.json", i+1))
 		parts = append(parts, part)
 		run := func() {
 			start := time.Now()
@@ -546,6 +557,9 @@ func (s *suite) writeReports(cucumberParts []string) ([]string, error) {
 	}
 	for _, p := range cucumberParts {
 		_ = os.Remove(p)
+	}
+	if s.partDir != "" {
+		_ = os.RemoveAll(s.partDir)
 	}
 	write := func(name string, f func(io.Writer, *report.Run) error) (string, error) {
 		path := filepath.Join(dir, name)

@@ -50,6 +50,13 @@ func registerOrderStrSteps(sc stepScope) {
 		kitOrderStr(ctx, amount, world(ctx).targets.AppID, time.Duration(minutes)*time.Minute)
 		return nil
 	})
+	sc.Step(sc.pattern(`^the kit has signed an orderStr for "([^"]*)" whose one-minute pay_timeout is waited for in real time$`), func(ctx context.Context, amount string) error {
+		if err := realTimePayTimeout(ctx); err != nil {
+			return err
+		}
+		kitOrderStr(ctx, amount, world(ctx).targets.AppID, time.Minute)
+		return nil
+	})
 }
 
 // merchantOrderStr decodes the scenario's orderStr, as the merchant made it, and parses the

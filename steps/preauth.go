@@ -125,6 +125,13 @@ func registerPreAuthSteps(sc stepScope) {
 		kitFreeze(ctx, amount, time.Duration(days)*24*time.Hour)
 		return nil
 	})
+	sc.Step(sc.pattern(`^the kit has signed a freeze orderStr for "([^"]*)" whose one-minute pay_timeout is waited for in real time$`), func(ctx context.Context, amount string) error {
+		if err := realTimePayTimeout(ctx); err != nil {
+			return err
+		}
+		kitFreeze(ctx, amount, time.Minute)
+		return nil
+	})
 	sc.Step(sc.pattern(`^the kit has signed a freeze orderStr for "([^"]*)" shaped like seed 000's sample$`), func(ctx context.Context, amount string) error {
 		kitSeedFreeze(ctx, amount)
 		return nil

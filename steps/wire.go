@@ -25,10 +25,35 @@ import (
 // the wallet test control hook's answers, orderStr variants, and a second merchant that
 // must not reach the first one's payments.
 
-// realTimeLimit bounds how long a scenario waits for a rule about time in real time. A
-// profile whose schedule or validity is longer is checked only where the wallet offers
-// clock control (the @clock scenarios); here it is skipped with the reason.
-const realTimeLimit = 30 * time.Second
+// realTimeLimit bounds how long a scenario waits for a rule about time in real time: the
+// profile's realTimeWaitLimit (30s unless it says more). A schedule, validity or pay_timeout
+// that is longer is checked only where the wallet offers clock control (the @clock
+// scenarios); here it is skipped with the reason.
+func (w *World) realTimeLimit() time.Duration { return w.targets.Profile.WaitLimit() }
+
+// realTimePayTimeout decides whether a scenario waits out an orderStr's shortest pay_timeout
+// (one minute, docs/protocol.md "orderStr") on the wall clock, and sets the scenario's
+// deadline: it is skipped where the wallet offers clock control (the @clock scenario of the
+// same rule checks it faster) and where the profile's realTimeWaitLimit is too short.
+func realTimePayTimeout(ctx context.Context) error {
+	w := world(ctx)
+	if w.targets.Capabilities.Clock {
+		return w.skip("the wallet offers clock control: its @clock scenario checks the same pay_timeout without waiting")
+	}
+	if need := time.Minute + retrySlack; need > w.realTimeLimit() {
+		return w.skip(fmt.Sprintf("an orderStr's pay_timeout of at least a minute is too long to wait for in real time (%s), and the wallet offers no clock control", waitLimitHint(time.Minute)))
+	}
+	// The wallet counts the pay_timeout from when it receives the orderStr, a moment
+	// after this; "closes the payment at its deadline" allows retrySlack beyond it.
+	w.deadline = time.Now().Add(time.Minute)
+	return nil
+}
+
+// waitLimitHint tells a user how to have a wait of d checked without clock control.
+func waitLimitHint(d time.Duration) string {
+	allow := (d + retrySlack + 29*time.Second).Truncate(30 * time.Second)
+	return fmt.Sprintf(`the profile's realTimeWaitLimit allows it with %q or more`, allow.String())
+}
 
 // noSecondMerchant is why the scenarios of a second merchant are skipped.
 const noSecondMerchant = "the kit has no second test merchant registered with this wallet (verify-wallet --second-client-id, --second-merchant-key)"
@@ -88,7 +113,7 @@ func registerWireSteps(sc stepScope) {
 		require.False(t, w.deadline.IsZero(), "the scenario's payment has no deadline")
 		// On the wallet's time: its clock control may have moved it ahead of the kit's.
 		within := w.deadline.Sub(w.walletNow(ctx)) + retrySlack
-		require.LessOrEqual(t, within, realTimeLimit, "the deadline %s is too far to wait for", w.deadline.Format(time.RFC3339))
+		require.LessOrEqual(t, within, w.realTimeLimit(), "the deadline %s is too far to wait for", w.deadline.Format(time.RFC3339))
 		c, err := w.walletClient()
 		require.NoError(t, err)
 		var last *openapi.InquiryPaymentResponse
@@ -108,7 +133,7 @@ func registerWireSteps(sc stepScope) {
 	sc.Step(sc.pattern(`^the authorization's declared validity passes$`), func(ctx context.Context) error {
 		w, t := world(ctx), checks(ctx)
 		validity := w.targets.Profile.AuthorizationValidity
-		if validity > realTimeLimit {
+		if validity > w.realTimeLimit() {
 			return w.skip(fmt.Sprintf("the declared authorization validity %s is too long to wait for in real time (checked by the @clock scenarios where the wallet offers clock control)", validity))
 		}
 		resp := inquire(ctx, w.paymentQuery())
@@ -359,10 +384,10 @@ func (w *World) walletNow(ctx context.Context) time.Time {
 }
 
 // settleWindow is how long a step waits for what must not come: at least minSettle, and past
-// the first retry when the declared schedule makes one due within realTimeLimit.
+// the first retry when the declared schedule makes one due within the real-time limit.
 func (w *World) settleWindow() time.Duration {
 	d := minSettle
-	if s := w.targets.Profile.NotifyRetrySchedule; len(s) > 1 && s[1]+time.Second <= realTimeLimit && s[1]+time.Second > d {
+	if s := w.targets.Profile.NotifyRetrySchedule; len(s) > 1 && s[1]+time.Second <= w.realTimeLimit() && s[1]+time.Second > d {
 		d = s[1] + time.Second
 	}
 	return d
@@ -506,7 +531,7 @@ func retriesInRealTime(ctx context.Context, refusals int, mandatory bool) error 
 	for _, d := range sched[1 : refusals+1] {
 		span += d
 	}
-	if span > realTimeLimit {
+	if span > w.realTimeLimit() {
 		return w.skip(fmt.Sprintf("the declared retry schedule (%s to attempt %d) is too long to wait for in real time (checked by the @clock scenarios where the wallet offers clock control)", span, refusals+1))
 	}
 	got := receivedWithin(ctx, w.wait()+span, refusals+1)
@@ -539,7 +564,7 @@ func givesUpInRealTime(ctx context.Context) error {
 	for _, d := range sched[1:] {
 		span += d
 	}
-	if span > realTimeLimit {
+	if span > w.realTimeLimit() {
 		return w.skip(fmt.Sprintf("the declared retry schedule (%s to its last attempt) is too long to wait for in real time (checked by the @clock scenarios where the wallet offers clock control)", span))
 	}
 	got := receivedWithin(ctx, w.wait()+span, len(sched))

@@ -17,7 +17,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -86,7 +85,17 @@ type Profile struct {
 	SignatureAlgorithms []string `json:"signatureAlgorithms,omitempty"`
 	// Capabilities are the test extensions the target offers beyond the required hooks.
 	Capabilities Capabilities `json:"capabilities,omitzero"`
+	// RealTimeWaitLimit is the longest a scenario may wait on the wall clock for a rule
+	// about time the wallet offers no clock control to hasten ("90s"); zero means
+	// fixtures.DefaultRealTimeWaitLimit (30s). An orderStr's pay_timeout is a minute at
+	// least: a wallet without clock control has it checked only with "90s" or more, and such
+	// a run takes over a minute.
+	RealTimeWaitLimit Duration `json:"realTimeWaitLimit,omitzero"`
 }
+
+// MaxRealTimeWaitLimit bounds realTimeWaitLimit: the run's default time limit must leave
+// room for the wait.
+const MaxRealTimeWaitLimit = 5 * time.Minute
 
 // The signature algorithms a profile may declare (docs/protocol.md, "Where published wallets
 // differ").
@@ -188,6 +197,9 @@ func (p Profile) Check() error {
 		}
 		seen[f] = true
 	}
+	if p.RealTimeWaitLimit < 0 || time.Duration(p.RealTimeWaitLimit) > MaxRealTimeWaitLimit {
+		return fmt.Errorf("realTimeWaitLimit %s: want a duration between 0s (the default, %s) and %s", time.Duration(p.RealTimeWaitLimit), fixtures.DefaultRealTimeWaitLimit, MaxRealTimeWaitLimit)
+	}
 	if p.BasePath != "" && !strings.HasPrefix(p.BasePath, "/") {
 		return fmt.Errorf("basePath %q: want a path starting with /", p.BasePath)
 	}
@@ -278,6 +290,7 @@ func (p Profile) Wallet() fixtures.WalletProfile {
 		w.AuthorizationValidity = time.Duration(p.AuthorizationValidity)
 	}
 	w.Notifications = p.Notifications
+	w.RealTimeWaitLimit = time.Duration(p.RealTimeWaitLimit)
 	w.Captures = p.Captures
 	w.PartialRefunds = p.PartialRefunds
 	if len(p.NotifyRetrySchedule) > 0 {
@@ -332,27 +345,12 @@ func (p Profile) needs(s *godog.Scenario) []Need {
 		Need{"@preauth", "the target does not support pre-authorization"})
 	add(!p.SupportsRefunds() && tags["@refunds"],
 		Need{"@refunds", "the target does not support refunds"})
-	add(!p.Capabilities.Clock && tags["@clock"], Need{"@clock", clockReason(s)})
+	add(!p.Capabilities.Clock && tags["@clock"], Need{"@clock", "the wallet offers no clock control"})
 	add(!p.Capabilities.WalletMock && tags["@wallet-mock"],
 		Need{"@wallet-mock", "the wallet offers no kit extensions (payment view, notification scripting, cashier page)"})
 	add(!p.Capabilities.ReferenceMerchant && tags["@reference-merchant"],
 		Need{"@reference-merchant", "the merchant offers no notifyFaults hook"})
 	return out
-}
-
-// payTimeoutStep is a step that pays or freezes by an orderStr with a pay_timeout.
-var payTimeoutStep = regexp.MustCompile(`orderStr for "[^"]*" that expires in \d+ (minutes|days)$`)
-
-// clockReason says why a @clock scenario cannot run: the wallet offers no clock control, and
-// for an orderStr's pay_timeout why no real-time scenario stands in for it (PROTOCOL.md,
-// "orderStr": 1m at least), so the coverage line names the cause.
-func clockReason(s *godog.Scenario) string {
-	for _, st := range s.Steps {
-		if payTimeoutStep.MatchString(st.Text) {
-			return "an orderStr's pay_timeout of at least a minute is too long to wait for in real time, and the wallet offers no clock control"
-		}
-	}
-	return "the wallet offers no clock control"
 }
 
 // Exclusions returns the tag filter equivalent to what the profile lacks, e.g.
