@@ -254,10 +254,13 @@ type worldKey struct{}
 
 // World is the state of one scenario.
 type World struct {
-	targets  Targets
-	scenario string
-	tags     []string
-	skipped  string
+	targets Targets
+	// authorizedBy is the wallet's time just before the payer authorized the scenario's
+	// pre-authorization (clock-capable wallets only): the grant is no earlier.
+	authorizedBy time.Time
+	scenario     string
+	tags         []string
+	skipped      string
 	// step is the text of the step running: waits that keep running out are counted by it.
 	step string
 
