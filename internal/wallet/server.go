@@ -111,6 +111,7 @@ type Server struct {
 	client    *http.Client
 	defects   defectSet
 	variants  *variants
+	dialect   dialect.Dialect // what Config.Dialect means: the kit preset when empty
 
 	mu sync.Mutex
 	// store keeps payments, captures, refunds and what must survive a restart (store.go);
@@ -154,6 +155,9 @@ func NewServer(cfg Config) (*Server, error) {
 	if cfg.NotifyTimeout == 0 {
 		cfg.NotifyTimeout = 10 * time.Second
 	}
+	if err := checkDialect(cfg); err != nil {
+		return nil, err
+	}
 	vars, err := newVariants(cfg.Variants)
 	if err != nil {
 		return nil, err
@@ -165,6 +169,7 @@ func NewServer(cfg Config) (*Server, error) {
 	s := &Server{
 		defects:       defects,
 		variants:      vars,
+		dialect:       effectiveDialect(cfg),
 		burnt:         map[string]bool{},
 		cfg:           cfg,
 		log:           cfg.Logger,
@@ -313,9 +318,9 @@ func (s *Server) Close() error {
 // Handler routes the OpenAPI, the test control and the cashier page.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
-	base := strings.TrimRight(s.cfg.Profile.BasePath, "/")
-	for name, h := range s.apiHandlers() {
-		mux.Handle("POST "+base+"/v1/payments/"+name, s.api(name, h))
+	handlers := s.apiHandlers()
+	for path, name := range s.routes() {
+		mux.Handle("POST "+path, s.api(name, handlers[name]))
 	}
 	mux.HandleFunc("POST /conformance/tradePay", s.handleTradePay)
 	mux.HandleFunc("POST /conformance/clock", s.handleClock)
