@@ -100,12 +100,20 @@ func (s *Server) verifyRequest(key *rsa.PublicKey, msg signing.Message, sig stri
 // otherDialectPath explains a call to a path that is an operation of another dialect: what
 // was called and where this wallet serves that operation. ok is false for any other path.
 func (s *Server) otherDialectPath(path string) (msg string, ok bool) {
-	_, err := s.dialect.APIOf(path)
+	// The operation is named by the path's tail, /{version}/payments/{apiName}, whatever
+	// prefix (another dialect's, or none) comes before it.
+	parts := strings.Split(path, "/")
+	if len(parts) < 4 {
+		return "", false
+	}
+	tail := "/" + strings.Join(parts[len(parts)-3:], "/")
+	_, err := s.dialect.APIOf(tail)
 	var pe *dialect.PathError
 	if err == nil || !errors.As(err, &pe) || (pe.Version == "" && pe.RefundAPI == "") {
 		return "", false
 	}
-	name := path[strings.LastIndex(path, "/")+1:]
+	pe.Path = path
+	name := parts[len(parts)-1]
 	api := dialect.API(name)
 	if pe.RefundAPI != "" || name == string(dialect.RefundAPIRefundApply) {
 		api = dialect.Refund

@@ -31,7 +31,6 @@ type notifyJob struct {
 
 // jobLocked builds the notification for the payment's current (final) status.
 func (s *Server) jobLocked(p *payment) *notifyJob {
-	p.notifyDue = true
 	n := openapi.NotifyPaymentRequest{
 		PaymentID:         p.ID,
 		PaymentRequestID:  p.RequestID,
@@ -45,6 +44,11 @@ func (s *Server) jobLocked(p *payment) *notifyJob {
 	}
 	s.buildNotification(&n, p)
 	owed := s.notificationOwed(p)
+	if owed {
+		// A notification the wallet does not owe (its dialect or a variant leaves it out) is
+		// not awaited: the payment view does not report it pending.
+		p.notifyDue = true
+	}
 	body, err := s.notificationBody(n, p)
 	if err != nil {
 		// A status the dialect cannot say (AUTH_SUCCESS in paymentResult) is never owed, and
