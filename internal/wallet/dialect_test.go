@@ -206,6 +206,8 @@ func TestDialectFlows(t *testing.T) {
 			inquiry, err := openapi.DecodeInquiryPaymentResponse(d, rawAnswer)
 			require.NoError(t, err)
 			assert.Equal(t, openapi.PaymentSuccess, inquiry.PaymentStatus)
+			assert.Equal(t, d.NotifiesWithPaymentResult(), bytes.Contains(rawAnswer, []byte(`"paymentResult"`)),
+				"the answer carries paymentResult where the dialect notifies with it: %s", rawAnswer)
 
 			// pre-authorization: frozen, then captured
 			var auth openapi.PayResponse
@@ -372,6 +374,24 @@ func TestDialectPartnerIDRequired(t *testing.T) {
 	assert.Equal(t, openapi.ParamIllegal, res.ResultCode)
 	assert.Contains(t, res.ResultMessage, "partnerId")
 	assert.Contains(t, res.ResultMessage, "v1-alipay")
+}
+
+// TestDialectPreAuthByFactor: where the dialect names no pre-authorization code (v2), a pay
+// with paymentFactor.isAuthorization is a pre-authorization, with the general code or none.
+func TestDialectPreAuthByFactor(t *testing.T) {
+	d := dialect.MustLookup("v2")
+	require.Empty(t, d.ProductCodeFor(true))
+	s := openDialectServer(t, d, "")
+	for i, code := range []string{"", d.ProductCodeFor(false)} {
+		body := encoded(t)(openapi.EncodePay(d, openapi.PayRequest{
+			AppID: testAppID, ProductCode: code, PaymentOrderTitle: "Deposit", PaymentRequestID: fmt.Sprintf("F-%d", i),
+			PaymentAmount: openapi.Amount{Currency: "USD", Value: "1000"}, PaymentFactor: &openapi.PaymentFactor{IsAuthorization: true},
+		}))
+		var paid openapi.PayResponse
+		res := dcall(t, s, d, dialect.Pay, body, &paid)
+		require.Equal(t, openapi.Accept, res.ResultCode, res.ResultMessage)
+		assert.Equal(t, PreAuth, paymentView(t, s, paid.PaymentID).Type, "productCode %q", code)
+	}
 }
 
 // TestDeclarationsFollowTheDialect: what the mock says it does is what its dialect makes it do.
