@@ -404,3 +404,13 @@ func TestDeclarationsFollowTheDialect(t *testing.T) {
 	tng := Declarations(Config{Profile: fixtures.DefaultWalletProfile(), Dialect: dialect.MustLookup("v1-tng")})
 	assert.Equal(t, "/acl/api", tng.BasePath)
 }
+
+// TestDialectTheMockCannotSpeak: a dialect whose captures are notified is refused by name.
+func TestDialectTheMockCannotSpeak(t *testing.T) {
+	d, err := dialect.Build("v2", []byte(`{"notifications": {"afterCapture": true}}`))
+	require.NoError(t, err)
+	_, err = NewServer(Config{PrivateKey: fixtures.PrivateKey(fixtures.WalletPrivateKey), Dialect: d})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "notifications.afterCapture")
+	assert.Contains(t, err.Error(), "v2 with overrides")
+}
