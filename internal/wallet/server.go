@@ -1,6 +1,7 @@
 // Package wallet is the kit's wallet mock: a real HTTP server that plays the wallet side of
 // PROTOCOL.md. It serves the server OpenAPI (pay, inquiryPayment, cancel, capture, refund,
-// inquiryRefund) with signature checks and signed answers, delivers notifyPayment to the
+// inquiryRefund) in the dialect Config.Dialect names (dialect.go; docs/dialects.md) with
+// signature checks and signed answers, delivers notifyPayment to the
 // merchant with the profile's retry schedule, and exposes the test control of DESIGN.md
 // ("Wallet test control": the shopper's my.tradePay, plus the kit's clock and payment view).
 package wallet
