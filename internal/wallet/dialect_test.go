@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -19,6 +20,8 @@ import (
 	"github.com/tradepaykit/tradepaykit/internal/dialect"
 	"github.com/tradepaykit/tradepaykit/internal/openapi"
 	"github.com/tradepaykit/tradepaykit/internal/signing"
+	"github.com/tradepaykit/tradepaykit/internal/wallet/records"
+	"github.com/tradepaykit/tradepaykit/internal/wallet/sqlitestore"
 )
 
 // dialectReceiver is a merchant notify endpoint of one dialect: it checks the wallet's
@@ -413,4 +416,41 @@ func TestDialectTheMockCannotSpeak(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "notifications.afterCapture")
 	assert.Contains(t, err.Error(), "v2 with overrides")
+}
+
+// TestDialectPartnerIDSurvivesRestart: the notification names the partnerId the pay request
+// named, also when the payer confirms on a wallet restarted on the data file.
+func TestDialectPartnerIDSurvivesRestart(t *testing.T) {
+	d := dialect.MustLookup("v1-alipay")
+	rcv := newDialectReceiver(t, d)
+	path := filepath.Join(t.TempDir(), "wallet.db")
+	open := func() *Server {
+		s, err := NewServer(Config{
+			PrivateKey: fixtures.PrivateKey(fixtures.WalletPrivateKey),
+			Merchants: []Merchant{{
+				ClientID: fixtures.ClientID, PublicKey: fixtures.PublicKey(fixtures.MerchantPublicKey), AppID: testAppID, NotifyURL: rcv.srv.URL,
+			}},
+			NotifyTimeout: 2 * time.Second,
+			OpenStore:     func() (records.Store, error) { return sqlitestore.Open(path) },
+			Dialect:       d,
+		})
+		require.NoError(t, err)
+		require.NoError(t, s.Start("127.0.0.1:0"))
+		return s
+	}
+	s1 := open()
+	body := encoded(t)(openapi.EncodePay(d, openapi.PayRequest{
+		PartnerID: "2088PARTNER0042", ProductCode: d.ProductCodeFor(false), PaymentOrderTitle: "Green tea",
+		PaymentRequestID: "PR-1", PaymentAmount: openapi.Amount{Currency: "USD", Value: "1000"},
+	}))
+	var paid openapi.PayResponse
+	res := dcall(t, s1, d, dialect.Pay, body, &paid)
+	require.Equal(t, openapi.Accept, res.ResultCode, res.ResultMessage)
+	require.NoError(t, s1.Close())
+
+	s2 := open()
+	t.Cleanup(func() { _ = s2.Close() })
+	require.Equal(t, "9000", tradePay(t, s2, "tradeNO", paid.PaymentID, ActionConfirm))
+	got, _ := rcv.wait(t, 1)
+	assert.Equal(t, "2088PARTNER0042", got[0].PartnerID)
 }
