@@ -57,7 +57,7 @@ func (s *Server) api(name string, h apiHandler) http.Handler {
 				s.refused(name, clientID, body)
 				resp = envelope(err)
 			} else {
-				resp = s.writeAnswer(out)
+				resp = s.wireAnswer(s.writeAnswer(out))
 			}
 		}
 		s.writeSigned(w, r, clientID, resp)
@@ -96,8 +96,8 @@ func (s *Server) authenticate(r *http.Request, body []byte) error {
 		return openapi.Errorf(openapi.InvalidSignature, "Signature header is missing")
 	}
 	msg := signing.RequestMessage(r, body)
-	if err := s.cfg.Signatures.Verify(m.PublicKey, msg, r.Header.Get(signing.HeaderSignature)); err != nil {
-		if m.KitKey == nil || s.cfg.Signatures.Verify(m.KitKey, msg, r.Header.Get(signing.HeaderSignature)) != nil {
+	if err := s.verifyRequest(m.PublicKey, msg, r.Header.Get(signing.HeaderSignature)); err != nil {
+		if m.KitKey == nil || s.verifyRequest(m.KitKey, msg, r.Header.Get(signing.HeaderSignature)) != nil {
 			return openapi.Errorf(openapi.InvalidSignature, "%v", err)
 		}
 	}

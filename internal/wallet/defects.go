@@ -286,10 +286,9 @@ func verifies(pub *rsa.PublicKey, r *http.Request, body []byte, sig string) bool
 }
 
 func (s *Server) verifiesOnAnyPath(pub *rsa.PublicKey, r *http.Request, body []byte, sig string) bool {
-	base := strings.TrimRight(s.cfg.Profile.BasePath, "/")
-	for name := range s.apiHandlers() {
+	for _, path := range s.APIPaths() {
 		msg := signing.RequestMessage(r, body)
-		msg.Path = base + "/v1/payments/" + name
+		msg.Path = path
 		if signing.Verify(pub, msg, sig) == nil {
 			return true
 		}
@@ -521,10 +520,10 @@ func (s *Server) buildNotification(n *openapi.NotifyPaymentRequest, p *payment) 
 // notificationOwed reports whether a payment's final status is notified at all.
 func (s *Server) notificationOwed(p *payment) bool {
 	d := s.defects
-	if p.Status == openapi.PaymentAuthSuccess && s.variants.on(VariantNoAuthSuccessNotification) {
+	if p.Status == openapi.PaymentAuthSuccess && (s.variants.on(VariantNoAuthSuccessNotification) || !s.dialect.NotifiesAuthSuccess()) {
 		return false
 	}
-	if p.Status == openapi.PaymentFail && p.FailReason == expiredReason && s.variants.on(VariantNoDeadlineFailNotification) {
+	if p.Status == openapi.PaymentFail && p.FailReason == expiredReason && (s.variants.on(VariantNoDeadlineFailNotification) || !s.dialect.NotifiesFailAtDeadline()) {
 		return false
 	}
 	if p.Status == openapi.PaymentFail && p.FailReason == declinedReason {

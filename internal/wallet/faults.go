@@ -175,6 +175,10 @@ func (s *Server) handleNotificationScript(w http.ResponseWriter, r *http.Request
 			badRequest(w, "paymentStatus %q is not SUCCESS, FAIL or AUTH_SUCCESS", sc.PaymentStatus)
 			return
 		}
+		if sc.Action == ScriptSend && sc.PaymentStatus == openapi.PaymentAuthSuccess && s.dialect.NotifiesWithPaymentResult() {
+			badRequest(w, "paymentStatus AUTH_SUCCESS cannot be sent: the %s dialect reports outcomes in paymentResult, which says S or F only", s.dialect.Label())
+			return
+		}
 		attempts, err := s.sendScripted(r.Context(), sc)
 		if err != nil {
 			writeJSON(w, http.StatusNotFound, map[string]string{"error": err.Error()})

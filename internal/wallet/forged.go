@@ -58,7 +58,7 @@ func (s *Server) writeForged(w http.ResponseWriter, r *http.Request, clientID st
 	if err != nil {
 		resp = envelope(err)
 	} else {
-		resp = out
+		resp = s.wireAnswer(out)
 	}
 	if f.Forge == ForgeNoAnswer {
 		closeWithoutAnswer(w)

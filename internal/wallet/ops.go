@@ -3,6 +3,7 @@ package wallet
 import (
 	"time"
 
+	"github.com/tradepaykit/tradepaykit/internal/dialect"
 	"github.com/tradepaykit/tradepaykit/internal/money"
 	"github.com/tradepaykit/tradepaykit/internal/openapi"
 )
@@ -12,26 +13,22 @@ import (
 const defaultPayWindow = 15 * time.Minute
 
 func (s *Server) pay(clientID string, body []byte) (any, error) {
-	var req openapi.PayRequest
-	if err := decode(body, &req); err != nil {
+	req, err := openapi.DecodePay(s.dialect, body)
+	if err != nil {
 		return nil, err
 	}
-	amount, _ := req.PaymentAmount.PositiveMoney("paymentAmount") // checked by decode
-	var kind Kind
-	switch req.ProductCode {
-	case s.cfg.Profile.GeneralProductCode:
-		kind = General
-	case s.cfg.Profile.PreAuthProductCode:
-		kind = PreAuth
-	default:
-		return nil, openapi.Errorf(openapi.ParamIllegal, "productCode %q is not a product of this wallet (general %s, pre-authorization %s)",
-			req.ProductCode, s.cfg.Profile.GeneralProductCode, s.cfg.Profile.PreAuthProductCode)
+	amount, _ := req.PaymentAmount.PositiveMoney("paymentAmount") // checked by DecodePay
+	kind, err := s.payKind(req)
+	if err != nil {
+		return nil, err
 	}
-	if kind == General && req.PaymentFactor != nil && req.PaymentFactor.IsAuthorization {
-		// The merchant asked for a freeze; taking it as a general payment would charge the
-		// payer at once.
-		return nil, openapi.Errorf(openapi.ParamIllegal, "paymentFactor.isAuthorization is true, but productCode %q is this wallet's general product: a pre-authorization takes productCode %q",
-			req.ProductCode, s.cfg.Profile.PreAuthProductCode)
+	productCode := req.ProductCode
+	if productCode == "" {
+		// Optional in the dialect: the payment is of the product its type names.
+		productCode = s.cfg.Profile.GeneralProductCode
+		if kind == PreAuth {
+			productCode = s.cfg.Profile.PreAuthProductCode
+		}
 	}
 	now := s.clock.Now()
 	deadline := now.Add(defaultPayWindow)
@@ -55,7 +52,7 @@ func (s *Server) pay(clientID string, body []byte) (any, error) {
 	}
 	p := &payment{
 		ID: s.newID(""), RequestID: req.PaymentRequestID, ClientID: clientID, Kind: kind,
-		Amount: amount, Title: req.PaymentOrderTitle, ProductCode: req.ProductCode,
+		Amount: amount, Title: req.PaymentOrderTitle, ProductCode: productCode, PartnerID: req.PartnerID,
 		NotifyURL: notifyURL, Source: "pay", fingerprint: fp, rawBody: string(body),
 		Status: openapi.PaymentProcessing, CreatedAt: now, Deadline: deadline,
 	}
@@ -127,8 +124,8 @@ func (s *Server) withPayment(clientID, paymentID, requestID string, f func(p *pa
 }
 
 func (s *Server) inquiryPayment(clientID string, body []byte) (any, error) {
-	var req openapi.InquiryPaymentRequest
-	if err := decode(body, &req); err != nil {
+	req, err := openapi.DecodeInquiryPayment(s.dialect, body)
+	if err != nil {
 		return nil, err
 	}
 	return s.withPayment(clientID, req.PaymentID, req.PaymentRequestID, func(p *payment, _ time.Time) (any, error) {
@@ -237,6 +234,11 @@ func (s *Server) capture(clientID string, body []byte) (any, error) {
 		return nil, openapi.Errorf(openapi.ProcessFail, "authorization %s is not granted yet", p.ID)
 	case p.Kind == PreAuth && !now.Before(p.AuthExpiry) && !s.defects.on(DefectAuthExpiryIgnored):
 		return nil, openapi.Errorf(openapi.AuthorizationExpired, "authorization %s expired at %s", p.ID, formatTime(p.AuthExpiry))
+	case p.Captured.Value > 0 && s.dialect.Captures == dialect.One:
+		// AUTH_CANCELLED: the code published (Rebell's capture list) for an authorization that
+		// can no longer be captured; one capture closed it.
+		return nil, openapi.Errorf(openapi.AuthCancelled, "authorization %s was captured already: the %s dialect takes one capture per authorization, and the rest was released",
+			p.ID, s.dialect.Label())
 	case p.Closed:
 		return nil, openapi.Errorf(openapi.OrderIsClosed, "authorization %s is closed: nothing left to capture", p.ID)
 	case p.Captured.Value > 0 && s.variants.on(VariantOneCapture):
@@ -253,7 +255,9 @@ func (s *Server) capture(clientID string, body []byte) (any, error) {
 			return nil, openapi.Errorf(openapi.CaptureAmountExceed, "captureAmount %s exceeds the authorized remainder %d", amount.ValueString(), remainder)
 		}
 	}
-	last := s.lastCapture(req.IsLastCapture)
+	// Under a dialect of one capture per authorization, the first one, full or partial, is
+	// the last.
+	last := s.lastCapture(req.IsLastCapture) || s.dialect.Captures == dialect.One
 	p.Captured.Value += amount.Value
 	p.Captured.Currency = p.Amount.Currency
 	p.Status = openapi.PaymentSuccess
@@ -273,12 +277,12 @@ func (s *Server) capture(clientID string, body []byte) (any, error) {
 }
 
 func (s *Server) refund(clientID string, body []byte) (any, error) {
-	var req openapi.RefundRequest
-	if err := decode(body, &req); err != nil {
+	req, err := openapi.DecodeRefund(s.dialect, body)
+	if err != nil {
 		return nil, err
 	}
 	fp := fingerprint(body)
-	amount, _ := req.RefundAmount.PositiveMoney("refundAmount") // checked by decode
+	amount, _ := req.RefundAmount.PositiveMoney("refundAmount") // checked by DecodeRefund
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if r, err := s.store.refundByRequest(clientID, req.RefundRequestID); err != nil {
@@ -289,7 +293,8 @@ func (s *Server) refund(clientID string, body []byte) (any, error) {
 		}
 		return nil, openapi.Errorf(openapi.RepeatReqInconsistent, "refundRequestId %q was already used with different content", req.RefundRequestID)
 	}
-	p, err := s.lookupLocked(clientID, req.PaymentID, "")
+	// paymentRequestId is set only where the dialect names the payment by it.
+	p, err := s.lookupLocked(clientID, req.PaymentID, req.PaymentRequestID)
 	if err != nil {
 		return nil, err
 	}

@@ -27,6 +27,7 @@ type payment struct {
 	Amount      money.Amount // what was asked: the price, or the sum to freeze
 	Title       string
 	ProductCode string
+	PartnerID   string // the pay request's partnerId, where the dialect carries one
 	NotifyURL   string
 	Source      string // "pay" or "orderStr"
 	fingerprint string // canonical content of the creating request, for idempotency

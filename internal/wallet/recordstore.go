@@ -24,7 +24,7 @@ func fromAmount(a records.Amount) money.Amount {
 func toPaymentRecord(p *payment) *records.Payment {
 	return &records.Payment{
 		ID: p.ID, RequestID: p.RequestID, ClientID: p.ClientID, Kind: string(p.Kind), Amount: toAmount(p.Amount),
-		Title: p.Title, ProductCode: p.ProductCode, NotifyURL: p.NotifyURL, Source: p.Source, Fingerprint: p.fingerprint, RawBody: p.rawBody,
+		Title: p.Title, ProductCode: p.ProductCode, PartnerID: p.PartnerID, NotifyURL: p.NotifyURL, Source: p.Source, Fingerprint: p.fingerprint, RawBody: p.rawBody,
 		Status: p.Status, CreatedAt: p.CreatedAt, Deadline: p.Deadline, PaidAt: p.PaidAt,
 		AuthExpiry: p.AuthExpiry, FailReason: p.FailReason, CancelTime: p.CancelTime, Payer: p.Payer,
 		Captured: toAmount(p.Captured), Released: toAmount(p.Released), Closed: p.Closed,
@@ -39,7 +39,7 @@ func fromPaymentRecord(r *records.Payment) *payment {
 	}
 	return &payment{
 		ID: r.ID, RequestID: r.RequestID, ClientID: r.ClientID, Kind: Kind(r.Kind), Amount: fromAmount(r.Amount),
-		Title: r.Title, ProductCode: r.ProductCode, NotifyURL: r.NotifyURL, Source: r.Source, fingerprint: r.Fingerprint, rawBody: r.RawBody,
+		Title: r.Title, ProductCode: r.ProductCode, PartnerID: r.PartnerID, NotifyURL: r.NotifyURL, Source: r.Source, fingerprint: r.Fingerprint, rawBody: r.RawBody,
 		Status: r.Status, CreatedAt: r.CreatedAt, Deadline: r.Deadline, PaidAt: r.PaidAt,
 		AuthExpiry: r.AuthExpiry, FailReason: r.FailReason, CancelTime: r.CancelTime, Payer: r.Payer,
 		Captured: fromAmount(r.Captured), Released: fromAmount(r.Released), Closed: r.Closed,

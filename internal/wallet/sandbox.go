@@ -7,7 +7,6 @@ import (
 	"net"
 	"net/http"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/tradepaykit/tradepaykit/internal/guard"
@@ -121,17 +120,8 @@ func (s *Server) isAPIRequest(r *http.Request) bool {
 	if r.Method != http.MethodPost {
 		return false
 	}
-	name, ok := strings.CutPrefix(r.URL.Path, s.apiPrefix())
-	if !ok {
-		return false
-	}
-	_, ok = s.apiHandlers()[name]
+	_, ok := s.routes()[r.URL.Path]
 	return ok
-}
-
-// apiPrefix is where the OpenAPI lives: the profile's base path and /v1/payments/.
-func (s *Server) apiPrefix() string {
-	return strings.TrimRight(s.cfg.Profile.BasePath, "/") + "/v1/payments/"
 }
 
 // logAPIRequest writes the request line of an OpenAPI call with the signature check's result.
@@ -148,8 +138,8 @@ func (s *Server) logAPIRequest(r *http.Request, api, clientID string, size int, 
 // servedPaths lists what the wallet serves, for the answer to an unknown path.
 func (s *Server) servedPaths() []string {
 	var api []string
-	for name := range s.apiHandlers() {
-		api = append(api, "POST "+s.apiPrefix()+name)
+	for _, path := range s.APIPaths() {
+		api = append(api, "POST "+path)
 	}
 	sort.Strings(api)
 	return append(api,
@@ -168,12 +158,7 @@ type unknownPathAnswer struct {
 // body whose message says what was asked and which paths exist, for instance the OpenAPI
 // under the profile's base path when an SDK doubled or dropped it.
 func (s *Server) handleUnknownPath(w http.ResponseWriter, r *http.Request) {
-	hint := ""
-	if base := strings.TrimRight(s.cfg.Profile.BasePath, "/"); base != "" && strings.Count(r.URL.Path, base) > 1 {
-		hint = "; the base path " + base + " appears twice: give the SDK the gateway URL without it"
-	} else if strings.Contains(r.URL.Path, "/v1/payments/") && !strings.HasPrefix(r.URL.Path, s.apiPrefix()) {
-		hint = "; the OpenAPI lives under " + s.apiPrefix()
-	}
+	hint := s.unknownPathHint(r)
 	res := openapi.Result{
 		ResultCode:    noInterfaceDef,
 		ResultStatus:  openapi.StatusFail,

@@ -1,6 +1,7 @@
 // Package wallet is the kit's wallet mock: a real HTTP server that plays the wallet side of
 // PROTOCOL.md. It serves the server OpenAPI (pay, inquiryPayment, cancel, capture, refund,
-// inquiryRefund) with signature checks and signed answers, delivers notifyPayment to the
+// inquiryRefund) in the dialect Config.Dialect names (dialect.go; docs/dialects.md) with
+// signature checks and signed answers, delivers notifyPayment to the
 // merchant with the profile's retry schedule, and exposes the test control of DESIGN.md
 // ("Wallet test control": the shopper's my.tradePay, plus the kit's clock and payment view).
 package wallet
@@ -111,6 +112,7 @@ type Server struct {
 	client    *http.Client
 	defects   defectSet
 	variants  *variants
+	dialect   dialect.Dialect // what Config.Dialect means: the kit preset when empty
 
 	mu sync.Mutex
 	// store keeps payments, captures, refunds and what must survive a restart (store.go);
@@ -154,6 +156,9 @@ func NewServer(cfg Config) (*Server, error) {
 	if cfg.NotifyTimeout == 0 {
 		cfg.NotifyTimeout = 10 * time.Second
 	}
+	if err := checkDialect(cfg); err != nil {
+		return nil, err
+	}
 	vars, err := newVariants(cfg.Variants)
 	if err != nil {
 		return nil, err
@@ -165,6 +170,7 @@ func NewServer(cfg Config) (*Server, error) {
 	s := &Server{
 		defects:       defects,
 		variants:      vars,
+		dialect:       effectiveDialect(cfg),
 		burnt:         map[string]bool{},
 		cfg:           cfg,
 		log:           cfg.Logger,
@@ -313,9 +319,9 @@ func (s *Server) Close() error {
 // Handler routes the OpenAPI, the test control and the cashier page.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
-	base := strings.TrimRight(s.cfg.Profile.BasePath, "/")
-	for name, h := range s.apiHandlers() {
-		mux.Handle("POST "+base+"/v1/payments/"+name, s.api(name, h))
+	handlers := s.apiHandlers()
+	for path, name := range s.routes() {
+		mux.Handle("POST "+path, s.api(name, handlers[name]))
 	}
 	mux.HandleFunc("POST /conformance/tradePay", s.handleTradePay)
 	mux.HandleFunc("POST /conformance/clock", s.handleClock)

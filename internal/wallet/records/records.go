@@ -77,6 +77,7 @@ type Payment struct {
 	Amount        Amount               `json:"amount"`
 	Title         string               `json:"title"`
 	ProductCode   string               `json:"productCode"`
+	PartnerID     string               `json:"partnerId,omitempty"`
 	NotifyURL     string               `json:"notifyUrl"`
 	Source        string               `json:"source"`
 	Fingerprint   string               `json:"fingerprint"`
