@@ -82,7 +82,7 @@ Feature: An authorization ends: cancelled, expired or settled once
     Given the merchant has created a pre-authorization for "30.00 USD" paid by tradeNO
     When the payer authorizes the pre-authorization in the wallet
     Then the merchant's order becomes "AUTHORIZED"
-    When 7 days less one second pass in the wallet
+    When 7 days less ten seconds pass in the wallet
     And the merchant settles the order for "12.00 USD"
     Then the merchant's order shows "12.00 USD" paid
     And the wallet holds "0.00 USD" frozen, "12.00 USD" captured and "18.00 USD" released

@@ -193,10 +193,10 @@ Feature: The wallet's pre-authorization API: pay, capture and cancel
     And the wallet holds "0.00 USD" frozen, "10.00 USD" captured and "30.00 USD" released
 
   @wallet @clock @REQ-PRE-008 @step-16 @step-17
-  Scenario: An authorization is capturable one second before its authExpiryTime
+  Scenario: An authorization is capturable ten seconds before its authExpiryTime
     Given the kit has asked the wallet for a pre-authorization of "40.00 USD"
     And the payer authorizes the pre-authorization in the wallet
-    When 7 days less one second pass in the wallet
+    When 7 days less ten seconds pass in the wallet
     And the kit captures "40.00 USD" as the last capture
     Then the wallet confirms the capture of "40.00 USD"
 

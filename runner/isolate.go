@@ -17,8 +17,9 @@ import (
 // wallet mock and a reference merchant of its own, with their own clock, and runs them a few
 // at a time alongside the first pass: the scenarios do the same things and check the same
 // outcomes, and a clock advance no longer runs the timers of every payment the other
-// scenarios left behind. (A few leave one second of real time between moving the clock and
-// acting, "7 days less one second pass": a scenario step takes tens of milliseconds here.)
+// scenarios left behind. (A few leave ten seconds of real time between moving the clock and
+// acting, "7 days less ten seconds pass": a step takes tens of milliseconds on a quiet
+// machine, over a second at a load of 30.)
 
 // selfTestConcurrency is the self-test's first pass when --concurrency is 0: its scenarios
 // spend most of their time waiting, so many at once keep two cores busy (4 at once left
