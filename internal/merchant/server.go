@@ -4,6 +4,11 @@
 // OpenAPI", "Lifecycles"), confirms every my.tradePay result but a cancel with
 // inquiryPayment, and captures, cancels and refunds through the wallet. It is the merchant a
 // wallet vendor's sandbox is verified against, and the merchant of the kit's self-test.
+//
+// It speaks one dialect of the OpenAPI (Config.Dialect; docs/dialects.md): its wallet
+// client writes pay, inquiryPayment and refund in the dialect's shape and paths, and its
+// notify endpoint reads the outcome where the dialect reports it (paymentStatus or
+// paymentResult). The test adapter (/conformance/...) is the same in every dialect.
 package merchant
 
 import (
