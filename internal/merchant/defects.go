@@ -331,6 +331,18 @@ func (s *Server) strictFields(body []byte, v any) error {
 	return decodeStrict(body, v)
 }
 
+// knownNotifyFields is what a strict notification decoder knows: the fields of the
+// dialect's notification.
+func (s *Server) knownNotifyFields() any {
+	if s.dialect.NotifiesWithPaymentResult() {
+		return &struct {
+			openapi.NotifyPaymentRequest
+			PaymentResult *openapi.Result `json:"paymentResult"`
+		}{}
+	}
+	return &openapi.NotifyPaymentRequest{}
+}
+
 func decodeStrict(body []byte, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()

@@ -23,7 +23,8 @@ const testAppID = "2021000000000001"
 
 // walletCall is one request the fake wallet received.
 type walletCall struct {
-	API    string
+	API    string // the path's last segment
+	Path   string
 	Body   map[string]any
 	SigErr error // the request signature check with the merchant's public key
 }
@@ -53,7 +54,7 @@ func (f *fakeWallet) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	api := r.URL.Path[strings.LastIndex(r.URL.Path, "/")+1:]
-	call := walletCall{API: api, SigErr: signing.Verify(fixtures.PublicKey(fixtures.MerchantPublicKey), signing.RequestMessage(r, body), r.Header.Get(signing.HeaderSignature))}
+	call := walletCall{API: api, Path: r.URL.Path, SigErr: signing.Verify(fixtures.PublicKey(fixtures.MerchantPublicKey), signing.RequestMessage(r, body), r.Header.Get(signing.HeaderSignature))}
 	_ = json.Unmarshal(body, &call.Body)
 
 	f.mu.Lock()

@@ -90,16 +90,12 @@ func (s *Server) notify(w http.ResponseWriter, r *http.Request, body []byte) err
 	if err := signing.CheckFresh(r.Header.Get(signing.HeaderRequestTime), s.cfg.WallClock.Now(), signing.DefaultWindow); err != nil {
 		return openapi.Errorf(openapi.InvalidSignature, "Request-Time: %v", err)
 	}
-	var n openapi.NotifyPaymentRequest
-	var v openapi.Validator = &n
-	if !s.cfg.RefuseMalformedOptional {
-		v = &requiredFields{&n}
-	}
-	if err := openapi.Decode(body, v); err != nil {
+	n, err := s.decodeNotification(body)
+	if err != nil {
 		return err
 	}
 	if s.defects.on(DefectNotifyStrictFields) {
-		if err := decodeStrict(body, &openapi.NotifyPaymentRequest{}); err != nil {
+		if err := decodeStrict(body, s.knownNotifyFields()); err != nil {
 			return openapi.Errorf(openapi.ParamIllegal, "%v", err)
 		}
 	}
@@ -153,9 +149,26 @@ func (s *Server) notify(w http.ResponseWriter, r *http.Request, body []byte) err
 	return nil
 }
 
-// requiredFields decodes a notification and checks only the fields the merchant settles its
-// order by (openapi.NotifyPaymentRequest.ValidateRequired).
-type requiredFields struct{ *openapi.NotifyPaymentRequest }
-
-// Validate checks the required fields.
-func (r *requiredFields) Validate() error { return r.ValidateRequired() }
+// decodeNotification reads a notification in the merchant's dialect: the outcome from
+// paymentStatus or paymentResult, whichever the dialect uses (one in the other shape is
+// refused PARAM_ILLEGAL with the codec's message naming both), as the neutral PaymentStatus
+// SUCCESS, FAIL or AUTH_SUCCESS. By default only what settles the order is checked, plus
+// partnerId where the dialect requires it; a malformed optional field is logged and
+// tolerated (docs/protocol.md, "Where published wallets differ").
+func (s *Server) decodeNotification(body []byte) (openapi.Notification, error) {
+	d := s.dialect
+	if s.cfg.RefuseMalformedOptional {
+		return openapi.DecodeNotifyPayment(d, body)
+	}
+	n, err := openapi.DecodeNotifyPaymentOutcome(d, body)
+	if err != nil {
+		return n, err
+	}
+	if d.RequiresPartnerID() && n.PartnerID == "" {
+		return n, openapi.Errorf(openapi.ParamIllegal, "partnerId is missing: the %s dialect requires it in notifyPayment", d.Label())
+	}
+	if _, err := openapi.DecodeNotifyPayment(d, body); err != nil {
+		s.log.Warn("notification accepted with a malformed field", "reason", openapi.ResultOf(err).ResultMessage)
+	}
+	return n, nil
+}

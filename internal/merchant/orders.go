@@ -124,6 +124,9 @@ func (s *Server) pay(ctx context.Context, o Order) (Order, *openapi.RedirectActi
 	if o.Type == PreAuth {
 		productCode = s.cfg.Profile.PreAuthProductCode
 	}
+	// The title goes where the dialect carries it (paymentOrderTitle or
+	// order.orderDescription), and partnerId and appId where it wants them: the wallet
+	// client writes the dialect's shape.
 	req := &openapi.PayRequest{
 		ProductCode:       productCode,
 		PaymentOrderTitle: o.Title,
@@ -132,6 +135,11 @@ func (s *Server) pay(ctx context.Context, o Order) (Order, *openapi.RedirectActi
 		PaymentFactor:     &openapi.PaymentFactor{IsCashierPayment: true},
 		PaymentExpiryTime: s.cfg.Clock.Now().Add(paymentTimeout).Format(time.RFC3339),
 		PaymentNotifyURL:  s.NotifyURL(),
+	}
+	if o.Type == PreAuth && productCode == "" {
+		// A dialect without a pre-authorization code (v2: how an authorization is created is
+		// not published) asks for one with paymentFactor.isAuthorization.
+		req.PaymentFactor.IsAuthorization = true
 	}
 	var resp *openapi.PayResponse
 	var last error

@@ -4,6 +4,11 @@
 // OpenAPI", "Lifecycles"), confirms every my.tradePay result but a cancel with
 // inquiryPayment, and captures, cancels and refunds through the wallet. It is the merchant a
 // wallet vendor's sandbox is verified against, and the merchant of the kit's self-test.
+//
+// It speaks one dialect of the OpenAPI (Config.Dialect; docs/dialects.md): its wallet
+// client writes pay, inquiryPayment and refund in the dialect's shape and paths, and its
+// notify endpoint reads the outcome where the dialect reports it (paymentStatus or
+// paymentResult). The test adapter (/conformance/...) is the same in every dialect.
 package merchant
 
 import (
@@ -35,15 +40,19 @@ const NotifyPath = "/v1/payments/notifyPayment"
 
 // Config configures a Server.
 type Config struct {
-	// WalletURL is the wallet's API base. A Profile.BasePath that the URL does not already
-	// end with is appended.
+	// WalletURL is the wallet's address. The prefix of its OpenAPI is Profile.BasePath when
+	// set, else the Dialect's basePath; it is appended unless the URL already ends with it.
 	WalletURL       string
 	ClientID        string
 	PrivateKey      *rsa.PrivateKey // the merchant's key: requests, notify answers, orderStr
 	WalletPublicKey *rsa.PublicKey  // verifies wallet answers and notifications
-	// AppID goes into every orderStr (app_id); the orderStr flow is refused without one.
+	// AppID goes into every orderStr (app_id), and into pay as appId where the dialect
+	// requires it; the orderStr flow, and pay under such a dialect, are refused without one.
 	AppID string
-	// Profile gives the product codes of pay; empty codes take DefaultWalletProfile's.
+	// Profile gives the product codes of pay and the OpenAPI prefix; an empty code takes the
+	// Dialect's (dialect.ProductCodeFor), which for the kit preset are DefaultWalletProfile's.
+	// Where the dialect has no pre-authorization code, a pre-authorization is sent without
+	// productCode and marked paymentFactor.isAuthorization.
 	Profile fixtures.WalletProfile
 	// Clock is business time: paymentExpiryTime, the orderStr timestamp, when a notification
 	// arrived. Default clock.Real{}.
@@ -60,7 +69,9 @@ type Config struct {
 	// default crypto/rand. Tests inject a fixed stream.
 	Rand io.Reader
 	// Dialect is the shape of the OpenAPI the merchant and its wallet client speak
-	// (docs/dialects.md); the zero value means the kit preset.
+	// (docs/dialects.md): the requests it sends and the notifications it accepts (a
+	// notification in another dialect's outcome shape is refused F, naming both). The zero
+	// value means the kit preset. The test adapter is the same in every dialect.
 	Dialect dialect.Dialect
 	// PartnerID is the value sent as partnerId where the dialect carries it; empty means
 	// dialect.DefaultPartnerID.
@@ -94,6 +105,7 @@ type Config struct {
 // Server is the reference merchant.
 type Server struct {
 	cfg     Config
+	dialect dialect.Dialect
 	wallet  *walletclient.Client
 	store   Store
 	log     *slog.Logger
@@ -117,12 +129,12 @@ func NewServer(cfg Config) (*Server, error) {
 	if cfg.PrivateKey == nil || cfg.WalletPublicKey == nil {
 		return nil, errors.New("merchant: PrivateKey and WalletPublicKey are required")
 	}
-	def := fixtures.DefaultWalletProfile()
+	d := dialect.OrDefault(cfg.Dialect)
 	if cfg.Profile.GeneralProductCode == "" {
-		cfg.Profile.GeneralProductCode = def.GeneralProductCode
+		cfg.Profile.GeneralProductCode = d.ProductCodeFor(false)
 	}
 	if cfg.Profile.PreAuthProductCode == "" {
-		cfg.Profile.PreAuthProductCode = def.PreAuthProductCode
+		cfg.Profile.PreAuthProductCode = d.ProductCodeFor(true)
 	}
 	if cfg.Clock == nil {
 		cfg.Clock = clock.Real{}
@@ -142,7 +154,12 @@ func NewServer(cfg Config) (*Server, error) {
 	if cfg.Signatures == nil {
 		cfg.Signatures = signing.NewMemo()
 	}
-	base, err := walletBase(cfg.WalletURL, cfg.Profile.BasePath)
+	// The profile's basePath, when set, replaces the dialect's prefix (docs/dialects.md).
+	clientDialect := d
+	if bp := strings.TrimRight(cfg.Profile.BasePath, "/"); bp != "" {
+		clientDialect.BasePath = bp
+	}
+	base, err := walletBase(cfg.WalletURL, clientDialect.BasePath)
 	if err != nil {
 		return nil, err
 	}
@@ -152,6 +169,7 @@ func NewServer(cfg Config) (*Server, error) {
 	}
 	s := &Server{
 		cfg:     cfg,
+		dialect: d,
 		store:   cfg.Store,
 		log:     cfg.Logger,
 		ids:     &idSource{r: cfg.Rand},
@@ -169,6 +187,9 @@ func NewServer(cfg Config) (*Server, error) {
 		Style:           cfg.SignatureStyle,
 		Signatures:      cfg.Signatures,
 		Algorithms:      cfg.WalletAlgorithms,
+		Dialect:         clientDialect,
+		PartnerID:       cfg.PartnerID,
+		AppID:           cfg.AppID,
 	}
 	if set.on(DefectTrustUnsignedAnswers) {
 		wc.VerifyResponse = func(signing.Message, string) error { return nil }
@@ -199,8 +220,8 @@ func (s *Server) walletHTTPClient() *http.Client {
 	return c
 }
 
-// walletBase joins the wallet URL and the profile's base path, unless the URL already ends
-// with it.
+// walletBase joins the wallet URL and the OpenAPI prefix, unless the URL already ends with
+// it.
 func walletBase(walletURL, basePath string) (string, error) {
 	u, err := url.Parse(walletURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {

@@ -3,6 +3,12 @@
 // signed, and accepts an answer only when the wallet's signature over the exact response bytes
 // verifies and the response echoes the merchant's Client-Id. The reference merchant uses it to
 // reach any wallet; steps and pact tests use it to play a merchant.
+//
+// The client speaks one dialect of the OpenAPI (docs/dialects.md): the typed methods write
+// each request in the dialect's shape (openapi.EncodePay, EncodeRefund, EncodeInquiryPayment),
+// post it to the dialect's path (the version segment, the prefix, refund or refundApply) and
+// read the answer as the dialect's reader does (either outcome shape of inquiryPayment, a
+// JSON-integer Amount.value where the dialect allows it). Send posts a body as it is.
 package walletclient
 
 import (
@@ -24,7 +30,9 @@ import (
 	"github.com/tradepaykit/tradepaykit/internal/signing"
 )
 
-// The API names under {BaseURL}/v1/payments/.
+// The API names a caller passes to Send and finds in Exchange.API: the operations of
+// dialect.APIs. APIRefund is the refund operation under either of its wire names: the client
+// posts it to refundApply where the dialect names it so.
 const (
 	APIPay            = "pay"
 	APIInquiryPayment = "inquiryPayment"
@@ -40,7 +48,12 @@ const maxResponseBytes = 1 << 20
 
 // Config configures a Client.
 type Config struct {
-	// BaseURL is the wallet's API base, with any path prefix: "http://127.0.0.1:1234/api".
+	// BaseURL is the wallet's address: its root ("http://127.0.0.1:1234"), or the root
+	// followed by the dialect's prefix ("http://127.0.0.1:1234/acl/api", as callers that
+	// append the profile's basePath write it). The client appends Dialect.BasePath unless
+	// BaseURL already ends with it, so that both forms reach
+	// {root}{basePath}/{version}/payments/{apiName}; any other path in BaseURL is kept in
+	// front of it as it is.
 	BaseURL         string
 	ClientID        string
 	PrivateKey      *rsa.PrivateKey // the merchant's key, signs requests
@@ -66,8 +79,11 @@ type Config struct {
 	// means the kit preset.
 	Dialect dialect.Dialect
 	// PartnerID is the value sent as partnerId where the dialect carries it; empty means
-	// dialect.DefaultPartnerID.
+	// dialect.DefaultPartnerID. A request that sets its own PartnerID keeps it.
 	PartnerID string
+	// AppID is the value sent as appId in pay where the dialect requires it and the request
+	// sets none; a pay the dialect requires appId in fails without one.
+	AppID string
 	// IgnoreClientIDEcho accepts an answer whose Client-Id is not the request's. Only the
 	// reference merchant's defect catalog sets it (a test aid: a merchant that forgets the
 	// check); every other caller keeps the check.
@@ -79,6 +95,8 @@ type Config struct {
 
 // Exchange records one call for reports.
 type Exchange struct {
+	// API is the operation as the caller named it (APIRefund for a refundApply too); URL
+	// is where it went.
 	API            string
 	Method         string
 	URL            string
@@ -97,8 +115,9 @@ type Exchange struct {
 
 // Client calls one wallet's server OpenAPI as one merchant. It is safe for concurrent use.
 type Client struct {
-	cfg  Config
-	base string // BaseURL without a trailing slash
+	cfg     Config
+	dialect dialect.Dialect
+	base    string // BaseURL without a trailing slash and without the dialect's prefix
 }
 
 // New checks cfg and returns a Client.
@@ -134,23 +153,82 @@ func New(cfg Config) (*Client, error) {
 	if cfg.Clock == nil {
 		cfg.Clock = clock.Real{}
 	}
-	return &Client{cfg: cfg, base: strings.TrimRight(cfg.BaseURL, "/")}, nil
+	d := dialect.OrDefault(cfg.Dialect)
+	base := strings.TrimRight(cfg.BaseURL, "/")
+	if d.BasePath != "" {
+		base = strings.TrimSuffix(base, d.BasePath)
+	}
+	return &Client{cfg: cfg, dialect: d, base: base}, nil
 }
 
 // ClientID returns the client id the requests carry.
 func (c *Client) ClientID() string { return c.cfg.ClientID }
 
-// URL returns the address of an API: {BaseURL}/v1/payments/{api}.
-func (c *Client) URL(api string) string { return c.base + "/v1/payments/" + api }
+// Dialect returns the dialect the client speaks.
+func (c *Client) Dialect() dialect.Dialect { return c.dialect }
 
-// Pay creates a payment.
+// URL returns the address of an API in the client's dialect:
+// {BaseURL}{basePath}/{version}/payments/{apiName}, where APIRefund is named refund or
+// refundApply by the dialect.
+func (c *Client) URL(api string) string { return c.base + c.dialect.PathFor(dialect.API(api)) }
+
+// Pay creates a payment. The request is neutral (openapi.EncodePay): its PaymentOrderTitle
+// goes where the dialect carries the title; partnerId and appId are filled from the Config
+// where the dialect carries or requires them and the request sets none; an empty
+// ProductCode takes the dialect's code for the payment type (paymentFactor.isAuthorization
+// marks a pre-authorization), and none is sent when the dialect has none.
 func (c *Client) Pay(ctx context.Context, req *openapi.PayRequest) (*openapi.PayResponse, error) {
-	return call[openapi.PayResponse](ctx, c, APIPay, req)
+	r := *req
+	d := c.dialect
+	if r.PartnerID == "" && d.CarriesPartnerID() {
+		r.PartnerID = c.partnerID()
+	}
+	if r.AppID == "" && d.RequiresAppID() {
+		r.AppID = c.cfg.AppID
+	}
+	if r.ProductCode == "" {
+		r.ProductCode = d.ProductCodeFor(r.PaymentFactor != nil && r.PaymentFactor.IsAuthorization)
+	}
+	body, err := openapi.EncodePay(d, r)
+	if err != nil {
+		return nil, fmt.Errorf("walletclient: %w", err)
+	}
+	out := new(openapi.PayResponse)
+	if err := c.send(ctx, APIPay, body, func(b []byte) error { return openapi.DecodeAnswer(d, b, out) }); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
-// InquiryPayment asks for a payment's status.
+// InquiryPayment asks for a payment's status. partnerId is filled where the dialect carries
+// it; the answer's status is read from paymentStatus or paymentResult
+// (openapi.DecodeInquiryPaymentResponse), so a successful answer always has a PaymentStatus.
 func (c *Client) InquiryPayment(ctx context.Context, req *openapi.InquiryPaymentRequest) (*openapi.InquiryPaymentResponse, error) {
-	return call[openapi.InquiryPaymentResponse](ctx, c, APIInquiryPayment, req)
+	r := *req
+	if r.PartnerID == "" && c.dialect.CarriesPartnerID() {
+		r.PartnerID = c.partnerID()
+	}
+	body, err := openapi.EncodeInquiryPayment(c.dialect, r)
+	if err != nil {
+		return nil, fmt.Errorf("walletclient: %w", err)
+	}
+	out := new(openapi.InquiryPaymentResponse)
+	err = c.send(ctx, APIInquiryPayment, body, func(b []byte) error {
+		resp, err := openapi.DecodeInquiryPaymentResponse(c.dialect, b)
+		*out = resp
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *Client) partnerID() string {
+	if c.cfg.PartnerID != "" {
+		return c.cfg.PartnerID
+	}
+	return dialect.DefaultPartnerID
 }
 
 // Cancel cancels an unpaid payment or releases an authorization.
@@ -163,9 +241,18 @@ func (c *Client) Capture(ctx context.Context, req *openapi.CaptureRequest) (*ope
 	return call[openapi.CaptureResponse](ctx, c, APICapture, req)
 }
 
-// Refund refunds part or all of a payment.
+// Refund refunds part or all of a payment, through refund or refundApply as the dialect
+// names it (openapi.EncodeRefund).
 func (c *Client) Refund(ctx context.Context, req *openapi.RefundRequest) (*openapi.RefundResponse, error) {
-	return call[openapi.RefundResponse](ctx, c, APIRefund, req)
+	body, err := openapi.EncodeRefund(c.dialect, openapi.RefundCall{RefundRequest: *req})
+	if err != nil {
+		return nil, fmt.Errorf("walletclient: %w", err)
+	}
+	out := new(openapi.RefundResponse)
+	if err := c.send(ctx, APIRefund, body, func(b []byte) error { return openapi.DecodeAnswer(c.dialect, b, out) }); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // InquiryRefund asks for a refund's status.
@@ -179,17 +266,22 @@ func call[Resp any](ctx context.Context, c *Client, api string, req any) (*Resp,
 		return nil, fmt.Errorf("walletclient: %s: encode request: %w", api, err)
 	}
 	out := new(Resp)
-	if err := c.Send(ctx, api, body, out); err != nil {
+	if err := c.send(ctx, api, body, func(b []byte) error { return openapi.DecodeAnswer(c.dialect, b, out) }); err != nil {
 		return nil, err
 	}
 	return out, nil
 }
 
-// Send signs body as it is and posts it to the API, then verifies the answer and decodes it
-// leniently into out. Steps use it to send bodies the typed methods would not write (other
-// key order or spacing). A decoded answer is returned for any resultStatus; errors are kept
-// for answers the client cannot trust or read.
-func (c *Client) Send(ctx context.Context, api string, body []byte, out any) (err error) {
+// Send signs body as it is and posts it to the API (at URL(api)), then verifies the answer
+// and decodes it leniently into out. Steps use it to send bodies the typed methods would not
+// write (other key order or spacing, another dialect's shape). A decoded answer is returned
+// for any resultStatus; errors are kept for answers the client cannot trust or read.
+func (c *Client) Send(ctx context.Context, api string, body []byte, out any) error {
+	return c.send(ctx, api, body, func(b []byte) error { return openapi.DecodeAnswer(c.dialect, b, out) })
+}
+
+// send posts body to the API and hands the verified answer to decode.
+func (c *Client) send(ctx context.Context, api string, body []byte, decode func([]byte) error) (err error) {
 	target := c.URL(api)
 	x := Exchange{API: api, Method: http.MethodPost, URL: target, RequestBody: body}
 	start := time.Now()
@@ -239,8 +331,7 @@ func (c *Client) Send(ctx context.Context, api string, body []byte, out any) (er
 		}
 	}
 
-	msg := signing.ResponseMessage(http.MethodPost, path, resp.Header, respBody)
-	switch err := c.cfg.VerifyResponse(msg, resp.Header.Get(signing.HeaderSignature)); {
+	switch err := c.verifyResponse(path, resp.Header, respBody); {
 	case errors.Is(err, signing.ErrNotChecked):
 		x.SignatureErr = err // in a declared algorithm the kit cannot verify: reported, not refused
 	case err != nil:
@@ -252,10 +343,28 @@ func (c *Client) Send(ctx context.Context, api string, body []byte, out any) (er
 	if got := resp.Header.Get(signing.HeaderClientID); got != c.cfg.ClientID && !c.cfg.IgnoreClientIDEcho {
 		return fmt.Errorf("walletclient: response Client-Id %q does not echo the request's %q", got, c.cfg.ClientID)
 	}
-	if err := openapi.DecodeResponse(respBody, out); err != nil {
+	if err := decode(respBody); err != nil {
 		return fmt.Errorf("walletclient: POST %s: %w", target, err)
 	}
 	return nil
+}
+
+// verifyResponse checks the answer's signature over the path as sent and, behind the
+// dialect's prefix, over the path without it (the published pages do not say which one a
+// wallet behind a prefix signs). The first error is the one reported.
+func (c *Client) verifyResponse(path string, h http.Header, body []byte) error {
+	header := h.Get(signing.HeaderSignature)
+	var first error
+	for _, p := range c.dialect.SignedPaths(path) {
+		err := c.cfg.VerifyResponse(signing.ResponseMessage(http.MethodPost, p, h, body), header)
+		if err == nil || errors.Is(err, signing.ErrNotChecked) {
+			return err
+		}
+		if first == nil {
+			first = err
+		}
+	}
+	return first
 }
 
 func snippet(b []byte) string {
