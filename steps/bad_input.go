@@ -172,6 +172,7 @@ func (w *World) sendRaw(ctx context.Context, api string, base map[string]any, ra
 	c, err := walletclient.New(walletclient.Config{
 		BaseURL: w.targets.WalletURL, ClientID: w.targets.ClientID, PrivateKey: w.targets.MerchantKey,
 		WalletPublicKey: w.targets.WalletPublicKey, HTTPClient: w.targets.HTTPClient, Signatures: w.targets.Signatures,
+		Dialect: w.dialect(), PartnerID: w.partnerID(),
 		OnExchange: func(x walletclient.Exchange) {
 			status = x.StatusCode
 			w.recordWallet(x)
@@ -180,7 +181,7 @@ func (w *World) sendRaw(ctx context.Context, api string, base map[string]any, ra
 	require.NoError(t, err)
 	// Every answer decodes as a pay answer: the others share its result envelope.
 	var resp openapi.PayResponse
-	err = c.Send(ctx, api, raw, &resp)
+	err = c.Send(ctx, w.apiName(api), raw, &resp)
 	require.NoError(t, err, "%s: the wallet's answer", api)
 	assert.Less(t, status, 500, "HTTP status of the wallet's answer to %s", api)
 	w.lastResult = resp.Result

@@ -110,7 +110,7 @@ func sendAtOnce[R any](ctx context.Context, api string, body []byte, n int, read
 			defer wg.Done()
 			<-start // released together, so the copies really overlap
 			var resp R
-			if errs[i] = c.Send(ctx, api, body, &resp); errs[i] == nil {
+			if errs[i] = c.Send(ctx, w.apiName(api), body, &resp); errs[i] == nil {
 				answers[i].result, answers[i].id = read(&resp)
 			}
 		}()

@@ -32,9 +32,8 @@ type kitOperation[Req, Resp any] struct {
 	seen  map[string]bool
 	prev  *Resp // the answer before last
 	fresh bool  // the last request carried a new request id
-	// declared reads what the wallet's profile declares about a second operation on one
-	// payment: fixtures.CapturesOne, CapturesSeveral or "" (not declared).
-	declared func(*World) string
+	// what names the operation for declaredMultiplicity: "captures" or "refunds".
+	what string
 	// single is set once the wallet refused a second operation on the payment, as a wallet
 	// that takes one capture or one partial refund does.
 	single bool
@@ -66,7 +65,7 @@ func (k *kitOperation[Req, Resp]) send(ctx context.Context, raw []byte) {
 	cl, err := w.walletClient()
 	require.NoError(t, err)
 	var resp Resp
-	require.NoError(t, cl.Send(ctx, k.api, raw, &resp), k.api)
+	require.NoError(t, cl.Send(ctx, w.apiName(k.api), raw, &resp), w.apiName(k.api))
 	k.body, k.prev, k.last, k.fresh = raw, k.last, &resp, false
 	res := k.answer(&resp).result
 	w.lastResult = res
@@ -169,13 +168,14 @@ func (k *kitOperation[Req, Resp]) confirmsOrReplays(ctx context.Context, amount 
 func (k *kitOperation[Req, Resp]) secondRefused(ctx context.Context) bool {
 	w, t := world(ctx), checks(ctx)
 	// A second one follows a confirmed one: the last answer is not the first success itself.
-	if ((k.first == nil || k.first == k.last) && !k.earlier) || !k.fresh || k.declared == nil {
+	if ((k.first == nil || k.first == k.last) && !k.earlier) || !k.fresh || k.what == "" {
 		return false
 	}
 	failed := w.checksFailed()
-	a, decl := k.answer(k.last), k.declared(w)
+	a := k.answer(k.last)
+	decl, byDialect := declaredMultiplicity(w, k.what)
 	if a.result.ResultStatus == openapi.StatusSuccess {
-		assert.NotEqual(t, fixtures.CapturesOne, decl, "the profile declares one %s per payment, yet the wallet took a second one", k.api)
+		assert.NotEqual(t, fixtures.CapturesOne, decl, "%s one %s per payment, yet the wallet took a second one", declarer(w, byDialect), k.api)
 		return false
 	}
 	if decl == fixtures.CapturesSeveral || a.result.ResultStatus != openapi.StatusFail {
@@ -183,10 +183,11 @@ func (k *kitOperation[Req, Resp]) secondRefused(ctx context.Context) bool {
 	}
 	assert.Empty(t, a.id, "a refused second %s answered an id", k.api)
 	k.single = true
-	w.record(fmt.Sprintf("the wallet refused a second %s of the payment (%s: %s); its profile declares %q", k.api, a.result.ResultCode, a.result.ResultMessage, decl))
+	w.record(fmt.Sprintf("the wallet refused a second %s of the payment (%s: %s); %s %q", k.api, a.result.ResultCode, a.result.ResultMessage, declarerOf(w, byDialect), decl))
 	if decl == fixtures.CapturesOne && w.checksFailed() == failed {
-		// The scenario is about the second one, which the profile says the wallet does not take.
-		w.skipped = fmt.Sprintf("not applicable: the wallet's profile declares one %s per payment (it refused the second one, %s, and changed nothing)", k.api, a.result.ResultCode)
+		// The scenario is about the second one, which the profile or the dialect says the
+		// wallet does not take.
+		w.skipped = singleReason(w, k.what, byDialect, a.result.ResultCode)
 		skipNow(ctx)
 	}
 	return true

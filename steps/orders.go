@@ -137,7 +137,7 @@ func merchantOperation(ctx context.Context, what, amount string, mustSucceed boo
 	}
 	second := w.merchantOps[what] > 0
 	var before *target.Order
-	if second && mustSucceed && declaredMultiplicity(w, what) != fixtures.CapturesSeveral {
+	if decl, _ := declaredMultiplicity(w, what); second && mustSucceed && decl != fixtures.CapturesSeveral {
 		// The wallet may refuse this one (single.go): what the merchant shows now is what
 		// must not change if it does.
 		before = readOrder(ctx)
@@ -157,9 +157,9 @@ func merchantOperation(ctx context.Context, what, amount string, mustSucceed boo
 			w.merchantOps = map[string]int{}
 		}
 		w.merchantOps[what]++
-		if second {
-			assert.NotEqual(t, fixtures.CapturesOne, declaredMultiplicity(w, what),
-				"the profile declares one %s per payment, yet the wallet took a second one (the merchant %s %q of order %s)", singular(what), what, amount, w.order.OrderID)
+		if decl, byDialect := declaredMultiplicity(w, what); second {
+			assert.NotEqual(t, fixtures.CapturesOne, decl,
+				"%s one %s per payment, yet the wallet took a second one (the merchant %s %q of order %s)", declarer(w, byDialect), singular(what), what, amount, w.order.OrderID)
 		}
 	}
 }

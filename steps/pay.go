@@ -41,14 +41,16 @@ func registerPaySteps(sc stepScope) {
 		return nil
 	})
 	sc.Step(sc.pattern(`^the kit asks the wallet for a payment without a title$`), func(ctx context.Context) error {
-		body := payBody(world(ctx), openapi.Amount{Currency: "USD", Value: "1000"})
-		delete(body, "paymentOrderTitle")
+		w := world(ctx)
+		body := payBody(w, openapi.Amount{Currency: "USD", Value: "1000"})
+		deleteTitle(w.dialect(), body)
 		sendPay(ctx, body)
 		return nil
 	})
 	sc.Step(sc.pattern(`^the kit asks the wallet for a payment with a title of (\d+) characters$`), func(ctx context.Context, n int) error {
-		body := payBody(world(ctx), openapi.Amount{Currency: "USD", Value: "1000"})
-		body["paymentOrderTitle"] = strings.Repeat("t", n)
+		w := world(ctx)
+		body := payBody(w, openapi.Amount{Currency: "USD", Value: "1000"})
+		setTitle(w.dialect(), body, strings.Repeat("t", n))
 		sendPay(ctx, body)
 		return nil
 	})
@@ -109,17 +111,26 @@ func registerPaySteps(sc stepScope) {
 	})
 }
 
-// payBody returns a well-formed general pay request with a fresh request id, as a map so
-// that scenarios can break it field by field.
+// payBody returns a well-formed general pay request with a fresh request id, in the shape of
+// the target's dialect (the title where it carries it, partnerId and appId where it requires
+// them), as a map so that scenarios can break it field by field.
 func payBody(w *World, amount openapi.Amount) map[string]any {
 	w.paymentRequestID = newID("kit-pay-")
-	return map[string]any{
-		"paymentRequestId":  w.paymentRequestID,
-		"paymentOrderTitle": orderTitle,
-		"productCode":       w.targets.Profile.GeneralProductCode,
-		"paymentAmount":     amount,
-		"paymentFactor":     map[string]any{"isCashierPayment": true},
+	d := w.dialect()
+	body := map[string]any{
+		"paymentRequestId": w.paymentRequestID,
+		"productCode":      w.targets.Profile.GeneralProductCode,
+		"paymentAmount":    amount,
+		"paymentFactor":    map[string]any{"isCashierPayment": true},
 	}
+	setTitle(d, body, orderTitle)
+	if d.CarriesPartnerID() {
+		body["partnerId"] = w.partnerID()
+	}
+	if d.RequiresAppID() {
+		body["appId"] = w.targets.AppID
+	}
+	return body
 }
 
 // sendPay signs and sends body as the kit's merchant and keeps the answer.
@@ -146,7 +157,7 @@ func sendPayWith(ctx context.Context, c *walletclient.Client, body map[string]an
 func sendPayBytes(ctx context.Context, c *walletclient.Client, raw []byte) {
 	w, t := world(ctx), checks(ctx)
 	var resp openapi.PayResponse
-	require.NoError(t, c.Send(ctx, walletclient.APIPay, raw, &resp), "pay")
+	require.NoError(t, c.Send(ctx, w.apiName(walletclient.APIPay), raw, &resp), "pay")
 	w.prevPay, w.lastPay, w.lastResult = w.lastPay, &resp, resp.Result
 	if resp.Result.ResultStatus == openapi.StatusAccepted || resp.Result.ResultStatus == openapi.StatusSuccess {
 		if w.firstPay == nil {
@@ -187,7 +198,7 @@ func refused(ctx context.Context, code, field string) {
 		w.should(ctx, "the wallet should refuse with %s (or a published alias of it), it answered %s (%s): %s", code, r.ResultCode, r.ResultStatus, r.ResultMessage)
 	}
 	assert.Equal(t, openapi.StatusFail, r.ResultStatus, "resultStatus of %s", r.ResultCode)
-	if field != "" && !strings.Contains(r.ResultMessage, field) {
+	if field = wireField(w.dialect(), field); field != "" && !strings.Contains(r.ResultMessage, field) {
 		// The code is the contract; the message is for people, in the wallet's own words
 		// (PROTOCOL.md, "pay and idempotency").
 		w.should(ctx, "the resultMessage should name %s: %q", field, r.ResultMessage)
@@ -209,10 +220,12 @@ func secondOperationRefused(ctx context.Context, want openapi.Code, r openapi.Re
 	switch want {
 	case openapi.CaptureAmountExceed:
 		c := capturesOf(ctx)
-		return (c.first != nil || c.earlier) && w.targets.Profile.Captures != fixtures.CapturesSeveral && openapi.SameRefusal(openapi.OrderIsClosed, r.ResultCode)
+		decl, _ := declaredMultiplicity(w, "captures")
+		return (c.first != nil || c.earlier) && decl != fixtures.CapturesSeveral && openapi.SameRefusal(openapi.OrderIsClosed, r.ResultCode)
 	case openapi.RefundAmountExceed:
 		f := refundsOf(ctx)
-		return (f.first != nil || f.earlier) && w.targets.Profile.PartialRefunds != fixtures.RefundsSeveral && r.ResultCode == openapi.MultiRefundNotAllowed
+		decl, _ := declaredMultiplicity(w, "refunds")
+		return (f.first != nil || f.earlier) && decl != fixtures.RefundsSeveral && r.ResultCode == openapi.MultiRefundNotAllowed
 	}
 	return false
 }

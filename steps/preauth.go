@@ -235,7 +235,7 @@ func newCaptures() *captures {
 		setAmount: func(req *openapi.CaptureRequest, a money.Amount) {
 			req.CaptureAmount = openapi.WireAmountPtr(a)
 		},
-		declared: func(w *World) string { return w.targets.Profile.Captures },
+		what:      "captures",
 		answer: func(resp *openapi.CaptureResponse) kitAnswer {
 			return kitAnswer{result: resp.Result, id: resp.CaptureID, paymentID: resp.PaymentID, amount: resp.CaptureAmount}
 		},

@@ -3,7 +3,6 @@ package steps
 import (
 	"context"
 	"encoding/json"
-	"strings"
 	"time"
 
 	"github.com/stretchr/testify/assert"
@@ -112,11 +111,15 @@ func registerSignatureSteps(sc stepScope) {
 	})
 }
 
-// kitRequest is a correctly signed request of the kit's merchant to one of the wallet's APIs.
+// kitRequest is a correctly signed request of the kit's merchant to one of the wallet's APIs,
+// at the API's address in the target's dialect.
 func (w *World) kitRequest(ctx context.Context, api string, body []byte) signedMessage {
-	require.NotNil(checks(ctx), w.targets.MerchantKey, "no merchant private key: the kit cannot play a merchant against this wallet")
+	t := checks(ctx)
+	require.NotNil(t, w.targets.MerchantKey, "no merchant private key: the kit cannot play a merchant against this wallet")
+	c, err := w.walletClient()
+	require.NoError(t, err)
 	return signedMessage{
-		URL:      strings.TrimRight(w.targets.WalletURL, "/") + "/v1/payments/" + api,
+		URL:      c.URL(w.apiName(api)),
 		Body:     body,
 		ClientID: w.targets.ClientID,
 		Key:      w.targets.MerchantKey,

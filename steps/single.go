@@ -11,6 +11,7 @@ import (
 
 	"github.com/tradepaykit/tradepaykit/fixtures"
 	"github.com/tradepaykit/tradepaykit/internal/money"
+	"github.com/tradepaykit/tradepaykit/internal/openapi"
 	"github.com/tradepaykit/tradepaykit/internal/target"
 )
 
@@ -32,16 +33,6 @@ type singleOperation struct {
 	final  bool          // captures: the one capture done was the last one
 }
 
-// declaredMultiplicity is what the wallet's profile declares about a second capture
-// ("captures") or partial refund ("refunds"): fixtures.CapturesOne, CapturesSeveral,
-// EitherMultiplicity or "" (not declared).
-func declaredMultiplicity(w *World, what string) string {
-	if what == "captures" {
-		return w.targets.Profile.Captures
-	}
-	return w.targets.Profile.PartialRefunds
-}
-
 // singular: "captures" -> "capture".
 func singular(what string) string { return strings.TrimSuffix(what, "s") }
 
@@ -60,10 +51,10 @@ func secondRefusedByWallet(ctx context.Context, what string, before *target.Orde
 		// without one is the merchant's, not a wallet's.
 		return false
 	}
-	decl := declaredMultiplicity(w, what)
+	decl, byDialect := declaredMultiplicity(w, what)
 	s := &singleOperation{what: what, before: before, final: w.lastCaptureFinal}
-	w.record(fmt.Sprintf("the wallet refused a second %s of the payment (%s); its profile declares %s; the totals are checked with the one done",
-		singular(what), se.ResultCode, declaredText(decl)))
+	w.record(fmt.Sprintf("the wallet refused a second %s of the payment (%s); %s %s; the totals are checked with the one done",
+		singular(what), se.ResultCode, declarerOf(w, byDialect), declaredText(decl)))
 
 	// The merchant recorded nothing (a 409 to the adapter, its order as it was).
 	o := readOrder(ctx)
@@ -81,7 +72,7 @@ func secondRefusedByWallet(ctx context.Context, what string, before *target.Orde
 	}
 	w.single[what] = s
 	if decl == fixtures.CapturesOne && w.checksFailed() == failed {
-		w.skipped = fmt.Sprintf("not applicable: the wallet's profile declares one %s per payment (it refused the second one, %s, and changed nothing)", singular(what), se.ResultCode)
+		w.skipped = singleReason(w, what, byDialect, openapi.Code(se.ResultCode))
 		skipNow(ctx)
 	}
 	return true

@@ -170,6 +170,10 @@ func (t Targets) withDefaults() Targets {
 	if t.MerchantPublicKey == nil && t.MerchantKey != nil {
 		t.MerchantPublicKey = &t.MerchantKey.PublicKey
 	}
+	t.Dialect = dialect.OrDefault(t.Dialect)
+	if t.PartnerID == "" {
+		t.PartnerID = dialect.DefaultPartnerID
+	}
 	return t
 }
 
@@ -397,6 +401,8 @@ func (w *World) newWalletClient(clientID string, key *rsa.PrivateKey) (*walletcl
 		OnExchange:      w.recordWallet,
 		Style:           w.targets.SignatureStyle,
 		Signatures:      w.targets.Signatures,
+		Dialect:         w.dialect(),
+		PartnerID:       w.partnerID(),
 	})
 }
 
