@@ -34,6 +34,17 @@ func registerBadInputSteps(sc stepScope) {
 	// The wallet's OpenAPI, the kit playing the merchant.
 	sc.Step(sc.pattern(`^the kit calls the wallet's "([^"]*)" with "([^"]*)"$`), func(ctx context.Context, api, defect string) error {
 		w := world(ctx)
+		// The defect as the target's dialect has it, or the dialect rules it out.
+		var why string
+		switch api {
+		case walletclient.APIPay:
+			defect, why = payDefect(w.dialect(), defect)
+		case walletclient.APICapture, walletclient.APIRefund:
+			why = amountDefect(w.dialect(), defect)
+		}
+		if why != "" {
+			return w.notApplicable(why)
+		}
 		base := w.walletBase(ctx, api)
 		raw, err := applyDefect(base, defect)
 		require.NoError(checks(ctx), err)
@@ -119,6 +130,10 @@ func registerBadInputSteps(sc stepScope) {
 	// The merchant's notify endpoint, the kit playing the wallet.
 	sc.Step(sc.pattern(`^the merchant receives a "([^"]*)" notification with "([^"]*)"$`), func(ctx context.Context, status, defect string) error {
 		w, t := world(ctx), checks(ctx)
+		defect, why := notificationDefect(w.dialect(), defect)
+		if why != "" {
+			return w.notApplicable(why)
+		}
 		m := w.kitNotification(ctx, status)
 		body, err := jsonMap(w.notificationBody(ctx, status))
 		require.NoError(t, err)
@@ -139,7 +154,13 @@ func (w *World) walletBase(ctx context.Context, api string) map[string]any {
 	case walletclient.APIPay:
 		body := payBody(w, openapi.Amount{Currency: "USD", Value: "1000"})
 		v = body
-	case walletclient.APIInquiryPayment, walletclient.APICancel:
+	case walletclient.APIInquiryPayment:
+		q := map[string]any{"paymentId": knownPaymentID(ctx)}
+		if w.dialect().CarriesPartnerID() {
+			q["partnerId"] = w.partnerID()
+		}
+		v = q
+	case walletclient.APICancel:
 		v = map[string]any{"paymentId": knownPaymentID(ctx)}
 	case walletclient.APICapture:
 		v = map[string]any{

@@ -2,7 +2,6 @@ package steps
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 
 	"github.com/stretchr/testify/assert"
@@ -22,9 +21,9 @@ func registerDeclaredSteps(sc stepScope) {
 		var inquiry string
 		switch status {
 		case openapi.PaymentAuthSuccess:
-			declared, inquiry = w.targets.Profile.Notifications.AuthSuccess, openapi.PaymentAuthSuccess
+			declared, inquiry = w.declaredNotifications().AuthSuccess, openapi.PaymentAuthSuccess
 		case openapi.PaymentFail:
-			declared, inquiry = w.targets.Profile.Notifications.FailAtDeadline, openapi.PaymentFail
+			declared, inquiry = w.declaredNotifications().FailAtDeadline, openapi.PaymentFail
 		default:
 			require.Failf(t, "not a declared notification", "%q: the profile declares AUTH_SUCCESS and the deadline's FAIL notifications", status)
 		}
@@ -50,7 +49,7 @@ func registerDeclaredSteps(sc stepScope) {
 		// A captured authorization's notifications: AUTH_SUCCESS when granted and SUCCESS
 		// after the capture, each as declared; not declared, it may come or not.
 		w, t := world(ctx), checks(ctx)
-		n := w.targets.Profile.Notifications
+		n := w.declaredNotifications()
 		least, most := 0, 0
 		for _, d := range []*bool{n.AuthSuccess, n.AfterCapture} {
 			switch {
@@ -65,9 +64,9 @@ func registerDeclaredSteps(sc stepScope) {
 		assert.GreaterOrEqual(t, len(got), least, "notifications the merchant received in %s: the profile declares %d%s", until, least, bodies(got))
 		assert.LessOrEqual(t, len(got), most, "notifications the merchant received in %s: the profile allows at most %d%s", until, most, bodies(got))
 		for i, r := range got {
-			var body openapi.NotifyPaymentRequest
-			if err := json.Unmarshal(r.Body, &body); err != nil {
-				assert.Fail(t, fmt.Sprintf("notification %d: %v", i+1, err))
+			body, err := openapi.DecodeNotifyPaymentOutcome(w.dialect(), r.Body)
+			if err != nil {
+				assert.Fail(t, fmt.Sprintf("notification %d, read in the %s dialect: %v", i+1, w.dialect().Label(), err))
 				continue
 			}
 			assert.Contains(t, []string{openapi.PaymentAuthSuccess, openapi.PaymentSuccess}, body.PaymentStatus, "paymentStatus of notification %d", i+1)

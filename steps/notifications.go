@@ -17,9 +17,20 @@ import (
 // verify-wallet the merchant is always the kit's).
 func registerNotificationSteps(sc stepScope) {
 	sc.Step(sc.pattern(`^the wallet has notified the merchant of "([^"]*)" once$`), func(ctx context.Context, status string) error {
-		t := checks(ctx)
-		if !world(ctx).targets.Capabilities.WalletMock {
+		w, t := world(ctx), checks(ctx)
+		if !w.targets.Capabilities.WalletMock {
 			notifiedOnTheWire(ctx, status)
+			return nil
+		}
+		if status == openapi.PaymentAuthSuccess && !w.dialect().NotifiesAuthSuccess() {
+			// The dialect's wallets do not notify a granted authorization (docs/dialects.md):
+			// none or one, and one that comes says AUTH_SUCCESS.
+			id := knownPaymentID(ctx)
+			p, until := notificationsSettled(ctx, id, 2)
+			assert.LessOrEqual(t, len(p.Notifications), 1, "notifications of payment %s %s: %+v", id, until, p.Notifications)
+			if len(p.Notifications) > 0 {
+				assert.Equal(t, status, p.Notifications[0].PaymentStatus, "paymentStatus notified")
+			}
 			return nil
 		}
 		id, _ := pollNotifications(ctx, 1)

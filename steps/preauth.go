@@ -93,7 +93,7 @@ func registerPreAuthSteps(sc stepScope) {
 		// A wallet that does not declare an AUTH_SUCCESS notification may send none
 		// (docs/protocol.md, "Where published wallets differ"): the mini program then tells its
 		// server, which confirms with inquiryPayment (seed steps 10-12).
-		if n := w.targets.Profile.Notifications.AuthSuccess; w.order != nil && w.resultCode == "9000" && (n == nil || !*n) {
+		if n := w.declaredNotifications().AuthSuccess; w.order != nil && w.resultCode == "9000" && (n == nil || !*n) {
 			return reportResult(ctx, w.resultCode)
 		}
 		return nil
@@ -235,7 +235,7 @@ func newCaptures() *captures {
 		setAmount: func(req *openapi.CaptureRequest, a money.Amount) {
 			req.CaptureAmount = openapi.WireAmountPtr(a)
 		},
-		what:      "captures",
+		what: "captures",
 		answer: func(resp *openapi.CaptureResponse) kitAnswer {
 			return kitAnswer{result: resp.Result, id: resp.CaptureID, paymentID: resp.PaymentID, amount: resp.CaptureAmount}
 		},

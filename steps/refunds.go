@@ -145,7 +145,7 @@ func newRefunds() *refunds {
 		setAmount: func(req *openapi.RefundRequest, a money.Amount) {
 			req.RefundAmount = openapi.WireAmount(a)
 		},
-		what:      "refunds",
+		what: "refunds",
 		answer: func(resp *openapi.RefundResponse) kitAnswer {
 			return kitAnswer{result: resp.Result, id: resp.RefundID, paymentID: resp.PaymentID, amount: resp.RefundAmount}
 		},

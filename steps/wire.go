@@ -481,11 +481,12 @@ func firstReceived(ctx context.Context) target.Received {
 }
 
 // checkNotificationContent checks a notification as received against the scenario's payment
-// (PROTOCOL.md, "notifyPayment").
+// (PROTOCOL.md, "notifyPayment"), read in the target's dialect: the outcome where the dialect
+// puts it, and the fields the dialect requires.
 func checkNotificationContent(ctx context.Context, n target.Received, status string) {
 	w, t := world(ctx), checks(ctx)
-	var body openapi.NotifyPaymentRequest
-	require.NoError(t, json.Unmarshal(n.Body, &body), "the notification body %s", target.Snippet(n.Body))
+	body := decodeNotification(ctx, n)
+	checkDialectFields(ctx, n)
 	req, id := w.receivedIDs(ctx)
 	if id == "" {
 		id = knownPaymentID(ctx)
