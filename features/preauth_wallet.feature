@@ -70,6 +70,15 @@ Feature: The wallet's pre-authorization API: pay, capture and cancel
     Then the wallet refuses with "ORDER_IS_CLOSED"
     And the wallet holds "0.00 USD" frozen, "20.00 USD" captured and "20.00 USD" released
 
+  @wallet @REQ-PRE-005 @step-16 @step-17
+  Scenario: A second capture is taken, or refused with nothing captured where one capture per authorization is the rule
+    Given the kit has asked the wallet for a pre-authorization of "40.00 USD"
+    And the payer authorizes the pre-authorization in the wallet
+    When the kit captures "10.00 USD" and keeps the rest authorized
+    Then the wallet confirms the capture of "10.00 USD"
+    When the kit captures "5.00 USD" and keeps the rest authorized
+    Then the wallet takes the second capture of "5.00 USD", or refuses it and captures nothing where one capture per authorization is the rule
+
   @wallet @REQ-PRE-006 @step-16 @step-17
   Scenario: A capture above the authorized remainder is refused and takes nothing
     Given the kit has asked the wallet for a pre-authorization of "40.00 USD"

@@ -43,6 +43,16 @@ Feature: The wallet checks every pay request
     And the wallet has no payment for that request
 
   @wallet @REQ-GEN-020 @step-4 @step-5
+  Scenario Outline: A pay request without <field> is refused where the wallet's dialect requires it
+    When the kit asks the wallet for a payment without "<field>"
+    Then the wallet refuses with "PARAM_ILLEGAL" naming "<field>" where its dialect requires it, or accepts the payment request
+
+    Examples:
+      | field     |
+      | partnerId |
+      | appId     |
+
+  @wallet @REQ-GEN-020 @step-4 @step-5
   Scenario: A title longer than 256 characters is refused
     When the kit asks the wallet for a payment with a title of 257 characters
     Then the wallet refuses with "PARAM_ILLEGAL" naming "paymentOrderTitle"

@@ -231,12 +231,8 @@ func declaredMultiplicity(w *World, what string) (decl string, byDialect bool) {
 // singleReason is why a scenario about a second capture or refund is not applicable: the
 // dialect or the profile allows one.
 func singleReason(w *World, what string, byDialect bool, code openapi.Code) string {
-	one := singular(what) + " per payment"
-	if what == "captures" {
-		one = "capture per authorization"
-	}
 	if byDialect {
-		return notApplicableReason(w.dialect(), fmt.Sprintf("the dialect allows one %s (the wallet refused the second one, %s, and changed nothing)", one, code))
+		return notApplicableReason(w.dialect(), fmt.Sprintf("the dialect allows one %s (the wallet refused the second one, %s, and changed nothing)", onePer(what, true), code))
 	}
 	return fmt.Sprintf("not applicable: the wallet's profile declares one %s per payment (it refused the second one, %s, and changed nothing)", singular(what), code)
 }
@@ -257,4 +253,13 @@ func declarerOf(w *World, byDialect bool) string {
 		return "the " + w.dialect().Label() + " dialect says"
 	}
 	return "its profile declares"
+}
+
+// onePer says what one operation is counted per: "capture per authorization" in a dialect's
+// words, "capture per payment" or "refund per payment" in a profile's.
+func onePer(what string, byDialect bool) string {
+	if what == "captures" && byDialect {
+		return "capture per authorization"
+	}
+	return singular(what) + " per payment"
 }

@@ -175,7 +175,7 @@ func (k *kitOperation[Req, Resp]) secondRefused(ctx context.Context) bool {
 	a := k.answer(k.last)
 	decl, byDialect := declaredMultiplicity(w, k.what)
 	if a.result.ResultStatus == openapi.StatusSuccess {
-		assert.NotEqual(t, fixtures.CapturesOne, decl, "%s one %s per payment, yet the wallet took a second one", declarer(w, byDialect), k.api)
+		assert.NotEqual(t, fixtures.CapturesOne, decl, "%s one %s, yet the wallet took a second one", declarer(w, byDialect), onePer(k.what, byDialect))
 		return false
 	}
 	if decl == fixtures.CapturesSeveral || a.result.ResultStatus != openapi.StatusFail {

@@ -159,7 +159,7 @@ func merchantOperation(ctx context.Context, what, amount string, mustSucceed boo
 		w.merchantOps[what]++
 		if decl, byDialect := declaredMultiplicity(w, what); second {
 			assert.NotEqual(t, fixtures.CapturesOne, decl,
-				"%s one %s per payment, yet the wallet took a second one (the merchant %s %q of order %s)", declarer(w, byDialect), singular(what), what, amount, w.order.OrderID)
+				"%s one %s, yet the wallet took a second one (the merchant %s %q of order %s)", declarer(w, byDialect), onePer(what, byDialect), what, amount, w.order.OrderID)
 		}
 	}
 }

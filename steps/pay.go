@@ -54,6 +54,36 @@ func registerPaySteps(sc stepScope) {
 		sendPay(ctx, body)
 		return nil
 	})
+	sc.Step(sc.pattern(`^the kit asks the wallet for a payment without "([^"]*)"$`), func(ctx context.Context, field string) error {
+		w := world(ctx)
+		body := payBody(w, openapi.Amount{Currency: "USD", Value: "1000"})
+		delete(body, field) // a dialect without the field never sends it
+		sendPay(ctx, body)
+		return nil
+	})
+	sc.Step(sc.pattern(`^the wallet refuses with "([^"]*)" naming "([^"]*)" where its dialect requires it, or accepts the payment request$`), func(ctx context.Context, code, field string) error {
+		// A field some dialects require and others do not carry (docs/dialects.md): a wallet
+		// of a dialect that requires it refuses a pay without it; any other takes the pay.
+		w, t := world(ctx), checks(ctx)
+		d := w.dialect()
+		var required bool
+		switch field {
+		case "partnerId":
+			required = d.RequiresPartnerID()
+		case "appId":
+			required = d.RequiresAppID()
+		default:
+			require.Failf(t, "not a field of the dialects", "%q: want partnerId or appId", field)
+		}
+		if !required {
+			requireAccepted(ctx)
+			return nil
+		}
+		refused(ctx, code, field)
+		resp := inquire(ctx, &openapi.InquiryPaymentRequest{PaymentRequestID: w.paymentRequestID})
+		assert.Equal(t, openapi.OrderNotExist, resp.Result.ResultCode, "inquiryPayment of paymentRequestId %s, refused for want of %s: %s", w.paymentRequestID, field, resp.Result.ResultMessage)
+		return nil
+	})
 	sc.Step(sc.pattern(`^the kit asks the wallet for a payment without a request id$`), func(ctx context.Context) error {
 		w := world(ctx)
 		body := payBody(w, openapi.Amount{Currency: "USD", Value: "1000"})

@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/tradepaykit/tradepaykit/fixtures"
 	"github.com/tradepaykit/tradepaykit/internal/money"
 	"github.com/tradepaykit/tradepaykit/internal/openapi"
 	"github.com/tradepaykit/tradepaykit/internal/orderstr"
@@ -189,6 +190,10 @@ func registerPreAuthSteps(sc stepScope) {
 		r := c.last.Result
 		assert.Equal(t, openapi.StatusFail, r.ResultStatus, "capture resultStatus (%s: %s)", r.ResultCode, r.ResultMessage)
 		assert.Empty(t, c.last.CaptureID, "a refused capture answered a captureId")
+		return nil
+	})
+	sc.Step(sc.pattern(`^the wallet takes the second capture of "([^"]*)", or refuses it and captures nothing where one capture per authorization is the rule$`), func(ctx context.Context, amount string) error {
+		secondCaptureAsDeclared(ctx, amount)
 		return nil
 	})
 	sc.Step(sc.pattern(`^the kit sends the same capture request again$`), func(ctx context.Context) error {
@@ -460,4 +465,38 @@ func kitCapture(ctx context.Context, amount string, last *bool) {
 		req.CaptureAmount = openapi.WireAmountPtr(a)
 	}
 	c.sendNew(ctx, req)
+}
+
+// secondCaptureAsDeclared judges the kit's second capture of one authorization by what the
+// dialect, or where it leaves it open the profile, says (docs/dialects.md, "captures per
+// authorization"): one capture per authorization, it must be refused (F, no captureId);
+// several, it must be taken for amount; neither said, either. Whatever the answer, the wallet
+// then holds what the captures it confirmed left: the rest of the authorization frozen.
+func secondCaptureAsDeclared(ctx context.Context, amount string) {
+	w, c, t := world(ctx), capturesOf(ctx), checks(ctx)
+	require.True(t, c.last != nil && c.first != nil && c.first != c.last, "the kit has not captured twice in this scenario")
+	want, err := parseAmount(amount)
+	require.NoError(t, err)
+	a := c.answer(c.last)
+	decl, byDialect := declaredMultiplicity(w, "captures")
+	switch a.result.ResultStatus {
+	case openapi.StatusSuccess:
+		assert.NotEqual(t, fixtures.CapturesOne, decl, "%s one capture per authorization, yet the wallet took a second one", declarer(w, byDialect))
+		assert.NotEmpty(t, a.id, "capture answered no captureId")
+		require.NotNil(t, a.amount, "capture answered no captureAmount")
+		got, err := a.amount.Money("captureAmount")
+		require.NoError(t, err)
+		assert.Equal(t, want, got, "captureAmount")
+	case openapi.StatusFail:
+		assert.NotEqual(t, fixtures.CapturesSeveral, decl, "%s several captures per authorization, yet the wallet refused the second one (%s: %s)",
+			declarer(w, byDialect), a.result.ResultCode, a.result.ResultMessage)
+		assert.Empty(t, a.id, "a refused second capture answered a captureId")
+		w.record(fmt.Sprintf("the wallet refused the second capture (%s: %s); %s %s", a.result.ResultCode, a.result.ResultMessage, declarerOf(w, byDialect), declaredText(decl)))
+	default:
+		assert.Failf(t, "neither S nor F", "the second capture was answered %s (%s): %s", a.result.ResultCode, a.result.ResultStatus, a.result.ResultMessage)
+	}
+	require.False(t, w.orderAmount.IsZero(), "the kit knows no authorized amount in this scenario")
+	require.Equal(t, w.orderAmount.Currency, c.done.Currency, "currency of the captures")
+	frozen := money.Amount{Currency: w.orderAmount.Currency, Value: w.orderAmount.Value - c.done.Value}
+	walletHoldsAmounts(ctx, [3]money.Amount{frozen, c.done, {Currency: frozen.Currency}})
 }

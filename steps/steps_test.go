@@ -108,7 +108,7 @@ func TestScenariosAreTaggedWithWhatTheyUse(t *testing.T) {
 		{[]string{"refund"}, []string{"@refunds"}},
 	}
 	scenarios := embeddedScenarios(t)
-	require.Len(t, scenarios, 440, "every scenario of the embedded features")
+	require.Len(t, scenarios, 443, "every scenario of the embedded features")
 	for _, s := range scenarios {
 		has := map[string]bool{}
 		for _, tag := range s.Tags {
