@@ -263,3 +263,7 @@ func onePer(what string, byDialect bool) string {
 	}
 	return singular(what) + " per payment"
 }
+
+// noPreAuthCode is why the kit cannot ask for a pre-authorization through pay: the dialect
+// publishes no product code for one (v2), and the profile names none.
+const noPreAuthCode = "pay has no published pre-authorization product code, and the profile names none (productCodes.preAuth)"

@@ -102,7 +102,11 @@ func registerWireSteps(sc stepScope) {
 		return nil
 	})
 	sc.Step(sc.pattern(`^the kit has asked the wallet for a pre-authorization of "([^"]*)" that expires in (\d+) seconds$`), func(ctx context.Context, amount string, seconds int) error {
-		payExpiringIn(ctx, amount, world(ctx).targets.Profile.PreAuthProductCode, seconds)
+		w := world(ctx)
+		if w.targets.Profile.PreAuthProductCode == "" {
+			return w.notApplicable(noPreAuthCode)
+		}
+		payExpiringIn(ctx, amount, w.targets.Profile.PreAuthProductCode, seconds)
 		return nil
 	})
 	sc.Step(sc.pattern(`^the wallet gives up after the last attempt of its declared schedule$`), func(ctx context.Context) error {
