@@ -18,7 +18,9 @@ import (
 // A wallet may take one capture per authorization, or one partial refund per payment, and
 // refuse a second one (F, nothing changed; MULTI_REFUND_NOT_ALLOWED for a refund), where its
 // profile does not declare "several" (docs/protocol.md, "Where published wallets differ").
-// The merchant's own second capture or refund (through its adapter) is judged by the profile:
+// The merchant's own second capture or refund (through its adapter) is judged by the
+// dialect where it says one or several (v1-qi: one capture per authorization; v2: several),
+// else by the profile (declaredMultiplicity, dialect.go):
 //   - declared "several": it must succeed;
 //   - declared "one": it must be refused, with nothing changed; a wallet that takes it fails.
 //     A scenario about the second one then does not apply: it is skipped with that reason;
