@@ -267,3 +267,21 @@ func onePer(what string, byDialect bool) string {
 // noPreAuthCode is why the kit cannot ask for a pre-authorization through pay: the dialect
 // publishes no product code for one (v2), and the profile names none.
 const noPreAuthCode = "pay has no published pre-authorization product code, and the profile names none (productCodes.preAuth)"
+
+// oneCaptureCloses: the dialect allows one capture per authorization (v1-qi), so its one
+// capture, full or partial, is the last whatever isLastCapture says: it releases the rest,
+// and nothing is left to capture or cancel after it.
+func (w *World) oneCaptureCloses() bool { return w.dialect().SecondCaptureRule() == dialect.One }
+
+// closedByOneCapture is why a step about what a partial capture kept authorized does not
+// apply under such a dialect.
+const closedByOneCapture = "the dialect allows one capture per authorization: the capture closed the authorization and released the rest"
+
+// notifiesFailAtDeadline: the wallet notifies a payment its deadline closed, as the profile
+// declares it, or where the profile says nothing, as the dialect's wallets do.
+func (w *World) notifiesFailAtDeadline() bool {
+	if n := w.declaredNotifications().FailAtDeadline; n != nil {
+		return *n
+	}
+	return w.dialect().NotifiesFailAtDeadline()
+}

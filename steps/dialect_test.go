@@ -189,6 +189,24 @@ func TestDeclaredNotificationsAreCappedByTheDialect(t *testing.T) {
 	assert.Equal(t, fixtures.Notifications{AfterCapture: &no}, v2.declaredNotifications())
 }
 
+// Under one capture per authorization the capture closes it; a deadline's FAIL is expected as
+// declared, or as the dialect's wallets send it.
+func TestOneCaptureAndDeadlineNotifications(t *testing.T) {
+	kit, _ := dialectWorld(t, "kit")
+	qi, _ := dialectWorld(t, "v1-qi")
+	assert.False(t, kit.oneCaptureCloses())
+	assert.True(t, qi.oneCaptureCloses())
+
+	assert.True(t, kit.notifiesFailAtDeadline(), "a bare profile under the kit preset: the kit's wallets notify it")
+	no := false
+	kit.targets.Profile.Notifications.FailAtDeadline = &no
+	assert.False(t, kit.notifiesFailAtDeadline())
+	v2, _ := dialectWorld(t, "v2")
+	assert.False(t, v2.notifiesFailAtDeadline())
+	v2.targets.Profile = v2.targets.Profile.WithKitDeclarations()
+	assert.False(t, v2.notifiesFailAtDeadline(), "capped by the dialect")
+}
+
 func TestNotApplicableNamesTheDialect(t *testing.T) {
 	w, _ := dialectWorld(t, "v2")
 	err := w.notApplicable("why")

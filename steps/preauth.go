@@ -294,7 +294,7 @@ func merchantCapture(ctx context.Context, amount string, final *bool, mustSuccee
 		o, err := world(ctx).merchant.Capture(ctx, orderID, a, final)
 		if err == nil {
 			// isLastCapture defaults to true (PROTOCOL.md, "capture").
-			world(ctx).lastCaptureFinal = final == nil || *final
+			world(ctx).lastCaptureFinal = final == nil || *final || world(ctx).oneCaptureCloses()
 		}
 		return o, err
 	})
@@ -311,10 +311,16 @@ func walletHolds(ctx context.Context, frozen, captured, released string) error {
 		require.NoError(t, err)
 		want[i] = a
 	}
-	if s := w.single["captures"]; s != nil {
+	switch s := w.single["captures"]; {
+	case s != nil:
 		// The wallet refused the merchant's second capture (single.go): it holds what the one
 		// capture left.
 		want = s.holds(ctx)
+	case w.oneCaptureCloses() && want[1].Value > 0 && want[0].Value > 0:
+		// What the feature keeps frozen after a partial capture, the dialect's one capture
+		// released.
+		w.record("the dialect allows one capture per authorization: what the capture kept authorized is released")
+		want = [3]money.Amount{{Currency: want[0].Currency}, want[1], {Currency: want[2].Currency, Value: want[2].Value + want[0].Value}}
 	}
 	walletHoldsAmounts(ctx, want)
 	return nil
@@ -400,6 +406,7 @@ func holdsThroughProtocol(ctx context.Context, id string, frozen, captured, rele
 func shown(a money.Amount) string { return a.Decimal() + " " + a.Currency }
 
 func advance(ctx context.Context, d time.Duration) {
+	world(ctx).clockMoved = true
 	_, err := world(ctx).control.AdvanceClock(ctx, d)
 	require.NoError(checks(ctx), err, "moving the wallet's clock by %s", d)
 }
@@ -474,7 +481,8 @@ func kitCapture(ctx context.Context, amount string, last *bool) {
 // dialect, or where it leaves it open the profile, says (docs/dialects.md, "captures per
 // authorization"): one capture per authorization, it must be refused (F, no captureId);
 // several, it must be taken for amount; neither said, either. Whatever the answer, the wallet
-// then holds what the captures it confirmed left: the rest of the authorization frozen.
+// then holds what the captures it confirmed left: the rest of the authorization frozen, or
+// released where the dialect's one capture closed the authorization.
 func secondCaptureAsDeclared(ctx context.Context, amount string) {
 	w, c, t := world(ctx), capturesOf(ctx), checks(ctx)
 	require.True(t, c.last != nil && c.first != nil && c.first != c.last, "the kit has not captured twice in this scenario")
@@ -500,6 +508,11 @@ func secondCaptureAsDeclared(ctx context.Context, amount string) {
 	}
 	require.False(t, w.orderAmount.IsZero(), "the kit knows no authorized amount in this scenario")
 	require.Equal(t, w.orderAmount.Currency, c.done.Currency, "currency of the captures")
-	frozen := money.Amount{Currency: w.orderAmount.Currency, Value: w.orderAmount.Value - c.done.Value}
-	walletHoldsAmounts(ctx, [3]money.Amount{frozen, c.done, {Currency: frozen.Currency}})
+	rest := money.Amount{Currency: w.orderAmount.Currency, Value: w.orderAmount.Value - c.done.Value}
+	none := money.Amount{Currency: rest.Currency}
+	if w.oneCaptureCloses() {
+		walletHoldsAmounts(ctx, [3]money.Amount{none, c.done, rest}) // the one capture released the rest
+		return
+	}
+	walletHoldsAmounts(ctx, [3]money.Amount{rest, c.done, none})
 }

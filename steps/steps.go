@@ -324,6 +324,8 @@ type World struct {
 	deadline time.Time
 	// hookStatus is the HTTP status of the last raw call of the tradePay hook.
 	hookStatus int
+	// clockMoved: the scenario moved the wallet's business time (a deadline may have passed).
+	clockMoved bool
 }
 
 func newWorld(t Targets, s *godog.Scenario) (*World, error) {
