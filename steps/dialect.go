@@ -264,9 +264,17 @@ func onePer(what string, byDialect bool) string {
 	return singular(what) + " per payment"
 }
 
-// noPreAuthCode is why the kit cannot ask for a pre-authorization through pay: the dialect
-// publishes no product code for one (v2), and the profile names none.
-const noPreAuthCode = "pay has no published pre-authorization product code, and the profile names none (productCodes.preAuth)"
+// asPreAuthorization makes a general pay body a pre-authorization: the profile's
+// pre-authorization product code, or, where there is none (v2 publishes none: how a v2
+// authorization is asked for is not published, docs/dialects.md), paymentFactor
+// isAuthorization true with the general code.
+func (w *World) asPreAuthorization(body map[string]any) {
+	if code := w.targets.Profile.PreAuthProductCode; code != "" {
+		body["productCode"] = code
+		return
+	}
+	body["paymentFactor"] = map[string]any{"isCashierPayment": true, "isAuthorization": true}
+}
 
 // oneCaptureCloses: the dialect allows one capture per authorization (v1-qi), so its one
 // capture, full or partial, is the last whatever isLastCapture says: it releases the rest,

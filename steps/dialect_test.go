@@ -207,6 +207,26 @@ func TestOneCaptureAndDeadlineNotifications(t *testing.T) {
 	assert.False(t, v2.notifiesFailAtDeadline(), "capped by the dialect")
 }
 
+// A pre-authorization is asked for by the profile's product code, or where there is none by
+// paymentFactor.isAuthorization with the general code.
+func TestPreAuthorizationWithoutAPreAuthorizationCode(t *testing.T) {
+	kit, _ := dialectWorld(t, "kit")
+	body := payBody(kit, openapi.Amount{Currency: "USD", Value: "1000"})
+	kit.asPreAuthorization(body)
+	assert.Equal(t, fixtures.DefaultWalletProfile().PreAuthProductCode, body["productCode"])
+	assert.Equal(t, map[string]any{"isCashierPayment": true}, body["paymentFactor"], "the kit preset's body is as before")
+
+	v2, _ := dialectWorld(t, "v2")
+	v2.targets.Profile.GeneralProductCode, v2.targets.Profile.PreAuthProductCode = "CASHIER_PAYMENT", ""
+	body = payBody(v2, openapi.Amount{Currency: "USD", Value: "1000"})
+	v2.asPreAuthorization(body)
+	pay, err := openapi.DecodePay(v2.dialect(), mustJSON(context.WithValue(context.Background(), worldKey{}, v2), body))
+	require.NoError(t, err)
+	assert.Equal(t, "CASHIER_PAYMENT", pay.ProductCode)
+	require.NotNil(t, pay.PaymentFactor)
+	assert.True(t, pay.PaymentFactor.IsAuthorization)
+}
+
 func TestNotApplicableNamesTheDialect(t *testing.T) {
 	w, _ := dialectWorld(t, "v2")
 	err := w.notApplicable("why")

@@ -149,9 +149,11 @@ func payBody(w *World, amount openapi.Amount) map[string]any {
 	d := w.dialect()
 	body := map[string]any{
 		"paymentRequestId": w.paymentRequestID,
-		"productCode":      w.targets.Profile.GeneralProductCode,
 		"paymentAmount":    amount,
 		"paymentFactor":    map[string]any{"isCashierPayment": true},
+	}
+	if code := w.targets.Profile.GeneralProductCode; code != "" {
+		body["productCode"] = code // none where the dialect and the profile name none
 	}
 	setTitle(d, body, orderTitle)
 	if d.CarriesPartnerID() {

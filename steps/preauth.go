@@ -131,11 +131,8 @@ func registerPreAuthSteps(sc stepScope) {
 		w, t := world(ctx), checks(ctx)
 		a, err := parseAmount(amount)
 		require.NoError(t, err)
-		if w.targets.Profile.PreAuthProductCode == "" {
-			return w.notApplicable(noPreAuthCode)
-		}
 		body := payBody(w, openapi.WireAmount(a))
-		body["productCode"] = w.targets.Profile.PreAuthProductCode
+		w.asPreAuthorization(body)
 		sendPay(ctx, body)
 		requireAccepted(ctx)
 		return nil

@@ -98,15 +98,11 @@ func registerWireSteps(sc stepScope) {
 		return retriesInRealTime(ctx, refusals, false)
 	})
 	sc.Step(sc.pattern(`^the kit has asked the wallet for a payment of "([^"]*)" that expires in (\d+) seconds$`), func(ctx context.Context, amount string, seconds int) error {
-		payExpiringIn(ctx, amount, "", seconds)
+		payExpiringIn(ctx, amount, false, seconds)
 		return nil
 	})
 	sc.Step(sc.pattern(`^the kit has asked the wallet for a pre-authorization of "([^"]*)" that expires in (\d+) seconds$`), func(ctx context.Context, amount string, seconds int) error {
-		w := world(ctx)
-		if w.targets.Profile.PreAuthProductCode == "" {
-			return w.notApplicable(noPreAuthCode)
-		}
-		payExpiringIn(ctx, amount, w.targets.Profile.PreAuthProductCode, seconds)
+		payExpiringIn(ctx, amount, true, seconds)
 		return nil
 	})
 	sc.Step(sc.pattern(`^the wallet gives up after the last attempt of its declared schedule$`), func(ctx context.Context) error {
@@ -350,17 +346,17 @@ func registerWireSteps(sc stepScope) {
 	})
 }
 
-// payExpiringIn asks the wallet for a payment (productCode empty: a general one) whose
+// payExpiringIn asks the wallet for a payment (a pre-authorization with preAuth) whose
 // paymentExpiryTime is the next whole second after seconds from the wallet's now (RFC 3339
 // carries whole seconds), notified to the kit's merchant, and requires it accepted.
-func payExpiringIn(ctx context.Context, amount, productCode string, seconds int) {
+func payExpiringIn(ctx context.Context, amount string, preAuth bool, seconds int) {
 	w, t := world(ctx), checks(ctx)
 	a, err := parseAmount(amount)
 	require.NoError(t, err)
 	w.deadline = w.walletNow(ctx).Add(time.Duration(seconds) * time.Second).Truncate(time.Second).Add(time.Second)
 	body := payBody(w, openapi.WireAmount(a))
-	if productCode != "" {
-		body["productCode"] = productCode
+	if preAuth {
+		w.asPreAuthorization(body)
 	}
 	body["paymentExpiryTime"] = w.deadline.Format(time.RFC3339)
 	if w.targets.NotifyURL != "" {
