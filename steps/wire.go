@@ -491,7 +491,7 @@ func checkNotificationContent(ctx context.Context, n target.Received, status str
 	if id == "" {
 		id = knownPaymentID(ctx)
 	}
-	assert.Equal(t, status, body.PaymentStatus, "paymentStatus")
+	assert.Equal(t, status, body.PaymentStatus, "the outcome notified (%s)", wireField(w.dialect(), "paymentStatus"))
 	assert.Equal(t, id, body.PaymentID, "paymentId")
 	assert.Equal(t, req, body.PaymentRequestID, "paymentRequestId")
 	if !w.orderAmount.IsZero() {
