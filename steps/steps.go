@@ -3,7 +3,9 @@
 // wallet's test control and the merchant's test adapter through internal/target, the wallet's
 // signed OpenAPI through internal/walletclient when the kit itself plays a merchant. So the
 // same scenario runs against the kit's own wallet mock and reference merchant, a vendor's
-// wallet sandbox or a merchant's test deployment.
+// wallet sandbox or a merchant's test deployment. Every step speaks and reads the dialect the
+// target speaks (Targets.Dialect, docs/dialects.md; dialect.go), and a rule the dialect rules
+// out ends the scenario as "not applicable under PRESET: why".
 //
 // Each scenario gets a fresh World in its context.Context; nothing is shared between
 // scenarios but the read-only Targets, so scenarios run concurrently and in any order.
