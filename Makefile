@@ -112,9 +112,19 @@ vet: ffi
 # rules: they run in parallel (t.Parallel), several at a time on two cores.
 TEST_PARALLEL ?= 8
 
+# The longest checks run in CI, not in every make test (which stays within 2.5 minutes from
+# an empty build cache on 2 cores): the dist binary's test (it compiles the runner and every
+# package it imports once more, without cgo) and the twelve published variants' full
+# verify-wallet runs run in make race, which runs every test; the load test sends 2,000
+# payments here and 10,000 in make load. CI runs make test, make load, make race, make mutants.
+# LONG_TESTS= runs them here too.
+LONG_TESTS ?= TestDistBinaryWithoutGo|TestVerifyWalletPassesPublishedVariants
+UNIT_LOAD_PAYMENTS ?= 2000
+
 # go test's own vet checks are a subset of what the vet target just ran: -vet=off.
 unit: ffi
-	$(GO) test -vet=off -tags '$(GO_TAGS)' -count=1 -timeout 20m -parallel $(TEST_PARALLEL) ./...
+	TRADEPAYKIT_LOAD_PAYMENTS=$(UNIT_LOAD_PAYMENTS) $(GO) test -vet=off -tags '$(GO_TAGS)' -count=1 -timeout 20m \
+		-parallel $(TEST_PARALLEL) $(if $(LONG_TESTS),-skip '^($(LONG_TESTS))$$') ./...
 
 ## race: every unit test again under the race detector (CI runs it after make test); it
 ## compiles every package a second time, with -race. There the load test sends 2,000
@@ -122,7 +132,8 @@ unit: ffi
 race: ffi
 	$(GO) test -race -vet=off -tags '$(GO_TAGS)' -count=1 -timeout 20m -parallel $(TEST_PARALLEL) ./...
 
-## load: the load test alone, 10,000 payments (make test runs it among the unit tests)
+## load: the load test alone, 10,000 payments (make test runs it among the unit tests with
+## 2,000; CI runs this target)
 load: ffi
 	$(GO) test -count=1 -run '^TestNothingLostUnderLoad$$' -v ./internal/load
 

@@ -30,30 +30,61 @@ import (
 // reference merchant as separate processes, and verify-wallet and verify-merchant run
 // against them over HTTP, as a vendor or a merchant would run them against their systems.
 
-// kitBinary is the tradepaykit binary TestMain builds once.
+// kitBinary is the tradepaykit binary the process tests run: this test binary itself, under
+// the name tradepaykit (a symbolic link), or under the race detector a binary TestMain builds.
 var kitBinary string
 
+// kitName is the name the process tests start this test binary under: started so, it runs
+// the kit's command (main) instead of the tests.
+const kitName = "tradepaykit"
+
+// TestMain runs the kit's command when this binary was started as kitName; otherwise it
+// links kitName to this binary and runs the tests. The test binary holds every line of the
+// command and was built with the same tags, so it verifies the pacts exactly when this test
+// does, and no second build of the command (a compile of this package and a cgo link) is
+// needed. Under the race detector the command is built apart, without it: there a party
+// instrumented by the detector would answer several times slower than the real time rules
+// the tests check allow.
 func TestMain(m *testing.M) {
+	if filepath.Base(os.Args[0]) == kitName {
+		main()
+	}
 	dir, err := os.MkdirTemp("", "tradepaykit-bin-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
-	kitBinary = filepath.Join(dir, "tradepaykit")
-	goTool, err := exec.LookPath("go")
-	if err != nil {
-		goTool = filepath.Join(runtime.GOROOT(), "bin", "go")
-	}
-	build := exec.Command(goTool, "build", "-tags", buildTags, "-o", kitBinary, ".")
-	build.Stdout, build.Stderr = os.Stderr, os.Stderr
-	if err := build.Run(); err != nil {
-		fmt.Fprintf(os.Stderr, "building tradepaykit: %v\n", err)
+	kitBinary = filepath.Join(dir, kitName)
+	if err := linkKitBinary(kitBinary); err != nil {
+		fmt.Fprintf(os.Stderr, "tradepaykit for the process tests: %v\n", err)
 		_ = os.RemoveAll(dir)
 		os.Exit(1)
 	}
 	code := m.Run()
 	_ = os.RemoveAll(dir)
 	os.Exit(code)
+}
+
+// linkKitBinary makes path start the kit's command: a symbolic link to this test binary, or
+// under the race detector a build of the command without it.
+func linkKitBinary(path string) error {
+	if !raceEnabled {
+		self, err := os.Executable()
+		if err != nil {
+			return err
+		}
+		return os.Symlink(self, path)
+	}
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		goTool = filepath.Join(runtime.GOROOT(), "bin", "go")
+	}
+	build := exec.Command(goTool, "build", "-tags", buildTags, "-o", path, ".")
+	build.Stdout, build.Stderr = os.Stderr, os.Stderr
+	if err := build.Run(); err != nil {
+		return fmt.Errorf("building it: %w", err)
+	}
+	return nil
 }
 
 // party is a wallet-mock or reference-merchant process.

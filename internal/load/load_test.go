@@ -10,6 +10,8 @@ import (
 	"io"
 	mrand "math/rand/v2"
 	"net/http"
+	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -118,9 +120,20 @@ func planFor(i int) plan {
 // The two parties use 1024-bit test keys generated here: every message is still signed and
 // verified with real RSA, but a 2048-bit signature costs ~2.6 ms in Go and this test makes
 // tens of thousands of them. The 2048-bit fixtures keys are used everywhere else.
+//
+// It sends -load.payments payments, 10,000 by default (make load, which CI runs); unless that
+// flag is given, TRADEPAYKIT_LOAD_PAYMENTS sets the count (make test sends 2,000, to keep
+// within its time), and under the race detector it sends 2,000.
 func TestNothingLostUnderLoad(t *testing.T) {
 	n := *payments
-	if raceEnabled && !flagSet("load.payments") {
+	switch v := os.Getenv("TRADEPAYKIT_LOAD_PAYMENTS"); {
+	case flagSet("load.payments"):
+	case v != "":
+		var err error
+		n, err = strconv.Atoi(v)
+		require.NoError(t, err, "TRADEPAYKIT_LOAD_PAYMENTS")
+		require.Positive(t, n, "TRADEPAYKIT_LOAD_PAYMENTS")
+	case raceEnabled:
 		n = 2000
 	}
 	if testing.Short() {
