@@ -112,13 +112,12 @@ vet: ffi
 # rules: they run in parallel (t.Parallel), several at a time on two cores.
 TEST_PARALLEL ?= 8
 
-# The longest checks run in CI, not in every make test (which stays within 2.5 minutes from
-# an empty build cache on 2 cores): the dist binary's test (it compiles the runner and every
-# package it imports once more, without cgo) and the twelve published variants' full
-# verify-wallet runs run in make race, which runs every test; the load test sends 2,000
-# payments here and 10,000 in make load. CI runs make test, make load, make race, make mutants.
-# LONG_TESTS= runs them here too.
-LONG_TESTS ?= TestDistBinaryWithoutGo|TestVerifyWalletPassesPublishedVariants
+# make test runs every test. LONG_TESTS names tests to leave out of a quicker local loop, e.g.
+# make test LONG_TESTS='TestDistBinaryWithoutGo|TestVerifyWalletPassesPublishedVariants' (the
+# dist binary's test compiles the runner once more without cgo; the twelve published
+# variants' verify-wallet runs are the runner's costliest); make race runs them either way.
+# The load test sends 2,000 payments here and 10,000 in make load, which CI also runs.
+LONG_TESTS ?=
 UNIT_LOAD_PAYMENTS ?= 2000
 
 # go test's own vet checks are a subset of what the vet target just ran: -vet=off.
