@@ -91,6 +91,28 @@ type Profile struct {
 	// least: a wallet without clock control has it checked only with "90s" or more, and such
 	// a run takes over a minute.
 	RealTimeWaitLimit Duration `json:"realTimeWaitLimit,omitzero"`
+
+	// The dialect: the shape of the OpenAPI the target speaks (docs/dialects.md; Dialect
+	// resolves it). Preset names it: "kit" (missing), "v1-alipay", "v1-tng", "v1-qi", "v2".
+	// The fields below, each named after a switch of internal/dialect, override single
+	// switches of the preset, and so do the fields above that carry a switch's meaning:
+	// basePath (replaces the preset's prefix; "/" for none), productCodes, captures,
+	// partialRefunds, signatureAlgorithms and notifications.
+	Preset string `json:"dialect,omitempty"`
+	// PartnerID is the partnerId a merchant sends and a wallet expects where the dialect
+	// carries it; empty means dialect.DefaultPartnerID ("2026TESTCLIENT0001").
+	PartnerID                 string `json:"partnerId,omitempty"`
+	PathVersion               string `json:"pathVersion,omitempty"`
+	PartnerIDPresence         string `json:"partnerIdPresence,omitempty"`
+	NotifyOutcome             string `json:"notifyOutcome,omitempty"`
+	PaymentCreateTimePresence string `json:"paymentCreateTimePresence,omitempty"`
+	PaymentTimePresence       string `json:"paymentTimePresence,omitempty"`
+	OrderTitle                string `json:"orderTitle,omitempty"`
+	AppIDPresence             string `json:"appIdPresence,omitempty"`
+	ProductCodePresence       string `json:"productCodePresence,omitempty"`
+	RefundAPI                 string `json:"refundApi,omitempty"`
+	RefundBy                  string `json:"refundBy,omitempty"`
+	AmountValue               string `json:"amountValue,omitempty"`
 }
 
 // MaxRealTimeWaitLimit bounds realTimeWaitLimit: the run's default time limit must leave
@@ -228,6 +250,9 @@ func (p Profile) Check() error {
 	if len(p.SignatureAlgorithms) > 0 && !seenAlg[AlgorithmRSA256] {
 		return fmt.Errorf("signatureAlgorithms %v: RSA256 is required (the kit signs and verifies with it)", p.SignatureAlgorithms)
 	}
+	if _, err := p.Dialect(); err != nil {
+		return err
+	}
 	return nil
 }
 
@@ -279,20 +304,15 @@ func (p Profile) Wallet() fixtures.WalletProfile {
 	if p.Name != "" {
 		w.Name = p.Name
 	}
-	w.BasePath = p.BasePath
-	if p.ProductCodes.General != "" {
-		w.GeneralProductCode = p.ProductCodes.General
-	}
-	if p.ProductCodes.PreAuth != "" {
-		w.PreAuthProductCode = p.ProductCodes.PreAuth
-	}
+	// The prefix and the product codes are the dialect's, the profile's own over the preset's.
+	d := p.dialectOrDefault()
+	w.BasePath = d.BasePath
+	w.GeneralProductCode, w.PreAuthProductCode = d.ProductCodes.General, d.ProductCodes.PreAuth
 	if p.AuthorizationValidity != 0 {
 		w.AuthorizationValidity = time.Duration(p.AuthorizationValidity)
 	}
-	w.Notifications = p.Notifications
+	w.Notifications, w.Captures, w.PartialRefunds = p.declarations(d)
 	w.RealTimeWaitLimit = time.Duration(p.RealTimeWaitLimit)
-	w.Captures = p.Captures
-	w.PartialRefunds = p.PartialRefunds
 	if len(p.NotifyRetrySchedule) > 0 {
 		w.NotifyRetrySchedule = make([]time.Duration, len(p.NotifyRetrySchedule))
 		for i, d := range p.NotifyRetrySchedule {
