@@ -21,6 +21,22 @@ type Coverage struct {
 	Checked []string
 	// NotChecked lists the others, with why, in id order.
 	NotChecked []Unchecked
+	// NotApplicable lists, in id order, the MUST requirements whose every scenario the
+	// target's dialect rules out (skipped with a reason starting NotApplicablePrefix): they
+	// are not gaps, and do not fail --require-all.
+	NotApplicable []Unchecked
+}
+
+// NotApplicablePrefix starts the skip reason of a scenario that the target's dialect rules
+// out: "not applicable under v1-qi: the dialect allows one capture per authorization". The
+// steps skip such scenarios with it; coverage lists their requirements apart.
+const NotApplicablePrefix = "not applicable under "
+
+// unsupported reports whether a skip reason names something the target does not offer (a
+// flow, pre-authorization, refunds) or a rule its dialect rules out: a flow skipped for it is
+// not a gap in what was checked of a requirement checked on other flows.
+func unsupported(reason string) bool {
+	return strings.HasPrefix(reason, "the target does not support ") || strings.HasPrefix(reason, NotApplicablePrefix)
 }
 
 // Unchecked is a MUST requirement none of whose scenarios ran on the target, on one flow or
@@ -83,7 +99,8 @@ func (r *Run) Coverage() Coverage {
 		type cell struct {
 			checked bool
 			// offered: a scenario did not run for another reason than a feature the target
-			// does not support (a flow, pre-authorization, refunds).
+			// does not support (a flow, pre-authorization, refunds) or a rule its dialect
+			// rules out.
 			offered bool
 			reasons map[string]bool
 		}
@@ -104,12 +121,12 @@ func (r *Run) Coverage() Coverage {
 			case s.Status == Skipped:
 				// A skip reason may itself join several ("no clock control; no
 				// refunds"): each is given once.
-				unsupported := false
+				notOffered := false
 				for _, reason := range strings.Split(s.Reason, "; ") {
 					x.reasons[reason] = true
-					unsupported = unsupported || strings.HasPrefix(reason, "the target does not support ")
+					notOffered = notOffered || unsupported(reason)
 				}
-				x.offered = x.offered || !unsupported
+				x.offered = x.offered || !notOffered
 			default:
 				x.checked = true
 			}
@@ -136,11 +153,17 @@ func (r *Run) Coverage() Coverage {
 			continue
 		}
 		list := make([]string, 0, len(reasons))
+		inapplicable := !anyChecked
 		for reason := range reasons {
 			list = append(list, reason)
+			inapplicable = inapplicable && strings.HasPrefix(reason, NotApplicablePrefix)
 		}
 		sort.Strings(list)
 		u := Unchecked{ID: q.ID, Reason: strings.Join(list, "; ")}
+		if inapplicable && len(list) > 0 {
+			c.NotApplicable = append(c.NotApplicable, u)
+			continue
+		}
 		if anyChecked {
 			for _, f := range missing {
 				u.Flows = append(u.Flows, cmp.Or(f, "no flow in particular"))
@@ -154,10 +177,14 @@ func (r *Run) Coverage() Coverage {
 // Complete reports whether every MUST requirement of the run was checked.
 func (c Coverage) Complete() bool { return len(c.NotChecked) == 0 }
 
-// String reads "64 of 71 MUST requirements checked; not checked: REQ-A, REQ-B (reason);
-// REQ-C (other reason)", the requirements grouped by reason.
+// String reads "64 of 71 MUST requirements checked; not applicable: REQ-D (not applicable
+// under v1-qi: ...); not checked: REQ-A, REQ-B (reason); REQ-C (other reason)", the
+// requirements grouped by reason.
 func (c Coverage) String() string {
 	s := fmt.Sprintf("%d of %d MUST requirements checked", len(c.Checked), c.Must)
+	if len(c.NotApplicable) > 0 {
+		s += "; not applicable: " + byReason(c.NotApplicable)
+	}
 	if len(c.NotChecked) == 0 {
 		return s
 	}
@@ -166,10 +193,16 @@ func (c Coverage) String() string {
 
 // NotCheckedByReason lists the unchecked requirements grouped by reason: "REQ-A, REQ-B
 // (reason); REQ-C (other reason)".
-func (c Coverage) NotCheckedByReason() string {
+func (c Coverage) NotCheckedByReason() string { return byReason(c.NotChecked) }
+
+// NotApplicableByReason lists the requirements the dialect rules out grouped by reason, as
+// NotCheckedByReason does.
+func (c Coverage) NotApplicableByReason() string { return byReason(c.NotApplicable) }
+
+func byReason(list []Unchecked) string {
 	var reasons []string
 	ids := map[string][]string{}
-	for _, u := range c.NotChecked {
+	for _, u := range list {
 		if ids[u.Reason] == nil {
 			reasons = append(reasons, u.Reason)
 		}

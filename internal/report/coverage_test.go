@@ -131,3 +131,51 @@ func TestCoverageGivesEachReasonOnce(t *testing.T) {
 	assert.Equal(t, "0 of 1 MUST requirements checked; not checked: REQ-PRE-008 (the target does not support refunds; the wallet offers no clock control)",
 		r.Coverage().String())
 }
+
+// TestCoverageNotApplicable: a requirement whose every scenario the dialect rules out is
+// listed as not applicable under it, apart from those not checked, and does not fail
+// --require-all; one whose scenarios the dialect rules out on one flow only is checked.
+func TestCoverageNotApplicable(t *testing.T) {
+	one := "not applicable under v1-qi: the dialect allows one capture per authorization"
+	r := &Run{Dialect: "v1-qi", RequireAll: true, Requirements: map[string]string{
+		"REQ-PRE-006": "Several partial captures.", "REQ-PRE-007": "A capture.", "REQ-REF-002": "A refund.",
+	}}
+	r.Scenarios = []Scenario{
+		{Name: "two captures", Requirements: []string{"REQ-PRE-006"}, Tags: []string{"@preauth", "@flow-tradeNO"}, Status: Skipped, Reason: one},
+		{Name: "two captures by orderStr", Requirements: []string{"REQ-PRE-006"}, Tags: []string{"@preauth", "@flow-orderStr"}, Status: Skipped, Reason: one},
+		{Name: "a capture", Requirements: []string{"REQ-PRE-007"}, Tags: []string{"@preauth", "@flow-tradeNO"}, Status: Passed},
+		{Name: "a capture by orderStr", Requirements: []string{"REQ-PRE-007"}, Tags: []string{"@preauth", "@flow-orderStr"}, Status: Skipped, Reason: one},
+		{Name: "a refund", Requirements: []string{"REQ-REF-002"}, Tags: []string{"@refunds"}, Status: Passed},
+	}
+	c := r.Coverage()
+	assert.Equal(t, 3, c.Must)
+	assert.Equal(t, []string{"REQ-PRE-007", "REQ-REF-002"}, c.Checked)
+	assert.Equal(t, []Unchecked{{ID: "REQ-PRE-006", Reason: one}}, c.NotApplicable)
+	assert.Empty(t, c.NotChecked)
+	assert.True(t, c.Complete())
+	assert.Equal(t, "PASS: 2 of 3 MUST requirements checked; not applicable: REQ-PRE-006 ("+one+")", r.Headline())
+
+	// A requirement skipped for the dialect and for another reason is not checked.
+	r.Scenarios[1].Reason = "the wallet offers no clock control"
+	c = r.Coverage()
+	assert.Empty(t, c.NotApplicable)
+	assert.Equal(t, []Unchecked{{ID: "REQ-PRE-006", Reason: one + "; the wallet offers no clock control"}}, c.NotChecked)
+	assert.Equal(t, "FAIL", r.Verdict())
+}
+
+// TestReportsNameTheDialect: the first line of each report names the dialect the run spoke.
+func TestReportsNameTheDialect(t *testing.T) {
+	r := sampleRun()
+	r.Dialect = "v2 with overrides"
+	var html, junit bytes.Buffer
+	require.NoError(t, WriteHTML(&html, r))
+	require.NoError(t, WriteJUnit(&junit, r))
+	assert.Contains(t, html.String(), "<title>tradepaykit verify-merchant (dialect v2 with overrides): FAIL</title>")
+	assert.Contains(t, html.String(), "<h1>tradepaykit conformance report: verify-merchant, dialect v2 with overrides ")
+	assert.Contains(t, strings.SplitN(junit.String(), "\n", 3)[1], `<testsuites name="tradepaykit verify-merchant (dialect v2 with overrides)"`)
+	assert.Contains(t, junit.String(), `<property name="dialect" value="v2 with overrides">`)
+
+	html.Reset()
+	require.NoError(t, WriteHTML(&html, sampleRun()))
+	assert.Contains(t, html.String(), "(dialect kit)", "a run that names no dialect spoke the kit's")
+}

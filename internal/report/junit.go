@@ -58,7 +58,7 @@ type junitMessage struct {
 // WriteJUnit writes the run as JUnit XML: one testsuite per feature file and one per pact;
 // each scenario's name carries its requirement ids, so CI dashboards show them.
 func WriteJUnit(w io.Writer, r *Run) error {
-	root := junitSuites{Name: "tradepaykit " + r.Command, Time: seconds(r.Duration.Seconds())}
+	root := junitSuites{Name: "tradepaykit " + r.Command + " (dialect " + r.DialectLabel() + ")", Time: seconds(r.Duration.Seconds())}
 	suites := map[string]*junitSuite{}
 	var order []string
 	for _, s := range r.Scenarios {
@@ -149,17 +149,23 @@ func WriteJUnit(w io.Writer, r *Run) error {
 // a suite without test cases, so CI dashboards and scripts can read them.
 func coverageSuite(r *Run) junitSuite {
 	c := r.Coverage()
-	var unchecked []string
+	var unchecked, inapplicable []string
 	for _, u := range c.NotChecked {
 		unchecked = append(unchecked, u.ID)
 	}
+	for _, u := range c.NotApplicable {
+		inapplicable = append(inapplicable, u.ID)
+	}
 	props := []junitProperty{
+		{"dialect", r.DialectLabel()},
 		{"verdict", r.Verdict()},
 		{"headline", r.Headline()},
 		{"must-requirements", fmt.Sprint(c.Must)},
 		{"must-checked", fmt.Sprint(len(c.Checked))},
 		{"must-not-checked", strings.Join(unchecked, " ")},
 		{"must-not-checked-why", c.NotCheckedByReason()},
+		{"must-not-applicable", strings.Join(inapplicable, " ")},
+		{"must-not-applicable-why", c.NotApplicableByReason()},
 		{"require-all", fmt.Sprint(r.RequireAll)},
 	}
 	if r.TimeLimit != "" {

@@ -39,6 +39,9 @@ type Run struct {
 	// ProfileName and ProfileJSON describe the target profile in effect.
 	ProfileName string
 	ProfileJSON string
+	// Dialect names the dialect the run spoke and judged by (docs/dialects.md): the preset,
+	// "v1-qi" or "v2 with overrides"; every report names it first. Empty reads as "kit".
+	Dialect string
 	// Exclusions is the tag filter equivalent to what the profile lacks.
 	Exclusions string
 	Started    time.Time
@@ -337,4 +340,12 @@ func ParseRequirements(markdown string) map[string]string {
 		out[id] = strings.ReplaceAll(text, "`", "")
 	}
 	return out
+}
+
+// DialectLabel is the dialect the run spoke, "kit" when the run does not say.
+func (r *Run) DialectLabel() string {
+	if r.Dialect == "" {
+		return "kit"
+	}
+	return r.Dialect
 }
