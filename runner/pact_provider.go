@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/tradepaykit/tradepaykit/fixtures"
+	"github.com/tradepaykit/tradepaykit/internal/profile"
 	"github.com/tradepaykit/tradepaykit/pacts"
 )
 
@@ -66,6 +67,7 @@ func runPactProvider(ctx context.Context, args []string, stdout, stderr io.Write
 	merchantKey := fs.String("merchant-key", "", "wallet: the merchant private key `PEM` file the front signs with; default the kit's test key")
 	walletPub := fs.String("wallet-public-key", "", "wallet: the wallet's public key `PEM` file, to check every answer; default the kit's test key")
 	profileFlag := fs.String("profile", "", "wallet: the target profile (a JSON `FILE`, or kit:NAME) whose product codes the kit's states use")
+	dialectFlag := registerDialect(fs)
 	// The merchant side.
 	notifyURL := fs.String("merchant-notify-url", "", "merchant: the notify `URL` every replayed notification goes to")
 	merchantURL := fs.String("merchant-url", "", "merchant: the root `URL` of the merchant's test adapter, for the kit's states")
@@ -84,6 +86,13 @@ func runPactProvider(ctx context.Context, args []string, stdout, stderr io.Write
 	if *clientID == "" {
 		return fail(errors.New("--client-id is empty"))
 	}
+	// The contracts pin the kit preset's shape: a front for another dialect would replay
+	// requests its provider refuses.
+	if _, d, err := withDialect(profile.Profile{}, "", *dialectFlag); err != nil {
+		return fail(err)
+	} else if ok, note := pactsApply(d); !ok {
+		return fail(errors.New(note))
+	}
 	spec := pactProviderSpec{side: *side, listen: *addr, command: command}
 	if *stateURL != "" {
 		if _, err := checkURL("--pact-states-url", *stateURL); err != nil {
@@ -95,6 +104,13 @@ func runPactProvider(ctx context.Context, args []string, stdout, stderr io.Write
 		prof, _, err := loadProfile(*profileFlag, "wallet")
 		if err != nil {
 			return fail(err)
+		}
+		prof, d, err := withDialect(prof, *profileFlag, *dialectFlag)
+		if err != nil {
+			return fail(err)
+		}
+		if ok, note := pactsApply(d); !ok {
+			return fail(errors.New(note))
 		}
 		base, err := checkURL("--wallet-url", *walletURL)
 		if err != nil {

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/tradepaykit/tradepaykit/fixtures"
 	"github.com/tradepaykit/tradepaykit/internal/clock"
+	"github.com/tradepaykit/tradepaykit/internal/dialect"
 	"github.com/tradepaykit/tradepaykit/internal/guard"
 	"github.com/tradepaykit/tradepaykit/internal/merchant"
 	"github.com/tradepaykit/tradepaykit/internal/signing"
@@ -132,6 +134,9 @@ type walletMockSpec struct {
 	listen, advertise string
 	merchants         []wallet.Merchant
 	profile           fixtures.WalletProfile
+	// dialect is the shape of the OpenAPI the mock speaks; the zero value means the kit
+	// preset.
+	dialect           dialect.Dialect
 	style             signing.Style
 	key               *rsa.PrivateKey
 	allowRemoteNotify bool
@@ -188,7 +193,7 @@ func startWalletMock(spec walletMockSpec) (*walletMock, error) {
 	}
 	var h http.Handler = m.Renewable
 	if spec.rec != nil {
-		h = recordPaths("/v1/payments/", spec.rec.incoming("merchant → wallet mock OpenAPI", spec.merchantKey, h), h)
+		h = recordPaths("/"+dialect.OrDefault(spec.dialect).PathVersion+"/payments/", spec.rec.incoming("merchant → wallet mock OpenAPI", spec.merchantKey, h), h)
 	}
 	limits := m.Current().Limits()
 	m.http = serve(ln, h, limits)
@@ -216,6 +221,7 @@ func (m *walletMock) config() wallet.Config {
 		PrivateKey:        m.spec.key,
 		Merchants:         m.spec.merchants,
 		Profile:           m.spec.profile,
+		Dialect:           m.spec.dialect,
 		Logger:            m.spec.logger,
 		HTTPClient:        m.client,
 		NotifyTimeout:     m.spec.notifyTimeout,
@@ -240,6 +246,10 @@ type referenceMerchantSpec struct {
 	key               *rsa.PrivateKey
 	walletKey         *rsa.PublicKey
 	profile           fixtures.WalletProfile
+	// dialect is the shape of the OpenAPI the merchant speaks, and partnerID the partnerId
+	// it sends where the dialect carries one (empty: dialect.DefaultPartnerID).
+	dialect   dialect.Dialect
+	partnerID string
 	// walletAlgorithms are the signature algorithms the wallet declares (ECC224 accepted,
 	// not checked).
 	walletAlgorithms []string
@@ -278,6 +288,7 @@ func startReferenceMerchant(spec referenceMerchantSpec) (*referenceMerchant, err
 		WalletURL: spec.walletURL, ClientID: spec.clientID, PrivateKey: spec.key, WalletPublicKey: spec.walletKey,
 		AppID: spec.appID, Profile: spec.profile, Clock: spec.clock, Logger: spec.logger, HTTPClient: r.client,
 		SignatureStyle: spec.style, PublicURL: r.url, WalletAlgorithms: spec.walletAlgorithms,
+		Dialect: spec.dialect, PartnerID: spec.partnerID,
 	}
 	for _, d := range spec.defects {
 		cfg.Defects = append(cfg.Defects, merchant.Defect(d))
@@ -291,7 +302,7 @@ func startReferenceMerchant(spec referenceMerchantSpec) (*referenceMerchant, err
 	}
 	h := r.server.Handler()
 	if spec.rec != nil {
-		h = recordPaths(merchant.NotifyPath, spec.rec.incoming("wallet → reference merchant notify endpoint", spec.walletKey, h), h)
+		h = recordPaths(notifyPath(r.server), spec.rec.incoming("wallet → reference merchant notify endpoint", spec.walletKey, h), h)
 	}
 	if spec.wrap != nil {
 		h = spec.wrap(h)
@@ -304,4 +315,12 @@ func (r *referenceMerchant) close() error {
 	err := r.http.close()
 	r.client.CloseIdleConnections()
 	return errors.Join(err, r.server.Close())
+}
+
+// notifyPath is the path of the merchant's notify URL: the dialect's notifyPayment path.
+func notifyPath(m *merchant.Server) string {
+	if u, err := url.Parse(m.NotifyURL()); err == nil && u.Path != "" {
+		return u.Path
+	}
+	return merchant.NotifyPath
 }

@@ -17,6 +17,9 @@ import (
 const selfTestHelp = `Runs every scenario and both contracts against the kit's own wallet mock and reference
 merchant, started in this process on loopback ports. This is verify-wallet and
 verify-merchant pointed at the kit's own parties: if it fails, the kit is broken.
+
+With --dialect the parties speak another preset (docs/dialects.md) and the scenarios judge by
+it: tradepaykit --dialect v2. The contracts pin the kit preset and are verified under it only.
 `
 
 func runSelfTest(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -36,19 +39,24 @@ func runSelfTest(ctx context.Context, args []string, stdout, stderr io.Writer) i
 
 // selfTest starts the embedded parties and runs the suite and the pacts against them.
 func selfTest(ctx context.Context, opts suiteOptions, args []string, stdout, stderr io.Writer) int {
-	parties, err := selftest.Start(selftest.Options{})
+	prof := profile.Profile{Name: "the kit's own parties", Capabilities: profile.Capabilities{Clock: true, WalletMock: true, ReferenceMerchant: true}}
+	prof, d, err := withDialect(prof, "", opts.dialect)
+	if err != nil {
+		usageError(stderr, "run", err)
+		return exitUsage
+	}
+	parties, err := selftest.Start(selftest.Options{Dialect: d})
 	if err != nil {
 		fmt.Fprintf(stderr, "tradepaykit: cannot start the embedded parties: %v\n", err)
 		return exitUsage
 	}
 	defer parties.Close()
-	fmt.Fprintf(stdout, "tradepaykit self-test: wallet mock %s, reference merchant %s%s\n", parties.WalletURL(), parties.MerchantURL(), opts.pactNote())
+	fmt.Fprintf(stdout, "tradepaykit self-test, dialect %s: wallet mock %s, reference merchant %s%s\n", d.Label(), parties.WalletURL(), parties.MerchantURL(), opts.pactNote())
 
 	// Idle keep-alive connections to the parties are dropped before the parties close, so
 	// their graceful shutdown has nothing to wait for.
 	httpClient := selftest.NewHTTPClient()
 	defer httpClient.CloseIdleConnections()
-	prof := profile.Profile{Name: "the kit's own parties", Capabilities: profile.Capabilities{Clock: true, WalletMock: true, ReferenceMerchant: true}}
 	targets := steps.Targets{
 		HTTPClient:      httpClient,
 		WalletURL:       parties.WalletURL(),
@@ -59,7 +67,9 @@ func selfTest(ctx context.Context, opts suiteOptions, args []string, stdout, std
 		MerchantKey:     fixtures.PrivateKey(fixtures.MerchantPrivateKey),
 		WalletPublicKey: fixtures.PublicKey(fixtures.WalletPublicKey),
 		WalletKey:       fixtures.PrivateKey(fixtures.WalletPrivateKey),
-		Profile:         fixtures.DefaultWalletProfile().WithKitDeclarations(),
+		Profile:         kitMockDeclarations(parties.Profile, prof, d),
+		Dialect:         d,
+		PartnerID:       prof.PartnerIDValue(),
 		Capabilities:    steps.Capabilities{Clock: true, WalletMock: true, ReferenceMerchant: true},
 		Wait:            opts.wait,
 		Signatures:      parties.Signatures,
@@ -70,7 +80,7 @@ func selfTest(ctx context.Context, opts suiteOptions, args []string, stdout, std
 		SecondMerchantKey:   fixtures.PrivateKey(fixtures.SecondMerchantPrivateKey),
 	}
 	s := &suite{
-		opts: opts, targets: targets, profile: prof, clockParties: ownParties(targets, parties.Signatures),
+		opts: opts, targets: targets, profile: prof, dialect: d, clockParties: ownParties(targets, parties.Signatures),
 		run: &report.Run{
 			Command: "self-test", Args: append([]string{"run"}, args...), KitVersion: kitVersion(),
 			Target: []report.Endpoint{
@@ -109,7 +119,7 @@ func printSignatures(w io.Writer, c signing.MemoCounts) {
 // self-test's own and signing through the same memo: targets with their URLs.
 func ownParties(shared steps.Targets, memo *signing.Memo) startParties {
 	return func() (steps.Targets, func() error, error) {
-		p, err := selftest.Start(selftest.Options{Signatures: memo})
+		p, err := selftest.Start(selftest.Options{Signatures: memo, Dialect: shared.Dialect, PartnerID: shared.PartnerID})
 		if err != nil {
 			return shared, nil, err
 		}

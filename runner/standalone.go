@@ -13,7 +13,6 @@ import (
 
 	"github.com/tradepaykit/tradepaykit/fixtures"
 	"github.com/tradepaykit/tradepaykit/internal/clock"
-	"github.com/tradepaykit/tradepaykit/internal/merchant"
 	"github.com/tradepaykit/tradepaykit/internal/target"
 	"github.com/tradepaykit/tradepaykit/internal/wallet"
 )
@@ -50,7 +49,8 @@ func runWalletMock(ctx context.Context, args []string, stdout, stderr io.Writer)
 	clientID := fs.String("client-id", fixtures.ClientID, "the client `ID` of the merchant")
 	appID := fs.String("app-id", defaultAppID, "the orderStr app_id `ID` of the merchant")
 	notifyURL := fs.String("notify-url", "", "the merchant's registered notify `URL` (used when pay or the orderStr names none)")
-	profileFlag := fs.String("profile", "", "a target profile `FILE` (or kit:NAME) whose basePath, product codes, retry schedule and signature variant the mock takes")
+	profileFlag := fs.String("profile", "", "a target profile `FILE` (or kit:NAME) whose dialect, basePath, product codes, retry schedule and signature variant the mock takes")
+	dialectFlag := registerDialect(fs)
 	allowRemote := fs.Bool("allow-remote-notify", false, "send notifications to non-loopback hosts too")
 	notifyTimeout := fs.Duration("notify-timeout", 10*time.Second, "how long the mock waits for the merchant's answer to a notification")
 	verbose := fs.Bool("v", false, "log every request, answer and notification attempt to stderr, one line each, with signature checks")
@@ -85,6 +85,10 @@ func runWalletMock(ctx context.Context, args []string, stdout, stderr io.Writer)
 	if err != nil {
 		return fail(err)
 	}
+	prof, d, err := withDialect(prof, *profileFlag, *dialectFlag)
+	if err != nil {
+		return fail(err)
+	}
 	mPub, mPubName, err := loadPublicKey("--merchant-public-key", *merchantKey, fixtures.MerchantPublicKey)
 	if err != nil {
 		return fail(err)
@@ -100,7 +104,7 @@ func runWalletMock(ctx context.Context, args []string, stdout, stderr io.Writer)
 	}
 	wp := prof.Wallet()
 	wm, err := startWalletMock(walletMockSpec{
-		listen: *addr, advertise: *advertise, profile: wp, style: prof.Style(),
+		listen: *addr, advertise: *advertise, profile: wp, dialect: d, style: prof.Style(),
 		merchants: []wallet.Merchant{
 			{ClientID: *clientID, PublicKey: mPub, AppID: *appID, NotifyURL: *notifyURL},
 			{ClientID: fixtures.SecondClientID, PublicKey: fixtures.PublicKey(fixtures.SecondMerchantPublicKey)},
@@ -117,10 +121,15 @@ func runWalletMock(ctx context.Context, args []string, stdout, stderr io.Writer)
 	if verifyProfile == "" {
 		verifyProfile = "kit:wallet-mock"
 	}
+	verifyDialect := ""
+	if *dialectFlag != "" {
+		verifyDialect = " --dialect " + shellQuote(*dialectFlag)
+	}
 	// The first line is what scripts (and the kit's tests) read.
 	fmt.Fprintf(stdout, "tradepaykit wallet mock listening on %s\n", wm.url)
 	fmt.Fprintf(stdout, `
-  OpenAPI (signed)   POST %[1]s/v1/payments/{pay,inquiryPayment,cancel,capture,refund,inquiryRefund}
+  dialect            %[10]s (docs/dialects.md)
+  OpenAPI (signed)   POST %[1]s/%[11]s/payments/{%[12]s}
   cashier page       GET  %[2]s/cashier/{paymentId}
   test control       POST %[2]s/conformance/tradePay   {"tradeNO"|"orderStr"|"paymentUrl", "action": "CONFIRM"}
                      POST %[2]s/conformance/clock      {"advance": "48h"}
@@ -135,22 +144,22 @@ func runWalletMock(ctx context.Context, args []string, stdout, stderr io.Writer)
                      fixtures/keys/wallet-public.pem verifies (below)
 
 Point the merchant's test deployment at it:
-  SDK gateway URL    %[2]s  (an SDK appends %[9]s/v1/payments/{api} itself)
-  OpenAPI base URL   %[1]s  (for code that appends only /v1/payments/{api})
+  SDK gateway URL    %[2]s  (an SDK appends %[9]s/%[11]s/payments/{api} itself)
+  OpenAPI base URL   %[1]s  (for code that appends only /%[11]s/payments/{api})
   client id          %[3]s (orderStr app_id %[4]s)
   wallet public key  fixtures/keys/wallet-public.pem
   merchant key       the private half of %[5]s
 Then verify the merchant against a wallet mock of its own:
   tradepaykit verify-merchant --merchant-url http://<merchant>/ --wallet-listen <the address the deployment calls>
 Or see a verify run against this mock:
-  tradepaykit verify-wallet --wallet-url %[2]s --control-url %[2]s --profile %[8]s
+  tradepaykit verify-wallet --wallet-url %[2]s --control-url %[2]s --profile %[8]s%[13]s
 
 %[7]s
 Business time moves only through /conformance/clock; a merchant on real time sees deadlines
 that already passed after a large advance: restart the mock to come back to real time.
 Stop with Ctrl-C.
 `, api, wm.url, *clientID, *appID, mPubName, orNone(*notifyURL), strings.TrimSpace(string(fixtures.PEM(fixtures.WalletPublicKey))),
-		shellQuote(verifyProfile), apiPathOf(wp.BasePath))
+		shellQuote(verifyProfile), apiPathOf(wp.BasePath), dialectSummary(d, prof.PartnerIDValue()), d.PathVersion, strings.Join(apiNames(d), ","), verifyDialect)
 	if *data != "" {
 		fmt.Fprintf(stdout, "State is kept in %s: a mock started again on it answers as before, business time included\n(start on a new file to come back to real time; one mock per file).\n", *data)
 	}
@@ -175,7 +184,8 @@ func runReferenceMerchant(ctx context.Context, args []string, stdout, stderr io.
 	appID := fs.String("app-id", defaultAppID, "the orderStr app_id `ID` of the merchant")
 	merchantKey := fs.String("merchant-key", "", "the merchant private key `PEM` file; default the kit's merchant test key")
 	walletKey := fs.String("wallet-public-key", "", "the wallet's public key `PEM` file; default the kit's wallet test key")
-	profileFlag := fs.String("profile", "", "the wallet's target profile `FILE` (or kit:NAME): basePath, product codes, signature variant")
+	profileFlag := fs.String("profile", "", "the wallet's target profile `FILE` (or kit:NAME): dialect, basePath, product codes, signature variant")
+	dialectFlag := registerDialect(fs)
 	followClock := fs.String("follow-wallet-clock", "", "take business time from the wallet's clock control at this root `URL` (POST .../conformance/clock, a kit extension), as the self-test's merchant shares the wallet's clock; for verify-merchant runs whose @clock scenarios move the kit's wallet's time")
 	verbose := fs.Bool("v", false, "log to stderr")
 	var defects defectList
@@ -199,6 +209,10 @@ func runReferenceMerchant(ctx context.Context, args []string, stdout, stderr io.
 		return fail(err)
 	}
 	prof, _, err := loadProfile(*profileFlag, "")
+	if err != nil {
+		return fail(err)
+	}
+	prof, d, err := withDialect(prof, *profileFlag, *dialectFlag)
 	if err != nil {
 		return fail(err)
 	}
@@ -230,13 +244,15 @@ func runReferenceMerchant(ctx context.Context, args []string, stdout, stderr io.
 	m, err := startReferenceMerchant(referenceMerchantSpec{
 		listen: *addr, advertise: *advertise, walletURL: wallet, clientID: *clientID, appID: *appID,
 		key: mKey, walletKey: wPub, profile: prof.Wallet(), style: prof.Style(), clock: business, defects: defects, logger: logger, wrap: wrap,
+		dialect: d, partnerID: prof.PartnerIDValue(),
 	})
 	if err != nil {
 		return fail(err)
 	}
 	fmt.Fprintf(stdout, "tradepaykit reference merchant listening on %s\n", m.url)
 	fmt.Fprintf(stdout, "  test adapter  POST %s/conformance/orders, GET %s/conformance/orders/{orderId}, ...\n", m.url, m.url)
-	fmt.Fprintf(stdout, "  notify URL    %s%s\n  wallet        %s (client id %s, app id %s)\nStop with Ctrl-C.\n", m.url, merchant.NotifyPath, wallet, *clientID, *appID)
+	fmt.Fprintf(stdout, "  notify URL    %s\n  wallet        %s (client id %s, app id %s)\n  dialect       %s (docs/dialects.md)\nStop with Ctrl-C.\n",
+		m.server.NotifyURL(), wallet, *clientID, *appID, dialectSummary(d, prof.PartnerIDValue()))
 	if len(defects) > 0 {
 		fmt.Fprintf(stdout, "TEST AID: defects on: %s\n", defects.String())
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/cucumber/godog"
 
 	"github.com/tradepaykit/tradepaykit/features"
+	"github.com/tradepaykit/tradepaykit/internal/dialect"
 	"github.com/tradepaykit/tradepaykit/internal/profile"
 	"github.com/tradepaykit/tradepaykit/internal/report"
 	"github.com/tradepaykit/tradepaykit/internal/selection"
@@ -36,6 +37,7 @@ type suiteFlags struct {
 	timeLimit    time.Duration
 	requireAll   bool
 	pactCLI      string
+	dialect      *string
 }
 
 func (f *suiteFlags) register(fs *flag.FlagSet) {
@@ -49,6 +51,7 @@ func (f *suiteFlags) register(fs *flag.FlagSet) {
 	fs.DurationVar(&f.wait, "wait", steps.DefaultWait, "how long a step waits for an outcome (a notification, an order settling) before it fails")
 	fs.DurationVar(&f.timeLimit, "time-limit", DefaultTimeLimit, "stop the run after `D`: the scenarios not finished fail and the run exits 1 (0: no limit)")
 	fs.BoolVar(&f.requireAll, "require-all", false, "for certifiers: fail the run (exit 1) when a MUST requirement was not checked on the target (all its scenarios skipped), or the contracts could not be verified")
+	f.dialect = registerDialect(fs)
 	fs.StringVar(&f.pactCLI, "pact-cli", "", "verify the contracts with the official Pact CLI at `PATH` (its `pact verifier`); default the Pact library built in, or, in a build without it, `pact` on PATH")
 }
 
@@ -69,11 +72,16 @@ type suiteOptions struct {
 	verifier pactVerifier
 	// features holds the *.feature files at its root; nil means the embedded features.
 	features fs.FS
+	// dialect is --dialect: the preset replacing the profile's, or "".
+	dialect string
 }
 
 func (f *suiteFlags) options(stdout io.Writer) (suiteOptions, error) {
 	o := suiteOptions{tags: f.tags, format: f.format, reportDir: f.reportDir, concurrency: f.concurrency, wait: f.wait, noColor: !isTerminal(stdout),
 		timeLimit: f.timeLimit, requireAll: f.requireAll}
+	if f.dialect != nil {
+		o.dialect = *f.dialect
+	}
 	switch o.format {
 	case "pretty", "progress":
 	default:
@@ -133,6 +141,9 @@ type suite struct {
 	side string
 	// profile decides which scenarios the target can run.
 	profile profile.Profile
+	// dialect is the dialect the run speaks and judges by (targets.Dialect); the zero value
+	// means the kit preset.
+	dialect dialect.Dialect
 	// related, when set, knows the exchanges between the parties.
 	related *recorder
 	// beforeClockScenario runs before each scenario of the one-at-a-time @clock pass.
@@ -181,6 +192,12 @@ func (s *suite) execute(ctx context.Context, stdout, stderr io.Writer) int {
 		s.run.Requirements = report.ParseRequirements(features.README)
 	}
 	s.run.Seed = s.opts.seed
+	s.dialect = dialect.OrDefault(s.dialect)
+	s.run.Dialect = s.dialect.Label()
+	if ok, note := pactsApply(s.dialect); !ok && s.pacts != nil && s.opts.pact {
+		s.pacts = nil
+		s.run.Notes = append(s.run.Notes, "contracts not verified: "+note)
+	}
 	if s.run.Tags = selection.Filter(s.side, s.opts.tags); s.run.Tags == "" {
 		s.run.Tags = "(every scenario)"
 	}

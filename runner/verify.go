@@ -78,6 +78,10 @@ func runVerifyWallet(ctx context.Context, args []string, stdout, stderr io.Write
 	if err != nil {
 		return fail(err)
 	}
+	prof, d, err := withDialect(prof, *profileFlag, opts.dialect)
+	if err != nil {
+		return fail(err)
+	}
 	wp := prof.Wallet()
 	base, err := checkURL("--wallet-url", *walletURL)
 	if err != nil {
@@ -127,7 +131,7 @@ func runVerifyWallet(ctx context.Context, args []string, stdout, stderr io.Write
 	m, err := startReferenceMerchant(referenceMerchantSpec{
 		listen: *notifyListen, advertise: *advertise, walletURL: base, clientID: *clientID, appID: *appID,
 		key: mKey, walletKey: wPub, profile: wp, style: prof.Style(), clock: business, rec: rec,
-		walletAlgorithms: prof.Algorithms(),
+		walletAlgorithms: prof.Algorithms(), dialect: d, partnerID: prof.PartnerIDValue(),
 	})
 	if err != nil {
 		return fail(fmt.Errorf("starting the reference merchant: %w", err))
@@ -139,14 +143,15 @@ func runVerifyWallet(ctx context.Context, args []string, stdout, stderr io.Write
 		}
 	}
 
-	fmt.Fprintf(stdout, "tradepaykit verify-wallet %s%s\n", kitVersion(), opts.pactNote())
+	fmt.Fprintf(stdout, "tradepaykit verify-wallet %s, dialect %s%s\n", kitVersion(), d.Label(), opts.pactNote())
 	fmt.Fprintf(stdout, "  wallet OpenAPI      %s\n  wallet test control %s\n  profile             %s\n", base, control, profName)
 	fmt.Fprintf(stdout, "  the kit's merchant  client id %s, app id %s, key %s\n", *clientID, *appID, mKeyName)
 	fmt.Fprintf(stdout, "  notifications to    %s (paymentNotifyUrl / notify_url; listening on %s)\n", m.server.NotifyURL(), m.http.local)
 
 	s := &suite{
-		opts: opts, side: "@wallet", profile: withCapabilities(prof, profile.Capabilities{ReferenceMerchant: true}), related: rec,
+		opts: opts, side: "@wallet", profile: withCapabilities(prof, profile.Capabilities{ReferenceMerchant: true}), related: rec, dialect: d,
 		targets: steps.Targets{
+			Dialect: d, PartnerID: prof.PartnerIDValue(),
 			HTTPClient: httpClient, WalletURL: base, ControlURL: control, MerchantURL: m.http.local,
 			ClientID: *clientID, AppID: *appID, MerchantKey: mKey, WalletPublicKey: wPub, Profile: wp, SignatureAlgorithms: prof.Algorithms(),
 			Capabilities:   steps.Capabilities{Clock: prof.Capabilities.Clock, WalletMock: prof.Capabilities.WalletMock, ReferenceMerchant: true},
@@ -212,6 +217,10 @@ func runVerifyMerchant(ctx context.Context, args []string, stdout, stderr io.Wri
 	if err != nil {
 		return fail(err)
 	}
+	prof, d, err := withDialect(prof, *profileFlag, opts.dialect)
+	if err != nil {
+		return fail(err)
+	}
 	wp := prof.Wallet()
 	adapter, err := checkURL("--merchant-url", *merchantURL)
 	if err != nil {
@@ -244,7 +253,7 @@ func runVerifyMerchant(ctx context.Context, args []string, stdout, stderr io.Wri
 	kitKey := fixtures.PrivateKey(fixtures.MerchantPrivateKey)
 	rec := &recorder{}
 	wm, err := startWalletMock(walletMockSpec{
-		listen: *walletListen, advertise: *advertise, profile: wp, style: prof.Style(), key: wKey,
+		listen: *walletListen, advertise: *advertise, profile: wp, dialect: d, style: prof.Style(), key: wKey,
 		merchants: []wallet.Merchant{{ClientID: *clientID, PublicKey: mPub, AppID: *appID, NotifyURL: *notifyURL,
 			KitKey: &kitKey.PublicKey}},
 		allowRemoteNotify: true, notifyTimeout: *notifyTimeout, rec: rec, merchantKey: mPub,
@@ -260,7 +269,7 @@ func runVerifyMerchant(ctx context.Context, args []string, stdout, stderr io.Wri
 		return unreachable(stderr, cmd, err)
 	}
 
-	fmt.Fprintf(stdout, "tradepaykit verify-merchant %s%s\n", kitVersion(), opts.pactNote())
+	fmt.Fprintf(stdout, "tradepaykit verify-merchant %s, dialect %s%s\n", kitVersion(), d.Label(), opts.pactNote())
 	fmt.Fprintf(stdout, "  merchant test adapter %s\n  profile               %s\n", adapter, profName)
 	fmt.Fprintf(stdout, "  the kit's wallet      %s (listening on %s; the merchant's deployment calls %s)\n", wm.url, wm.http.local, joinBase(wm.url, wp.BasePath))
 	fmt.Fprintf(stdout, "  merchant              client id %s, app id %s, public key %s\n  wallet key            %s\n", *clientID, *appID, mPubName, wKeyName)
@@ -276,12 +285,13 @@ func runVerifyMerchant(ctx context.Context, args []string, stdout, stderr io.Wri
 
 	s := &suite{
 		opts: opts, side: "@merchant", profile: withCapabilities(prof, profile.Capabilities{Clock: true, WalletMock: true}), related: rec,
-		beforeClockScenario: wm.RenewIfAhead,
+		beforeClockScenario: wm.RenewIfAhead, dialect: d,
 		targets: steps.Targets{
+			Dialect: d, PartnerID: prof.PartnerIDValue(),
 			HTTPClient: httpClient, WalletURL: walletBase, ControlURL: wm.http.local, MerchantURL: adapter,
 			ClientID: *clientID, AppID: *appID, MerchantKey: kitKey, MerchantPublicKey: mPub,
 			WalletPublicKey: &wKey.PublicKey, WalletKey: wKey,
-			Profile:      wp.WithKitDeclarations(), // the wallet is the kit's mock
+			Profile:      kitMockDeclarations(wp, prof, d), // the wallet is the kit's mock
 			Capabilities: steps.Capabilities{Clock: true, WalletMock: true, ReferenceMerchant: prof.Capabilities.ReferenceMerchant},
 			Wait:         opts.wait,
 			Health:       health,

@@ -14,6 +14,7 @@ import (
 
 	"github.com/tradepaykit/tradepaykit/fixtures"
 	"github.com/tradepaykit/tradepaykit/internal/clock"
+	"github.com/tradepaykit/tradepaykit/internal/dialect"
 	"github.com/tradepaykit/tradepaykit/internal/merchant"
 	"github.com/tradepaykit/tradepaykit/internal/signing"
 	"github.com/tradepaykit/tradepaykit/internal/wallet"
@@ -33,6 +34,13 @@ type Options struct {
 	NotifyTimeout time.Duration
 	// Signatures signs for both parties and counts their signatures; nil means a new Memo.
 	Signatures *signing.Memo
+	// Dialect is the shape of the OpenAPI both parties speak (docs/dialects.md); the zero
+	// value means the kit preset. Its prefix is the wallet's base path, its product codes
+	// the merchant's.
+	Dialect dialect.Dialect
+	// PartnerID is the partnerId both parties use where the dialect carries it; empty means
+	// dialect.DefaultPartnerID.
+	PartnerID string
 }
 
 // DefaultNotifyTimeout is the self-test's notification timeout: short, because scenarios
@@ -50,6 +58,11 @@ type Parties struct {
 	AppID string
 	// Signatures is the memo both parties sign through: it counts their signatures.
 	Signatures *signing.Memo
+	// Dialect is the dialect both parties speak.
+	Dialect dialect.Dialect
+	// Profile is the wallet profile both parties were given: the kit's, with the dialect's
+	// prefix and product codes.
+	Profile fixtures.WalletProfile
 
 	// merchantHTTP carries the merchant's calls to the wallet; Close drops its idle
 	// connections so that the wallet's graceful shutdown does not wait on them.
@@ -72,7 +85,11 @@ func Start(opts Options) (p *Parties, err error) {
 		opts.Signatures = signing.NewMemo()
 	}
 	merchantPub := fixtures.PublicKey(fixtures.MerchantPublicKey)
-	p = &Parties{Clock: clock.NewVirtual(), AppID: AppID, Signatures: opts.Signatures, merchantHTTP: NewHTTPClient()}
+	d := dialect.OrDefault(opts.Dialect)
+	profile := fixtures.DefaultWalletProfile()
+	profile.BasePath = d.BasePath
+	profile.GeneralProductCode, profile.PreAuthProductCode = d.ProductCodes.General, d.ProductCodes.PreAuth
+	p = &Parties{Clock: clock.NewVirtual(), AppID: AppID, Signatures: opts.Signatures, Dialect: d, Profile: profile, merchantHTTP: NewHTTPClient()}
 	defer func() {
 		if err != nil {
 			_ = p.Close()
@@ -87,7 +104,8 @@ func Start(opts Options) (p *Parties, err error) {
 			{ClientID: fixtures.SecondClientID, PublicKey: fixtures.PublicKey(fixtures.SecondMerchantPublicKey)},
 		},
 		Clock:         p.Clock,
-		Profile:       fixtures.DefaultWalletProfile(),
+		Profile:       profile,
+		Dialect:       d,
 		Logger:        opts.Logger.With("party", "wallet"),
 		NotifyTimeout: opts.NotifyTimeout,
 		Signatures:    opts.Signatures,
@@ -105,7 +123,9 @@ func Start(opts Options) (p *Parties, err error) {
 		PrivateKey:      fixtures.PrivateKey(fixtures.MerchantPrivateKey),
 		WalletPublicKey: fixtures.PublicKey(fixtures.WalletPublicKey),
 		AppID:           AppID,
-		Profile:         fixtures.DefaultWalletProfile(),
+		Profile:         profile,
+		Dialect:         d,
+		PartnerID:       opts.PartnerID,
 		Clock:           p.Clock,
 		Logger:          opts.Logger.With("party", "merchant"),
 		HTTPClient:      p.merchantHTTP,
@@ -137,8 +157,8 @@ func NewHTTPClient() *http.Client {
 	return &http.Client{Timeout: 30 * time.Second, Transport: t}
 }
 
-// WalletURL is the wallet mock's OpenAPI base.
-func (p *Parties) WalletURL() string { return p.Wallet.URL() }
+// WalletURL is the wallet mock's OpenAPI base: its root and the dialect's prefix.
+func (p *Parties) WalletURL() string { return p.Wallet.URL() + p.Profile.BasePath }
 
 // ControlURL is the wallet mock's test control; it shares the OpenAPI's listener.
 func (p *Parties) ControlURL() string { return p.Wallet.URL() }

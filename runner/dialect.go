@@ -1,0 +1,88 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"strings"
+
+	"github.com/tradepaykit/tradepaykit/fixtures"
+	"github.com/tradepaykit/tradepaykit/internal/dialect"
+	"github.com/tradepaykit/tradepaykit/internal/profile"
+)
+
+// The dialect a command speaks (docs/dialects.md): the profile's "dialect" and switch fields,
+// its preset replaced by --dialect.
+
+// registerDialect adds --dialect to a command's flags.
+func registerDialect(fs *flag.FlagSet) *string {
+	return fs.String("dialect", "", "the `PRESET` of the OpenAPI's shape to speak and judge by: "+strings.Join(dialect.Presets(), ", ")+
+		" (docs/dialects.md); replaces the profile's \"dialect\", whose other switch fields still apply; default the profile's, or kit")
+}
+
+// withDialect returns the profile with its preset replaced by preset (when not empty), and
+// the dialect it resolves to. profileValue is the --profile the profile was read from: the
+// declarations of kit:wallet-mock (notifications, captures, partial refunds) describe the
+// kit's wallet mock under the kit preset; under another preset the mock follows the preset,
+// so they are dropped. An unknown preset or a switch value the preset does not take is an
+// error listing the presets or the values.
+func withDialect(prof profile.Profile, profileValue, preset string) (profile.Profile, dialect.Dialect, error) {
+	if preset != "" {
+		if _, err := dialect.Lookup(preset); err != nil {
+			return prof, dialect.Dialect{}, fmt.Errorf("--dialect: %w", err)
+		}
+		prof.Preset = preset
+	}
+	if profileValue == "kit:wallet-mock" && prof.Preset != "" && prof.Preset != dialect.Default {
+		prof.Notifications = fixtures.Notifications{}
+		prof.Captures, prof.PartialRefunds = "", ""
+	}
+	d, err := prof.Dialect()
+	if err != nil {
+		return prof, dialect.Dialect{}, fmt.Errorf("the profile's dialect: %w", err)
+	}
+	return prof, d, nil
+}
+
+// kitMockDeclarations returns wp with what a judge holds the kit's own wallet mock to: under
+// the kit preset, the mock's own declarations (fixtures.WithKitDeclarations), as before
+// dialects; under another, what prof declares under it (the preset's values, the profile's
+// over them), which the mock follows.
+func kitMockDeclarations(wp fixtures.WalletProfile, prof profile.Profile, d dialect.Dialect) fixtures.WalletProfile {
+	if d.Preset == dialect.Default {
+		return wp.WithKitDeclarations()
+	}
+	w := prof.Wallet()
+	wp.Notifications, wp.Captures, wp.PartialRefunds = w.Notifications, w.Captures, w.PartialRefunds
+	return wp
+}
+
+// pactsApply reports whether the kit's contracts (pacts/) can be verified under d: they pin
+// the kit preset's shape; note says why not.
+func pactsApply(d dialect.Dialect) (ok bool, note string) {
+	if d.Preset == dialect.Default {
+		return true, ""
+	}
+	return false, fmt.Sprintf("the kit's contracts (pacts/) pin the kit dialect's shape, and none pins the %s dialect's yet", d.Label())
+}
+
+// apiNames are the dialect's API names as its paths carry them, in the protocol's order
+// (notifyPayment, which the merchant serves, left out).
+func apiNames(d dialect.Dialect) []string {
+	var names []string
+	for _, api := range dialect.APIs {
+		if api != dialect.NotifyPayment {
+			names = append(names, d.APIName(api))
+		}
+	}
+	return names
+}
+
+// dialectSummary names the dialect for a banner: its label, and the partnerId where it
+// carries one.
+func dialectSummary(d dialect.Dialect, partnerID string) string {
+	s := d.Label()
+	if d.PartnerID != dialect.Absent && d.PartnerID != dialect.Optional {
+		s += ", partnerId " + partnerID
+	}
+	return s
+}
