@@ -91,6 +91,13 @@ func (s *suite) noteTimeLimit(ctx context.Context, pactsCut bool, stderr io.Writ
 // those not checked, and why.
 func printCoverage(w io.Writer, r *report.Run) {
 	c := r.Coverage()
+	if len(c.NotApplicable) > 0 {
+		// Not gaps: the dialect rules their scenarios out (--require-all passes).
+		fmt.Fprintf(w, "MUST requirements not applicable under the dialect %s (%d):\n", r.DialectLabel(), len(c.NotApplicable))
+		for _, u := range c.NotApplicable {
+			fmt.Fprintf(w, "  - %s: %s\n", u.Name(), u.Reason)
+		}
+	}
 	if len(c.NotChecked) > 0 {
 		fmt.Fprintf(w, "MUST requirements not checked on this target (%d):\n", len(c.NotChecked))
 		for _, u := range c.NotChecked {
