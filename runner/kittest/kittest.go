@@ -40,6 +40,7 @@ import (
 
 	"github.com/tradepaykit/tradepaykit/fixtures"
 	"github.com/tradepaykit/tradepaykit/fixtures/profiles"
+	"github.com/tradepaykit/tradepaykit/internal/dialect"
 	"github.com/tradepaykit/tradepaykit/internal/profile"
 	"github.com/tradepaykit/tradepaykit/internal/target"
 	"github.com/tradepaykit/tradepaykit/internal/wallet"
@@ -75,9 +76,13 @@ type Options struct {
 	// name none; SetNotifyURL sets it later.
 	NotifyURL string
 	// Profile makes the mock look like a given wallet: "kit:NAME" (a profile the kit embeds)
-	// or a JSON file (runner/README.md, "The target profile"): basePath, product codes, retry
-	// schedule, signature variant. Empty means the kit's defaults.
+	// or a JSON file (runner/README.md, "The target profile"): dialect, basePath, product
+	// codes, retry schedule, signature variant. Empty means the kit's defaults.
 	Profile string
+	// Dialect is the preset of the OpenAPI's shape the mock speaks and the scenarios judge by
+	// (docs/dialects.md): "kit", "v1-alipay", "v1-tng", "v1-qi" or "v2". It replaces the
+	// profile's "dialect"; empty means the profile's, or "kit".
+	Dialect string
 	// NotifyTimeout bounds one notification delivery; zero means 2 seconds.
 	NotifyTimeout time.Duration
 	// Logger receives the mock's log; nil discards it.
@@ -91,6 +96,7 @@ type Wallet struct {
 	srv     *http.Server
 	url     string
 	prof    profile.Profile
+	dialect dialect.Dialect
 	key     *rsa.PrivateKey
 	cfg     wallet.Config
 	control *target.WalletControl
@@ -122,6 +128,10 @@ func start(opts Options) (*Wallet, error) {
 	if err != nil {
 		return nil, err
 	}
+	prof, d, err := withDialect(prof, opts.Profile, opts.Dialect)
+	if err != nil {
+		return nil, err
+	}
 	if opts.ClientID == "" {
 		opts.ClientID = fixtures.ClientID
 	}
@@ -141,14 +151,14 @@ func start(opts Options) (*Wallet, error) {
 	if err != nil {
 		return nil, fmt.Errorf("listen on loopback: %w", err)
 	}
-	w := &Wallet{ln: ln, url: "http://" + ln.Addr().String(), prof: prof, key: fixtures.PrivateKey(fixtures.WalletPrivateKey)}
+	w := &Wallet{ln: ln, url: "http://" + ln.Addr().String(), prof: prof, dialect: d, key: fixtures.PrivateKey(fixtures.WalletPrivateKey)}
 	// The kit plays the merchant too (inquiries while it checks a merchant), with its own
 	// merchant key, which the wallet accepts for the merchant's client id.
 	kitKey := fixtures.PrivateKey(fixtures.MerchantPrivateKey)
 	w.merchant = wallet.Merchant{ClientID: opts.ClientID, PublicKey: opts.MerchantPublicKey, AppID: opts.AppID,
 		NotifyURL: opts.NotifyURL, KitKey: &kitKey.PublicKey}
 	w.cfg = wallet.Config{
-		PrivateKey: w.key, Profile: prof.Wallet(), SignatureStyle: prof.Style(), Logger: opts.Logger,
+		PrivateKey: w.key, Profile: prof.Wallet(), Dialect: d, SignatureStyle: prof.Style(), Logger: opts.Logger,
 		NotifyTimeout: opts.NotifyTimeout, PublicURL: w.url,
 	}
 	if w.wallet, err = wallet.NewRenewable(w.config); err != nil {
@@ -188,11 +198,15 @@ func (w *Wallet) close() error {
 // here, and an SDK that appends the OpenAPI path prefix itself takes it as its gateway.
 func (w *Wallet) URL() string { return w.url }
 
-// OpenAPIURL is the base of the signed OpenAPI: URL plus the profile's basePath, to which
-// "/v1/payments/pay" and the other APIs are appended.
+// OpenAPIURL is the base of the signed OpenAPI: URL plus the dialect's prefix (the profile's
+// basePath), to which "/v1/payments/pay" and the other APIs are appended ("/v2/..." under v2).
 func (w *Wallet) OpenAPIURL() string {
-	return w.url + strings.TrimRight(w.prof.BasePath, "/")
+	return w.url + w.dialect.BasePath
 }
+
+// Dialect names the dialect the wallet speaks (docs/dialects.md): "kit", "v2", or "v1-tng
+// with overrides" when the profile changes single switches of the preset.
+func (w *Wallet) Dialect() string { return w.dialect.Label() }
 
 // PublicKey is the wallet's public key, which the merchant verifies answers and
 // notifications with (the kit's wallet test key, fixtures/keys/wallet-public.pem).
@@ -272,6 +286,28 @@ func (w *Wallet) AdvanceClock(t testing.TB, d time.Duration) time.Time {
 		t.Fatalf("kittest: advancing the clock: %v", err)
 	}
 	return now
+}
+
+// withDialect returns the profile with its preset replaced by preset (when not empty), and
+// the dialect it resolves to. The declarations of kit:wallet-mock (notifications, captures,
+// partial refunds) describe the mock under the kit preset; under another preset the mock
+// follows the preset, so they are dropped.
+func withDialect(prof profile.Profile, profileValue, preset string) (profile.Profile, dialect.Dialect, error) {
+	if preset != "" {
+		if _, err := dialect.Lookup(preset); err != nil {
+			return prof, dialect.Dialect{}, fmt.Errorf("Dialect: %w", err)
+		}
+		prof.Preset = preset
+	}
+	if profileValue == "kit:wallet-mock" && prof.Preset != "" && prof.Preset != dialect.Default {
+		prof.Notifications = fixtures.Notifications{}
+		prof.Captures, prof.PartialRefunds = "", ""
+	}
+	d, err := prof.Dialect()
+	if err != nil {
+		return prof, dialect.Dialect{}, fmt.Errorf("profile %s: %w", profileValue, err)
+	}
+	return prof, d, nil
 }
 
 // loadProfile reads "kit:NAME" from the profiles the kit embeds, or a JSON file.

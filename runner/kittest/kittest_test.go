@@ -168,6 +168,7 @@ func TestGoTestSelectsAndReportsScenarios(t *testing.T) {
 	}, results(out), "go test -run selects one scenario:\n%s", out)
 	assert.Contains(t, out, "kittest summary: 1 scenarios ran: 1 passed, 0 failed", "the summary in the log with -v")
 	assert.Contains(t, out, "coverage: 1 of 1 MUST requirements checked", "the coverage line in the log with -v")
+	assert.Contains(t, out, "kittest: @merchant scenarios, dialect kit, order seed", "the log's first line names the dialect")
 
 	out, code = goTest(t, "KITTEST_DEFECTIVE_SHOP=1", "-test.run", "^TestDefectiveShop$", "-test.v")
 	assert.Equal(t, 1, code, "a failed scenario fails go test:\n%s", out)

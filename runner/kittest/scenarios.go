@@ -22,6 +22,7 @@ import (
 	"github.com/tradepaykit/tradepaykit/features"
 	"github.com/tradepaykit/tradepaykit/fixtures"
 	"github.com/tradepaykit/tradepaykit/internal/clock"
+	"github.com/tradepaykit/tradepaykit/internal/dialect"
 	"github.com/tradepaykit/tradepaykit/internal/merchant"
 	"github.com/tradepaykit/tradepaykit/internal/money"
 	"github.com/tradepaykit/tradepaykit/internal/preflight"
@@ -79,6 +80,10 @@ func RunMerchant(t *testing.T, w *Wallet, m Merchant) {
 	if prof.Side == "wallet" {
 		t.Fatalf("kittest.RunMerchant: profile %s describes a wallet", m.Profile)
 	}
+	if prof.Preset != "" && prof.Preset != w.dialect.Preset {
+		t.Fatalf("kittest.RunMerchant: profile %s names the dialect %s, but the wallet speaks %s (set Options.Dialect)", m.Profile, prof.Preset, w.dialect.Label())
+	}
+	prof.Preset = w.dialect.Preset
 	hc := &http.Client{Timeout: 30 * time.Second}
 	t.Cleanup(hc.CloseIdleConnections)
 	w.mu.Lock()
@@ -90,7 +95,8 @@ func RunMerchant(t *testing.T, w *Wallet, m Merchant) {
 	}
 	// The kit's wallet brings the clock control and the kit's extensions.
 	prof.Capabilities.Clock, prof.Capabilities.WalletMock = true, true
-	run(t, "@merchant", prof, m.Run, w.wallet.RenewIfAhead, steps.Targets{
+	run(t, "@merchant", prof, w.dialect, m.Run, w.wallet.RenewIfAhead, steps.Targets{
+		Dialect: w.dialect, PartnerID: w.prof.PartnerIDValue(),
 		HTTPClient: hc, WalletURL: w.OpenAPIURL(), ControlURL: w.URL(), MerchantURL: strings.TrimRight(m.URL, "/"),
 		ClientID: reg.ClientID, AppID: reg.AppID,
 		MerchantKey: fixtures.PrivateKey(fixtures.MerchantPrivateKey), MerchantPublicKey: reg.PublicKey,
@@ -185,9 +191,12 @@ type WalletUnderTest struct {
 	// key, whose public half (fixtures/keys/merchant-public.pem) the wallet must know.
 	MerchantKey *rsa.PrivateKey
 	// Profile is the wallet's target profile: "kit:NAME" or a JSON file (flows, product codes,
-	// base path, signature variant, capabilities); empty means the whole protocol and none of
-	// the kit's extensions.
+	// base path, signature variant, capabilities, dialect); empty means the whole protocol and
+	// none of the kit's extensions.
 	Profile string
+	// Dialect is the preset of the OpenAPI's shape the wallet speaks (docs/dialects.md); it
+	// replaces the profile's "dialect"; empty means the profile's, or "kit".
+	Dialect string
 	Run
 
 	// profile, when set, is the profile itself (Wallet.Target).
@@ -201,7 +210,7 @@ func (w *Wallet) Target() WalletUnderTest {
 	p := w.prof
 	p.Side = "wallet"
 	p.Capabilities.Clock, p.Capabilities.WalletMock = true, true
-	return WalletUnderTest{URL: w.OpenAPIURL(), ControlURL: w.URL(), PublicKey: w.PublicKey(), ClientID: w.ClientID(), AppID: w.AppID(), profile: &p}
+	return WalletUnderTest{URL: w.OpenAPIURL(), ControlURL: w.URL(), PublicKey: w.PublicKey(), ClientID: w.ClientID(), AppID: w.AppID(), Dialect: w.dialect.Preset, profile: &p}
 }
 
 // RunWallet runs every @wallet scenario against the wallet: one subtest of t per scenario,
@@ -222,6 +231,10 @@ func RunWallet(t *testing.T, wu WalletUnderTest) {
 	}
 	if prof.Side == "merchant" {
 		t.Fatalf("kittest.RunWallet: profile %s describes a merchant", wu.Profile)
+	}
+	prof, d, err := withDialect(prof, wu.Profile, wu.Dialect)
+	if err != nil {
+		t.Fatalf("kittest.RunWallet: %v", err)
 	}
 	if wu.URL == "" || wu.PublicKey == nil {
 		t.Fatal("kittest.RunWallet: WalletUnderTest.URL and PublicKey are required")
@@ -248,7 +261,7 @@ func RunWallet(t *testing.T, wu WalletUnderTest) {
 	probeHC := &http.Client{Timeout: probeTime}
 	defer probeHC.CloseIdleConnections()
 	for _, h := range []struct{ what, setting, url, check string }{
-		{"wallet OpenAPI", "WalletUnderTest.URL", base + "/v1/payments/inquiryPayment",
+		{"wallet OpenAPI", "WalletUnderTest.URL", base + "/" + d.PathVersion + "/payments/" + d.APIName(dialect.InquiryPayment),
 			"that the wallet sandbox runs and that WalletUnderTest.URL (with its path prefix, or the profile's basePath) is its OpenAPI base"},
 		{"wallet test control", "WalletUnderTest.ControlURL", control + "/conformance/tradePay",
 			"that the wallet exposes the test control (docs/hooks.md) and that WalletUnderTest.ControlURL is its root"},
@@ -274,6 +287,7 @@ func RunWallet(t *testing.T, wu WalletUnderTest) {
 	ref, err := merchant.NewServer(merchant.Config{
 		WalletURL: base, ClientID: wu.ClientID, PrivateKey: wu.MerchantKey, WalletPublicKey: wu.PublicKey,
 		AppID: wu.AppID, Profile: wp, Clock: business, HTTPClient: mhc, SignatureStyle: prof.Style(),
+		Dialect: d, PartnerID: prof.PartnerIDValue(),
 	})
 	if err != nil {
 		t.Fatalf("kittest.RunWallet: the reference merchant: %v", err)
@@ -286,7 +300,8 @@ func RunWallet(t *testing.T, wu WalletUnderTest) {
 		mhc.CloseIdleConnections()
 	})
 	prof.Capabilities.ReferenceMerchant = true
-	run(t, "@wallet", prof, wu.Run, nil, steps.Targets{
+	run(t, "@wallet", prof, d, wu.Run, nil, steps.Targets{
+		Dialect: d, PartnerID: prof.PartnerIDValue(),
 		HTTPClient: hc, WalletURL: base, ControlURL: control, MerchantURL: ref.URL(),
 		ClientID: wu.ClientID, AppID: wu.AppID, MerchantKey: wu.MerchantKey, WalletPublicKey: wu.PublicKey,
 		Profile: wp, SignatureStyle: prof.Style(), Wait: wu.Wait,
@@ -299,7 +314,7 @@ func RunWallet(t *testing.T, wu WalletUnderTest) {
 // subtest of t, and closes with a summary in t's log: the failures by requirement, the
 // scenarios the profile rules out (left out of the passes' tags, so they make no subtest),
 // the SHOULD warnings and the MUST requirements checked.
-func run(t *testing.T, side string, prof profile.Profile, r Run, beforeClock func() error, targets steps.Targets) {
+func run(t *testing.T, side string, prof profile.Profile, d dialect.Dialect, r Run, beforeClock func() error, targets steps.Targets) {
 	t.Helper()
 	seed := r.Seed
 	if seed == 0 {
@@ -309,7 +324,7 @@ func run(t *testing.T, side string, prof profile.Profile, r Run, beforeClock fun
 		}
 		seed = n.Int64() + 1
 	}
-	t.Logf("kittest: %s scenarios, order seed %d (replay with kittest.Run{Seed: %d})", side, seed, seed)
+	t.Logf("kittest: %s scenarios, dialect %s, order seed %d (replay with kittest.Run{Seed: %d})", side, d.Label(), seed, seed)
 	requirements := report.ParseRequirements(features.README)
 	targets.QuietChecks, targets.Requirements = true, requirements
 	res := &results{}
