@@ -116,7 +116,11 @@ func TestWalletMockBannerShowsTheDialectsPaths(t *testing.T) {
 }
 
 // presetSelfTestPending names the presets whose self-test cannot pass yet, and why.
-var presetSelfTestPending = map[string]string{}
+var presetSelfTestPending = map[string]string{
+	"v1-alipay": pendingParts, "v1-tng": pendingParts, "v1-qi": pendingParts, "v2": pendingParts,
+}
+
+const pendingParts = "until the wallet mock and the reference merchant speak the dialects and the steps judge by them"
 
 // TestSelfTestPerPreset runs the whole suite on the kit's own parties speaking each preset
 // but the kit's (TestSelfTest runs that one): nothing fails, the first line and the reports

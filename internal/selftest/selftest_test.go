@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/tradepaykit/tradepaykit/internal/dialect"
 	"github.com/tradepaykit/tradepaykit/internal/money"
 	"github.com/tradepaykit/tradepaykit/internal/selftest"
 	"github.com/tradepaykit/tradepaykit/internal/target"
@@ -15,7 +16,25 @@ import (
 
 // TestPartiesPayEachOther runs one payment through the started parties, over HTTP as steps do.
 func TestPartiesPayEachOther(t *testing.T) {
-	p, err := selftest.Start(selftest.Options{})
+	partiesPayEachOther(t, selftest.Options{})
+}
+
+// TestPartiesPayEachOtherInEveryDialect: both parties speak the dialect they are given.
+func TestPartiesPayEachOtherInEveryDialect(t *testing.T) {
+	for _, preset := range dialect.Presets() {
+		t.Run(preset, func(t *testing.T) {
+			d := dialect.MustLookup(preset)
+			p := partiesPayEachOther(t, selftest.Options{Dialect: d})
+			assert.Equal(t, d, p.Dialect)
+			assert.Equal(t, p.Wallet.URL()+d.BasePath, p.WalletURL(), "the OpenAPI base carries the dialect's prefix")
+			assert.Equal(t, d.ProductCodes.General, p.Profile.GeneralProductCode)
+		})
+	}
+}
+
+func partiesPayEachOther(t *testing.T, opts selftest.Options) *selftest.Parties {
+	t.Helper()
+	p, err := selftest.Start(opts)
 	require.NoError(t, err)
 	t.Cleanup(func() { assert.NoError(t, p.Close()) })
 
@@ -41,6 +60,7 @@ func TestPartiesPayEachOther(t *testing.T) {
 	_, err = c.AdvanceClock(ctx, time.Hour)
 	require.NoError(t, err)
 	assert.GreaterOrEqual(t, p.Clock.Now().Sub(before), time.Hour)
+	return p
 }
 
 func TestStartFailsCleanly(t *testing.T) {
