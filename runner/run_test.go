@@ -62,6 +62,8 @@ func TestSelfTest(t *testing.T) {
 	assert.Contains(t, out.String(), `pass "@clock, each on parties of its own"`)
 	assert.Regexp(t, `\(\d+ @clock scenarios ran on parties of their own\)`, out.String())
 	assert.NotContains(t, out.String(), "WARNING", "the kit's own parties follow every SHOULD rule")
+	assert.True(t, strings.HasPrefix(out.String(), "tradepaykit self-test, dialect kit: "), "the first line names the dialect")
+	assert.Contains(t, out.String(), "\ndialect kit; to run another: tradepaykit --dialect v2 (v1-alipay, v1-tng, v1-qi, v2; docs/dialects.md)\n")
 	t.Logf("self-test: %d scenarios in %s", got.scenarios, elapsed.Round(time.Millisecond))
 }
 

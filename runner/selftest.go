@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/tradepaykit/tradepaykit/fixtures"
+	"github.com/tradepaykit/tradepaykit/internal/dialect"
 	"github.com/tradepaykit/tradepaykit/internal/profile"
 	"github.com/tradepaykit/tradepaykit/internal/report"
 	"github.com/tradepaykit/tradepaykit/internal/selftest"
@@ -105,6 +107,7 @@ func selfTest(ctx context.Context, opts suiteOptions, args []string, stdout, std
 	}
 	code := s.execute(ctx, stdout, stderr)
 	printSignatures(stdout, parties.Signatures.Counts())
+	printOtherDialects(stdout, d)
 	return code
 }
 
@@ -113,6 +116,21 @@ func selfTest(ctx context.Context, opts suiteOptions, args []string, stdout, std
 // taken from the memo instead, and verified.
 func printSignatures(w io.Writer, c signing.MemoCounts) {
 	fmt.Fprintf(w, "signatures: %d made, %d reused (the same message signed again), %d verified\n", c.Signed, c.Reused, c.Verified)
+}
+
+// printOtherDialects says how to run the self-test in another dialect than d.
+func printOtherDialects(w io.Writer, d dialect.Dialect) {
+	var others []string
+	for _, p := range dialect.Presets() {
+		if p != d.Preset {
+			others = append(others, p)
+		}
+	}
+	example := "v2"
+	if d.Preset == example {
+		example = dialect.Default
+	}
+	fmt.Fprintf(w, "dialect %s; to run another: tradepaykit --dialect %s (%s; docs/dialects.md)\n", d.Label(), example, strings.Join(others, ", "))
 }
 
 // ownParties starts a wallet mock and a reference merchant for one @clock scenario, like the
