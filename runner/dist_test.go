@@ -81,7 +81,7 @@ func TestDistBinaryWithoutGo(t *testing.T) {
 		t.Parallel()
 		r := verifyWallet(t, pathWith(t, map[string]string{"pact": cli}))
 		require.Equal(t, exitPass, r.code, r.String())
-		assert.Equal(t, "tradepaykit verify-wallet v0.0.0-dist-test", firstLine(r.stdout))
+		assert.Equal(t, "tradepaykit verify-wallet v0.0.0-dist-test, dialect kit", firstLine(r.stdout))
 		assert.Regexp(t, `(?m)^pact merchant-wallet\.json\s+20\s+20\s+0 `, r.stdout, "the CLI verified every interaction")
 		assert.NotContains(t, r.stdout, "NOT VERIFIED")
 	})
@@ -90,7 +90,7 @@ func TestDistBinaryWithoutGo(t *testing.T) {
 		t.Parallel()
 		r := verifyWallet(t, pathWith(t, nil), "--pact-cli", cli)
 		require.Equal(t, exitPass, r.code, r.String())
-		assert.Equal(t, "tradepaykit verify-wallet v0.0.0-dist-test", firstLine(r.stdout))
+		assert.Equal(t, "tradepaykit verify-wallet v0.0.0-dist-test, dialect kit", firstLine(r.stdout))
 		assert.Regexp(t, `(?m)^pact merchant-wallet\.json\s+20\s+20\s+0 `, r.stdout, "the CLI verified every interaction")
 	})
 
@@ -99,7 +99,7 @@ func TestDistBinaryWithoutGo(t *testing.T) {
 		env := pathWith(t, nil)
 		r := verifyWallet(t, env)
 		require.Equal(t, exitPass, r.code, "unverified contracts are a note\n%s", r.String())
-		assert.Equal(t, "tradepaykit verify-wallet v0.0.0-dist-test (contracts "+noPactVerifier+")", firstLine(r.stdout))
+		assert.Equal(t, "tradepaykit verify-wallet v0.0.0-dist-test, dialect kit (contracts "+noPactVerifier+")", firstLine(r.stdout))
 
 		r = verifyWallet(t, env, "--require-all")
 		require.Equal(t, exitFail, r.code, "--require-all fails a run whose contracts were not verified\n%s", r.String())
