@@ -43,19 +43,6 @@ func withDialect(prof profile.Profile, profileValue, preset string) (profile.Pro
 	return prof, d, nil
 }
 
-// kitMockDeclarations returns wp with what a judge holds the kit's own wallet mock to: under
-// the kit preset, the mock's own declarations (fixtures.WithKitDeclarations), as before
-// dialects; under another, what prof declares under it (the preset's values, the profile's
-// over them), which the mock follows.
-func kitMockDeclarations(wp fixtures.WalletProfile, prof profile.Profile, d dialect.Dialect) fixtures.WalletProfile {
-	if d.Preset == dialect.Default {
-		return wp.WithKitDeclarations()
-	}
-	w := prof.Wallet()
-	wp.Notifications, wp.Captures, wp.PartialRefunds = w.Notifications, w.Captures, w.PartialRefunds
-	return wp
-}
-
 // pactsApply reports whether the kit's contracts (pacts/) can be verified under d: they pin
 // the kit preset's shape; note says why not.
 func pactsApply(d dialect.Dialect) (ok bool, note string) {

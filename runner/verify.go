@@ -291,7 +291,7 @@ func runVerifyMerchant(ctx context.Context, args []string, stdout, stderr io.Wri
 			HTTPClient: httpClient, WalletURL: walletBase, ControlURL: wm.http.local, MerchantURL: adapter,
 			ClientID: *clientID, AppID: *appID, MerchantKey: kitKey, MerchantPublicKey: mPub,
 			WalletPublicKey: &wKey.PublicKey, WalletKey: wKey,
-			Profile:      kitMockDeclarations(wp, prof, d), // the wallet is the kit's mock
+			Profile:      wallet.Declarations(wm.config()), // the wallet is the kit's mock
 			Capabilities: steps.Capabilities{Clock: true, WalletMock: true, ReferenceMerchant: prof.Capabilities.ReferenceMerchant},
 			Wait:         opts.wait,
 			Health:       health,
