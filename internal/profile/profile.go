@@ -99,8 +99,8 @@ type Profile struct {
 	// basePath (replaces the preset's prefix; "/" for none), productCodes, captures,
 	// partialRefunds, signatureAlgorithms and notifications.
 	Preset string `json:"dialect,omitempty"`
-	// PartnerID is the partnerId a merchant sends and a wallet expects where the dialect
-	// carries it; empty means dialect.DefaultPartnerID ("2026TESTCLIENT0001").
+	// PartnerID is the partnerId the kit sends as the merchant where the dialect carries it;
+	// empty means dialect.DefaultPartnerID ("2026TESTCLIENT0001").
 	PartnerID                 string `json:"partnerId,omitempty"`
 	PathVersion               string `json:"pathVersion,omitempty"`
 	PartnerIDPresence         string `json:"partnerIdPresence,omitempty"`
