@@ -160,3 +160,38 @@ func TestSelfTestPerPreset(t *testing.T) {
 		})
 	}
 }
+
+// TestVerifyWalletInADialect: verify-wallet --dialect v2 against wallet-mock --dialect v2, both
+// with the bare profile: the run speaks and judges v2, and no scenario fails. (The bare
+// profile's coverage is TestVerifyWalletBare's: an orderStr's pay_timeout needs a longer
+// realTimeWaitLimit, and the scenarios whose orderStr names no notify_url a registered one.)
+func TestVerifyWalletInADialect(t *testing.T) {
+	t.Parallel()
+	if why, ok := presetSelfTestPending["v2"]; ok {
+		t.Skip(why)
+	}
+	wallet := startParty(t, "wallet-mock", "--listen", "127.0.0.1:0", "--notify-timeout", "2s", "--profile", "kit:wallet-bare", "--dialect", "v2")
+	r := verify(t, nil, "verify-wallet", "--wallet-url", wallet.url, "--profile", "kit:wallet-bare", "--dialect", "v2", "--pact", "false")
+	assert.Regexp(t, `^tradepaykit verify-wallet \S+, dialect v2\n`, r.stdout)
+	got := parseTotals(t, r.stdout)
+	assert.Zero(t, got.failed, r.String())
+	assert.Greater(t, got.passed, 100, "the @wallet scenarios ran")
+	t.Log(regexp.MustCompile(`(?m)^(PASS|FAIL): .*$`).FindString(r.stdout))
+}
+
+// TestVerifyMerchantInADialect: verify-merchant --dialect v1-tng against reference-merchant
+// --dialect v1-tng, with the bare merchant profile: every MUST requirement is checked
+// (--require-all), or ruled out by the dialect, and the run passes.
+func TestVerifyMerchantInADialect(t *testing.T) {
+	t.Parallel()
+	if why, ok := presetSelfTestPending["v1-tng"]; ok {
+		t.Skip(why)
+	}
+	ln, walletURL := walletListener(t)
+	m := startParty(t, "reference-merchant", "--listen", "127.0.0.1:0", "--wallet-url", walletURL, "--follow-wallet-clock", walletURL, "--dialect", "v1-tng")
+	r := verify(t, []*os.File{ln}, "verify-merchant", "--merchant-url", m.url, "--wallet-listen", "fd:3", "--notify-timeout", "2s",
+		"--profile", "kit:merchant-bare", "--dialect", "v1-tng", "--pact", "false", "--require-all")
+	require.Equal(t, exitPass, r.code, r.String())
+	assert.Regexp(t, `^tradepaykit verify-merchant \S+, dialect v1-tng\n`, r.stdout)
+	assert.Regexp(t, `(?m)^PASS: \d+ of \d+ MUST requirements checked`, r.stdout)
+}
