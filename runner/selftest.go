@@ -71,12 +71,12 @@ func selfTest(ctx context.Context, opts suiteOptions, args []string, stdout, std
 		WalletPublicKey: fixtures.PublicKey(fixtures.WalletPublicKey),
 		WalletKey:       fixtures.PrivateKey(fixtures.WalletPrivateKey),
 		// What the kit's mock does where published wallets differ, as its dialect says.
-		Profile:         wallet.Declarations(wallet.Config{Profile: parties.Profile, Dialect: d}),
-		Dialect:         d,
-		PartnerID:       prof.PartnerIDValue(),
-		Capabilities:    steps.Capabilities{Clock: true, WalletMock: true, ReferenceMerchant: true},
-		Wait:            opts.wait,
-		Signatures:      parties.Signatures,
+		Profile:      wallet.Declarations(wallet.Config{Profile: parties.Profile, Dialect: d}),
+		Dialect:      d,
+		PartnerID:    prof.PartnerIDValue(),
+		Capabilities: steps.Capabilities{Clock: true, WalletMock: true, ReferenceMerchant: true},
+		Wait:         opts.wait,
+		Signatures:   parties.Signatures,
 		// The embedded wallet has the merchant's notify URL registered and knows the
 		// second test merchant.
 		NotifyURL:           parties.Merchant.NotifyURL(),
