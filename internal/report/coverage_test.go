@@ -154,6 +154,12 @@ func TestCoverageNotApplicable(t *testing.T) {
 	assert.Empty(t, c.NotChecked)
 	assert.True(t, c.Complete())
 	assert.Equal(t, "PASS: 2 of 3 MUST requirements checked; not applicable: REQ-PRE-006 ("+one+")", r.Headline())
+	var html, junit bytes.Buffer
+	require.NoError(t, WriteHTML(&html, r))
+	assert.Contains(t, html.String(), "<tr><td><code>REQ-PRE-006</code></td><td>"+one+"</td></tr>")
+	assert.Contains(t, html.String(), "1 MUST requirements are not applicable under the dialect v1-qi")
+	require.NoError(t, WriteJUnit(&junit, r))
+	assert.Contains(t, junit.String(), `<property name="must-not-applicable" value="REQ-PRE-006">`)
 
 	// A requirement skipped for the dialect and for another reason is not checked.
 	r.Scenarios[1].Reason = "the wallet offers no clock control"
