@@ -115,13 +115,6 @@ func TestWalletMockBannerShowsTheDialectsPaths(t *testing.T) {
 	assert.Contains(t, wallet.output(), "v1-alipay, partnerId "+dialect.DefaultPartnerID, "the partnerId it expects")
 }
 
-// presetSelfTestPending names the presets whose self-test cannot pass yet, and why.
-var presetSelfTestPending = map[string]string{
-	"v1-alipay": pendingParts, "v1-tng": pendingParts, "v1-qi": pendingParts, "v2": pendingParts,
-}
-
-const pendingParts = "until the wallet mock and the reference merchant speak the dialects and the steps judge by them"
-
 // TestSelfTestPerPreset runs the whole suite on the kit's own parties speaking each preset
 // but the kit's (TestSelfTest runs that one): nothing fails, the first line and the reports
 // name the dialect, and the log says what the dialect ruled out and what was skipped.
@@ -131,9 +124,6 @@ func TestSelfTestPerPreset(t *testing.T) {
 			continue
 		}
 		t.Run(preset, func(t *testing.T) {
-			if why, ok := presetSelfTestPending[preset]; ok {
-				t.Skip(why)
-			}
 			dir := t.TempDir()
 			var out, errs bytes.Buffer
 			start := time.Now()
@@ -167,9 +157,9 @@ func TestSelfTestPerPreset(t *testing.T) {
 // realTimeWaitLimit, and the scenarios whose orderStr names no notify_url a registered one.)
 func TestVerifyWalletInADialect(t *testing.T) {
 	t.Parallel()
-	if why, ok := presetSelfTestPending["v2"]; ok {
-		t.Skip(why)
-	}
+	// verify-wallet's first probe asks /v1/payments/inquiryPayment whatever the dialect: a v2
+	// wallet answers 404 there, and the run stops with exit 2 before the scenarios.
+	t.Skip("until verify-wallet's probe of the OpenAPI asks the dialect's path (internal/preflight and its call sites)")
 	wallet := startParty(t, "wallet-mock", "--listen", "127.0.0.1:0", "--notify-timeout", "2s", "--profile", "kit:wallet-bare", "--dialect", "v2")
 	r := verify(t, nil, "verify-wallet", "--wallet-url", wallet.url, "--profile", "kit:wallet-bare", "--dialect", "v2", "--pact", "false")
 	assert.Regexp(t, `^tradepaykit verify-wallet \S+, dialect v2\n`, r.stdout)
@@ -184,9 +174,6 @@ func TestVerifyWalletInADialect(t *testing.T) {
 // (--require-all), or ruled out by the dialect, and the run passes.
 func TestVerifyMerchantInADialect(t *testing.T) {
 	t.Parallel()
-	if why, ok := presetSelfTestPending["v1-tng"]; ok {
-		t.Skip(why)
-	}
 	ln, walletURL := walletListener(t)
 	m := startParty(t, "reference-merchant", "--listen", "127.0.0.1:0", "--wallet-url", walletURL, "--follow-wallet-clock", walletURL, "--dialect", "v1-tng")
 	r := verify(t, []*os.File{ln}, "verify-merchant", "--merchant-url", m.url, "--wallet-listen", "fd:3", "--notify-timeout", "2s",
