@@ -43,6 +43,15 @@ func withDialect(prof profile.Profile, profileValue, preset string) (profile.Pro
 	return prof, d, nil
 }
 
+// judgedDialect is the dialect the steps judge by (profile.JudgedDialect): under the kit
+// preset the profile's declarations stay declarations; d is what the kit's own parties speak.
+func judgedDialect(prof profile.Profile, d dialect.Dialect) dialect.Dialect {
+	if j, err := prof.JudgedDialect(); err == nil {
+		return j
+	}
+	return d
+}
+
 // pactsApply reports whether the kit's contracts (pacts/) can be verified under d: they pin
 // the kit preset's shape; note says why not.
 func pactsApply(d dialect.Dialect) (ok bool, note string) {

@@ -143,15 +143,16 @@ func runVerifyWallet(ctx context.Context, args []string, stdout, stderr io.Write
 		}
 	}
 
-	fmt.Fprintf(stdout, "tradepaykit verify-wallet %s, dialect %s%s\n", kitVersion(), d.Label(), opts.pactNote())
+	judged := judgedDialect(prof, d)
+	fmt.Fprintf(stdout, "tradepaykit verify-wallet %s, dialect %s%s\n", kitVersion(), judged.Label(), opts.pactNote())
 	fmt.Fprintf(stdout, "  wallet OpenAPI      %s\n  wallet test control %s\n  profile             %s\n", base, control, profName)
 	fmt.Fprintf(stdout, "  the kit's merchant  client id %s, app id %s, key %s\n", *clientID, *appID, mKeyName)
 	fmt.Fprintf(stdout, "  notifications to    %s (paymentNotifyUrl / notify_url; listening on %s)\n", m.server.NotifyURL(), m.http.local)
 
 	s := &suite{
-		opts: opts, side: "@wallet", profile: withCapabilities(prof, profile.Capabilities{ReferenceMerchant: true}), related: rec, dialect: d,
+		opts: opts, side: "@wallet", profile: withCapabilities(prof, profile.Capabilities{ReferenceMerchant: true}), related: rec, dialect: judged,
 		targets: steps.Targets{
-			Dialect: d, PartnerID: prof.PartnerIDValue(),
+			Dialect: judged, PartnerID: prof.PartnerIDValue(),
 			HTTPClient: httpClient, WalletURL: base, ControlURL: control, MerchantURL: m.http.local,
 			ClientID: *clientID, AppID: *appID, MerchantKey: mKey, WalletPublicKey: wPub, Profile: wp, SignatureAlgorithms: prof.Algorithms(),
 			Capabilities:   steps.Capabilities{Clock: prof.Capabilities.Clock, WalletMock: prof.Capabilities.WalletMock, ReferenceMerchant: true},
@@ -269,7 +270,8 @@ func runVerifyMerchant(ctx context.Context, args []string, stdout, stderr io.Wri
 		return unreachable(stderr, cmd, err)
 	}
 
-	fmt.Fprintf(stdout, "tradepaykit verify-merchant %s, dialect %s%s\n", kitVersion(), d.Label(), opts.pactNote())
+	judged := judgedDialect(prof, d)
+	fmt.Fprintf(stdout, "tradepaykit verify-merchant %s, dialect %s%s\n", kitVersion(), judged.Label(), opts.pactNote())
 	fmt.Fprintf(stdout, "  merchant test adapter %s\n  profile               %s\n", adapter, profName)
 	fmt.Fprintf(stdout, "  the kit's wallet      %s (listening on %s; the merchant's deployment calls %s)\n", wm.url, wm.http.local, joinBase(wm.url, wp.BasePath))
 	fmt.Fprintf(stdout, "  merchant              client id %s, app id %s, public key %s\n  wallet key            %s\n", *clientID, *appID, mPubName, wKeyName)
@@ -285,9 +287,9 @@ func runVerifyMerchant(ctx context.Context, args []string, stdout, stderr io.Wri
 
 	s := &suite{
 		opts: opts, side: "@merchant", profile: withCapabilities(prof, profile.Capabilities{Clock: true, WalletMock: true}), related: rec,
-		beforeClockScenario: wm.RenewIfAhead, dialect: d,
+		beforeClockScenario: wm.RenewIfAhead, dialect: judged,
 		targets: steps.Targets{
-			Dialect: d, PartnerID: prof.PartnerIDValue(),
+			Dialect: judged, PartnerID: prof.PartnerIDValue(),
 			HTTPClient: httpClient, WalletURL: walletBase, ControlURL: wm.http.local, MerchantURL: adapter,
 			ClientID: *clientID, AppID: *appID, MerchantKey: kitKey, MerchantPublicKey: mPub,
 			WalletPublicKey: &wKey.PublicKey, WalletKey: wKey,

@@ -116,3 +116,18 @@ func (p Profile) declarations(d dialect.Dialect) (fixtures.Notifications, string
 	}
 	return n, string(d.Captures), string(d.PartialRefunds)
 }
+
+// JudgedDialect is the dialect a judge (the steps) holds the target to. Under any preset but
+// the kit's it is Dialect. Under the kit preset the profile's captures, partialRefunds and
+// notifications stay what they were before dialects, declarations a judge reads from the
+// wallet profile (Wallet) and names as the profile's ("the wallet's profile declares one
+// capture per payment"), not switches of the dialect; the kit's own parties still follow them
+// through Dialect.
+func (p Profile) JudgedDialect() (dialect.Dialect, error) {
+	d, err := p.Dialect()
+	if err != nil || d.Preset != dialect.Default {
+		return d, err
+	}
+	p.Captures, p.PartialRefunds, p.Notifications = "", "", fixtures.Notifications{}
+	return p.Dialect()
+}

@@ -136,3 +136,24 @@ func TestPartnerIDValue(t *testing.T) {
 	assert.Equal(t, "2088ACME", p.PartnerIDValue())
 	assert.True(t, strings.HasPrefix(dialect.DefaultPartnerID, "2026"))
 }
+
+// TestJudgedDialect: under the kit preset a profile's declarations are no switches of the
+// dialect the steps judge by; under another preset they are.
+func TestJudgedDialect(t *testing.T) {
+	b, err := profiles.FS.ReadFile("wallet-mock.json")
+	require.NoError(t, err)
+	mock, err := Parse(b)
+	require.NoError(t, err)
+	d, err := mock.Dialect()
+	require.NoError(t, err)
+	assert.Equal(t, "kit with overrides", d.Label(), "the mock follows its declarations")
+	j, err := mock.JudgedDialect()
+	require.NoError(t, err)
+	assert.Equal(t, "kit", j.Label())
+
+	qi := Profile{Preset: "v1-qi", Captures: "several"}
+	d, err = qi.JudgedDialect()
+	require.NoError(t, err)
+	assert.Equal(t, dialect.Several, d.Captures)
+	assert.Equal(t, "v1-qi with overrides", d.Label())
+}

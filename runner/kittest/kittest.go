@@ -310,6 +310,15 @@ func withDialect(prof profile.Profile, profileValue, preset string) (profile.Pro
 	return prof, d, nil
 }
 
+// judgedDialect is the dialect the steps judge by (profile.JudgedDialect): under the kit
+// preset the profile's declarations stay declarations; d is what the kit's own parties speak.
+func judgedDialect(prof profile.Profile, d dialect.Dialect) dialect.Dialect {
+	if j, err := prof.JudgedDialect(); err == nil {
+		return j
+	}
+	return d
+}
+
 // loadProfile reads "kit:NAME" from the profiles the kit embeds, or a JSON file.
 func loadProfile(value string) (profile.Profile, error) {
 	switch {

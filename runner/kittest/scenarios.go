@@ -95,8 +95,9 @@ func RunMerchant(t *testing.T, w *Wallet, m Merchant) {
 	}
 	// The kit's wallet brings the clock control and the kit's extensions.
 	prof.Capabilities.Clock, prof.Capabilities.WalletMock = true, true
-	run(t, "@merchant", prof, w.dialect, m.Run, w.wallet.RenewIfAhead, steps.Targets{
-		Dialect: w.dialect, PartnerID: w.prof.PartnerIDValue(),
+	judged := judgedDialect(w.prof, w.dialect)
+	run(t, "@merchant", prof, judged, m.Run, w.wallet.RenewIfAhead, steps.Targets{
+		Dialect: judged, PartnerID: w.prof.PartnerIDValue(),
 		HTTPClient: hc, WalletURL: w.OpenAPIURL(), ControlURL: w.URL(), MerchantURL: strings.TrimRight(m.URL, "/"),
 		ClientID: reg.ClientID, AppID: reg.AppID,
 		MerchantKey: fixtures.PrivateKey(fixtures.MerchantPrivateKey), MerchantPublicKey: reg.PublicKey,
@@ -300,8 +301,9 @@ func RunWallet(t *testing.T, wu WalletUnderTest) {
 		mhc.CloseIdleConnections()
 	})
 	prof.Capabilities.ReferenceMerchant = true
-	run(t, "@wallet", prof, d, wu.Run, nil, steps.Targets{
-		Dialect: d, PartnerID: prof.PartnerIDValue(),
+	judged := judgedDialect(prof, d)
+	run(t, "@wallet", prof, judged, wu.Run, nil, steps.Targets{
+		Dialect: judged, PartnerID: prof.PartnerIDValue(),
 		HTTPClient: hc, WalletURL: base, ControlURL: control, MerchantURL: ref.URL(),
 		ClientID: wu.ClientID, AppID: wu.AppID, MerchantKey: wu.MerchantKey, WalletPublicKey: wu.PublicKey,
 		Profile: wp, SignatureStyle: prof.Style(), Wait: wu.Wait,
