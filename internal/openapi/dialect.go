@@ -690,9 +690,41 @@ func SignalsOfNotification(body []byte) dialect.Signals {
 	default:
 		return s // not a notification of either shape
 	}
-	s.PartnerID = dialect.Absent
-	if w.PartnerID != "" {
-		s.PartnerID = dialect.Required
+	s.PartnerID = partnerIDSignal(w.PartnerID)
+	return s
+}
+
+// partnerIDSignal is what a message's partnerId says: carried (a sender of a dialect that
+// writes it) or absent.
+func partnerIDSignal(v string) dialect.Presence {
+	if v != "" {
+		return dialect.Optional
+	}
+	return dialect.Absent
+}
+
+// SignalsOfPay reads what a merchant's pay says about the dialect its sender speaks: whether
+// it carries partnerId, and the title field when it carries only one of the two (a pay with
+// both is read by every dialect). It never fails: a body that is not a JSON object says
+// nothing.
+func SignalsOfPay(body []byte) dialect.Signals {
+	var w struct {
+		PartnerID         string `json:"partnerId"`
+		PaymentOrderTitle string `json:"paymentOrderTitle"`
+		Order             *struct {
+			OrderDescription string `json:"orderDescription"`
+		} `json:"order"`
+	}
+	if !bytes.HasPrefix(bytes.TrimSpace(body), []byte("{")) || json.Unmarshal(body, &w) != nil {
+		return dialect.Signals{}
+	}
+	s := dialect.Signals{PartnerID: partnerIDSignal(w.PartnerID)}
+	description := w.Order != nil && w.Order.OrderDescription != ""
+	switch {
+	case w.PaymentOrderTitle != "" && !description:
+		s.OrderTitle = dialect.TitlePaymentOrderTitle
+	case w.PaymentOrderTitle == "" && description:
+		s.OrderTitle = dialect.TitleOrderDescription
 	}
 	return s
 }
