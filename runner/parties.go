@@ -151,6 +151,8 @@ type walletMockSpec struct {
 	logger      *slog.Logger
 	// dataFile, when set, keeps the wallet's state in a SQLite file (sqlitestore).
 	dataFile string
+	// wrap, when set, wraps the wallet's handler (the dialect probe's preflight.PayWatch).
+	wrap func(http.Handler) http.Handler
 }
 
 // walletMock is a running wallet mock. The listener stays; the wallet behind it can be
@@ -194,6 +196,9 @@ func startWalletMock(spec walletMockSpec) (*walletMock, error) {
 	var h http.Handler = m.Renewable
 	if spec.rec != nil {
 		h = recordPaths("/"+dialect.OrDefault(spec.dialect).PathVersion+"/payments/", spec.rec.incoming("merchant → wallet mock OpenAPI", spec.merchantKey, h), h)
+	}
+	if spec.wrap != nil {
+		h = spec.wrap(h)
 	}
 	limits := m.Current().Limits()
 	m.http = serve(ln, h, limits)

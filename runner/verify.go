@@ -11,6 +11,7 @@ import (
 
 	"github.com/tradepaykit/tradepaykit/fixtures"
 	"github.com/tradepaykit/tradepaykit/internal/clock"
+	"github.com/tradepaykit/tradepaykit/internal/dialect"
 	"github.com/tradepaykit/tradepaykit/internal/preflight"
 	"github.com/tradepaykit/tradepaykit/internal/profile"
 	"github.com/tradepaykit/tradepaykit/internal/report"
@@ -113,7 +114,17 @@ func runVerifyWallet(ctx context.Context, args []string, stdout, stderr io.Write
 
 	httpClient := &http.Client{Timeout: 30 * time.Second}
 	defer httpClient.CloseIdleConnections()
-	if err := probe(ctx, httpClient, "wallet OpenAPI", "--wallet-url", base+"/v1/payments/inquiryPayment",
+	// The dialect probe first: a wallet answering in another dialect stops the run here,
+	// naming the one it likely speaks, within preflight.DialectBudget.
+	dl := dialect.OrDefault(dialect.Dialect{}) // the profile's dialect
+	probeCtx, stopProbe := context.WithTimeout(ctx, preflight.DialectBudget)
+	defer stopProbe()
+	seen, err := preflight.WalletPaths(probeCtx, preflight.Wallet{HTTPClient: httpClient, URL: base, Root: strings.TrimSuffix(base, strings.TrimRight(wp.BasePath, "/")),
+		Dialect: dl, ClientID: *clientID, Key: mKey, Style: prof.Style()})
+	if err != nil {
+		return unreachable(stderr, cmd, err)
+	}
+	if err := probe(ctx, httpClient, "wallet OpenAPI", "--wallet-url", base+"/"+dl.PathVersion+"/payments/inquiryPayment",
 		"that the wallet sandbox runs and that --wallet-url (with its path prefix, or the profile's basePath) is its OpenAPI base"); err != nil {
 		return unreachable(stderr, cmd, err)
 	}
@@ -142,6 +153,11 @@ func runVerifyWallet(ctx context.Context, args []string, stdout, stderr io.Write
 			return unreachable(stderr, cmd, fmt.Errorf("%w: reading the wallet's clock (POST %s/conformance/clock): %v\n  check: the profile declares clock control; set capabilities.clock to false if the wallet has none", errUnreachable, control, err))
 		}
 	}
+	if err := preflight.WalletPayment(probeCtx, preflight.Payment{HTTPClient: httpClient, MerchantURL: m.http.local, ControlURL: control,
+		Dialect: dl, Flows: prof.SupportsFlow}, seen); err != nil {
+		return unreachable(stderr, cmd, err)
+	}
+	stopProbe()
 
 	judged := judgedDialect(prof, d)
 	fmt.Fprintf(stdout, "tradepaykit verify-wallet %s, dialect %s%s\n", kitVersion(), judged.Label(), opts.pactNote())
@@ -253,11 +269,12 @@ func runVerifyMerchant(ctx context.Context, args []string, stdout, stderr io.Wri
 	// with its own key, which the wallet accepts for the merchant's client id.
 	kitKey := fixtures.PrivateKey(fixtures.MerchantPrivateKey)
 	rec := &recorder{}
+	payWatch := preflight.NewPayWatch()
 	wm, err := startWalletMock(walletMockSpec{
 		listen: *walletListen, advertise: *advertise, profile: wp, dialect: d, style: prof.Style(), key: wKey,
 		merchants: []wallet.Merchant{{ClientID: *clientID, PublicKey: mPub, AppID: *appID, NotifyURL: *notifyURL,
 			KitKey: &kitKey.PublicKey}},
-		allowRemoteNotify: true, notifyTimeout: *notifyTimeout, rec: rec, merchantKey: mPub,
+		allowRemoteNotify: true, notifyTimeout: *notifyTimeout, rec: rec, merchantKey: mPub, wrap: payWatch.Wrap,
 	})
 	if err != nil {
 		return fail(fmt.Errorf("starting the wallet mock: %w", err))
@@ -267,6 +284,18 @@ func runVerifyMerchant(ctx context.Context, args []string, stdout, stderr io.Wri
 	// The wallet listens before the probe: a merchant may call its wallet while it answers.
 	if err := probe(ctx, httpClient, "merchant test adapter", "--merchant-url", adapter+"/conformance/orders",
 		"that the merchant's test deployment runs and that --merchant-url is the root of its test adapter (docs/hooks.md, \"The merchant's test adapter\")"); err != nil {
+		return unreachable(stderr, cmd, err)
+	}
+	// The dialect probe: a merchant paying in another dialect stops the run here, naming the
+	// one it likely speaks. The kit's wallet serves the profile's dialect under its prefix.
+	dl := dialect.OrDefault(dialect.Dialect{}) // the profile's dialect
+	if wp.BasePath != "" {
+		dl.BasePath = strings.TrimRight(wp.BasePath, "/")
+	}
+	probeCtx, stopProbe := context.WithTimeout(ctx, preflight.DialectBudget)
+	err = preflight.MerchantPay(probeCtx, preflight.Merchant{HTTPClient: httpClient, AdapterURL: adapter, Dialect: dl, Flows: prof.SupportsFlow, Watch: payWatch})
+	stopProbe()
+	if err != nil {
 		return unreachable(stderr, cmd, err)
 	}
 

@@ -38,7 +38,7 @@ type Guess struct {
 	Reasons []string
 }
 
-// String is the line a probe prints: "likely v2 (answers on /v2; paymentResult
+// String is the line a probe prints: "likely v2 (paths under /v2; paymentResult
 // notifications)".
 func (g Guess) String() string {
 	if len(g.Presets) == 0 {
@@ -64,19 +64,19 @@ var signals = []signal{
 	{
 		func(s Signals) bool { return s.PathVersion != "" },
 		func(s Signals, d Dialect) bool { return d.PathVersion == s.PathVersion },
-		func(s Signals) string { return "answers on /" + s.PathVersion },
+		func(s Signals) string { return "paths under /" + s.PathVersion },
 		nil,
 	},
 	{
 		func(s Signals) bool { return s.BasePath != "" },
 		func(s Signals, d Dialect) bool { return d.BasePath == s.BasePath },
-		func(s Signals) string { return "answers under " + s.BasePath },
+		func(s Signals) string { return "paths under " + s.BasePath },
 		nil,
 	},
 	{
 		func(s Signals) bool { return s.RefundAPI != "" },
 		func(s Signals, d Dialect) bool { return d.RefundAPI == s.RefundAPI },
-		func(s Signals) string { return "refunds by " + string(s.RefundAPI) },
+		func(s Signals) string { return "the refund API " + string(s.RefundAPI) },
 		nil,
 	},
 	{

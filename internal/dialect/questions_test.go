@@ -121,7 +121,7 @@ func TestGuessPreset(t *testing.T) {
 		line  string
 	}{
 		{"nothing seen", dialect.Signals{}, nil, false, "no preset matches what the target did"},
-		{"/v1 unknown, /v2 answers", dialect.Signals{PathVersion: "v2"}, []string{"v2"}, true, "likely v2 (answers on /v2)"},
+		{"/v1 unknown, /v2 answers", dialect.Signals{PathVersion: "v2"}, []string{"v2"}, true, "likely v2 (paths under /v2)"},
 		{"partnerId refused as missing", dialect.Signals{PartnerID: dialect.Required}, []string{"v1-alipay"}, true, "likely v1-alipay (requires partnerId)"},
 		{"paymentResult notification", dialect.Signals{NotifyOutcome: dialect.OutcomePaymentResult}, []string{"v1-tng", "v2"}, true,
 			"likely v1-tng or v2 (paymentResult notifications)"},
@@ -132,7 +132,7 @@ func TestGuessPreset(t *testing.T) {
 		{"asks for order.orderDescription", dialect.Signals{OrderTitle: dialect.TitleOrderDescription}, []string{"v2"}, true, ""},
 		{"requires appId", dialect.Signals{AppID: dialect.Required}, []string{"v2"}, true, "likely v2 (requires appId)"},
 		{"contradictory", dialect.Signals{PathVersion: "v2", PartnerID: dialect.Required}, []string{"v1-alipay", "v2"}, false,
-			"likely closest v1-alipay or v2 (answers on /v2; requires partnerId)"},
+			"likely closest v1-alipay or v2 (paths under /v2; requires partnerId)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			g := dialect.GuessPreset(tc.s)
