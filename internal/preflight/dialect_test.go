@@ -239,6 +239,12 @@ func TestWalletPaymentPassesAMatchingWallet(t *testing.T) {
 		shop := fakeShop(t, notificationBy(t, preset("v1-alipay")))
 		require.NoError(t, WalletPayment(context.Background(), Payment{HTTPClient: shop.Client(), MerchantURL: shop.URL, ControlURL: shop.URL, Dialect: preset("kit")}, dialect.Signals{}))
 	})
+	t.Run("partnerId under v2, which has none", func(t *testing.T) {
+		t.Parallel()
+		shop := fakeShop(t, withPartnerID(t, notificationBy(t, preset("v2"))))
+		require.NoError(t, WalletPayment(context.Background(), Payment{HTTPClient: shop.Client(), MerchantURL: shop.URL, ControlURL: shop.URL, Dialect: preset("v2")},
+			dialect.Signals{PathVersion: "v2"}), "a reader of any dialect tolerates partnerId")
+	})
 	t.Run("no notification", func(t *testing.T) {
 		t.Parallel()
 		shop := fakeShop(t, nil)
@@ -253,6 +259,17 @@ func TestWalletPaymentPassesAMatchingWallet(t *testing.T) {
 			Flows: func(f string) bool { return false }}, dialect.Signals{})
 		require.NoError(t, err, "a profile with no flow makes no payment")
 	})
+}
+
+// withPartnerID adds partnerId to a JSON object.
+func withPartnerID(t *testing.T, body []byte) []byte {
+	t.Helper()
+	var m map[string]any
+	require.NoError(t, json.Unmarshal(body, &m))
+	m["partnerId"] = dialect.DefaultPartnerID
+	b, err := json.Marshal(m)
+	require.NoError(t, err)
+	return b
 }
 
 // fakeMerchant is a merchant of dialect d behind its test adapter: asked for an order, it
