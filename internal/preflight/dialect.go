@@ -384,9 +384,8 @@ func firstFlow(supports func(string) bool, flows ...target.Flow) (target.Flow, b
 // PayWatch records the pay requests that reach the kit's wallet, as they arrive: the path
 // and the body, before the wallet reads them. Wrap the wallet's handler with it.
 type PayWatch struct {
-	mu      sync.Mutex
-	pays    []arrivedPay
-	arrived chan struct{} // closed and replaced when a pay arrives
+	mu   sync.Mutex
+	pays []arrivedPay
 }
 
 type arrivedPay struct {
@@ -395,7 +394,7 @@ type arrivedPay struct {
 }
 
 // NewPayWatch returns an empty watch.
-func NewPayWatch() *PayWatch { return &PayWatch{arrived: make(chan struct{})} }
+func NewPayWatch() *PayWatch { return &PayWatch{} }
 
 // Wrap records every POST whose last path segment is "pay", then passes it on unchanged.
 func (w *PayWatch) Wrap(next http.Handler) http.Handler {
@@ -420,15 +419,13 @@ func (w *PayWatch) add(p arrivedPay) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	w.pays = append(w.pays, p)
-	close(w.arrived)
-	w.arrived = make(chan struct{})
 }
 
-// mark returns how many pays arrived so far and the channel closed at the next one.
-func (w *PayWatch) mark() (int, <-chan struct{}) {
+// mark returns how many pays arrived so far.
+func (w *PayWatch) mark() int {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	return len(w.pays), w.arrived
+	return len(w.pays)
 }
 
 // after returns the first pay that arrived after mark n.
@@ -469,16 +466,17 @@ func MerchantPay(ctx context.Context, m Merchant) error {
 	if err != nil {
 		return nil
 	}
-	n, arrived := m.Watch.mark()
+	n := m.Watch.mark()
 	created := make(chan error, 1)
 	go func() {
 		_, err := adapter.CreateOrder(ctx, target.NewOrder{Flow: flow, Type: target.General, Amount: money.MustNew("USD", 100), Title: "dialect probe"})
 		created <- err
 	}()
+	// The adapter's answer is awaited even once the pay has arrived, so that the probe cuts no
+	// exchange short: a merchant that lost its answer might act on it. A pay it made has
+	// arrived by the time it answers.
 	select {
-	case <-arrived:
 	case <-created:
-		// The adapter answered: a pay it made has arrived by now, or none was made.
 	case <-ctx.Done():
 	}
 	p, ok := m.Watch.after(n)
