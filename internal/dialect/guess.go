@@ -12,7 +12,7 @@ type Signals struct {
 	// called) on: "v2" when /v1 is unknown but /v2 answers.
 	PathVersion string
 	// BasePath is the URL prefix the target answered (or called) under when the profile's
-	// prefix was not it ("/acl/api").
+	// prefix was not it ("/acl/api"); "/" when it used none while the profile names one.
 	BasePath string
 	// RefundAPI is the refund API name the target answered on when the profile's was unknown.
 	RefundAPI RefundAPIName
@@ -69,8 +69,13 @@ var signals = []signal{
 	},
 	{
 		func(s Signals) bool { return s.BasePath != "" },
-		func(s Signals, d Dialect) bool { return d.BasePath == s.BasePath },
-		func(s Signals) string { return "paths under " + s.BasePath },
+		func(s Signals, d Dialect) bool { return d.BasePath == strings.TrimSuffix(s.BasePath, "/") },
+		func(s Signals) string {
+			if s.BasePath == "/" {
+				return "no URL prefix"
+			}
+			return "paths under " + s.BasePath
+		},
 		nil,
 	},
 	{

@@ -22,6 +22,8 @@ func TestContradicts(t *testing.T) {
 		{"/v2 under a v1 profile", "kit", dialect.Signals{PathVersion: "v2"}, []string{"paths under /v2"}},
 		{"another prefix", "kit", dialect.Signals{PathVersion: "v1", BasePath: "/acl/api"}, []string{"paths under /acl/api"}},
 		{"the profile's prefix", "v1-tng", dialect.Signals{PathVersion: "v1", BasePath: "/acl/api"}, nil},
+		{"no prefix under v1-tng", "v1-tng", dialect.Signals{PathVersion: "v1", BasePath: "/"}, []string{"no URL prefix"}},
+		{"no prefix under kit", "kit", dialect.Signals{PathVersion: "v1", BasePath: "/"}, nil},
 		{"refundApply under kit", "kit", dialect.Signals{RefundAPI: dialect.RefundAPIRefundApply}, []string{"the refund API refundApply"}},
 		{"partnerId required under kit", "kit", dialect.Signals{PartnerID: dialect.Required}, []string{"requires partnerId"}},
 		{"partnerId required under v1-alipay", "v1-alipay", dialect.Signals{PartnerID: dialect.Required}, nil},

@@ -240,6 +240,11 @@ func candidates(d dialect.Dialect, base, root string) []candidate {
 			out = append(out, candidate{base, dialect.Signals{PathVersion: v}})
 		}
 	}
+	if root != base {
+		for _, v := range []string{d.PathVersion, otherVersion(d.PathVersion)} {
+			out = append(out, candidate{root, dialect.Signals{PathVersion: v, BasePath: "/"}})
+		}
+	}
 	for _, name := range dialect.Presets() {
 		p := dialect.MustLookup(name)
 		if p.BasePath == "" || p.BasePath == d.BasePath {
@@ -248,6 +253,13 @@ func candidates(d dialect.Dialect, base, root string) []candidate {
 		out = append(out, candidate{root + p.BasePath, dialect.Signals{PathVersion: p.PathVersion, BasePath: p.BasePath}})
 	}
 	return out
+}
+
+func otherVersion(v string) string {
+	if v == "v1" {
+		return "v2"
+	}
+	return "v1"
 }
 
 // answer is what one probe call got.
@@ -492,11 +504,20 @@ func MerchantPay(ctx context.Context, m Merchant) error {
 func signalsOfPath(d dialect.Dialect, path string) dialect.Signals {
 	_, err := d.APIOf(path)
 	var pe *dialect.PathError
+	var s dialect.Signals
 	switch {
 	case err == nil:
-		return dialect.Signals{PathVersion: d.PathVersion}
+		s.PathVersion = d.PathVersion
 	case errors.As(err, &pe) && pe.Version != "":
-		return dialect.Signals{PathVersion: pe.Version}
+		s.PathVersion = pe.Version
+	}
+	if s.PathVersion != "" {
+		// APIOf takes a path with or without the prefix (a gateway may strip it); the kit's
+		// wallet serves it only with.
+		if d.BasePath != "" && !strings.HasPrefix(path, d.BasePath+"/") {
+			s.BasePath = "/"
+		}
+		return s
 	}
 	for _, name := range dialect.Presets() {
 		p := dialect.MustLookup(name)

@@ -105,6 +105,7 @@ func TestWalletPathsNamesTheWalletsDialect(t *testing.T) {
 		{"partnerId refused under v1-qi's profile", "v1-alipay", "v1-qi", "v1-alipay", "requires partnerId"},
 		{"answers under another preset's prefix", "v1-tng", "kit", "v1-tng", "paths under /acl/api"},
 		{"refund known only as refundApply", "v1-qi", "kit", "v1-alipay or v1-tng or v1-qi", "the refund API refundApply"},
+		{"answers without the profile's prefix", "kit", "v1-tng", "kit", "no URL prefix"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -112,7 +113,9 @@ func TestWalletPathsNamesTheWalletsDialect(t *testing.T) {
 			start := time.Now()
 			ctx, cancel := context.WithTimeout(context.Background(), DialectBudget)
 			defer cancel()
-			_, err := WalletPaths(ctx, kitMerchant(srv.Client(), srv.URL, preset(tc.profile)))
+			w := kitMerchant(srv.Client(), srv.URL+preset(tc.profile).BasePath, preset(tc.profile))
+			w.Root = srv.URL
+			_, err := WalletPaths(ctx, w)
 			m := requireMismatch(t, err, start, "wallet", tc.want)
 			assert.Contains(t, m.Contradicts, tc.because)
 		})
@@ -341,6 +344,7 @@ func TestMerchantPayNamesTheMerchantsDialect(t *testing.T) {
 		{"under another preset's prefix", "v1-tng", "kit", "v1-tng", []string{"paths under /acl/api"}},
 		{"partnerId missing under v1-alipay", "kit", "v1-alipay", "kit or v1-tng or v1-qi", []string{"carries no partnerId"}},
 		{"a v1 title under v2", "v1-qi", "v2", "kit or v1-tng or v1-qi", []string{"paths under /v1", "the order title in paymentOrderTitle"}},
+		{"without the profile's prefix", "kit", "v1-tng", "kit or v1-qi", []string{"no URL prefix"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
