@@ -2,7 +2,9 @@
 // said to be: a test hook at its URL, a merchant's notify URL. A run against a wrong URL
 // would otherwise fail every scenario with the same "connection refused", or wait out every
 // notification; the runner's verify commands and runner/kittest stop at the first check with
-// one message naming the likely cause. The hooks are those of docs/hooks.md.
+// one message naming the likely cause. The hooks are those of docs/hooks.md. The dialect
+// probe (dialect.go) checks, as cheaply, that the target speaks the dialect its profile names
+// (docs/dialects.md), and names the one it likely speaks when not.
 package preflight
 
 import (
