@@ -171,6 +171,7 @@ func WalletPaths(ctx context.Context, w Wallet) (dialect.Signals, error) {
 
 	if inq.served() {
 		s := openapi.SignalsOfRefusal(*inq.result)
+		s.PathVersion = d.PathVersion
 		seen := []string{inq.String()}
 		if !ref.served() && ref.unknown() {
 			other := dialect.RefundAPIRefund
