@@ -151,8 +151,10 @@ type walletMockSpec struct {
 	logger      *slog.Logger
 	// dataFile, when set, keeps the wallet's state in a SQLite file (sqlitestore).
 	dataFile string
-	// wrap, when set, wraps the wallet's handler (the dialect probe's preflight.PayWatch).
-	wrap func(http.Handler) http.Handler
+	// wrap, when set, wraps the wallet's handler, and wrapNotify its notification transport
+	// (the dialect probe's preflight.PayWatch and NotifyWatch).
+	wrap       func(http.Handler) http.Handler
+	wrapNotify func(http.RoundTripper) http.RoundTripper
 }
 
 // walletMock is a running wallet mock. The listener stays; the wallet behind it can be
@@ -187,6 +189,9 @@ func startWalletMock(spec walletMockSpec) (*walletMock, error) {
 	var transport http.RoundTripper = wallet.NotifyTransport(spec.allowRemoteNotify)
 	if spec.rec != nil {
 		transport = spec.rec.outgoing("wallet mock → merchant notify endpoint", spec.merchantKey, transport)
+	}
+	if spec.wrapNotify != nil {
+		transport = spec.wrapNotify(transport)
 	}
 	m.client = &http.Client{Timeout: spec.notifyTimeout, Transport: transport}
 	if m.Renewable, err = wallet.NewRenewable(m.config); err != nil {

@@ -269,12 +269,13 @@ func runVerifyMerchant(ctx context.Context, args []string, stdout, stderr io.Wri
 	// with its own key, which the wallet accepts for the merchant's client id.
 	kitKey := fixtures.PrivateKey(fixtures.MerchantPrivateKey)
 	rec := &recorder{}
-	payWatch := preflight.NewPayWatch()
+	payWatch, notifyWatch := preflight.NewPayWatch(), preflight.NewNotifyWatch()
 	wm, err := startWalletMock(walletMockSpec{
 		listen: *walletListen, advertise: *advertise, profile: wp, dialect: d, style: prof.Style(), key: wKey,
 		merchants: []wallet.Merchant{{ClientID: *clientID, PublicKey: mPub, AppID: *appID, NotifyURL: *notifyURL,
 			KitKey: &kitKey.PublicKey}},
-		allowRemoteNotify: true, notifyTimeout: *notifyTimeout, rec: rec, merchantKey: mPub, wrap: payWatch.Wrap,
+		allowRemoteNotify: true, notifyTimeout: *notifyTimeout, rec: rec, merchantKey: mPub,
+		wrap: payWatch.Wrap, wrapNotify: notifyWatch.Wrap,
 	})
 	if err != nil {
 		return fail(fmt.Errorf("starting the wallet mock: %w", err))
@@ -293,7 +294,8 @@ func runVerifyMerchant(ctx context.Context, args []string, stdout, stderr io.Wri
 		dl.BasePath = strings.TrimRight(wp.BasePath, "/")
 	}
 	probeCtx, stopProbe := context.WithTimeout(ctx, preflight.DialectBudget)
-	err = preflight.MerchantPay(probeCtx, preflight.Merchant{HTTPClient: httpClient, AdapterURL: adapter, Dialect: dl, Flows: prof.SupportsFlow, Watch: payWatch})
+	err = preflight.MerchantPay(probeCtx, preflight.Merchant{HTTPClient: httpClient, AdapterURL: adapter, Dialect: dl, Flows: prof.SupportsFlow,
+		Watch: payWatch, ControlURL: wm.http.local, Notifications: notifyWatch})
 	stopProbe()
 	if err != nil {
 		return unreachable(stderr, cmd, err)

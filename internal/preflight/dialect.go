@@ -462,6 +462,12 @@ type Merchant struct {
 	// tradeNO and paymentUrl it declares is used (an orderStr makes no pay).
 	Flows func(flow string) bool
 	Watch *PayWatch
+	// ControlURL is the root of the kit's wallet's test control and Notifications watches
+	// the notifications that wallet sends: with both set, a pay that matches the profile is
+	// confirmed, and the merchant's answer to its notification read too. Either nil or
+	// empty: the pay alone is read.
+	ControlURL    string
+	Notifications *NotifyWatch
 }
 
 // MerchantPay asks the merchant for an order through its test adapter and reads the pay it
@@ -480,17 +486,23 @@ func MerchantPay(ctx context.Context, m Merchant) error {
 		return nil
 	}
 	n := m.Watch.mark()
-	created := make(chan error, 1)
+	type creation struct {
+		o   *target.Order
+		err error
+	}
+	created := make(chan creation, 1)
 	go func() {
-		_, err := adapter.CreateOrder(ctx, target.NewOrder{Flow: flow, Type: target.General, Amount: money.MustNew("USD", 100), Title: "dialect probe"})
-		created <- err
+		o, err := adapter.CreateOrder(ctx, target.NewOrder{Flow: flow, Type: target.General, Amount: money.MustNew("USD", 100), Title: "dialect probe"})
+		created <- creation{o, err}
 	}()
 	// The adapter's answer is awaited even once the pay has arrived, so that the probe cuts no
 	// exchange short: a merchant that lost its answer might act on it. A pay it made has
 	// arrived by the time it answers.
+	var c creation
 	select {
-	case <-created:
+	case c = <-created:
 	case <-ctx.Done():
+		return nil
 	}
 	p, ok := m.Watch.after(n)
 	if !ok {
@@ -498,7 +510,162 @@ func MerchantPay(ctx context.Context, m Merchant) error {
 	}
 	s := openapi.SignalsOfPay(p.body)
 	s = merge(s, signalsOfPath(d, p.path))
-	return mismatch("merchant", d, s, []string{fmt.Sprintf("the merchant's pay for a %s order came to POST %s with %s", flow, p.path, clip(p.body))})
+	seen := []string{fmt.Sprintf("the merchant's pay for a %s order came to POST %s with %s", flow, p.path, clip(p.body))}
+	if err := mismatch("merchant", d, s, seen); err != nil || c.err != nil || m.Notifications == nil || m.ControlURL == "" {
+		return err
+	}
+	var pay struct {
+		NotifyURL string `json:"paymentNotifyUrl"`
+	}
+	if json.Unmarshal(p.body, &pay) != nil || pay.NotifyURL == "" {
+		return nil // no notification is sure to come: the scenarios judge the merchant
+	}
+	answer, ok := m.notified(ctx, c.o)
+	if !ok {
+		return nil
+	}
+	// What the merchant's answer says comes first: it requires the partnerId its pay carried.
+	return mismatch("merchant", d, merge(answer.signals(), s), append(seen, answer.String()))
+}
+
+// notified confirms the order's payment through the kit's wallet's test control and returns
+// the merchant's answer to the notification that follows.
+func (m Merchant) notified(ctx context.Context, o *target.Order) (delivered, bool) {
+	control, err := target.NewWalletControl(target.Config{BaseURL: m.ControlURL, HTTPClient: m.HTTPClient})
+	if err != nil || o == nil || o.Token().IsZero() {
+		return delivered{}, false
+	}
+	n, changed := m.Notifications.mark()
+	if code, err := control.TradePay(ctx, o.Token(), target.Confirm, ""); err != nil || code != "9000" {
+		return delivered{}, false
+	}
+	for {
+		if got, ok := m.Notifications.about(n, o.PaymentID, o.PaymentRequestID); ok {
+			return got, true
+		}
+		select {
+		case <-changed:
+			_, changed = m.Notifications.mark()
+		case <-ctx.Done():
+			return delivered{}, false
+		}
+	}
+}
+
+// NotifyWatch records the notifications the kit's wallet sends a merchant and the
+// merchant's answers. Wrap the wallet's notification transport with it.
+type NotifyWatch struct {
+	mu      sync.Mutex
+	list    []delivered
+	changed chan struct{} // closed and replaced when a delivery is recorded
+}
+
+// delivered is one notification and the merchant's answer.
+type delivered struct {
+	url     string
+	request []byte
+	status  int // 0: no answer
+	answer  []byte
+}
+
+// NewNotifyWatch returns an empty watch.
+func NewNotifyWatch() *NotifyWatch { return &NotifyWatch{changed: make(chan struct{})} }
+
+// Wrap records every POST through next with its answer; the request and the answer go on
+// unchanged.
+func (w *NotifyWatch) Wrap(next http.RoundTripper) http.RoundTripper {
+	return roundTripper(func(req *http.Request) (*http.Response, error) {
+		if req.Method != http.MethodPost || req.GetBody == nil {
+			return next.RoundTrip(req)
+		}
+		d := delivered{url: req.URL.String()}
+		if body, err := req.GetBody(); err == nil {
+			d.request, _ = io.ReadAll(io.LimitReader(body, openapi.MaxBodyBytes))
+			_ = body.Close()
+		}
+		resp, err := next.RoundTrip(req)
+		if err == nil {
+			d.status = resp.StatusCode
+			d.answer, _ = io.ReadAll(io.LimitReader(resp.Body, openapi.MaxBodyBytes))
+			_ = resp.Body.Close()
+			resp.Body = io.NopCloser(bytes.NewReader(d.answer))
+		}
+		w.add(d)
+		return resp, err
+	})
+}
+
+type roundTripper func(*http.Request) (*http.Response, error)
+
+func (f roundTripper) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+func (w *NotifyWatch) add(d delivered) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.list = append(w.list, d)
+	close(w.changed)
+	w.changed = make(chan struct{})
+}
+
+// mark returns how many deliveries were recorded and the channel closed at the next one.
+func (w *NotifyWatch) mark() (int, <-chan struct{}) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return len(w.list), w.changed
+}
+
+// about returns the first delivery after mark n whose notification names either id.
+func (w *NotifyWatch) about(n int, paymentID, paymentRequestID string) (delivered, bool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for _, d := range w.list[min(n, len(w.list)):] {
+		var ids struct {
+			PaymentID        string `json:"paymentId"`
+			PaymentRequestID string `json:"paymentRequestId"`
+		}
+		if json.Unmarshal(d.request, &ids) != nil {
+			continue
+		}
+		if (paymentID != "" && ids.PaymentID == paymentID) || (paymentRequestID != "" && ids.PaymentRequestID == paymentRequestID) {
+			return d, true
+		}
+	}
+	return delivered{}, false
+}
+
+// signals reads the merchant's refusal of the notification: a field it names that the
+// notification did not carry (partnerId, or the outcome field of the other shape) is one the
+// merchant's dialect has. An answer S, or a refusal naming only what was sent, says nothing.
+func (d delivered) signals() dialect.Signals {
+	var answer struct {
+		Result *openapi.Result `json:"result"`
+	}
+	if d.status != http.StatusOK || json.Unmarshal(d.answer, &answer) != nil || answer.Result == nil ||
+		answer.Result.ResultStatus != openapi.StatusFail {
+		return dialect.Signals{}
+	}
+	var sent map[string]json.RawMessage
+	if json.Unmarshal(d.request, &sent) != nil {
+		return dialect.Signals{}
+	}
+	msg := strings.ToLower(answer.Result.ResultMessage)
+	var s dialect.Signals
+	if _, ok := sent["partnerId"]; !ok && strings.Contains(msg, "partnerid") {
+		s.PartnerID = dialect.Required
+	}
+	_, status := sent["paymentStatus"]
+	_, result := sent["paymentResult"]
+	switch {
+	case status && !result && strings.Contains(msg, "paymentresult"):
+		s.NotifyOutcome = dialect.OutcomePaymentResult
+	case result && !status && strings.Contains(msg, "paymentstatus"):
+		s.NotifyOutcome = dialect.OutcomePaymentStatus
+	}
+	return s
+}
+
+func (d delivered) String() string {
+	return fmt.Sprintf("the kit's wallet notified POST %s with %s; the merchant answered HTTP %d %s", d.url, clip(d.request), d.status, clip(d.answer))
 }
 
 // signalsOfPath reads the version and prefix of the path a pay came to.

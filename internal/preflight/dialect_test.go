@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -276,19 +277,30 @@ func withPartnerID(t *testing.T, body []byte) []byte {
 }
 
 // fakeMerchant is a merchant of dialect d behind its test adapter: asked for an order, it
-// posts a signed pay in d's shape to the wallet at walletURL + prefix + d's pay path and
-// answers 502 when the wallet refuses it, as a merchant does.
+// posts a signed pay in d's shape to the wallet at walletURL + d's pay path and answers 502
+// when the wallet refuses it, as a merchant does; its notify endpoint reads a notification
+// with d's codec and answers S, or F with the codec's reason.
 func fakeMerchant(t *testing.T, d dialect.Dialect, walletURL func() string) *httptest.Server {
 	t.Helper()
 	key := fixtures.PrivateKey(fixtures.MerchantPrivateKey)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/notify" {
+			body, _ := io.ReadAll(r.Body)
+			res := openapi.SuccessResult()
+			if _, err := openapi.DecodeNotifyPayment(d, body); err != nil {
+				res = openapi.ResultOf(err)
+			}
+			_ = json.NewEncoder(w).Encode(map[string]any{"result": res})
+			return
+		}
 		if r.URL.Path != "/conformance/orders" {
 			http.NotFound(w, r)
 			return
 		}
 		pay := openapi.PayRequest{
 			ProductCode: d.ProductCodeFor(false), PaymentOrderTitle: "dialect probe", PaymentRequestID: "PR-1",
-			PaymentAmount: openapi.Amount{Currency: "USD", Value: "100"}, PaymentNotifyURL: "http://127.0.0.1:1/notify",
+			PaymentAmount: openapi.Amount{Currency: "USD", Value: "100"}, PaymentNotifyURL: srv.URL + "/notify",
 		}
 		if d.CarriesPartnerID() {
 			pay.PartnerID = dialect.DefaultPartnerID
@@ -317,18 +329,55 @@ func fakeMerchant(t *testing.T, d dialect.Dialect, walletURL func() string) *htt
 	return srv
 }
 
-// kitWallet stands for the kit's wallet behind a PayWatch: it serves pay at d's path only.
-func kitWallet(t *testing.T, d dialect.Dialect, watch *PayWatch) *httptest.Server {
+// kitWallet stands for the kit's wallet of dialect d behind a PayWatch and a NotifyWatch: it
+// serves pay at d's path only, and its test control's tradePay notifies the pay's
+// paymentNotifyUrl in d's shape.
+func kitWallet(t *testing.T, d dialect.Dialect, watch *PayWatch, notifications *NotifyWatch) *httptest.Server {
 	t.Helper()
+	notifier := &http.Client{Transport: notifications.Wrap(http.DefaultTransport)}
+	var notifyURL string
+	var mu sync.Mutex
 	srv := httptest.NewServer(watch.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		_, _ = io.Copy(io.Discard, r.Body)
-		if api, err := d.APIOf(r.URL.Path); err != nil || api != dialect.Pay {
-			w.WriteHeader(http.StatusNotFound)
+		body, _ := io.ReadAll(r.Body)
+		if r.URL.Path == "/conformance/tradePay" {
+			n := openapi.Notification{NotifyPaymentRequest: openapi.NotifyPaymentRequest{
+				PaymentID: "P-1", PaymentRequestID: "PR-1", PaymentAmount: openapi.Amount{Currency: "USD", Value: "100"},
+				PaymentStatus: openapi.PaymentSuccess, PaymentTime: "2026-11-21T23:56:06+08:00", PaymentCreateTime: "2026-11-21T23:50:00+08:00",
+			}}
+			if d.CarriesPartnerID() {
+				n.PartnerID = dialect.DefaultPartnerID
+			}
+			b, err := openapi.EncodeNotifyPayment(d, n)
+			require.NoError(t, err)
+			mu.Lock()
+			url := notifyURL
+			mu.Unlock()
+			if resp, err := notifier.Post(url, "application/json", bytes.NewReader(b)); err == nil {
+				_ = resp.Body.Close()
+			}
+			_, _ = io.WriteString(w, `{"resultCode":"9000"}`)
+			return
 		}
-		_, _ = io.WriteString(w, `{"result":{"resultCode":"ACCEPT","resultStatus":"A","resultMessage":"accepted"}}`)
+		if api, err := d.APIOf(r.URL.Path); err != nil || api != dialect.Pay || !strings.HasPrefix(r.URL.Path, d.BasePath+"/") {
+			w.WriteHeader(http.StatusNotFound)
+			_, _ = io.WriteString(w, `{"result":{"resultCode":"NO_INTERFACE_DEF","resultStatus":"F","resultMessage":"no such path"}}`)
+			return
+		}
+		var pay struct {
+			NotifyURL string `json:"paymentNotifyUrl"`
+		}
+		_ = json.Unmarshal(body, &pay)
+		mu.Lock()
+		notifyURL = pay.NotifyURL
+		mu.Unlock()
+		_, _ = io.WriteString(w, `{"result":{"resultCode":"ACCEPT","resultStatus":"A","resultMessage":"accepted"},"paymentId":"P-1"}`)
 	})))
 	t.Cleanup(srv.Close)
 	return srv
+}
+
+func probedMerchant(shop, wallet *httptest.Server, d dialect.Dialect, watch *PayWatch, notifications *NotifyWatch) Merchant {
+	return Merchant{HTTPClient: shop.Client(), AdapterURL: shop.URL, Dialect: d, Watch: watch, ControlURL: wallet.URL, Notifications: notifications}
 }
 
 // TestMerchantPayNamesTheMerchantsDialect: a merchant paying at another preset's path or in
@@ -345,21 +394,37 @@ func TestMerchantPayNamesTheMerchantsDialect(t *testing.T) {
 		{"partnerId missing under v1-alipay", "kit", "v1-alipay", "kit or v1-tng or v1-qi", []string{"carries no partnerId"}},
 		{"a v1 title under v2", "v1-qi", "v2", "kit or v1-tng or v1-qi", []string{"paths under /v1", "the order title in paymentOrderTitle"}},
 		{"without the profile's prefix", "kit", "v1-tng", "kit or v1-qi", []string{"no URL prefix"}},
+		{"partnerId refused in a notification", "v1-alipay", "kit", "v1-alipay", []string{"requires partnerId"}},
+		{"paymentStatus refused in a notification", "v1-tng without its prefix", "kit", "v1-tng", []string{"paymentResult notifications"}},
+		{"paymentResult refused in a notification", "kit", "v1-tng without its prefix", "kit or v1-qi", []string{"paymentStatus notifications"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			watch := NewPayWatch()
-			wallet := kitWallet(t, preset(tc.profile), watch)
-			shop := fakeMerchant(t, preset(tc.merchant), func() string { return wallet.URL })
+			payWatch, notifications := NewPayWatch(), NewNotifyWatch()
+			profile, merchant := presetOrBare(t, tc.profile), presetOrBare(t, tc.merchant)
+			wallet := kitWallet(t, profile, payWatch, notifications)
+			shop := fakeMerchant(t, merchant, func() string { return wallet.URL })
 			start := time.Now()
 			ctx, cancel := context.WithTimeout(context.Background(), DialectBudget)
 			defer cancel()
-			err := MerchantPay(ctx, Merchant{HTTPClient: shop.Client(), AdapterURL: shop.URL, Dialect: preset(tc.profile), Watch: watch})
+			err := MerchantPay(ctx, probedMerchant(shop, wallet, profile, payWatch, notifications))
 			m := requireMismatch(t, err, start, "merchant", tc.want)
 			assert.Equal(t, tc.because, m.Contradicts)
-			assert.Contains(t, err.Error(), "seen: the merchant's pay for a tradeNO order came to POST "+preset(tc.merchant).PathFor(dialect.Pay)+" with {")
+			assert.Contains(t, err.Error(), "seen: the merchant's pay for a tradeNO order came to POST "+merchant.PathFor(dialect.Pay)+" with {")
 		})
 	}
+}
+
+// presetOrBare is the named preset; "NAME without its prefix" is the preset with basePath "".
+func presetOrBare(t *testing.T, name string) dialect.Dialect {
+	t.Helper()
+	preset, bare := strings.CutSuffix(name, " without its prefix")
+	d, err := dialect.Lookup(preset)
+	require.NoError(t, err)
+	if bare {
+		require.NoError(t, d.Set("basePath="))
+	}
+	return d
 }
 
 // TestMerchantPayPassesAMatchingMerchant: a merchant of the profile's dialect passes; so does
@@ -370,12 +435,15 @@ func TestMerchantPayPassesAMatchingMerchant(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			d := preset(name)
-			watch := NewPayWatch()
-			wallet := kitWallet(t, d, watch)
+			watch, notifications := NewPayWatch(), NewNotifyWatch()
+			wallet := kitWallet(t, d, watch, notifications)
 			shop := fakeMerchant(t, d, func() string { return wallet.URL })
-			require.NoError(t, MerchantPay(context.Background(), Merchant{HTTPClient: shop.Client(), AdapterURL: shop.URL, Dialect: d, Watch: watch}))
+			require.NoError(t, MerchantPay(context.Background(), probedMerchant(shop, wallet, d, watch, notifications)))
 			_, ok := watch.after(0)
 			assert.True(t, ok, "the pay was seen")
+			got, ok := notifications.about(0, "P-1", "")
+			require.True(t, ok, "the notification was seen")
+			assert.Contains(t, string(got.answer), `"resultStatus":"S"`)
 		})
 	}
 	t.Run("no pay", func(t *testing.T) {
@@ -405,4 +473,31 @@ func TestPayWatchPassesTheBodyOn(t *testing.T) {
 	require.True(t, ok)
 	assert.Equal(t, "/v1/payments/pay", p.path)
 	assert.Equal(t, body, p.body)
+}
+
+// TestNotificationRefusalSignals: a merchant's refusal names its dialect only through a field
+// the notification did not carry.
+func TestNotificationRefusalSignals(t *testing.T) {
+	t.Parallel()
+	refused := func(msg string) []byte {
+		b, _ := json.Marshal(map[string]any{"result": openapi.NewResult(openapi.ParamIllegal, msg)})
+		return b
+	}
+	for _, tc := range []struct {
+		name    string
+		request string
+		answer  []byte
+		want    dialect.Signals
+	}{
+		{"partnerId missing", `{"paymentStatus":"SUCCESS"}`, refused("partnerId is missing"), dialect.Signals{PartnerID: dialect.Required}},
+		{"partnerId sent and refused", `{"partnerId":"p","paymentStatus":"SUCCESS"}`, refused("unknown field partnerId"), dialect.Signals{}},
+		{"paymentResult wanted", `{"paymentStatus":"SUCCESS"}`, refused("paymentResult is missing"), dialect.Signals{NotifyOutcome: dialect.OutcomePaymentResult}},
+		{"paymentStatus wanted", `{"paymentResult":{}}`, refused("this notification reports the outcome in paymentResult; the kit dialect puts it in paymentStatus"),
+			dialect.Signals{NotifyOutcome: dialect.OutcomePaymentStatus}},
+		{"another reason", `{"paymentStatus":"SUCCESS"}`, refused("paymentAmount does not match the order"), dialect.Signals{}},
+		{"accepted", `{"paymentStatus":"SUCCESS"}`, []byte(`{"result":{"resultCode":"SUCCESS","resultStatus":"S","resultMessage":"partnerId ignored"}}`), dialect.Signals{}},
+	} {
+		d := delivered{request: []byte(tc.request), status: http.StatusOK, answer: tc.answer}
+		assert.Equal(t, tc.want, d.signals(), tc.name)
+	}
 }
