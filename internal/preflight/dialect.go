@@ -136,11 +136,12 @@ type Wallet struct {
 }
 
 // WalletPaths calls inquiryPayment and the refund API, signed, for a payment that does not
-// exist, at the profile dialect's paths. A wallet that knows neither path is tried at the
-// other presets' paths; one answering there, or a refusal naming a field that only other
-// dialects require (partnerId refused as missing), is a *Mismatch. Anything else returns nil
-// with what was seen (the version the wallet answered on), for WalletPayment: a wallet that
-// does not answer at all is for the reachability check (Hook) to report.
+// exist, at the profile dialect's paths. A wallet that does not know the inquiryPayment path
+// is tried at the other version and at the other presets' prefixes. A wallet answering only
+// there, a refusal naming a field that only other dialects require (partnerId refused as
+// missing), or the refund API known only by its other name, is a *Mismatch. Anything else
+// returns nil with what was seen (the version the wallet answered on), for WalletPayment: a
+// wallet that does not answer at all is for the reachability check (Hook) to report.
 func WalletPaths(ctx context.Context, w Wallet) (dialect.Signals, error) {
 	d := dialect.OrDefault(w.Dialect)
 	switch {
