@@ -143,3 +143,39 @@ func TestVerifyMerchantStopsOnAV2Merchant(t *testing.T) {
 	assert.Contains(t, firstLine(r.stderr), "(paths under /v2; the order title in order.orderDescription)")
 	assert.Contains(t, r.stderr, "seen: the merchant's pay for a tradeNO order came to POST /v2/payments/pay with {")
 }
+
+// TestVerifyStopsOnTheKitsPartiesInAnotherDialect: the kit's own parties speaking one preset,
+// verified under another, stop the run within 10 s with exit 2 and the party's preset named;
+// the wallet side by its paths, the merchant side by its pay and its answer to a notification.
+func TestVerifyStopsOnTheKitsPartiesInAnotherDialect(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ party, profile, wallet, merchant string }{
+		{"v2", "kit", "v2", "v2"},
+		{"kit", "v2", "kit", "kit or v1-tng or v1-qi"},
+		{"v1-alipay", "kit", "v1-alipay", "v1-alipay"},
+		{"v1-tng", "kit", "v1-tng", "v1-tng"},
+	} {
+		t.Run("wallet "+tc.party+" under "+tc.profile, func(t *testing.T) {
+			t.Parallel()
+			wallet := startParty(t, "wallet-mock", "--listen", "127.0.0.1:0", "--dialect", tc.party)
+			r := verifyWithin(t, time.Minute, nil, "verify-wallet", "--wallet-url", wallet.url, "--dialect", tc.profile)
+			requireDialectStopUnder(t, r, "wallet", tc.wallet, tc.profile)
+		})
+		t.Run("merchant "+tc.party+" under "+tc.profile, func(t *testing.T) {
+			t.Parallel()
+			ln, walletURL := walletListener(t)
+			m := startParty(t, "reference-merchant", "--listen", "127.0.0.1:0", "--wallet-url", walletURL, "--dialect", tc.party)
+			r := verifyWithin(t, time.Minute, []*os.File{ln}, "verify-merchant", "--merchant-url", m.url, "--wallet-listen", "fd:3", "--dialect", tc.profile)
+			requireDialectStopUnder(t, r, "merchant", tc.merchant, tc.profile)
+		})
+	}
+}
+
+func requireDialectStopUnder(t *testing.T, r result, party, likely, profile string) {
+	t.Helper()
+	if !assert.Equal(t, exitUsage, r.code, r.String()) {
+		return
+	}
+	assert.Less(t, r.elapsed, mismatchWithin, r.String())
+	assert.Contains(t, firstLine(r.stderr), "target speaks another dialect: the "+party+" likely speaks "+likely+", not "+profile+" as its profile says", r.String())
+}

@@ -11,7 +11,6 @@ import (
 
 	"github.com/tradepaykit/tradepaykit/fixtures"
 	"github.com/tradepaykit/tradepaykit/internal/clock"
-	"github.com/tradepaykit/tradepaykit/internal/dialect"
 	"github.com/tradepaykit/tradepaykit/internal/preflight"
 	"github.com/tradepaykit/tradepaykit/internal/profile"
 	"github.com/tradepaykit/tradepaykit/internal/report"
@@ -116,15 +115,14 @@ func runVerifyWallet(ctx context.Context, args []string, stdout, stderr io.Write
 	defer httpClient.CloseIdleConnections()
 	// The dialect probe first: a wallet answering in another dialect stops the run here,
 	// naming the one it likely speaks, within preflight.DialectBudget.
-	dl := dialect.OrDefault(dialect.Dialect{}) // the profile's dialect
 	probeCtx, stopProbe := context.WithTimeout(ctx, preflight.DialectBudget)
 	defer stopProbe()
 	seen, err := preflight.WalletPaths(probeCtx, preflight.Wallet{HTTPClient: httpClient, URL: base, Root: strings.TrimSuffix(base, strings.TrimRight(wp.BasePath, "/")),
-		Dialect: dl, ClientID: *clientID, Key: mKey, Style: prof.Style()})
+		Dialect: d, ClientID: *clientID, PartnerID: prof.PartnerIDValue(), Key: mKey, Style: prof.Style()})
 	if err != nil {
 		return unreachable(stderr, cmd, err)
 	}
-	if err := probe(ctx, httpClient, "wallet OpenAPI", "--wallet-url", base+"/"+dl.PathVersion+"/payments/inquiryPayment",
+	if err := probe(ctx, httpClient, "wallet OpenAPI", "--wallet-url", base+"/"+d.PathVersion+"/payments/inquiryPayment",
 		"that the wallet sandbox runs and that --wallet-url (with its path prefix, or the profile's basePath) is its OpenAPI base"); err != nil {
 		return unreachable(stderr, cmd, err)
 	}
@@ -154,7 +152,7 @@ func runVerifyWallet(ctx context.Context, args []string, stdout, stderr io.Write
 		}
 	}
 	if err := preflight.WalletPayment(probeCtx, preflight.Payment{HTTPClient: httpClient, MerchantURL: m.http.local, ControlURL: control,
-		Dialect: dl, Flows: prof.SupportsFlow}, seen); err != nil {
+		Dialect: d, Flows: prof.SupportsFlow}, seen); err != nil {
 		return unreachable(stderr, cmd, err)
 	}
 	stopProbe()
@@ -288,13 +286,9 @@ func runVerifyMerchant(ctx context.Context, args []string, stdout, stderr io.Wri
 		return unreachable(stderr, cmd, err)
 	}
 	// The dialect probe: a merchant paying in another dialect stops the run here, naming the
-	// one it likely speaks. The kit's wallet serves the profile's dialect under its prefix.
-	dl := dialect.OrDefault(dialect.Dialect{}) // the profile's dialect
-	if wp.BasePath != "" {
-		dl.BasePath = strings.TrimRight(wp.BasePath, "/")
-	}
+	// one it likely speaks.
 	probeCtx, stopProbe := context.WithTimeout(ctx, preflight.DialectBudget)
-	err = preflight.MerchantPay(probeCtx, preflight.Merchant{HTTPClient: httpClient, AdapterURL: adapter, Dialect: dl, Flows: prof.SupportsFlow,
+	err = preflight.MerchantPay(probeCtx, preflight.Merchant{HTTPClient: httpClient, AdapterURL: adapter, Dialect: d, Flows: prof.SupportsFlow,
 		Watch: payWatch, ControlURL: wm.http.local, Notifications: notifyWatch})
 	stopProbe()
 	if err != nil {
