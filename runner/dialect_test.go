@@ -152,21 +152,22 @@ func TestSelfTestPerPreset(t *testing.T) {
 }
 
 // TestVerifyWalletInADialect: verify-wallet --dialect v2 against wallet-mock --dialect v2, both
-// with the bare profile: the run speaks and judges v2, and no scenario fails. (The bare
-// profile's coverage is TestVerifyWalletBare's: an orderStr's pay_timeout needs a longer
-// realTimeWaitLimit, and the scenarios whose orderStr names no notify_url a registered one.)
+// with the bare profile and the kit's notify URL registered: the run speaks and judges v2, no
+// scenario fails, and --require-all leaves only what the bare profile leaves on every preset
+// (an orderStr's pay_timeout needs a realTimeWaitLimit of 90s, TestVerifyWalletBare).
 func TestVerifyWalletInADialect(t *testing.T) {
 	t.Parallel()
-	// verify-wallet's first probe asks /v1/payments/inquiryPayment whatever the dialect: a v2
-	// wallet answers 404 there, and the run stops with exit 2 before the scenarios.
-	t.Skip("until verify-wallet's probe of the OpenAPI asks the dialect's path (internal/preflight and its call sites)")
-	wallet := startParty(t, "wallet-mock", "--listen", "127.0.0.1:0", "--notify-timeout", "2s", "--profile", "kit:wallet-bare", "--dialect", "v2")
-	r := verify(t, nil, "verify-wallet", "--wallet-url", wallet.url, "--profile", "kit:wallet-bare", "--dialect", "v2", "--pact", "false")
+	ln, notifyURL := notifyListener(t)
+	wallet := startParty(t, "wallet-mock", "--listen", "127.0.0.1:0", "--notify-timeout", "2s", "--profile", "kit:wallet-bare", "--dialect", "v2", "--notify-url", notifyURL)
+	r := verify(t, []*os.File{ln}, "verify-wallet", "--wallet-url", wallet.url, "--profile", "kit:wallet-bare", "--dialect", "v2",
+		"--notify-listen", "fd:3", "--notify-url-registered", "--pact", "false", "--require-all")
 	assert.Regexp(t, `^tradepaykit verify-wallet \S+, dialect v2\n`, r.stdout)
 	got := parseTotals(t, r.stdout)
 	assert.Zero(t, got.failed, r.String())
 	assert.Greater(t, got.passed, 100, "the @wallet scenarios ran")
-	t.Log(regexp.MustCompile(`(?m)^(PASS|FAIL): .*$`).FindString(r.stdout))
+	require.Equal(t, exitFail, r.code, "--require-all fails on the orderStr pay_timeout alone\n%s", r.String())
+	assert.Regexp(t, `(?m)^FAIL: \d+ of \d+ MUST requirements checked(; not applicable: [^\n]*)?; not checked: REQ-GEN-014 on orderStr, REQ-PRE-012 on orderStr pre-auth \(an orderStr's pay_timeout .*\) \(--require-all`,
+		r.stdout, "only the orderStr pay_timeout left unchecked")
 }
 
 // TestVerifyMerchantInADialect: verify-merchant --dialect v1-tng against reference-merchant
