@@ -242,7 +242,7 @@ func servePactProvider(ctx context.Context, spec pactProviderSpec, stdout, stder
 		fmt.Fprintf(stderr, "tradepaykit pact-provider: %v\n", err)
 		return exitUsage
 	}
-	fmt.Fprintf(stdout, "tradepaykit pact-provider %s: the signing front for the %s (%s, the %s dialect's pact)\n", kitVersion(), spec.side, file, dialect.OrDefault(spec.dialect).Label())
+	fmt.Fprintf(stdout, "tradepaykit pact-provider %s: the signing front for the %s (%s, the %s preset's pact)\n", kitVersion(), spec.side, file, pair.Preset)
 	fmt.Fprintf(stdout, "  provider URL      %s (--hostname %s --port %s)\n", front.URL(), u.Hostname(), u.Port())
 	fmt.Fprintf(stdout, "  state change URL  %s (state in the body)\n", front.StateChangeURL())
 	fmt.Fprintf(stdout, "  for example: pact verifier --file %s --provider-name %s --hostname %s --port %s --state-change-url %s --state-change-teardown\n",
