@@ -41,14 +41,15 @@ type merchantPactSpec struct {
 
 // pactDialect is the dialect whose pair is verified: d, or when it is the zero value the
 // profile's (the kit preset when the profile names none).
-func pactDialect(d dialect.Dialect, prof profile.Profile) dialect.Dialect {
+func pactDialect(d dialect.Dialect, prof profile.Profile) (dialect.Dialect, error) {
 	if d.Preset != "" {
-		return d
+		return d, nil
 	}
-	if pd, err := prof.Dialect(); err == nil {
-		return pd
+	pd, err := prof.Dialect()
+	if err != nil {
+		return dialect.Dialect{}, fmt.Errorf("no verdict: the profile's dialect: %w", err)
 	}
-	return dialect.OrDefault(d)
+	return pd, nil
 }
 
 // pactEnv keeps libpact_ffi quiet and offline unless the user says otherwise.
@@ -77,9 +78,13 @@ func judge(p *report.Pact, exp []report.Expectation) {
 
 func verifyWalletPact(ctx context.Context, s walletPactSpec, prof profile.Profile, exp []report.Expectation) report.Pact {
 	pactEnv()
-	d := pactDialect(s.dialect, prof)
+	d, err := pactDialect(s.dialect, prof)
 	pair := pacts.PairOf(d)
 	out := report.Pact{Name: pair.MerchantWallet, Consumer: pair.Merchant, Provider: pair.Wallet}
+	if err != nil {
+		out.Error = err.Error()
+		return out
+	}
 	if s.verifier.none() {
 		out.Error, out.Unavailable = noPactVerifier, true
 		return out
@@ -104,9 +109,13 @@ func verifyWalletPact(ctx context.Context, s walletPactSpec, prof profile.Profil
 
 func verifyMerchantPact(ctx context.Context, s merchantPactSpec, prof profile.Profile, exp []report.Expectation) report.Pact {
 	pactEnv()
-	d := pactDialect(s.dialect, prof)
+	d, err := pactDialect(s.dialect, prof)
 	pair := pacts.PairOf(d)
 	out := report.Pact{Name: pair.WalletMerchant, Consumer: pair.Wallet, Provider: pair.Merchant}
+	if err != nil {
+		out.Error = err.Error()
+		return out
+	}
 	if s.verifier.none() {
 		out.Error, out.Unavailable = noPactVerifier, true
 		return out

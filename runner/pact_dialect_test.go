@@ -1,14 +1,17 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/tradepaykit/tradepaykit/fixtures"
 	"github.com/tradepaykit/tradepaykit/internal/dialect"
 	refmerchant "github.com/tradepaykit/tradepaykit/internal/merchant"
+	"github.com/tradepaykit/tradepaykit/internal/report"
 	"github.com/tradepaykit/tradepaykit/pacts"
 )
 
@@ -60,6 +63,47 @@ func TestPactCLIFailsAWalletOfAnotherPreset(t *testing.T) {
 	assert.NotEqual(t, 0, r.code)
 	assert.Len(t, r.failed(), 20, r.out)
 	assert.Contains(t, r.out, "/v1/payments/pay is a v1 path; the v2 dialect serves /v2/payments/*")
+}
+
+// verifyWalletPact and verifyMerchantPact verify the pair of the profile's dialect, which is
+// what verify-wallet, verify-merchant and the self-test give them: the report names the
+// preset's file and participants, and every interaction passes against parties of the preset.
+func TestVerifyPactsTakeTheProfilesDialect(t *testing.T) {
+	t.Parallel()
+	cli := pactCLI(t)
+	pair, err := pacts.PairFor("v1-tng")
+	require.NoError(t, err)
+	d := dialect.MustLookup(pair.Preset)
+	wallet := startParty(t, "wallet-mock", "--dialect", pair.Preset)
+	merchant := startParty(t, "reference-merchant", "--dialect", pair.Preset, "--wallet-url", wallet.url)
+	prof, _, err := loadProfile("kit:wallet-mock", "wallet")
+	require.NoError(t, err)
+	prof, _, err = withDialect(prof, "kit:wallet-mock", pair.Preset) // as --dialect does
+	require.NoError(t, err)
+
+	w := verifyWalletPact(context.Background(), walletPactSpec{
+		walletURL: wallet.url + d.BasePath, controlURL: wallet.url, clientID: fixtures.ClientID,
+		merchantKey: fixtures.PrivateKey(fixtures.MerchantPrivateKey), walletKey: fixtures.PublicKey(fixtures.WalletPublicKey),
+		verifier: pactVerifier{cli: cli},
+	}, prof, nil)
+	require.Empty(t, w.Error)
+	assert.Equal(t, pair.MerchantWallet, w.Name)
+	assert.Equal(t, []string{pair.Merchant, pair.Wallet}, []string{w.Consumer, w.Provider})
+	assert.Len(t, w.Interactions, interactionsOf(t, pair.MerchantWallet))
+	for _, i := range w.Interactions {
+		assert.Equal(t, report.Passed, i.Status, "%s: %v", i.Description, i.Mismatches)
+	}
+
+	m := verifyMerchantPact(context.Background(), merchantPactSpec{
+		notifyURL: merchant.url + refmerchant.NotifyPath, merchantURL: merchant.url, controlURL: wallet.url, clientID: fixtures.ClientID,
+		walletKey: fixtures.PrivateKey(fixtures.WalletPrivateKey), verifier: pactVerifier{cli: cli},
+	}, prof, nil)
+	require.Empty(t, m.Error)
+	assert.Equal(t, pair.WalletMerchant, m.Name)
+	assert.Len(t, m.Interactions, interactionsOf(t, pair.WalletMerchant))
+	for _, i := range m.Interactions {
+		assert.Equal(t, report.Passed, i.Status, "%s: %v", i.Description, i.Mismatches)
+	}
 }
 
 // interactionsOf counts the interactions of an embedded pact.
