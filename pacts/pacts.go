@@ -6,8 +6,10 @@
 //   - wallet-merchant.json (consumer wallet, provider merchant) pins notifyPayment, as the
 //     kit's wallet notifier sends it, and the merchant's answer.
 //
-// The consumer tests of this package regenerate both files from the kit's real clients; the
-// files are embedded, so the runner carries the contracts it verifies. VerifyWallet and
+// Those two are the kit preset's pair; each other dialect preset (docs/dialects.md) has its own
+// pair under a directory named after it, with participants carrying the preset (Pair, PairFor,
+// PairOf). The consumer tests of this package regenerate every pair from the kit's real clients
+// speaking its preset; the files are embedded, so the runner carries the contracts it verifies. VerifyWallet and
 // VerifyMerchant (build tag pact: they link libpact_ffi) replay them against a running
 // provider, signing every request with real keys, and report each interaction and mismatch.
 // StartWalletFront and StartMerchantFront (no cgo) serve the same signing front for any
