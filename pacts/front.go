@@ -64,6 +64,9 @@ type front struct {
 	// stateFailedHook, when set, hears why each state could not be set up (pact-provider
 	// prints it).
 	stateFailedHook func(state, reason string)
+	// refusedHook, when set, hears each answer whose resultStatus is not S (pact-provider
+	// prints it).
+	refusedHook func(path, result string)
 
 	// listener, when set, is where the front serves; otherwise 127.0.0.1:0.
 	listener net.Listener
@@ -361,12 +364,12 @@ func (f *front) replay(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if reason := f.takePending(); reason != "" {
-		f.recordAnswer(nil)
+		f.recordAnswer(r.URL.Path, nil)
 		explain(w, http.StatusOK, reason)
 		return
 	}
 	if reason := f.awaitState(); reason != "" {
-		f.recordAnswer(nil)
+		f.recordAnswer(r.URL.Path, nil)
 		explain(w, http.StatusOK, reason)
 		return
 	}
@@ -387,24 +390,24 @@ func (f *front) replay(w http.ResponseWriter, r *http.Request) {
 		err = (signing.Style{}).SignRequest(req, body, f.clientID, key, time.Now())
 	}
 	if err != nil {
-		f.recordAnswer(nil)
+		f.recordAnswer(r.URL.Path, nil)
 		explain(w, http.StatusInternalServerError, "tradepaykit: cannot sign the request: "+err.Error())
 		return
 	}
 	resp, err := f.client.Do(req)
 	if err != nil {
-		f.recordAnswer(nil)
+		f.recordAnswer(r.URL.Path, nil)
 		explain(w, http.StatusBadGateway, "tradepaykit: the provider did not answer: "+err.Error())
 		return
 	}
 	defer resp.Body.Close()
 	answer, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
 	if err != nil {
-		f.recordAnswer(nil)
+		f.recordAnswer(r.URL.Path, nil)
 		explain(w, http.StatusBadGateway, "tradepaykit: reading the provider's answer: "+err.Error())
 		return
 	}
-	f.recordAnswer(answer)
+	f.recordAnswer(r.URL.Path, answer)
 	if f.checkAnswer != nil {
 		f.checkAnswer(signing.PathOf(req), resp.Header, answer)
 	}
@@ -462,7 +465,7 @@ func (f *front) signingKey() (*rsa.PrivateKey, error) {
 // provider that refuses a request says why in resultMessage, which the pacts match by type
 // only, so no verifier prints it (a merchant of another dialect refusing the pact's
 // notification shape says which shape it wants there). body nil: the front answered itself.
-func (f *front) recordAnswer(body []byte) {
+func (f *front) recordAnswer(path string, body []byte) {
 	var summary string
 	var a struct {
 		Result *struct {
@@ -477,6 +480,9 @@ func (f *front) recordAnswer(body []byte) {
 	f.mu.Lock()
 	f.answers = append(f.answers, summary)
 	f.mu.Unlock()
+	if summary != "" && a.Result.ResultStatus != "S" && f.refusedHook != nil {
+		f.refusedHook(path, summary)
+	}
 }
 
 // replayedAnswers returns what recordAnswer kept.

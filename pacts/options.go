@@ -72,6 +72,10 @@ type WalletOptions struct {
 	// happens (the report and the verifier's mismatches say it too); it may be called from
 	// several goroutines at once.
 	StateFailed func(state, reason string)
+	// Refused, when set, hears the result of each answer of the provider whose resultStatus
+	// is not S (path, then "resultStatus F, resultCode ...: message"): the Pact verifiers print
+	// only the fields that differ from the pact, not a provider's reason.
+	Refused func(path, result string)
 }
 
 // MerchantOptions says how to reach a merchant under test and how its provider states are
@@ -108,6 +112,8 @@ type MerchantOptions struct {
 	Listener net.Listener
 	// StateFailed: see WalletOptions.StateFailed.
 	StateFailed func(state, reason string)
+	// Refused: see WalletOptions.Refused.
+	Refused func(path, result string)
 }
 
 func walletFront(ctx context.Context, opts WalletOptions) (*front, error) {
@@ -154,6 +160,7 @@ func walletFront(ctx context.Context, opts WalletOptions) (*front, error) {
 		checkAnswer:     walletAnswerCheck(opts.WalletPublicKey, opts.ClientID),
 		listener:        opts.Listener,
 		stateFailedHook: opts.StateFailed,
+		refusedHook:     opts.Refused,
 	}
 	switch {
 	case opts.StateChangeURL != "":
@@ -208,6 +215,7 @@ func merchantFront(ctx context.Context, opts MerchantOptions) (*front, error) {
 		target:          func(*http.Request) string { return notifyURL },
 		listener:        opts.Listener,
 		stateFailedHook: opts.StateFailed,
+		refusedHook:     opts.Refused,
 	}
 	switch {
 	case opts.StateChangeURL != "":

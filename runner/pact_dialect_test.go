@@ -65,6 +65,30 @@ func TestPactCLIFailsAWalletOfAnotherPreset(t *testing.T) {
 	assert.Contains(t, r.out, "/v1/payments/pay is a v1 path; the v2 dialect serves /v2/payments/*")
 }
 
+// A merchant of another preset fails the kit's pair through the CLI on the notifications it
+// refuses for their shape; the CLI prints only the fields that differ, and pact-provider prints
+// the merchant's reason.
+func TestPactCLIFailsAMerchantOfAnotherPreset(t *testing.T) {
+	t.Parallel()
+	bin := pactCLI(t)
+	wallet := startParty(t, "wallet-mock", "--dialect", "v2")
+	merchant := startParty(t, "reference-merchant", "--dialect", "v2", "--wallet-url", wallet.url)
+	front, file := pactProvider(t, "--provider", "merchant", "--merchant-notify-url", merchant.url+refmerchant.NotifyPath,
+		"--merchant-url", merchant.url, "--control-url", wallet.url)
+
+	r := verifyWithCLI(t, bin, file, pacts.Merchant, front, "--state-change-teardown")
+
+	assert.NotEqual(t, 0, r.code)
+	assert.ElementsMatch(t, []string{
+		"notifyPayment: SUCCESS for an order awaiting payment is acknowledged",
+		"notifyPayment: FAIL with a paymentFailReason for an order awaiting payment is acknowledged",
+		"notifyPayment: AUTH_SUCCESS for a pre-authorization order is acknowledged",
+		"notifyPayment: a duplicate SUCCESS is acknowledged again",
+	}, r.failed(), r.out)
+	assert.Regexp(t, `tradepaykit pact-provider: the merchant answered POST /v1/payments/notifyPayment with resultStatus F, resultCode PARAM_ILLEGAL: `+
+		`this notification reports the outcome in paymentStatus .*; the v2 dialect puts it in paymentResult`, front.output())
+}
+
 // verifyWalletPact and verifyMerchantPact verify the pair of the profile's dialect, which is
 // what verify-wallet, verify-merchant and the self-test give them: the report names the
 // preset's file and participants, and every interaction passes against parties of the preset.

@@ -215,12 +215,18 @@ func servePactProvider(ctx context.Context, spec pactProviderSpec, stdout, stder
 		defer logMu.Unlock()
 		fmt.Fprintf(stderr, "tradepaykit pact-provider: state %q could not be set up: %s\n", state, reason)
 	}
+	// A provider's reason for a refusal: the verifiers print only the fields that differ.
+	refused := func(path, result string) {
+		logMu.Lock()
+		defer logMu.Unlock()
+		fmt.Fprintf(stderr, "tradepaykit pact-provider: the %s answered POST %s with %s\n", spec.side, path, result)
+	}
 	if spec.side == pacts.Wallet {
 		s := spec.wallet
 		front, err = pacts.StartWalletFront(ctx, pacts.WalletOptions{
 			WalletURL: s.walletURL, ClientID: s.clientID, MerchantKey: s.merchantKey, StateChangeURL: s.stateURL,
 			ControlURL: s.controlURL, WalletPublicKey: s.walletKey, Profile: s.profile, Listener: ln,
-			StateFailed: stateLog, Dialect: spec.dialect,
+			StateFailed: stateLog, Refused: refused, Dialect: spec.dialect,
 		})
 	} else {
 		s := spec.merchant
@@ -228,7 +234,7 @@ func servePactProvider(ctx context.Context, spec pactProviderSpec, stdout, stder
 		front, err = pacts.StartMerchantFront(ctx, pacts.MerchantOptions{
 			NotifyURL: s.notifyURL, ClientID: s.clientID, WalletKey: s.walletKey, StateChangeURL: s.stateURL,
 			MerchantURL: s.merchantURL, ControlURL: s.controlURL, Listener: ln, StateFailed: stateLog,
-			Dialect: spec.dialect,
+			Refused: refused, Dialect: spec.dialect,
 		})
 	}
 	if err != nil {
