@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"crypto/rsa"
 	"encoding/json"
@@ -27,6 +28,9 @@ type walletPactSpec struct {
 	verifier                        pactVerifier
 	// dialect picks the preset's pair (pacts.PairOf); the zero value means the profile's.
 	dialect dialect.Dialect
+	// partnerID is sent in the kit's set-up calls where the dialect carries partnerId; empty
+	// means the profile's (profile.PartnerIDValue).
+	partnerID string
 }
 
 // merchantPactSpec says how to verify wallet-merchant.json against a merchant.
@@ -102,7 +106,7 @@ func verifyWalletPact(ctx context.Context, s walletPactSpec, prof profile.Profil
 	r, err := pacts.VerifyWallet(ctx, pacts.WalletOptions{
 		WalletURL: s.walletURL, ClientID: s.clientID, MerchantKey: s.merchantKey, StateChangeURL: s.stateURL,
 		ControlURL: s.controlURL, WalletPublicKey: s.walletKey, Profile: s.profile, PactFile: file, PactCLI: s.verifier.cli,
-		Dialect: d,
+		Dialect: d, PartnerID: cmp.Or(s.partnerID, prof.PartnerIDValue()),
 	})
 	return fromPact(out, r, err, skipped, exp)
 }

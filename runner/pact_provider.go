@@ -134,7 +134,7 @@ func runPactProvider(ctx context.Context, args []string, stdout, stderr io.Write
 		}
 		spec.wallet = walletPactSpec{
 			walletURL: base, controlURL: control, stateURL: *stateURL, clientID: *clientID,
-			merchantKey: mKey, walletKey: wPub, profile: prof.Wallet(),
+			merchantKey: mKey, walletKey: wPub, profile: prof.Wallet(), partnerID: prof.PartnerIDValue(),
 		}
 	case "merchant":
 		notify, err := checkURL("--merchant-notify-url", *notifyURL)
@@ -226,7 +226,7 @@ func servePactProvider(ctx context.Context, spec pactProviderSpec, stdout, stder
 		front, err = pacts.StartWalletFront(ctx, pacts.WalletOptions{
 			WalletURL: s.walletURL, ClientID: s.clientID, MerchantKey: s.merchantKey, StateChangeURL: s.stateURL,
 			ControlURL: s.controlURL, WalletPublicKey: s.walletKey, Profile: s.profile, Listener: ln,
-			StateFailed: stateLog, Refused: refused, Dialect: spec.dialect,
+			StateFailed: stateLog, Refused: refused, Dialect: spec.dialect, PartnerID: s.partnerID,
 		})
 	} else {
 		s := spec.merchant
