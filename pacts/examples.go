@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 
 	"github.com/tradepaykit/tradepaykit/fixtures"
+	"github.com/tradepaykit/tradepaykit/internal/dialect"
 	"github.com/tradepaykit/tradepaykit/internal/money"
 	"github.com/tradepaykit/tradepaykit/internal/openapi"
 )
@@ -16,6 +17,8 @@ const (
 	ExampleNotifyURL = "https://merchant.example.com/v1/payments/notifyPayment"
 	// ExampleRepeatRequestID is the paymentRequestId of StatePaymentCreated's payment.
 	ExampleRepeatRequestID = "PAY-REPEAT-0001"
+	// ExampleAppID is the appId of the pay interactions where the dialect requires one (v2).
+	ExampleAppID = "2021000000000001"
 
 	examplePaymentID        = "2026010200000000000001"
 	exampleGeneralRequestID = "PAY-GENERAL-0001"
@@ -27,6 +30,9 @@ const (
 
 // orderAmount is the amount every state's payment or order carries: 100.00 USD.
 var orderAmount = money.MustNew("USD", 10000)
+
+// capturedOnce is StateCapturedOnce's capture: 40.00 USD.
+var capturedOnce = money.MustNew("USD", 4000)
 
 // refundAmount is StateRefunded's refund: 30.00 USD.
 var refundAmount = money.MustNew("USD", 3000)
@@ -45,6 +51,20 @@ func ExamplePay(paymentRequestID, productCode string) *openapi.PayRequest {
 	}
 }
 
+// ExamplePayIn is ExamplePay in d's terms, as the kit's wallet client completes it: the
+// dialect's product code for the payment type (d.ProductCodeFor) and, where the dialect has no
+// pre-authorization code (v2), paymentFactor.isAuthorization for a pre-authorization. The
+// client puts the title in the dialect's field and adds partnerId and appId where it carries
+// them.
+func ExamplePayIn(d dialect.Dialect, paymentRequestID string, preAuth bool) *openapi.PayRequest {
+	d = dialect.OrDefault(d)
+	r := ExamplePay(paymentRequestID, d.ProductCodeFor(preAuth))
+	if preAuth && r.ProductCode == "" {
+		r.PaymentFactor.IsAuthorization = true
+	}
+	return r
+}
+
 // StateParams are the params the pact records with a provider state: what a provider needs
 // to build the state from the pact alone (the client id, the amount, the product type, the
 // status, the example ids the state answers for, and for StatePaymentCreated the exact pay
@@ -53,8 +73,14 @@ func ExamplePay(paymentRequestID, productCode string) *openapi.PayRequest {
 // pact-go passes a top-level string param to libpact_ffi as raw JSON, which would turn the
 // numeric id 2026010200000000000001 into a float. nil for the states the verifying side
 // handles.
-func StateParams(state string) map[string]any {
-	general := fixtures.DefaultWalletProfile().GeneralProductCode
+func StateParams(state string) map[string]any { return StateParamsIn(dialect.Dialect{}, state) }
+
+// StateParamsIn is StateParams for the pact of d's preset (the zero Dialect: the kit's): the
+// same, but for StatePaymentCreated the pay body in d's shape, as the kit's wallet client
+// writes it (ExamplePayIn, with dialect.DefaultPartnerID and ExampleAppID where d carries
+// them).
+func StateParamsIn(d dialect.Dialect, state string) map[string]any {
+	d = dialect.OrDefault(d)
 	amount := map[string]any{"currency": orderAmount.Currency, "value": orderAmount.ValueString()}
 	payment := func(productType, status string) map[string]any {
 		return map[string]any{
@@ -75,7 +101,17 @@ func StateParams(state string) map[string]any {
 		return map[string]any{"clientId": fixtures.ClientID, "productType": "pre-authorization"}
 	case StatePaymentCreated:
 		var body map[string]any
-		raw, _ := json.Marshal(ExamplePay(ExampleRepeatRequestID, general)) // a plain struct always marshals
+		pay := ExamplePayIn(d, ExampleRepeatRequestID, false)
+		if d.CarriesPartnerID() {
+			pay.PartnerID = dialect.DefaultPartnerID
+		}
+		if d.RequiresAppID() {
+			pay.AppID = ExampleAppID
+		}
+		raw, err := openapi.EncodePay(d, *pay)
+		if err != nil {
+			panic(err) // the example is complete in every preset
+		}
 		_ = json.Unmarshal(raw, &body)
 		return map[string]any{"clientId": fixtures.ClientID, "productType": "general", "paymentStatus": openapi.PaymentProcessing, "pay": body}
 	case StatePaymentAwaiting:
@@ -88,6 +124,10 @@ func StateParams(state string) map[string]any {
 		return payment("general", openapi.PaymentCancelled)
 	case StateAuthorized:
 		return payment("pre-authorization", openapi.PaymentAuthSuccess)
+	case StateCapturedOnce:
+		p := payment("pre-authorization", openapi.PaymentSuccess)
+		p["capturedAmount"] = map[string]any{"currency": capturedOnce.Currency, "value": capturedOnce.ValueString()}
+		return p
 	case StateRefunded:
 		p := payment("general", openapi.PaymentSuccess)
 		ids := p["exampleIds"].(map[string]any)

@@ -36,6 +36,7 @@ type pactInteraction struct {
 }
 
 type pactPart struct {
+	Path string `json:"path"`
 	Body struct {
 		Content map[string]any `json:"content"`
 	} `json:"body"`
@@ -56,6 +57,15 @@ func (p pactPart) rules(path string) []string {
 			kind += ":" + re
 		}
 		out = append(out, kind)
+	}
+	return out
+}
+
+// allFiles lists every committed pact file: each preset's pair.
+func allFiles() []string {
+	var out []string
+	for _, p := range Pairs() {
+		out = append(out, p.MerchantWallet, p.WalletMerchant)
 	}
 	return out
 }
@@ -92,7 +102,16 @@ func TestPactFilesDeclareV4AndThePactGoVersion(t *testing.T) {
 	require.NoError(t, err)
 	v := regexp.MustCompile(`github\.com/pact-foundation/pact-go/v2 v(\S+)`).FindSubmatch(gomod)
 	require.NotNil(t, v)
-	for name, n := range map[string]int{MerchantWalletFile: 20, WalletMerchantFile: 6} {
+	counts := map[string]int{
+		MerchantWalletFile: 20, WalletMerchantFile: 6,
+		// No AUTH_SUCCESS notification outside the kit preset; v1-qi refuses a second capture.
+		"v1-alipay/merchant-wallet.json": 20, "v1-alipay/wallet-merchant.json": 5,
+		"v1-tng/merchant-wallet.json": 20, "v1-tng/wallet-merchant.json": 5,
+		"v1-qi/merchant-wallet.json": 21, "v1-qi/wallet-merchant.json": 5,
+		"v2/merchant-wallet.json": 20, "v2/wallet-merchant.json": 5,
+	}
+	require.Len(t, allFiles(), len(counts))
+	for name, n := range counts {
 		p := readPact(t, name)
 		assert.Equal(t, "4.0", p.Metadata.PactSpecification.Version, name)
 		assert.Equal(t, string(v[1]), p.Metadata.PactGo.Version, name)
@@ -106,7 +125,7 @@ func TestPactFilesDeclareV4AndThePactGoVersion(t *testing.T) {
 func TestPactFilesPinAmountsAsIntegerStrings(t *testing.T) {
 	typeAndInteger := []string{"type", "regex:" + valueRegex}
 	seen := 0
-	for _, name := range []string{MerchantWalletFile, WalletMerchantFile} {
+	for _, name := range allFiles() {
 		for _, i := range readPact(t, name).Interactions {
 			for part, p := range map[string]pactPart{"request": i.Request, "response": i.Response} {
 				for _, a := range amounts("$", p.Body.Content) {
@@ -117,7 +136,7 @@ func TestPactFilesPinAmountsAsIntegerStrings(t *testing.T) {
 						continue
 					}
 					assert.Subset(t, value, typeAndInteger, "%s %s %s.value", name, i.Description, a)
-					if part == "response" || name == WalletMerchantFile {
+					if part == "response" || strings.HasSuffix(name, WalletMerchantFile) {
 						// Fixed by the state or the request: exact too.
 						assert.Contains(t, value, "equality", "%s %s %s.value", name, i.Description, a)
 						assert.Contains(t, p.rules(a+".currency"), "equality", "%s %s %s.currency", name, i.Description, a)
@@ -126,16 +145,21 @@ func TestPactFilesPinAmountsAsIntegerStrings(t *testing.T) {
 			}
 		}
 	}
-	assert.GreaterOrEqual(t, seen, 25, "the amounts of both files were checked")
+	assert.GreaterOrEqual(t, seen, 5*25, "the amounts of every file were checked")
 }
 
 func TestPactFilesPinResultsExactly(t *testing.T) {
-	for _, name := range []string{MerchantWalletFile, WalletMerchantFile} {
+	// The protocol pins no code for these refusals: status F exactly, any code.
+	anyCode := map[string]bool{
+		"notifyPayment: an amount that does not match the order is refused":              true,
+		"capture: a second capture of an authorization already captured once is refused": true,
+	}
+	for _, name := range allFiles() {
 		for _, i := range readPact(t, name).Interactions {
 			result, ok := i.Response.Body.Content["result"].(map[string]any)
 			require.True(t, ok, "%s: a result envelope", i.Description)
 			assert.Empty(t, i.Response.rules("$.result.resultStatus"), "%s: resultStatus exactly", i.Description)
-			if i.Description != "notifyPayment: an amount that does not match the order is refused" {
+			if !anyCode[i.Description] {
 				assert.Empty(t, i.Response.rules("$.result.resultCode"), "%s: resultCode exactly", i.Description)
 			}
 			if result["resultStatus"] == "F" {
@@ -147,34 +171,105 @@ func TestPactFilesPinResultsExactly(t *testing.T) {
 
 func TestPactFilesExamplesAgree(t *testing.T) {
 	compared := 0
-	for _, i := range readPact(t, MerchantWalletFile).Interactions {
-		req, resp := i.Request.Body.Content, i.Response.Body.Content
-		if id, ok := req["paymentRequestId"]; ok && resp["paymentRequestId"] != nil {
-			assert.Equal(t, id, resp["paymentRequestId"], "%s: the answer's paymentRequestId is the request's", i.Description)
-			compared++
-		}
-		if id, ok := req["paymentId"]; ok && resp["paymentId"] != nil {
-			assert.Equal(t, id, resp["paymentId"], "%s: the answer's paymentId is the request's", i.Description)
-			compared++
+	for _, pair := range Pairs() {
+		for _, i := range readPact(t, pair.MerchantWallet).Interactions {
+			req, resp := i.Request.Body.Content, i.Response.Body.Content
+			if id, ok := req["paymentRequestId"]; ok && resp["paymentRequestId"] != nil {
+				assert.Equal(t, id, resp["paymentRequestId"], "%s: the answer's paymentRequestId is the request's", i.Description)
+				compared++
+			}
+			if id, ok := req["paymentId"]; ok && resp["paymentId"] != nil {
+				assert.Equal(t, id, resp["paymentId"], "%s: the answer's paymentId is the request's", i.Description)
+				compared++
+			}
 		}
 	}
-	assert.GreaterOrEqual(t, compared, 10, "the examples of the answers were compared")
+	assert.GreaterOrEqual(t, compared, 5*10, "the examples of the answers were compared")
 }
 
 func TestPactFilesStatesCarryParams(t *testing.T) {
 	verifyingSide := map[string]bool{StateUnknownMerchantKey: true, StateUnknownWalletKey: true}
-	for _, name := range []string{MerchantWalletFile, WalletMerchantFile} {
-		for _, i := range readPact(t, name).Interactions {
-			for _, s := range i.ProviderStates {
-				if verifyingSide[s.Name] {
-					assert.Empty(t, s.Params, s.Name)
-					continue
+	for _, pair := range Pairs() {
+		for _, name := range []string{pair.MerchantWallet, pair.WalletMerchant} {
+			for _, i := range readPact(t, name).Interactions {
+				for _, s := range i.ProviderStates {
+					if verifyingSide[s.Name] {
+						assert.Empty(t, s.Params, s.Name)
+						continue
+					}
+					assert.Equal(t, StateParamsIn(pactDialect(pair.Preset), s.Name), s.Params, "%s %s: %s", name, i.Description, s.Name)
+					assert.NotEmpty(t, s.Params["clientId"], s.Name)
 				}
-				assert.Equal(t, StateParams(s.Name), s.Params, "%s: %s", i.Description, s.Name)
-				assert.NotEmpty(t, s.Params["clientId"], s.Name)
 			}
 		}
 	}
 	pay := StateParams(StatePaymentCreated)["pay"].(map[string]any)
 	assert.Equal(t, ExampleRepeatRequestID, pay["paymentRequestId"], "the repeat state names the body to send")
+}
+
+// Each preset's pair names its participants after the preset, uses the dialect's paths and
+// shapes, and has the interactions only that preset has.
+func TestPresetPairsSpeakTheirDialect(t *testing.T) {
+	for _, pair := range Pairs() {
+		d := pactDialect(pair.Preset)
+		var doc struct {
+			Consumer, Provider struct{ Name string }
+		}
+		raw, err := Files.ReadFile(pair.MerchantWallet)
+		require.NoError(t, err)
+		require.NoError(t, json.Unmarshal(raw, &doc))
+		assert.Equal(t, pair.Merchant, doc.Consumer.Name, pair.Preset)
+		assert.Equal(t, pair.Wallet, doc.Provider.Name, pair.Preset)
+		if pair.Preset != "kit" {
+			assert.Contains(t, pair.Wallet, pair.Preset)
+			assert.Contains(t, pair.Merchant, pair.Preset)
+		}
+		descriptions := map[string]bool{}
+		for _, i := range readPact(t, pair.MerchantWallet).Interactions {
+			descriptions[i.Description] = true
+			_, err := d.APIOf(i.Request.Path)
+			assert.NoError(t, err, "%s %s: the dialect's path", pair.Preset, i.Description)
+			body := i.Request.Body.Content
+			if strings.HasPrefix(i.Description, "pay:") {
+				_, title := body["paymentOrderTitle"]
+				_, order := body["order"]
+				assert.Equal(t, !d.TitleInOrderDescription(), title, "%s %s: paymentOrderTitle", pair.Preset, i.Description)
+				assert.Equal(t, d.TitleInOrderDescription(), order, "%s %s: order.orderDescription", pair.Preset, i.Description)
+				_, appID := body["appId"]
+				assert.Equal(t, d.RequiresAppID(), appID, "%s %s: appId", pair.Preset, i.Description)
+			}
+			if strings.HasPrefix(i.Description, "pay:") || strings.HasPrefix(i.Description, "inquiryPayment:") {
+				_, partner := body["partnerId"]
+				assert.Equal(t, d.CarriesPartnerID(), partner, "%s %s: partnerId", pair.Preset, i.Description)
+			}
+		}
+		refund := d.APIName("refund") + ": part of a paid payment is refunded"
+		assert.True(t, descriptions[refund], "%s: %s", pair.Preset, refund)
+		second := "capture: a second capture of an authorization already captured once is refused"
+		assert.Equal(t, !d.AllowsSecondCapture(), descriptions[second], "%s: %s", pair.Preset, second)
+
+		outcomes := map[string]bool{}
+		for _, i := range readPact(t, pair.WalletMerchant).Interactions {
+			assert.Equal(t, d.PathFor("notifyPayment"), i.Request.Path, "%s %s", pair.Preset, i.Description)
+			body := i.Request.Body.Content
+			_, status := body["paymentStatus"]
+			_, result := body["paymentResult"]
+			assert.Equal(t, !d.NotifiesWithPaymentResult(), status, "%s %s: paymentStatus", pair.Preset, i.Description)
+			assert.Equal(t, d.NotifiesWithPaymentResult(), result, "%s %s: paymentResult", pair.Preset, i.Description)
+			_, partner := body["partnerId"]
+			assert.Equal(t, d.CarriesPartnerID(), partner, "%s %s: partnerId", pair.Preset, i.Description)
+			if r, ok := body["paymentResult"].(map[string]any); ok {
+				outcomes[r["resultStatus"].(string)] = true
+			}
+			if s, ok := body["paymentStatus"].(string); ok {
+				outcomes[s] = true
+			}
+		}
+		if d.NotifiesWithPaymentResult() {
+			assert.True(t, outcomes["F"], "%s: a paymentResult FAIL notification", pair.Preset)
+		} else {
+			assert.True(t, outcomes["FAIL"], "%s: a FAIL notification", pair.Preset)
+		}
+		assert.Equal(t, d.NotifiesAuthSuccess(), outcomes["AUTH_SUCCESS"], "%s: AUTH_SUCCESS notified", pair.Preset)
+	}
 }

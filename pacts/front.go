@@ -64,6 +64,9 @@ type front struct {
 	// stateFailedHook, when set, hears why each state could not be set up (pact-provider
 	// prints it).
 	stateFailedHook func(state, reason string)
+	// refusedHook, when set, hears each answer whose resultStatus is not S (pact-provider
+	// prints it).
+	refusedHook func(path, result string)
 
 	// listener, when set, is where the front serves; otherwise 127.0.0.1:0.
 	listener net.Listener
@@ -82,6 +85,9 @@ type front struct {
 	// awaiting, when set, is a state answered before it held: the next replayed request
 	// waits for it first.
 	awaiting *awaitingState
+	// answers holds, for each replayed request in order, the result the answer carried
+	// ("F PARAM_ILLEGAL: ..."; "" for none), for the report (answerOf).
+	answers []string
 }
 
 // awaitingState is a state whose ready check was still running when its state call was
@@ -358,10 +364,12 @@ func (f *front) replay(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if reason := f.takePending(); reason != "" {
+		f.recordAnswer(r.URL.Path, nil)
 		explain(w, http.StatusOK, reason)
 		return
 	}
 	if reason := f.awaitState(); reason != "" {
+		f.recordAnswer(r.URL.Path, nil)
 		explain(w, http.StatusOK, reason)
 		return
 	}
@@ -382,20 +390,24 @@ func (f *front) replay(w http.ResponseWriter, r *http.Request) {
 		err = (signing.Style{}).SignRequest(req, body, f.clientID, key, time.Now())
 	}
 	if err != nil {
+		f.recordAnswer(r.URL.Path, nil)
 		explain(w, http.StatusInternalServerError, "tradepaykit: cannot sign the request: "+err.Error())
 		return
 	}
 	resp, err := f.client.Do(req)
 	if err != nil {
+		f.recordAnswer(r.URL.Path, nil)
 		explain(w, http.StatusBadGateway, "tradepaykit: the provider did not answer: "+err.Error())
 		return
 	}
 	defer resp.Body.Close()
 	answer, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
 	if err != nil {
+		f.recordAnswer(r.URL.Path, nil)
 		explain(w, http.StatusBadGateway, "tradepaykit: reading the provider's answer: "+err.Error())
 		return
 	}
+	f.recordAnswer(r.URL.Path, answer)
 	if f.checkAnswer != nil {
 		f.checkAnswer(signing.PathOf(req), resp.Header, answer)
 	}
@@ -447,6 +459,46 @@ func (f *front) signingKey() (*rsa.PrivateKey, error) {
 		f.otherKey = k
 	}
 	return f.otherKey, nil
+}
+
+// recordAnswer keeps the result an answer carried, in the order of the replayed requests: a
+// provider that refuses a request says why in resultMessage, which the pacts match by type
+// only, so no verifier prints it (a merchant of another dialect refusing the pact's
+// notification shape says which shape it wants there). body nil: the front answered itself.
+func (f *front) recordAnswer(path string, body []byte) {
+	var summary string
+	var a struct {
+		Result *struct {
+			ResultCode    string `json:"resultCode"`
+			ResultStatus  string `json:"resultStatus"`
+			ResultMessage string `json:"resultMessage"`
+		} `json:"result"`
+	}
+	if body != nil && json.Unmarshal(body, &a) == nil && a.Result != nil && a.Result.ResultMessage != "" {
+		summary = fmt.Sprintf("resultStatus %s, resultCode %s: %s", a.Result.ResultStatus, a.Result.ResultCode, clipText(a.Result.ResultMessage))
+	}
+	f.mu.Lock()
+	f.answers = append(f.answers, summary)
+	f.mu.Unlock()
+	if summary != "" && a.Result.ResultStatus != "S" && f.refusedHook != nil {
+		f.refusedHook(path, summary)
+	}
+}
+
+// replayedAnswers returns what recordAnswer kept.
+func (f *front) replayedAnswers() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]string(nil), f.answers...)
+}
+
+// clipText bounds a provider's text in a report line.
+func clipText(s string) string {
+	const max = 300
+	if len(s) > max {
+		return s[:max] + "..."
+	}
+	return s
 }
 
 func writeJSON(w http.ResponseWriter, v any) {

@@ -55,13 +55,22 @@ func replacePacts(dir string) error {
 			return nil
 		}
 	}
-	for _, name := range []string{MerchantWalletFile, WalletMerchantFile} {
-		b, err := os.ReadFile(filepath.Join(dir, name))
-		if err != nil {
-			return fmt.Errorf("the consumer tests did not write %s: %w", name, err)
-		}
-		if err := os.WriteFile(name, b, 0o644); err != nil {
-			return err
+	for _, pair := range Pairs() {
+		for file, written := range map[string]string{
+			pair.MerchantWallet: writtenFile(pair.Merchant, pair.Wallet),
+			pair.WalletMerchant: writtenFile(pair.Wallet, pair.Merchant),
+		} {
+			from := filepath.Join(filepath.Dir(filepath.Join(dir, file)), written)
+			b, err := os.ReadFile(from)
+			if err != nil {
+				return fmt.Errorf("the consumer tests did not write %s: %w", file, err)
+			}
+			if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+				return err
+			}
+			if err := os.WriteFile(file, b, 0o644); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

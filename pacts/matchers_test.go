@@ -36,12 +36,6 @@ const (
 	exampleCaptureID = "2026010200000000000003"
 )
 
-// The default profile's product codes are the examples; a state injects the wallet's own.
-var (
-	generalProductCode = fixtures.DefaultWalletProfile().GeneralProductCode
-	preAuthProductCode = fixtures.DefaultWalletProfile().PreAuthProductCode
-)
-
 // signedRequest pins the headers of a signed request: present and well formed. The values
 // are examples; the verifier's front signs each replayed request for real.
 func signedRequest(b *consumer.V4RequestBuilder) {

@@ -18,6 +18,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/tradepaykit/tradepaykit/fixtures"
+	"github.com/tradepaykit/tradepaykit/internal/dialect"
 	"github.com/tradepaykit/tradepaykit/internal/openapi"
 	"github.com/tradepaykit/tradepaykit/internal/signing"
 	"github.com/tradepaykit/tradepaykit/internal/walletclient"
@@ -26,31 +27,21 @@ import (
 // The consumer side of merchant-wallet.json: the merchant's real wallet client
 // (internal/walletclient) calls Pact's mock wallet, which answers as the contract says.
 
-func newMerchantWalletPact(t *testing.T) *consumer.V4HTTPMockProvider {
-	t.Helper()
-	p, err := consumer.NewV4Pact(consumer.MockHTTPProviderConfig{
-		Consumer: Merchant,
-		Provider: Wallet,
-		Host:     "127.0.0.1",
-		PactDir:  pactDir,
-		LogDir:   pactDir,
-	})
-	require.NoError(t, err)
-	return p
-}
-
 // merchantClient is the reference merchant's wallet client pointed at Pact's mock wallet.
 // The mock answers with the contract's example headers and cannot sign, so the RSA check is
 // replaced by one that still requires what the contract pins: a well-formed Signature and a
 // Response-Time. The real signatures are checked where they exist: provider verification
 // signs every replayed request and checks every answer with the real keys.
-func merchantClient(t *testing.T, cfg consumer.MockServerConfig, key *rsa.PrivateKey) *walletclient.Client {
+func merchantClient(t *testing.T, d dialect.Dialect, cfg consumer.MockServerConfig, key *rsa.PrivateKey) *walletclient.Client {
 	t.Helper()
 	c, err := walletclient.New(walletclient.Config{
 		BaseURL:        fmt.Sprintf("http://%s:%d", cfg.Host, cfg.Port),
 		ClientID:       fixtures.ClientID,
 		PrivateKey:     key,
 		VerifyResponse: wellFormedSignature,
+		Dialect:        d,
+		PartnerID:      dialect.DefaultPartnerID,
+		AppID:          ExampleAppID,
 	})
 	require.NoError(t, err)
 	return c
@@ -69,16 +60,41 @@ func wellFormedSignature(m signing.Message, header string) error {
 
 var merchantKey = fixtures.PrivateKey(fixtures.MerchantPrivateKey)
 
-// payBody is the pact's view of ExamplePay: ids and product code injected by the state.
-func payBody(requestID, productCode string, value any) matchers.StructMatcher {
-	return matchers.StructMatcher{
-		"productCode":       injected("productCode", productCode),
-		"paymentOrderTitle": matchers.Like(ExampleTitle),
-		"paymentRequestId":  injected("paymentRequestId", requestID),
-		"paymentAmount":     matchers.StructMatcher{"currency": matchers.Regex("USD", currencyRegex), "value": value},
-		"paymentFactor":     matchers.StructMatcher{"isCashierPayment": true},
-		"paymentNotifyUrl":  matchers.Regex(ExampleNotifyURL, urlRegex),
+// payBody is the pact's view of ExamplePayIn(d, ...): ids and product code injected by the
+// state, the title in the dialect's field, partnerId and appId where the dialect carries them.
+func payBody(d dialect.Dialect, requestID string, preAuth bool, value any) matchers.StructMatcher {
+	m := matchers.StructMatcher{
+		"paymentRequestId": injected("paymentRequestId", requestID),
+		"paymentAmount":    matchers.StructMatcher{"currency": matchers.Regex("USD", currencyRegex), "value": value},
+		"paymentFactor":    matchers.StructMatcher{"isCashierPayment": true},
+		"paymentNotifyUrl": matchers.Regex(ExampleNotifyURL, urlRegex),
 	}
+	if code := d.ProductCodeFor(preAuth); code != "" {
+		m["productCode"] = injected("productCode", code)
+	} else if preAuth {
+		// No pre-authorization code in the dialect (v2): the factor says it.
+		m["paymentFactor"] = matchers.StructMatcher{"isCashierPayment": true, "isAuthorization": true}
+	}
+	if d.TitleInOrderDescription() {
+		m["order"] = matchers.StructMatcher{"orderDescription": matchers.Like(ExampleTitle)}
+	} else {
+		m["paymentOrderTitle"] = matchers.Like(ExampleTitle)
+	}
+	if d.CarriesPartnerID() {
+		m["partnerId"] = id(dialect.DefaultPartnerID)
+	}
+	if d.RequiresAppID() {
+		m["appId"] = id(ExampleAppID)
+	}
+	return m
+}
+
+// withPartnerID adds partnerId to a request body where the dialect carries it.
+func withPartnerID(d dialect.Dialect, m matchers.StructMatcher) matchers.StructMatcher {
+	if d.CarriesPartnerID() {
+		m["partnerId"] = id(dialect.DefaultPartnerID)
+	}
+	return m
 }
 
 // accepted is pay's answer for a payment created with paymentRequestId requestID.
@@ -99,34 +115,37 @@ func envelope(code openapi.Code, message string) matchers.StructMatcher {
 	return matchers.StructMatcher{"result": result(code, openapi.StatusFail, message)}
 }
 
-// given adds the state with the params the pact records for it (StateParams).
+// given adds the state with the params the pact of d's preset records for it
+// (StateParamsIn).
 func given[T interface {
 	GivenWithParameter(models.ProviderState) T
-}](i T, states ...string) T {
+}](d dialect.Dialect, i T, states ...string) T {
 	for _, s := range states {
-		i = i.GivenWithParameter(models.ProviderState{Name: s, Parameters: StateParams(s)})
+		i = i.GivenWithParameter(models.ProviderState{Name: s, Parameters: StateParamsIn(d, s)})
 	}
 	return i
 }
 
-func TestMerchantWalletPay(t *testing.T) {
-	pact := newMerchantWalletPact(t)
+func TestMerchantWalletPay(t *testing.T) { forEachPreset(t, testMerchantWalletPay) }
+
+func testMerchantWalletPay(t *testing.T, d dialect.Dialect, pair Pair) {
+	pact := newPact(t, pair, pair.Merchant, pair.Wallet)
 	ctx := context.Background()
 	valueRegexed := value("10000")
 
 	t.Run("general payment accepted", func(t *testing.T) {
-		err := given(pact.AddInteraction(), StateAcceptsGeneral).
+		err := given(d, pact.AddInteraction(), StateAcceptsGeneral).
 			UponReceiving("pay: a general payment is accepted").
-			WithRequest(http.MethodPost, "/v1/payments/pay", func(b *consumer.V4RequestBuilder) {
+			WithRequest(http.MethodPost, d.PathFor(dialect.Pay), func(b *consumer.V4RequestBuilder) {
 				signedRequest(b)
-				b.JSONBody(payBody(exampleGeneralRequestID, generalProductCode, valueRegexed))
+				b.JSONBody(payBody(d, exampleGeneralRequestID, false, valueRegexed))
 			}).
 			WillRespondWith(http.StatusOK, func(b *consumer.V4ResponseBuilder) {
 				signedResponse(b)
 				b.JSONBody(accepted(exampleGeneralRequestID))
 			}).
 			ExecuteTest(t, func(cfg consumer.MockServerConfig) error {
-				resp, err := merchantClient(t, cfg, merchantKey).Pay(ctx, ExamplePay(exampleGeneralRequestID, generalProductCode))
+				resp, err := merchantClient(t, d, cfg, merchantKey).Pay(ctx, ExamplePayIn(d, exampleGeneralRequestID, false))
 				if err != nil {
 					return err
 				}
@@ -140,13 +159,13 @@ func TestMerchantWalletPay(t *testing.T) {
 
 	t.Run("with paymentExpiryTime", func(t *testing.T) {
 		// As the reference merchant sends it (internal/merchant: a deadline 15 minutes ahead).
-		req := ExamplePay(exampleGeneralRequestID, generalProductCode)
+		req := ExamplePayIn(d, exampleGeneralRequestID, false)
 		req.PaymentExpiryTime = exampleExpiry
-		body := payBody(exampleGeneralRequestID, generalProductCode, valueRegexed)
+		body := payBody(d, exampleGeneralRequestID, false, valueRegexed)
 		body["paymentExpiryTime"] = injectedTime("paymentExpiryTime", exampleExpiry)
-		err := given(pact.AddInteraction(), StateAcceptsGeneral).
+		err := given(d, pact.AddInteraction(), StateAcceptsGeneral).
 			UponReceiving("pay: a general payment with a paymentExpiryTime is accepted").
-			WithRequest(http.MethodPost, "/v1/payments/pay", func(b *consumer.V4RequestBuilder) {
+			WithRequest(http.MethodPost, d.PathFor(dialect.Pay), func(b *consumer.V4RequestBuilder) {
 				signedRequest(b)
 				b.JSONBody(body)
 			}).
@@ -155,7 +174,7 @@ func TestMerchantWalletPay(t *testing.T) {
 				b.JSONBody(accepted(exampleGeneralRequestID))
 			}).
 			ExecuteTest(t, func(cfg consumer.MockServerConfig) error {
-				resp, err := merchantClient(t, cfg, merchantKey).Pay(ctx, req)
+				resp, err := merchantClient(t, d, cfg, merchantKey).Pay(ctx, req)
 				if err != nil {
 					return err
 				}
@@ -166,18 +185,18 @@ func TestMerchantWalletPay(t *testing.T) {
 	})
 
 	t.Run("pre-authorization accepted", func(t *testing.T) {
-		err := given(pact.AddInteraction(), StateAcceptsPreAuth).
+		err := given(d, pact.AddInteraction(), StateAcceptsPreAuth).
 			UponReceiving("pay: a pre-authorization is accepted").
-			WithRequest(http.MethodPost, "/v1/payments/pay", func(b *consumer.V4RequestBuilder) {
+			WithRequest(http.MethodPost, d.PathFor(dialect.Pay), func(b *consumer.V4RequestBuilder) {
 				signedRequest(b)
-				b.JSONBody(payBody(examplePreAuthRequestID, preAuthProductCode, valueRegexed))
+				b.JSONBody(payBody(d, examplePreAuthRequestID, true, valueRegexed))
 			}).
 			WillRespondWith(http.StatusOK, func(b *consumer.V4ResponseBuilder) {
 				signedResponse(b)
 				b.JSONBody(accepted(examplePreAuthRequestID))
 			}).
 			ExecuteTest(t, func(cfg consumer.MockServerConfig) error {
-				resp, err := merchantClient(t, cfg, merchantKey).Pay(ctx, ExamplePay(examplePreAuthRequestID, preAuthProductCode))
+				resp, err := merchantClient(t, d, cfg, merchantKey).Pay(ctx, ExamplePayIn(d, examplePreAuthRequestID, true))
 				if err != nil {
 					return err
 				}
@@ -188,18 +207,18 @@ func TestMerchantWalletPay(t *testing.T) {
 	})
 
 	t.Run("idempotent repeat", func(t *testing.T) {
-		err := given(pact.AddInteraction(), StatePaymentCreated).
+		err := given(d, pact.AddInteraction(), StatePaymentCreated).
 			UponReceiving("pay: a repeated request with the same content is accepted again").
-			WithRequest(http.MethodPost, "/v1/payments/pay", func(b *consumer.V4RequestBuilder) {
+			WithRequest(http.MethodPost, d.PathFor(dialect.Pay), func(b *consumer.V4RequestBuilder) {
 				signedRequest(b)
-				b.JSONBody(payBody(ExampleRepeatRequestID, generalProductCode, exactValue("10000")))
+				b.JSONBody(payBody(d, ExampleRepeatRequestID, false, exactValue("10000")))
 			}).
 			WillRespondWith(http.StatusOK, func(b *consumer.V4ResponseBuilder) {
 				signedResponse(b)
 				b.JSONBody(accepted(ExampleRepeatRequestID))
 			}).
 			ExecuteTest(t, func(cfg consumer.MockServerConfig) error {
-				resp, err := merchantClient(t, cfg, merchantKey).Pay(ctx, ExamplePay(ExampleRepeatRequestID, generalProductCode))
+				resp, err := merchantClient(t, d, cfg, merchantKey).Pay(ctx, ExamplePayIn(d, ExampleRepeatRequestID, false))
 				if err != nil {
 					return err
 				}
@@ -210,20 +229,20 @@ func TestMerchantWalletPay(t *testing.T) {
 	})
 
 	t.Run("repeat with other content", func(t *testing.T) {
-		req := ExamplePay(ExampleRepeatRequestID, generalProductCode)
+		req := ExamplePayIn(d, ExampleRepeatRequestID, false)
 		req.PaymentAmount.Value = "20000"
-		err := given(pact.AddInteraction(), StatePaymentCreated).
+		err := given(d, pact.AddInteraction(), StatePaymentCreated).
 			UponReceiving("pay: the same paymentRequestId with another amount is REPEAT_REQ_INCONSISTENT").
-			WithRequest(http.MethodPost, "/v1/payments/pay", func(b *consumer.V4RequestBuilder) {
+			WithRequest(http.MethodPost, d.PathFor(dialect.Pay), func(b *consumer.V4RequestBuilder) {
 				signedRequest(b)
-				b.JSONBody(payBody(ExampleRepeatRequestID, generalProductCode, exactValue("20000")))
+				b.JSONBody(payBody(d, ExampleRepeatRequestID, false, exactValue("20000")))
 			}).
 			WillRespondWith(http.StatusOK, func(b *consumer.V4ResponseBuilder) {
 				signedResponse(b)
 				b.JSONBody(envelope(openapi.RepeatReqInconsistent, "paymentRequestId PAY-REPEAT-0001 was already used with different content"))
 			}).
 			ExecuteTest(t, func(cfg consumer.MockServerConfig) error {
-				resp, err := merchantClient(t, cfg, merchantKey).Pay(ctx, req)
+				resp, err := merchantClient(t, d, cfg, merchantKey).Pay(ctx, req)
 				if err != nil {
 					return err
 				}
@@ -236,18 +255,18 @@ func TestMerchantWalletPay(t *testing.T) {
 	t.Run("bad signature", func(t *testing.T) {
 		unknown, err := rsa.GenerateKey(rand.Reader, 2048)
 		require.NoError(t, err)
-		err = given(pact.AddInteraction(), StateAcceptsGeneral, StateUnknownMerchantKey).
+		err = given(d, pact.AddInteraction(), StateAcceptsGeneral, StateUnknownMerchantKey).
 			UponReceiving("pay: a request signed with a key the wallet does not know is INVALID_SIGNATURE").
-			WithRequest(http.MethodPost, "/v1/payments/pay", func(b *consumer.V4RequestBuilder) {
+			WithRequest(http.MethodPost, d.PathFor(dialect.Pay), func(b *consumer.V4RequestBuilder) {
 				signedRequest(b)
-				b.JSONBody(payBody(exampleGeneralRequestID, generalProductCode, valueRegexed))
+				b.JSONBody(payBody(d, exampleGeneralRequestID, false, valueRegexed))
 			}).
 			WillRespondWith(http.StatusOK, func(b *consumer.V4ResponseBuilder) {
 				signedResponse(b)
 				b.JSONBody(envelope(openapi.InvalidSignature, "the signature does not verify"))
 			}).
 			ExecuteTest(t, func(cfg consumer.MockServerConfig) error {
-				resp, err := merchantClient(t, cfg, unknown).Pay(ctx, ExamplePay(exampleGeneralRequestID, generalProductCode))
+				resp, err := merchantClient(t, d, cfg, unknown).Pay(ctx, ExamplePayIn(d, exampleGeneralRequestID, false))
 				if err != nil {
 					return err
 				}
@@ -258,21 +277,21 @@ func TestMerchantWalletPay(t *testing.T) {
 	})
 
 	t.Run("decimal amount", func(t *testing.T) {
-		req := ExamplePay(exampleGeneralRequestID, generalProductCode)
+		req := ExamplePayIn(d, exampleGeneralRequestID, false)
 		req.PaymentAmount.Value = "100.00"
-		err := given(pact.AddInteraction(), StateAcceptsGeneral).
+		err := given(d, pact.AddInteraction(), StateAcceptsGeneral).
 			UponReceiving("pay: an amount in major units (100.00) is PARAM_ILLEGAL").
-			WithRequest(http.MethodPost, "/v1/payments/pay", func(b *consumer.V4RequestBuilder) {
+			WithRequest(http.MethodPost, d.PathFor(dialect.Pay), func(b *consumer.V4RequestBuilder) {
 				signedRequest(b)
 				// Exactly this value: the interaction is about it.
-				b.JSONBody(payBody(exampleGeneralRequestID, generalProductCode, "100.00"))
+				b.JSONBody(payBody(d, exampleGeneralRequestID, false, "100.00"))
 			}).
 			WillRespondWith(http.StatusOK, func(b *consumer.V4ResponseBuilder) {
 				signedResponse(b)
 				b.JSONBody(envelope(openapi.ParamIllegal, "paymentAmount.value must be integer minor units"))
 			}).
 			ExecuteTest(t, func(cfg consumer.MockServerConfig) error {
-				resp, err := merchantClient(t, cfg, merchantKey).Pay(ctx, req)
+				resp, err := merchantClient(t, d, cfg, merchantKey).Pay(ctx, req)
 				if err != nil {
 					return err
 				}
@@ -284,7 +303,11 @@ func TestMerchantWalletPay(t *testing.T) {
 }
 
 func TestMerchantWalletInquiryPayment(t *testing.T) {
-	pact := newMerchantWalletPact(t)
+	forEachPreset(t, testMerchantWalletInquiryPayment)
+}
+
+func testMerchantWalletInquiryPayment(t *testing.T, d dialect.Dialect, pair Pair) {
+	pact := newPact(t, pair, pair.Merchant, pair.Wallet)
 	ctx := context.Background()
 	paid := matchers.StructMatcher{"paymentTime": rfc3339()}
 	for _, tc := range []struct {
@@ -309,18 +332,18 @@ func TestMerchantWalletInquiryPayment(t *testing.T) {
 			for k, v := range tc.extra {
 				body[k] = v
 			}
-			err := given(pact.AddInteraction(), tc.state).
+			err := given(d, pact.AddInteraction(), tc.state).
 				UponReceiving("inquiryPayment: a payment reported as "+tc.status).
-				WithRequest(http.MethodPost, "/v1/payments/inquiryPayment", func(b *consumer.V4RequestBuilder) {
+				WithRequest(http.MethodPost, d.PathFor(dialect.InquiryPayment), func(b *consumer.V4RequestBuilder) {
 					signedRequest(b)
-					b.JSONBody(matchers.StructMatcher{"paymentId": injected("paymentId", examplePaymentID)})
+					b.JSONBody(withPartnerID(d, matchers.StructMatcher{"paymentId": injected("paymentId", examplePaymentID)}))
 				}).
 				WillRespondWith(http.StatusOK, func(b *consumer.V4ResponseBuilder) {
 					signedResponse(b)
 					b.JSONBody(body)
 				}).
 				ExecuteTest(t, func(cfg consumer.MockServerConfig) error {
-					resp, err := merchantClient(t, cfg, merchantKey).InquiryPayment(ctx, &openapi.InquiryPaymentRequest{PaymentID: examplePaymentID})
+					resp, err := merchantClient(t, d, cfg, merchantKey).InquiryPayment(ctx, &openapi.InquiryPaymentRequest{PaymentID: examplePaymentID})
 					if err != nil {
 						return err
 					}
@@ -336,17 +359,19 @@ func TestMerchantWalletInquiryPayment(t *testing.T) {
 
 // TestMerchantWalletByRequestID: a merchant that lost the paymentId (pay timed out) asks by
 // its own paymentRequestId (PROTOCOL.md: inquiryPayment and cancel take either).
-func TestMerchantWalletByRequestID(t *testing.T) {
-	pact := newMerchantWalletPact(t)
+func TestMerchantWalletByRequestID(t *testing.T) { forEachPreset(t, testMerchantWalletByRequestID) }
+
+func testMerchantWalletByRequestID(t *testing.T, d dialect.Dialect, pair Pair) {
+	pact := newPact(t, pair, pair.Merchant, pair.Wallet)
 	ctx := context.Background()
 	byRequestID := matchers.StructMatcher{"paymentRequestId": injected("paymentRequestId", exampleGeneralRequestID)}
 
 	t.Run("inquiryPayment", func(t *testing.T) {
-		err := given(pact.AddInteraction(), StatePaymentPaid).
+		err := given(d, pact.AddInteraction(), StatePaymentPaid).
 			UponReceiving("inquiryPayment: by paymentRequestId, a payment reported as SUCCESS").
-			WithRequest(http.MethodPost, "/v1/payments/inquiryPayment", func(b *consumer.V4RequestBuilder) {
+			WithRequest(http.MethodPost, d.PathFor(dialect.InquiryPayment), func(b *consumer.V4RequestBuilder) {
 				signedRequest(b)
-				b.JSONBody(byRequestID)
+				b.JSONBody(withPartnerID(d, matchers.StructMatcher{"paymentRequestId": injected("paymentRequestId", exampleGeneralRequestID)}))
 			}).
 			WillRespondWith(http.StatusOK, func(b *consumer.V4ResponseBuilder) {
 				signedResponse(b)
@@ -360,7 +385,7 @@ func TestMerchantWalletByRequestID(t *testing.T) {
 				})
 			}).
 			ExecuteTest(t, func(cfg consumer.MockServerConfig) error {
-				resp, err := merchantClient(t, cfg, merchantKey).InquiryPayment(ctx, &openapi.InquiryPaymentRequest{PaymentRequestID: exampleGeneralRequestID})
+				resp, err := merchantClient(t, d, cfg, merchantKey).InquiryPayment(ctx, &openapi.InquiryPaymentRequest{PaymentRequestID: exampleGeneralRequestID})
 				if err != nil {
 					return err
 				}
@@ -372,9 +397,9 @@ func TestMerchantWalletByRequestID(t *testing.T) {
 	})
 
 	t.Run("cancel", func(t *testing.T) {
-		err := given(pact.AddInteraction(), StatePaymentAwaiting).
+		err := given(d, pact.AddInteraction(), StatePaymentAwaiting).
 			UponReceiving("cancel: by paymentRequestId, a payment awaiting the payer is cancelled").
-			WithRequest(http.MethodPost, "/v1/payments/cancel", func(b *consumer.V4RequestBuilder) {
+			WithRequest(http.MethodPost, d.PathFor(dialect.Cancel), func(b *consumer.V4RequestBuilder) {
 				signedRequest(b)
 				b.JSONBody(byRequestID)
 			}).
@@ -388,7 +413,7 @@ func TestMerchantWalletByRequestID(t *testing.T) {
 				})
 			}).
 			ExecuteTest(t, func(cfg consumer.MockServerConfig) error {
-				resp, err := merchantClient(t, cfg, merchantKey).Cancel(ctx, &openapi.CancelRequest{PaymentRequestID: exampleGeneralRequestID})
+				resp, err := merchantClient(t, d, cfg, merchantKey).Cancel(ctx, &openapi.CancelRequest{PaymentRequestID: exampleGeneralRequestID})
 				if err != nil {
 					return err
 				}
@@ -400,11 +425,13 @@ func TestMerchantWalletByRequestID(t *testing.T) {
 	})
 }
 
-func TestMerchantWalletCancel(t *testing.T) {
-	pact := newMerchantWalletPact(t)
-	err := given(pact.AddInteraction(), StatePaymentAwaiting).
+func TestMerchantWalletCancel(t *testing.T) { forEachPreset(t, testMerchantWalletCancel) }
+
+func testMerchantWalletCancel(t *testing.T, d dialect.Dialect, pair Pair) {
+	pact := newPact(t, pair, pair.Merchant, pair.Wallet)
+	err := given(d, pact.AddInteraction(), StatePaymentAwaiting).
 		UponReceiving("cancel: a payment awaiting the payer is cancelled").
-		WithRequest(http.MethodPost, "/v1/payments/cancel", func(b *consumer.V4RequestBuilder) {
+		WithRequest(http.MethodPost, d.PathFor(dialect.Cancel), func(b *consumer.V4RequestBuilder) {
 			signedRequest(b)
 			b.JSONBody(matchers.StructMatcher{"paymentId": injected("paymentId", examplePaymentID)})
 		}).
@@ -417,7 +444,7 @@ func TestMerchantWalletCancel(t *testing.T) {
 			})
 		}).
 		ExecuteTest(t, func(cfg consumer.MockServerConfig) error {
-			resp, err := merchantClient(t, cfg, merchantKey).Cancel(context.Background(), &openapi.CancelRequest{PaymentID: examplePaymentID})
+			resp, err := merchantClient(t, d, cfg, merchantKey).Cancel(context.Background(), &openapi.CancelRequest{PaymentID: examplePaymentID})
 			if err != nil {
 				return err
 			}
@@ -428,8 +455,10 @@ func TestMerchantWalletCancel(t *testing.T) {
 	require.NoError(t, err)
 }
 
-func TestMerchantWalletCapture(t *testing.T) {
-	pact := newMerchantWalletPact(t)
+func TestMerchantWalletCapture(t *testing.T) { forEachPreset(t, testMerchantWalletCapture) }
+
+func testMerchantWalletCapture(t *testing.T, d dialect.Dialect, pair Pair) {
+	pact := newPact(t, pair, pair.Merchant, pair.Wallet)
 	no := false
 	captured := func(value string) matchers.StructMatcher {
 		return matchers.StructMatcher{
@@ -441,14 +470,16 @@ func TestMerchantWalletCapture(t *testing.T) {
 			"captureTime":      rfc3339(),
 		}
 	}
-	for _, tc := range []struct {
+	type captureCase struct {
 		name        string
+		state       string
 		description string
 		request     *openapi.CaptureRequest
 		body        matchers.StructMatcher
 		answer      matchers.StructMatcher
-		want        openapi.Code
-	}{
+		want        openapi.Code // "" when the protocol does not pin it
+	}
+	cases := []captureCase{
 		{
 			name:        "full",
 			description: "capture: without an amount, the whole authorization is captured",
@@ -475,13 +506,33 @@ func TestMerchantWalletCapture(t *testing.T) {
 			answer: envelope(openapi.CaptureAmountExceed, "captureAmount exceeds the authorized remainder"),
 			want:   openapi.CaptureAmountExceed,
 		},
-	} {
+	}
+	if !d.AllowsSecondCapture() {
+		// One capture per authorization (v1-qi): a second one is refused, F exactly; the code
+		// is the wallet's (docs/protocol.md, "Where published wallets differ").
+		cases = append(cases, captureCase{
+			name: "second", state: StateCapturedOnce,
+			description: "capture: a second capture of an authorization already captured once is refused",
+			request: &openapi.CaptureRequest{CaptureRequestID: exampleCaptureRequestID, PaymentID: examplePaymentID,
+				CaptureAmount: &openapi.Amount{Currency: "USD", Value: "2000"}},
+			body: matchers.StructMatcher{"captureAmount": amount("USD", "2000")},
+			answer: matchers.StructMatcher{"result": matchers.StructMatcher{
+				"resultCode":    matchers.Regex("AUTH_CANCELLED", resultCodeRegex),
+				"resultStatus":  string(openapi.StatusFail),
+				"resultMessage": matchers.Like("the authorization was captured once and is closed"),
+			}},
+		})
+	}
+	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
+			if tc.state == "" {
+				tc.state = StateAuthorized
+			}
 			tc.body["captureRequestId"] = injected("captureRequestId", exampleCaptureRequestID)
 			tc.body["paymentId"] = injected("paymentId", examplePaymentID)
-			err := given(pact.AddInteraction(), StateAuthorized).
+			err := given(d, pact.AddInteraction(), tc.state).
 				UponReceiving(tc.description).
-				WithRequest(http.MethodPost, "/v1/payments/capture", func(b *consumer.V4RequestBuilder) {
+				WithRequest(http.MethodPost, d.PathFor(dialect.Capture), func(b *consumer.V4RequestBuilder) {
 					signedRequest(b)
 					b.JSONBody(tc.body)
 				}).
@@ -490,11 +541,15 @@ func TestMerchantWalletCapture(t *testing.T) {
 					b.JSONBody(tc.answer)
 				}).
 				ExecuteTest(t, func(cfg consumer.MockServerConfig) error {
-					resp, err := merchantClient(t, cfg, merchantKey).Capture(context.Background(), tc.request)
+					resp, err := merchantClient(t, d, cfg, merchantKey).Capture(context.Background(), tc.request)
 					if err != nil {
 						return err
 					}
-					assert.Equal(t, tc.want, resp.Result.ResultCode)
+					if tc.want == "" {
+						assert.Equal(t, openapi.StatusFail, resp.Result.ResultStatus)
+					} else {
+						assert.Equal(t, tc.want, resp.Result.ResultCode)
+					}
 					return nil
 				})
 			require.NoError(t, err)
@@ -502,14 +557,16 @@ func TestMerchantWalletCapture(t *testing.T) {
 	}
 }
 
-func TestMerchantWalletRefund(t *testing.T) {
-	pact := newMerchantWalletPact(t)
+func TestMerchantWalletRefund(t *testing.T) { forEachPreset(t, testMerchantWalletRefund) }
+
+func testMerchantWalletRefund(t *testing.T, d dialect.Dialect, pair Pair) {
+	pact := newPact(t, pair, pair.Merchant, pair.Wallet)
 	ctx := context.Background()
 
 	t.Run("refund", func(t *testing.T) {
-		err := given(pact.AddInteraction(), StatePaymentPaid).
-			UponReceiving("refund: part of a paid payment is refunded").
-			WithRequest(http.MethodPost, "/v1/payments/refund", func(b *consumer.V4RequestBuilder) {
+		err := given(d, pact.AddInteraction(), StatePaymentPaid).
+			UponReceiving(d.APIName(dialect.Refund)+": part of a paid payment is refunded").
+			WithRequest(http.MethodPost, d.PathFor(dialect.Refund), func(b *consumer.V4RequestBuilder) {
 				signedRequest(b)
 				b.JSONBody(matchers.StructMatcher{
 					"refundRequestId": injected("refundRequestId", exampleRefundRequestID),
@@ -531,7 +588,7 @@ func TestMerchantWalletRefund(t *testing.T) {
 				})
 			}).
 			ExecuteTest(t, func(cfg consumer.MockServerConfig) error {
-				resp, err := merchantClient(t, cfg, merchantKey).Refund(ctx, &openapi.RefundRequest{
+				resp, err := merchantClient(t, d, cfg, merchantKey).Refund(ctx, &openapi.RefundRequest{
 					RefundRequestID: exampleRefundRequestID, PaymentID: examplePaymentID,
 					RefundAmount: openapi.Amount{Currency: "USD", Value: "3000"}, RefundReason: "charger fault",
 				})
@@ -545,9 +602,9 @@ func TestMerchantWalletRefund(t *testing.T) {
 	})
 
 	t.Run("inquiryRefund", func(t *testing.T) {
-		err := given(pact.AddInteraction(), StateRefunded).
+		err := given(d, pact.AddInteraction(), StateRefunded).
 			UponReceiving("inquiryRefund: a refund reported as SUCCESS").
-			WithRequest(http.MethodPost, "/v1/payments/inquiryRefund", func(b *consumer.V4RequestBuilder) {
+			WithRequest(http.MethodPost, d.PathFor(dialect.InquiryRefund), func(b *consumer.V4RequestBuilder) {
 				signedRequest(b)
 				b.JSONBody(matchers.StructMatcher{"refundId": injected("refundId", exampleRefundID)})
 			}).
@@ -564,7 +621,7 @@ func TestMerchantWalletRefund(t *testing.T) {
 				})
 			}).
 			ExecuteTest(t, func(cfg consumer.MockServerConfig) error {
-				resp, err := merchantClient(t, cfg, merchantKey).InquiryRefund(ctx, &openapi.InquiryRefundRequest{RefundID: exampleRefundID})
+				resp, err := merchantClient(t, d, cfg, merchantKey).InquiryRefund(ctx, &openapi.InquiryRefundRequest{RefundID: exampleRefundID})
 				if err != nil {
 					return err
 				}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/tradepaykit/tradepaykit/fixtures"
+	"github.com/tradepaykit/tradepaykit/internal/dialect"
 	"github.com/tradepaykit/tradepaykit/internal/target"
 	"github.com/tradepaykit/tradepaykit/internal/walletclient"
 )
@@ -41,10 +42,21 @@ type WalletOptions struct {
 	// as a HeaderMismatch on Signature) and of the answers it gives while the kit sets up
 	// states; default the kit's wallet test key.
 	WalletPublicKey *rsa.PublicKey
-	// Profile gives the product codes the kit uses; zero means fixtures.DefaultWalletProfile.
+	// Profile gives the product codes the kit uses; zero means fixtures.DefaultWalletProfile
+	// under the kit preset, and the preset's own codes (dialect.ProductCodes) under another.
 	Profile fixtures.WalletProfile
+	// Dialect is the shape the wallet speaks (docs/dialects.md); the zero value means the kit
+	// preset. It picks the embedded pact (PairOf(Dialect).MerchantWallet) and the shape in
+	// which the kit sets up states. Its URL prefix is not used: WalletURL carries the prefix,
+	// and the pacts' paths are /{version}/payments/{apiName}.
+	Dialect dialect.Dialect
+	// PartnerID and AppID are sent in the kit's own set-up calls where the dialect carries
+	// them; defaults dialect.DefaultPartnerID and ExampleAppID.
+	PartnerID string
+	AppID     string
 
-	// PactFile is the contract to verify; empty means the embedded merchant-wallet.json.
+	// PactFile is the contract to verify; empty means the embedded merchant-wallet.json of
+	// the dialect's pair.
 	PactFile string
 	// PactCLI, when set, is the official Pact CLI binary (`pact`, of @pact-foundation/pact-cli)
 	// whose verifier replays the pact, instead of libpact_ffi; a build without the pact tag
@@ -60,6 +72,10 @@ type WalletOptions struct {
 	// happens (the report and the verifier's mismatches say it too); it may be called from
 	// several goroutines at once.
 	StateFailed func(state, reason string)
+	// Refused, when set, hears the result of each answer of the provider whose resultStatus
+	// is not S (path, then "resultStatus F, resultCode ...: message"): the Pact verifiers print
+	// only the fields that differ from the pact, not a provider's reason.
+	Refused func(path, result string)
 }
 
 // MerchantOptions says how to reach a merchant under test and how its provider states are
@@ -82,7 +98,12 @@ type MerchantOptions struct {
 	MerchantURL    string
 	ControlURL     string
 
-	// PactFile is the contract to verify; empty means the embedded wallet-merchant.json.
+	// Dialect is the shape the merchant speaks (docs/dialects.md); the zero value means the
+	// kit preset. It picks the embedded pact (PairOf(Dialect).WalletMerchant).
+	Dialect dialect.Dialect
+
+	// PactFile is the contract to verify; empty means the embedded wallet-merchant.json of
+	// the dialect's pair.
 	PactFile string
 	// PactCLI: see WalletOptions.PactCLI.
 	PactCLI    string
@@ -91,6 +112,8 @@ type MerchantOptions struct {
 	Listener net.Listener
 	// StateFailed: see WalletOptions.StateFailed.
 	StateFailed func(state, reason string)
+	// Refused: see WalletOptions.Refused.
+	Refused func(path, result string)
 }
 
 func walletFront(ctx context.Context, opts WalletOptions) (*front, error) {
@@ -103,8 +126,19 @@ func walletFront(ctx context.Context, opts WalletOptions) (*front, error) {
 	if opts.WalletPublicKey == nil {
 		opts.WalletPublicKey = fixtures.PublicKey(fixtures.WalletPublicKey)
 	}
+	d := dialect.OrDefault(opts.Dialect)
+	d.BasePath = "" // WalletURL carries the prefix
 	if opts.Profile.GeneralProductCode == "" {
 		opts.Profile = fixtures.DefaultWalletProfile()
+		if d.Preset != dialect.Default {
+			opts.Profile.GeneralProductCode, opts.Profile.PreAuthProductCode = d.ProductCodes.General, d.ProductCodes.PreAuth
+		}
+	}
+	if opts.PartnerID == "" {
+		opts.PartnerID = dialect.DefaultPartnerID
+	}
+	if opts.AppID == "" {
+		opts.AppID = ExampleAppID
 	}
 	hc := opts.HTTPClient
 	if hc == nil {
@@ -126,6 +160,7 @@ func walletFront(ctx context.Context, opts WalletOptions) (*front, error) {
 		checkAnswer:     walletAnswerCheck(opts.WalletPublicKey, opts.ClientID),
 		listener:        opts.Listener,
 		stateFailedHook: opts.StateFailed,
+		refusedHook:     opts.Refused,
 	}
 	switch {
 	case opts.StateChangeURL != "":
@@ -136,6 +171,7 @@ func walletFront(ctx context.Context, opts WalletOptions) (*front, error) {
 		api, err := walletclient.New(walletclient.Config{
 			BaseURL: base, ClientID: opts.ClientID, PrivateKey: opts.MerchantKey,
 			WalletPublicKey: opts.WalletPublicKey, HTTPClient: hc,
+			Dialect: d, PartnerID: opts.PartnerID, AppID: opts.AppID,
 		})
 		if err != nil {
 			return nil, fmt.Errorf("pacts: %w", err)
@@ -179,6 +215,7 @@ func merchantFront(ctx context.Context, opts MerchantOptions) (*front, error) {
 		target:          func(*http.Request) string { return notifyURL },
 		listener:        opts.Listener,
 		stateFailedHook: opts.StateFailed,
+		refusedHook:     opts.Refused,
 	}
 	switch {
 	case opts.StateChangeURL != "":

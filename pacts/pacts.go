@@ -6,19 +6,28 @@
 //   - wallet-merchant.json (consumer wallet, provider merchant) pins notifyPayment, as the
 //     kit's wallet notifier sends it, and the merchant's answer.
 //
-// The consumer tests of this package regenerate both files from the kit's real clients; the
-// files are embedded, so the runner carries the contracts it verifies. VerifyWallet and
+// Those two are the kit preset's pair; each other dialect preset (docs/dialects.md) has its own
+// pair under a directory named after it, with participants carrying the preset (Pair, PairFor,
+// PairOf). The consumer tests of this package regenerate every pair from the kit's real clients
+// speaking its preset; the files are embedded, so the runner carries the contracts it verifies. VerifyWallet and
 // VerifyMerchant (build tag pact: they link libpact_ffi) replay them against a running
 // provider, signing every request with real keys, and report each interaction and mismatch.
 // StartWalletFront and StartMerchantFront (no cgo) serve the same signing front for any
 // standard Pact verifier.
 package pacts
 
-import "embed"
+import (
+	"embed"
+	"fmt"
+	"path"
 
-// The committed pact files, embedded at build time.
+	"github.com/tradepaykit/tradepaykit/internal/dialect"
+)
+
+// The committed pact files, embedded at build time: the kit preset's pair at the top, each
+// other preset's under a directory named after it (v2/merchant-wallet.json, ...).
 //
-//go:embed merchant-wallet.json wallet-merchant.json
+//go:embed merchant-wallet.json wallet-merchant.json v1-alipay v1-tng v1-qi v2
 var Files embed.FS
 
 // File names inside Files and inside this directory.
@@ -27,11 +36,80 @@ const (
 	WalletMerchantFile = "wallet-merchant.json"
 )
 
-// Participant names in the pacts.
+// Participant names in the kit preset's pacts. Another preset's pacts carry the preset in
+// both names (Pair.Merchant, Pair.Wallet: "merchant-v2", "wallet-v2"), so that a broker
+// keeps the pairs apart.
 const (
 	Merchant = "merchant"
 	Wallet   = "wallet"
 )
+
+// Pair is the pact pair of one dialect preset (docs/dialects.md): the paths of its two files
+// inside Files (and inside this directory) and its participant names. The kit preset's pair is
+// merchant-wallet.json and wallet-merchant.json with the names merchant and wallet; another
+// preset's is PRESET/merchant-wallet.json and PRESET/wallet-merchant.json with the names
+// merchant-PRESET and wallet-PRESET.
+type Pair struct {
+	Preset         string
+	MerchantWallet string // consumer Merchant, provider Wallet: the pact a wallet verifies
+	WalletMerchant string // consumer Wallet, provider Merchant: the pact a merchant verifies
+	Merchant       string
+	Wallet         string
+}
+
+// PairFor returns the pair of the named preset; "" means the kit preset. An unknown preset is
+// an error listing the presets.
+func PairFor(preset string) (Pair, error) {
+	d, err := dialect.Lookup(preset)
+	if err != nil {
+		return Pair{}, fmt.Errorf("pacts: %w", err)
+	}
+	if d.Preset == dialect.Default {
+		return Pair{Preset: d.Preset, MerchantWallet: MerchantWalletFile, WalletMerchant: WalletMerchantFile, Merchant: Merchant, Wallet: Wallet}, nil
+	}
+	return Pair{
+		Preset:         d.Preset,
+		MerchantWallet: path.Join(d.Preset, MerchantWalletFile),
+		WalletMerchant: path.Join(d.Preset, WalletMerchantFile),
+		Merchant:       Merchant + "-" + d.Preset,
+		Wallet:         Wallet + "-" + d.Preset,
+	}, nil
+}
+
+// PairOf returns the pair of d's preset (the zero Dialect: the kit preset). The pacts pin a
+// preset's shape: a dialect with switches overridden verifies its preset's pair.
+func PairOf(d dialect.Dialect) Pair {
+	p, err := PairFor(dialect.OrDefault(d).Preset)
+	if err != nil {
+		panic(err) // a built Dialect always names a preset
+	}
+	return p
+}
+
+// Pairs lists the pair of every preset, in dialect.Presets order.
+func Pairs() []Pair {
+	var out []Pair
+	for _, name := range dialect.Presets() {
+		p, err := PairFor(name)
+		if err != nil {
+			panic(err) // the presets' own names
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// File returns the path of the pact a provider of that side verifies: MerchantWallet for
+// Wallet, WalletMerchant for Merchant.
+func (p Pair) File(side string) (string, error) {
+	switch side {
+	case Wallet:
+		return p.MerchantWallet, nil
+	case Merchant:
+		return p.WalletMerchant, nil
+	}
+	return "", fmt.Errorf("pacts: no pact has provider %q (want %s or %s)", side, Wallet, Merchant)
+}
 
 // Provider states of merchant-wallet.json. A wallet under test sets them up itself through
 // a state-change URL, or lets the kit set them up through the wallet's OpenAPI and test
@@ -63,6 +141,10 @@ const (
 	// StateAuthorized: the payer granted an authorization of 100.00 USD, nothing captured.
 	// Values: paymentId, captureRequestId.
 	StateAuthorized = "an authorization of 100.00 USD is granted with paymentId P1"
+	// StateCapturedOnce: an authorization of 100.00 USD was captured once, 40.00 USD (under a
+	// dialect of one capture per authorization, v1-qi: the capture closed it). Values:
+	// paymentId, captureRequestId (fresh). Only the pacts of such a dialect use it.
+	StateCapturedOnce = "an authorization of 100.00 USD was captured once, 40.00 USD, with paymentId P1"
 	// StateRefunded: a paid general payment of 100.00 USD was refunded 30.00 USD. Values:
 	// refundId.
 	StateRefunded = "a refund of 30.00 USD was made on paymentId P1 with refundId F1"

@@ -49,21 +49,37 @@ func (s *walletStates) setup(ctx context.Context, state string) (map[string]any,
 		v["paymentExpiryTime"] = s.now(ctx).Add(expiryAhead).UTC().Format(time.RFC3339)
 		return v, nil
 	case StateAcceptsPreAuth:
-		v["productCode"] = s.profile.PreAuthProductCode
+		if s.profile.PreAuthProductCode != "" {
+			v["productCode"] = s.profile.PreAuthProductCode
+		}
 		return v, nil
 	case StatePaymentCreated:
-		_, err := s.pay(ctx, ExamplePay(v["paymentRequestId"].(string), s.profile.GeneralProductCode))
+		_, err := s.pay(ctx, s.examplePay(v["paymentRequestId"].(string), false))
 		return v, err
 	case StatePaymentAwaiting:
-		return s.payment(ctx, v, s.profile.GeneralProductCode, "")
+		return s.payment(ctx, v, false, "")
 	case StatePaymentPaid:
-		return s.payment(ctx, v, s.profile.GeneralProductCode, target.Confirm)
+		return s.payment(ctx, v, false, target.Confirm)
 	case StatePaymentFailed:
-		return s.payment(ctx, v, s.profile.GeneralProductCode, target.Decline)
+		return s.payment(ctx, v, false, target.Decline)
 	case StateAuthorized:
-		return s.payment(ctx, v, s.profile.PreAuthProductCode, target.Confirm)
+		return s.payment(ctx, v, true, target.Confirm)
+	case StateCapturedOnce:
+		if _, err := s.payment(ctx, v, true, target.Confirm); err != nil {
+			return nil, err
+		}
+		resp, err := s.api.Capture(ctx, &openapi.CaptureRequest{
+			CaptureRequestID: freshID("KIT-CAP-"), PaymentID: v["paymentId"].(string), CaptureAmount: ptr(openapi.WireAmount(capturedOnce)),
+		})
+		if err != nil {
+			return nil, fmt.Errorf("capture: %w", err)
+		}
+		if resp.Result.ResultStatus != openapi.StatusSuccess {
+			return nil, fmt.Errorf("capture answered %s %s: %s", resp.Result.ResultStatus, resp.Result.ResultCode, resp.Result.ResultMessage)
+		}
+		return v, nil
 	case StatePaymentCancelled:
-		if _, err := s.payment(ctx, v, s.profile.GeneralProductCode, ""); err != nil {
+		if _, err := s.payment(ctx, v, false, ""); err != nil {
 			return nil, err
 		}
 		resp, err := s.api.Cancel(ctx, &openapi.CancelRequest{PaymentID: v["paymentId"].(string)})
@@ -75,7 +91,7 @@ func (s *walletStates) setup(ctx context.Context, state string) (map[string]any,
 		}
 		return v, nil
 	case StateRefunded:
-		if _, err := s.payment(ctx, v, s.profile.GeneralProductCode, target.Confirm); err != nil {
+		if _, err := s.payment(ctx, v, false, target.Confirm); err != nil {
 			return nil, err
 		}
 		resp, err := s.api.Refund(ctx, &openapi.RefundRequest{
@@ -105,9 +121,26 @@ func (s *walletStates) now(ctx context.Context) time.Time {
 	return time.Now()
 }
 
+// examplePay is the pay of the pact's examples with the wallet's product code for the
+// payment type; where there is none (a v2 pre-authorization), paymentFactor.isAuthorization
+// says it (ExamplePayIn).
+func (s *walletStates) examplePay(requestID string, preAuth bool) *openapi.PayRequest {
+	code := s.profile.GeneralProductCode
+	if preAuth {
+		code = s.profile.PreAuthProductCode
+	}
+	r := ExamplePay(requestID, code)
+	if preAuth && code == "" {
+		r.PaymentFactor.IsAuthorization = true
+	}
+	return r
+}
+
+func ptr[T any](v T) *T { return &v }
+
 // payment creates a payment and lets the payer act on it (no action: it stays waiting).
-func (s *walletStates) payment(ctx context.Context, v map[string]any, productCode string, action target.Action) (map[string]any, error) {
-	req := ExamplePay(v["paymentRequestId"].(string), productCode)
+func (s *walletStates) payment(ctx context.Context, v map[string]any, preAuth bool, action target.Action) (map[string]any, error) {
+	req := s.examplePay(v["paymentRequestId"].(string), preAuth)
 	// A state's payment needs no notification: the wallet falls back to the merchant's
 	// registered notify URL, if any, instead of the example address.
 	req.PaymentNotifyURL = ""

@@ -23,6 +23,11 @@ type Report struct {
 // up, so the interaction was never tried.
 const KindStateSetup = "StateSetup"
 
+// KindAnswer is the Kind of a Mismatch that quotes the result of the provider's answer to a
+// failed interaction (resultStatus, resultCode and resultMessage): the pacts match the
+// message by type only, so it is where a provider's own reason shows.
+const KindAnswer = "Answer"
+
 // InteractionResult is the verdict on one interaction of the pact.
 type InteractionResult struct {
 	Description string
@@ -89,6 +94,9 @@ func (m Mismatch) String() string {
 	if m.Kind == KindStateSetup {
 		return fmt.Sprintf("state %q could not be set up: %s", m.Path, m.Message)
 	}
+	if m.Kind == KindAnswer {
+		return "the provider answered " + m.Message
+	}
 	var b strings.Builder
 	b.WriteString(m.Kind)
 	if m.Path != "" {
@@ -116,7 +124,8 @@ func VerifyWallet(ctx context.Context, opts WalletOptions) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	return verify(ctx, f, opts.PactCLI, Wallet, opts.PactFile, MerchantWalletFile)
+	pair := PairOf(opts.Dialect)
+	return verify(ctx, f, opts.PactCLI, pair.Wallet, opts.PactFile, pair.MerchantWallet)
 }
 
 // VerifyMerchant replays wallet-merchant.json against the merchant's notify endpoint at
@@ -127,7 +136,8 @@ func VerifyMerchant(ctx context.Context, opts MerchantOptions) (*Report, error) 
 	if err != nil {
 		return nil, err
 	}
-	return verify(ctx, f, opts.PactCLI, Merchant, opts.PactFile, WalletMerchantFile)
+	pair := PairOf(opts.Dialect)
+	return verify(ctx, f, opts.PactCLI, pair.Merchant, opts.PactFile, pair.WalletMerchant)
 }
 
 // verify runs the Pact verifier (the CLI at cli, or the linked library when cli is empty)
@@ -160,7 +170,7 @@ func verify(ctx context.Context, f *front, cli, provider, pactFile, embedded str
 	if err != nil {
 		return nil, fmt.Errorf("pacts: verify %s: %w", path, err)
 	}
-	return report(p, run, f.stateError)
+	return report(p, run, f.stateError, f.replayedAnswers())
 }
 
 // verifierRequest is one run of a Pact verifier: one pact file against the front.
@@ -197,7 +207,7 @@ func pactSource(pactFile, embedded string) (raw []byte, path string, cleanup fun
 	if err != nil {
 		return nil, "", nil, fmt.Errorf("pacts: %w", err)
 	}
-	path = filepath.Join(dir, embedded)
+	path = filepath.Join(dir, filepath.Base(embedded))
 	if err := os.WriteFile(path, raw, 0o600); err != nil {
 		_ = os.RemoveAll(dir)
 		return nil, "", nil, fmt.Errorf("pacts: %w", err)
@@ -240,8 +250,10 @@ type verifierResult struct {
 }
 
 // report builds the Report from the verifier's result; stateError says why a state failed to
-// set up, which the verifier does not.
-func report(p pactDoc, run *verifierRun, stateError func(state string) string) (*Report, error) {
+// set up, which the verifier does not. answers are the results the provider's answers
+// carried, one per replayed request in the verifier's order: when there is exactly one per
+// interaction verified, a failed interaction's mismatches end with its answer's (KindAnswer).
+func report(p pactDoc, run *verifierRun, stateError func(state string) string, answers []string) (*Report, error) {
 	var res verifierResult
 	if err := json.Unmarshal(run.JSON, &res); err != nil {
 		return nil, fmt.Errorf("pacts: the verifier's result is not JSON: %w\n%s", err, run.Output)
@@ -255,7 +267,10 @@ func report(p pactDoc, run *verifierRun, stateError func(state string) string) (
 		}
 	}
 	seen := map[string]bool{}
-	for _, ir := range res.InteractionResults {
+	if len(answers) != len(res.InteractionResults) {
+		answers = nil // not one replay per interaction: no answer can be told apart
+	}
+	for n, ir := range res.InteractionResults {
 		if len(ir.ProviderStates) == 0 {
 			ir.ProviderStates = states[ir.Description]
 		}
@@ -285,6 +300,9 @@ func report(p pactDoc, run *verifierRun, stateError func(state string) string) (
 		}
 		if !out.Passed && len(out.Mismatches) == 0 {
 			out.Mismatches = []Mismatch{{Kind: "Error", Message: "the verifier reported " + ir.Result}}
+		}
+		if !out.Passed && answers != nil && answers[n] != "" {
+			out.Mismatches = append(out.Mismatches, Mismatch{Kind: KindAnswer, Message: answers[n]})
 		}
 		r.Interactions = append(r.Interactions, out)
 	}

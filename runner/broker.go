@@ -8,9 +8,12 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"path"
+	"strings"
 	"time"
 
 	"github.com/tradepaykit/tradepaykit/internal/broker"
+	"github.com/tradepaykit/tradepaykit/internal/dialect"
 	"github.com/tradepaykit/tradepaykit/internal/report"
 	"github.com/tradepaykit/tradepaykit/pacts"
 )
@@ -50,12 +53,26 @@ func (b *brokerFlags) client() (*broker.Client, error) {
 	return c, nil
 }
 
-// names returns the broker's consumer and provider names of a pact file.
+// names returns the broker's consumer and provider names of a pact file (a path inside
+// pacts.Files: merchant-wallet.json, or PRESET/merchant-wallet.json for another preset's
+// pair). Under another preset the default names are the pair's, which carry the preset
+// (merchant-v2, wallet-v2), so that one broker keeps the pairs apart; names given are kept.
 func (b *brokerFlags) names(file string) (consumer, provider string) {
-	if file == pacts.WalletMerchantFile {
-		return *b.walletNm, *b.merchantName
+	merchant, wallet := *b.merchantName, *b.walletNm
+	if preset := path.Dir(file); preset != "." {
+		if pair, err := pacts.PairFor(preset); err == nil {
+			if merchant == pacts.Merchant {
+				merchant = pair.Merchant
+			}
+			if wallet == pacts.Wallet {
+				wallet = pair.Wallet
+			}
+		}
 	}
-	return *b.merchantName, *b.walletNm
+	if path.Base(file) == pacts.WalletMerchantFile {
+		return wallet, merchant
+	}
+	return merchant, wallet
 }
 
 // verificationFlags add what a verification result carries.
@@ -116,7 +133,9 @@ func (v *verificationFlags) publishResults(ctx context.Context, c *broker.Client
 
 const pactPublishHelp = `Publishes the kit's two contracts to a Pact Broker under the participant names given
 (merchant-wallet.json: --merchant-name -> --wallet-name; wallet-merchant.json: --wallet-name ->
---merchant-name), the consumer version and its branch. verify-wallet and verify-merchant with
+--merchant-name), the consumer version and its branch. --dialect PRESET publishes that preset's
+pair instead (pacts/README.md), --dialect all every preset's; under a preset other than kit the
+default names carry the preset (merchant-v2 -> wallet-v2). verify-wallet and verify-merchant with
 --broker-url then publish their verification results, and the broker's can-i-deploy answers.
 `
 
@@ -127,7 +146,8 @@ func runPactPublish(ctx context.Context, args []string, stdout, stderr io.Writer
 	bf.register(fs)
 	version := fs.String("consumer-version", "", "the consumer `VERSION` the contracts are published under (required; the kit's version, or your commit)")
 	branch := fs.String("branch", "", "the repository `BRANCH` of --consumer-version")
-	only := fs.String("only", "", "publish only this pact `FILE` (merchant-wallet.json or wallet-merchant.json)")
+	only := fs.String("only", "", "publish only this pact `FILE` (merchant-wallet.json or wallet-merchant.json) of each pair")
+	presetFlag := fs.String("dialect", dialect.Default, "the `PRESET` whose pair of contracts is published: "+strings.Join(dialect.Presets(), ", ")+", or all")
 	if code := parseFlags(fs, args, stderr); code >= 0 {
 		return code
 	}
@@ -141,12 +161,26 @@ func runPactPublish(ctx context.Context, args []string, stdout, stderr io.Writer
 	if err == nil && *only != "" && *only != pacts.MerchantWalletFile && *only != pacts.WalletMerchantFile {
 		err = fmt.Errorf("--only %q: want %s or %s", *only, pacts.MerchantWalletFile, pacts.WalletMerchantFile)
 	}
+	var pairs []pacts.Pair
+	if err == nil {
+		if *presetFlag == "all" {
+			pairs = pacts.Pairs()
+		} else if pair, perr := pacts.PairFor(*presetFlag); perr != nil {
+			err = fmt.Errorf("--dialect: %w", perr)
+		} else {
+			pairs = []pacts.Pair{pair}
+		}
+	}
 	if err != nil {
 		usageError(stderr, cmd, err)
 		return exitUsage
 	}
-	for _, file := range []string{pacts.MerchantWalletFile, pacts.WalletMerchantFile} {
-		if *only != "" && *only != file {
+	var files []string
+	for _, pair := range pairs {
+		files = append(files, pair.MerchantWallet, pair.WalletMerchant)
+	}
+	for _, file := range files {
+		if *only != "" && *only != path.Base(file) {
 			continue
 		}
 		consumer, provider := bf.names(file)

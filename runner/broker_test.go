@@ -213,3 +213,42 @@ func TestVerifyMerchantPublishesItsVerificationResult(t *testing.T) {
 		}
 	}
 }
+
+// Each preset's pair is published under names that carry the preset, unless names are given.
+func TestPactPublishEachPresetsPairUnderNamesCarryingThePreset(t *testing.T) {
+	rec := &brokerRecorder{}
+	url := rec.start(t)
+	var stdout, stderr bytes.Buffer
+
+	code := Run(context.Background(), []string{"pact-publish", "--broker-url", url, "--consumer-version", "9", "--dialect", "all"}, &stdout, &stderr)
+
+	require.Equal(t, exitPass, code, stderr.String())
+	var paths []string
+	for _, r := range rec.requests() {
+		paths = append(paths, r.path)
+	}
+	want := []string{
+		"/pacts/provider/wallet/consumer/merchant/version/9",
+		"/pacts/provider/merchant/consumer/wallet/version/9",
+	}
+	for _, preset := range []string{"v1-alipay", "v1-tng", "v1-qi", "v2"} {
+		want = append(want,
+			"/pacts/provider/wallet-"+preset+"/consumer/merchant-"+preset+"/version/9",
+			"/pacts/provider/merchant-"+preset+"/consumer/wallet-"+preset+"/version/9")
+	}
+	assert.Equal(t, want, paths)
+	assert.Contains(t, stdout.String(), "published v2/merchant-wallet.json as the pact merchant-v2 -> wallet-v2, version 9")
+
+	// A vendor's own name is kept; the other default name still carries the preset.
+	rec2 := &brokerRecorder{}
+	url = rec2.start(t)
+	code = Run(context.Background(), []string{"pact-publish", "--broker-url", url, "--consumer-version", "9", "--dialect", "v2",
+		"--wallet-name", "acme-wallet", "--only", pacts.MerchantWalletFile}, &stdout, &stderr)
+	require.Equal(t, exitPass, code, stderr.String())
+	reqs := rec2.requests()
+	require.Len(t, reqs, 1)
+	assert.Equal(t, "/pacts/provider/acme-wallet/consumer/merchant-v2/version/9", reqs[0].path)
+	assert.Contains(t, string(reqs[0].body), `"/v2/payments/pay"`, "the v2 pair's pact")
+
+	assert.Equal(t, exitUsage, Run(context.Background(), []string{"pact-publish", "--broker-url", url, "--consumer-version", "9", "--dialect", "v3"}, &stdout, &stderr))
+}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"crypto/rsa"
 	"encoding/json"
@@ -9,6 +10,7 @@ import (
 	"path/filepath"
 
 	"github.com/tradepaykit/tradepaykit/fixtures"
+	"github.com/tradepaykit/tradepaykit/internal/dialect"
 	"github.com/tradepaykit/tradepaykit/internal/profile"
 	"github.com/tradepaykit/tradepaykit/internal/report"
 	"github.com/tradepaykit/tradepaykit/pacts"
@@ -24,6 +26,11 @@ type walletPactSpec struct {
 	walletKey                       *rsa.PublicKey
 	profile                         fixtures.WalletProfile
 	verifier                        pactVerifier
+	// dialect picks the preset's pair (pacts.PairOf); the zero value means the profile's.
+	dialect dialect.Dialect
+	// partnerID is sent in the kit's set-up calls where the dialect carries partnerId; empty
+	// means the profile's (profile.PartnerIDValue).
+	partnerID string
 }
 
 // merchantPactSpec says how to verify wallet-merchant.json against a merchant.
@@ -32,6 +39,21 @@ type merchantPactSpec struct {
 	clientID                                     string
 	walletKey                                    *rsa.PrivateKey
 	verifier                                     pactVerifier
+	// dialect: see walletPactSpec.
+	dialect dialect.Dialect
+}
+
+// pactDialect is the dialect whose pair is verified: d, or when it is the zero value the
+// profile's (the kit preset when the profile names none).
+func pactDialect(d dialect.Dialect, prof profile.Profile) (dialect.Dialect, error) {
+	if d.Preset != "" {
+		return d, nil
+	}
+	pd, err := prof.Dialect()
+	if err != nil {
+		return dialect.Dialect{}, fmt.Errorf("no verdict: the profile's dialect: %w", err)
+	}
+	return pd, nil
 }
 
 // pactEnv keeps libpact_ffi quiet and offline unless the user says otherwise.
@@ -60,12 +82,18 @@ func judge(p *report.Pact, exp []report.Expectation) {
 
 func verifyWalletPact(ctx context.Context, s walletPactSpec, prof profile.Profile, exp []report.Expectation) report.Pact {
 	pactEnv()
-	out := report.Pact{Name: pacts.MerchantWalletFile, Consumer: pacts.Merchant, Provider: pacts.Wallet}
+	d, err := pactDialect(s.dialect, prof)
+	pair := pacts.PairOf(d)
+	out := report.Pact{Name: pair.MerchantWallet, Consumer: pair.Merchant, Provider: pair.Wallet}
+	if err != nil {
+		out.Error = err.Error()
+		return out
+	}
 	if s.verifier.none() {
 		out.Error, out.Unavailable = noPactVerifier, true
 		return out
 	}
-	file, skipped, cleanup, err := applicable(pacts.MerchantWalletFile, prof)
+	file, skipped, cleanup, err := applicable(pair.MerchantWallet, prof)
 	if err != nil {
 		out.Error = err.Error()
 		return out
@@ -78,13 +106,20 @@ func verifyWalletPact(ctx context.Context, s walletPactSpec, prof profile.Profil
 	r, err := pacts.VerifyWallet(ctx, pacts.WalletOptions{
 		WalletURL: s.walletURL, ClientID: s.clientID, MerchantKey: s.merchantKey, StateChangeURL: s.stateURL,
 		ControlURL: s.controlURL, WalletPublicKey: s.walletKey, Profile: s.profile, PactFile: file, PactCLI: s.verifier.cli,
+		Dialect: d, PartnerID: cmp.Or(s.partnerID, prof.PartnerIDValue()),
 	})
 	return fromPact(out, r, err, skipped, exp)
 }
 
 func verifyMerchantPact(ctx context.Context, s merchantPactSpec, prof profile.Profile, exp []report.Expectation) report.Pact {
 	pactEnv()
-	out := report.Pact{Name: pacts.WalletMerchantFile, Consumer: pacts.Wallet, Provider: pacts.Merchant}
+	d, err := pactDialect(s.dialect, prof)
+	pair := pacts.PairOf(d)
+	out := report.Pact{Name: pair.WalletMerchant, Consumer: pair.Wallet, Provider: pair.Merchant}
+	if err != nil {
+		out.Error = err.Error()
+		return out
+	}
 	if s.verifier.none() {
 		out.Error, out.Unavailable = noPactVerifier, true
 		return out
@@ -93,7 +128,7 @@ func verifyMerchantPact(ctx context.Context, s merchantPactSpec, prof profile.Pr
 		out.Error = "no verdict: the merchant's notify URL is unknown (pass --merchant-notify-url)"
 		return out
 	}
-	file, skipped, cleanup, err := applicable(pacts.WalletMerchantFile, prof)
+	file, skipped, cleanup, err := applicable(pair.WalletMerchant, prof)
 	if err != nil {
 		out.Error = err.Error()
 		return out
@@ -106,6 +141,7 @@ func verifyMerchantPact(ctx context.Context, s merchantPactSpec, prof profile.Pr
 	r, err := pacts.VerifyMerchant(ctx, pacts.MerchantOptions{
 		NotifyURL: s.notifyURL, ClientID: s.clientID, WalletKey: s.walletKey, StateChangeURL: s.stateURL,
 		MerchantURL: s.merchantURL, ControlURL: s.controlURL, PactFile: file, PactCLI: s.verifier.cli,
+		Dialect: d,
 	})
 	return fromPact(out, r, err, skipped, exp)
 }
@@ -154,7 +190,7 @@ func applicable(name string, prof profile.Profile) (string, []report.Interaction
 	if err != nil {
 		return "", nil, nil, fmt.Errorf("no verdict: %w", err)
 	}
-	path := filepath.Join(dir, name)
+	path := filepath.Join(dir, filepath.Base(name))
 	if err := os.WriteFile(path, b, 0o600); err != nil {
 		_ = os.RemoveAll(dir)
 		return "", nil, nil, fmt.Errorf("no verdict: %w", err)

@@ -224,7 +224,7 @@ func resignedAnswer(r *http.Request, walletURL string, key *rsa.PrivateKey, edit
 		return 0, nil, nil, err
 	}
 	h := resp.Header.Clone()
-	if !strings.Contains(r.URL.Path, "/v1/payments/") {
+	if !strings.Contains(r.URL.Path, "/v1/payments/") && !strings.Contains(r.URL.Path, "/v2/payments/") {
 		return resp.StatusCode, h, answer, nil // the test control: not signed
 	}
 	if answer, err = edit(r.URL.Path, answer); err != nil {

@@ -8,11 +8,13 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
+	"path"
 	"sync"
 	"syscall"
 	"time"
 
 	"github.com/tradepaykit/tradepaykit/fixtures"
+	"github.com/tradepaykit/tradepaykit/internal/dialect"
 	"github.com/tradepaykit/tradepaykit/internal/profile"
 	"github.com/tradepaykit/tradepaykit/pacts"
 )
@@ -29,6 +31,10 @@ Point the verifier at the printed provider URL (--hostname/--port) and state cha
 the state data in the body (the default of the Pact verifiers; teardown calls are answered but
 not needed), and the provider name of the pact file (--provider-name). Needs no Pact library:
 it works in every build of the runner, bin/tradepaykit-nopact too.
+
+Each dialect preset has its own pair of pacts (pacts/README.md): --dialect PRESET (or the
+profile's "dialect") picks the pair --write-pact writes, and the front sets states up in that
+preset's shape. The pacts' paths carry no URL prefix: put the wallet's in --wallet-url.
 
 Runs until interrupted; or, given a command after --, runs that command (the verifier) once the
 front listens, stops when it ends and exits with its status:
@@ -49,18 +55,20 @@ type pactProviderSpec struct {
 	command  []string
 	wallet   walletPactSpec
 	merchant merchantPactSpec
+	// dialect picks the pair of pacts (pacts.PairOf) and the shape of the kit's states.
+	dialect dialect.Dialect
 }
 
 func runPactProvider(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	const cmd = "pact-provider"
 	fs := newFlagSet(cmd, pactProviderHelp, stderr)
-	side := fs.String("provider", "", "the side under test: wallet (merchant-wallet.json) or merchant (wallet-merchant.json) (required)")
+	side := fs.String("provider", "", "the side under test: wallet (merchant-wallet.json) or merchant (wallet-merchant.json), of the --dialect's pair (required)")
 	addr := fs.String("listen", "127.0.0.1:0", "where the front listens (`ADDR`, or fd:N); :0 picks a free port")
 	clientID := fs.String("client-id", fixtures.ClientID, "the merchant client `ID` the replayed requests carry")
 	stateURL := fs.String("pact-states-url", "", "the provider's own provider-state `URL`; default: the kit sets states up (see --control-url, --merchant-url)")
 	writePact := fs.String("write-pact", "", "also write the pact for --provider to this `FILE` (with the names of --consumer-name and --provider-name)")
-	consumerName := fs.String("consumer-name", "", "the consumer's participant `NAME` in the pact --write-pact writes; default merchant or wallet")
-	providerName := fs.String("provider-name", "", "the provider's participant `NAME` in the pact --write-pact writes; default wallet or merchant")
+	consumerName := fs.String("consumer-name", "", "the consumer's participant `NAME` in the pact --write-pact writes; default the pair's: merchant or wallet, merchant-PRESET or wallet-PRESET")
+	providerName := fs.String("provider-name", "", "the provider's participant `NAME` in the pact --write-pact writes; default the pair's: wallet or merchant, wallet-PRESET or merchant-PRESET")
 	// The wallet side.
 	walletURL := fs.String("wallet-url", "", "wallet: the OpenAPI base `URL`, with any path prefix")
 	controlURL := fs.String("control-url", "", "wallet: its test control root `URL` (default --wallet-url); merchant: the test control of the wallet the merchant calls, for the paid-order state")
@@ -86,14 +94,12 @@ func runPactProvider(ctx context.Context, args []string, stdout, stderr io.Write
 	if *clientID == "" {
 		return fail(errors.New("--client-id is empty"))
 	}
-	// The contracts pin the kit preset's shape: a front for another dialect would replay
-	// requests its provider refuses.
-	if _, d, err := withDialect(profile.Profile{}, "", *dialectFlag); err != nil {
+	// Each preset has its pair of pacts; the wallet side takes the profile's dialect below.
+	_, d, err := withDialect(profile.Profile{}, "", *dialectFlag)
+	if err != nil {
 		return fail(err)
-	} else if ok, note := pactsApply(d); !ok {
-		return fail(errors.New(note))
 	}
-	spec := pactProviderSpec{side: *side, listen: *addr, command: command}
+	spec := pactProviderSpec{side: *side, listen: *addr, command: command, dialect: d}
 	if *stateURL != "" {
 		if _, err := checkURL("--pact-states-url", *stateURL); err != nil {
 			return fail(err)
@@ -105,12 +111,8 @@ func runPactProvider(ctx context.Context, args []string, stdout, stderr io.Write
 		if err != nil {
 			return fail(err)
 		}
-		prof, d, err := withDialect(prof, *profileFlag, *dialectFlag)
-		if err != nil {
+		if prof, spec.dialect, err = withDialect(prof, *profileFlag, *dialectFlag); err != nil {
 			return fail(err)
-		}
-		if ok, note := pactsApply(d); !ok {
-			return fail(errors.New(note))
 		}
 		base, err := checkURL("--wallet-url", *walletURL)
 		if err != nil {
@@ -132,7 +134,7 @@ func runPactProvider(ctx context.Context, args []string, stdout, stderr io.Write
 		}
 		spec.wallet = walletPactSpec{
 			walletURL: base, controlURL: control, stateURL: *stateURL, clientID: *clientID,
-			merchantKey: mKey, walletKey: wPub, profile: prof.Wallet(),
+			merchantKey: mKey, walletKey: wPub, profile: prof.Wallet(), partnerID: prof.PartnerIDValue(),
 		}
 	case "merchant":
 		notify, err := checkURL("--merchant-notify-url", *notifyURL)
@@ -161,7 +163,7 @@ func runPactProvider(ctx context.Context, args []string, stdout, stderr io.Write
 		return fail(fmt.Errorf("--provider %q: want wallet or merchant", *side))
 	}
 	if *writePact != "" {
-		b, err := renamedPact(*side, *consumerName, *providerName)
+		b, err := renamedPact(*side, spec.dialect, *consumerName, *providerName)
 		if err == nil {
 			b, err = pacts.WithClientID(b, *clientID)
 		}
@@ -186,9 +188,9 @@ func splitCommand(args []string) (flags, command []string) {
 	return args, nil
 }
 
-// renamedPact is the embedded pact whose provider is side, with the names given.
-func renamedPact(side, consumer, provider string) ([]byte, error) {
-	file, err := pacts.FileFor(side)
+// renamedPact is the embedded pact of d's pair whose provider is side, with the names given.
+func renamedPact(side string, d dialect.Dialect, consumer, provider string) ([]byte, error) {
+	file, err := pacts.PairOf(d).File(side)
 	if err != nil {
 		return nil, err
 	}
@@ -203,7 +205,8 @@ func servePactProvider(ctx context.Context, spec pactProviderSpec, stdout, stder
 		return exitUsage
 	}
 	var front *pacts.Front
-	file := pacts.MerchantWalletFile
+	pair := pacts.PairOf(spec.dialect)
+	file, name := pair.MerchantWallet, pair.Wallet
 	// The verifier prints only that a state change failed, or a mismatch quoting the reason;
 	// the reason also goes to stderr, where whoever runs the recipe sees it.
 	var logMu sync.Mutex
@@ -212,19 +215,26 @@ func servePactProvider(ctx context.Context, spec pactProviderSpec, stdout, stder
 		defer logMu.Unlock()
 		fmt.Fprintf(stderr, "tradepaykit pact-provider: state %q could not be set up: %s\n", state, reason)
 	}
+	// A provider's reason for a refusal: the verifiers print only the fields that differ.
+	refused := func(path, result string) {
+		logMu.Lock()
+		defer logMu.Unlock()
+		fmt.Fprintf(stderr, "tradepaykit pact-provider: the %s answered POST %s with %s\n", spec.side, path, result)
+	}
 	if spec.side == pacts.Wallet {
 		s := spec.wallet
 		front, err = pacts.StartWalletFront(ctx, pacts.WalletOptions{
 			WalletURL: s.walletURL, ClientID: s.clientID, MerchantKey: s.merchantKey, StateChangeURL: s.stateURL,
 			ControlURL: s.controlURL, WalletPublicKey: s.walletKey, Profile: s.profile, Listener: ln,
-			StateFailed: stateLog,
+			StateFailed: stateLog, Refused: refused, Dialect: spec.dialect, PartnerID: s.partnerID,
 		})
 	} else {
 		s := spec.merchant
-		file = pacts.WalletMerchantFile
+		file, name = pair.WalletMerchant, pair.Merchant
 		front, err = pacts.StartMerchantFront(ctx, pacts.MerchantOptions{
 			NotifyURL: s.notifyURL, ClientID: s.clientID, WalletKey: s.walletKey, StateChangeURL: s.stateURL,
 			MerchantURL: s.merchantURL, ControlURL: s.controlURL, Listener: ln, StateFailed: stateLog,
+			Refused: refused, Dialect: spec.dialect,
 		})
 	}
 	if err != nil {
@@ -238,11 +248,11 @@ func servePactProvider(ctx context.Context, spec pactProviderSpec, stdout, stder
 		fmt.Fprintf(stderr, "tradepaykit pact-provider: %v\n", err)
 		return exitUsage
 	}
-	fmt.Fprintf(stdout, "tradepaykit pact-provider %s: the signing front for the %s (%s)\n", kitVersion(), spec.side, file)
+	fmt.Fprintf(stdout, "tradepaykit pact-provider %s: the signing front for the %s (%s, the %s preset's pact)\n", kitVersion(), spec.side, file, pair.Preset)
 	fmt.Fprintf(stdout, "  provider URL      %s (--hostname %s --port %s)\n", front.URL(), u.Hostname(), u.Port())
 	fmt.Fprintf(stdout, "  state change URL  %s (state in the body)\n", front.StateChangeURL())
 	fmt.Fprintf(stdout, "  for example: pact verifier --file %s --provider-name %s --hostname %s --port %s --state-change-url %s --state-change-teardown\n",
-		file, spec.side, u.Hostname(), u.Port(), front.StateChangeURL())
+		path.Base(file), name, u.Hostname(), u.Port(), front.StateChangeURL())
 	fmt.Fprintf(stdout, "listening on %s\n", front.URL())
 	if spec.command != nil {
 		return runVerifierCommand(ctx, spec.command, stdout, stderr)

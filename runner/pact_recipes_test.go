@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
+	"encoding/json"
 	"encoding/pem"
 	"errors"
 	"net"
@@ -22,6 +23,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/tradepaykit/tradepaykit/fixtures"
+	"github.com/tradepaykit/tradepaykit/internal/dialect"
+	"github.com/tradepaykit/tradepaykit/pacts"
 )
 
 // The verifier recipes of pacts/README.md run here as printed: the fenced blocks whose info
@@ -58,16 +61,20 @@ func readmeBlocks(t *testing.T, info string) []string {
 	return blocks
 }
 
-// recipe returns the one "sh pact-recipe" block that verifies the given side.
-func recipe(t *testing.T, side string) string {
+// recipe returns the one "sh pact-recipe" block that verifies the given side under the
+// preset: with --dialect PRESET, or for the kit preset without --dialect.
+func recipe(t *testing.T, side, preset string) string {
 	t.Helper()
 	var found []string
 	for _, b := range readmeBlocks(t, "sh pact-recipe") {
-		if strings.Contains(b, "--provider "+side+" ") {
+		if !strings.Contains(b, "--provider "+side+" ") {
+			continue
+		}
+		if preset == dialect.Default && !strings.Contains(b, "--dialect") || strings.Contains(b, "--dialect "+preset+" ") {
 			found = append(found, b)
 		}
 	}
-	require.Len(t, found, 1, "pacts/README.md has one CLI recipe for --provider %s", side)
+	require.Len(t, found, 1, "pacts/README.md has one CLI recipe for --provider %s under the %s preset", side, preset)
 	return found[0]
 }
 
@@ -163,20 +170,30 @@ func writeKeyPair(t *testing.T, privateFile, publicFile string) *rsa.PrivateKey 
 // mock as a vendor's sandbox would be: its OpenAPI behind a path prefix (the sample vendor
 // profile's /api/open), its control at the root, a client id and a merchant key of its own,
 // and answers signed with a wallet key that is not the kit's.
-func walletRecipe(t *testing.T, edit func(string) string) (recipeRun, string) {
+func walletRecipe(t *testing.T, preset string, edit func(string) string) (recipeRun, string) {
 	t.Helper()
 	dir := recipeDir(t, pactCLI(t))
 	writeKeyPair(t, filepath.Join(dir, "acme-merchant-private.pem"), filepath.Join(dir, "acme-merchant-public.pem"))
 	walletKey := writeKeyPair(t, "", filepath.Join(dir, "acme-wallet-public.pem"))
 	profile, err := os.ReadFile("../fixtures/profiles/wallet-sample.json")
 	require.NoError(t, err)
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "acme-wallet.json"), profile, 0o644))
+	if preset != dialect.Default {
+		// The sample declares an AUTH_SUCCESS notification, which a paymentResult dialect
+		// cannot say: under another preset the wallet declares what the preset says.
+		var doc map[string]any
+		require.NoError(t, json.Unmarshal(profile, &doc))
+		delete(doc, "notifications")
+		profile, err = json.Marshal(doc)
+		require.NoError(t, err)
+	}
+	profileFile := filepath.Join(dir, "acme-wallet.json")
+	require.NoError(t, os.WriteFile(profileFile, profile, 0o644))
 
-	wallet := startParty(t, "wallet-mock", "--profile", "../fixtures/profiles/wallet-sample.json",
+	wallet := startParty(t, "wallet-mock", "--profile", profileFile, "--dialect", preset,
 		"--client-id", recipeClientID, "--merchant-public-key", filepath.Join(dir, "acme-merchant-public.pem"))
 	sandbox := resignedWallet(t, wallet.url, walletKey)
 	ln, port := listenerFile(t)
-	script := fill(t, recipe(t, "wallet"),
+	script := fill(t, recipe(t, "wallet", preset),
 		"--listen 127.0.0.1:8111", "--listen fd:3",
 		"8111", port,
 		"https://sandbox.acme.example/gateway", sandbox+"/api/open",
@@ -188,7 +205,7 @@ func walletRecipe(t *testing.T, edit func(string) string) (recipeRun, string) {
 
 func TestPactRecipeForAWalletRunsAsPrinted(t *testing.T) {
 	t.Parallel()
-	r, dir := walletRecipe(t, func(s string) string { return s })
+	r, dir := walletRecipe(t, dialect.Default, func(s string) string { return s })
 
 	require.Equal(t, 0, r.code, r.out)
 	assert.Contains(t, r.out, "Verifying a pact between merchant and acme-wallet")
@@ -204,7 +221,7 @@ func TestPactRecipeForAWalletRunsAsPrinted(t *testing.T) {
 // checks the answers with the kit's test key, and the vendor's wallet fails, with the reason.
 func TestPactRecipeForAWalletNeedsTheWalletPublicKey(t *testing.T) {
 	t.Parallel()
-	r, _ := walletRecipe(t, func(s string) string {
+	r, _ := walletRecipe(t, dialect.Default, func(s string) string {
 		out := strings.Replace(s, "--wallet-public-key acme-wallet-public.pem ", "", 1)
 		require.NotEqual(t, s, out, "the recipe passes --wallet-public-key")
 		return out
@@ -215,13 +232,54 @@ func TestPactRecipeForAWalletNeedsTheWalletPublicKey(t *testing.T) {
 	assert.Contains(t, r.out, "tradepaykit pact-provider: state ", "the front prints why the states could not be set up")
 }
 
+// TestPactRecipeForAV2WalletRunsAsPrinted: the recipe of a wallet of another preset (v2)
+// verifies the v2 pair against a wallet mock speaking v2, as printed.
+func TestPactRecipeForAV2WalletRunsAsPrinted(t *testing.T) {
+	t.Parallel()
+	r, dir := walletRecipe(t, "v2", func(s string) string { return s })
+
+	require.Equal(t, 0, r.code, r.out)
+	assert.Contains(t, r.out, "Verifying a pact between merchant-v2 and acme-wallet")
+	assert.Equal(t, 20, strings.Count(r.out, "has status code 200 (OK)"), "every interaction verified:\n%s", r.out)
+	written, err := os.ReadFile(filepath.Join(dir, "merchant-wallet-v2.json"))
+	require.NoError(t, err)
+	assert.Contains(t, string(written), `"/v2/payments/pay"`, "--write-pact writes the v2 pair's pact")
+	assert.Contains(t, string(written), `"name": "merchant-v2"`)
+}
+
 func TestPactRecipeForAMerchantRunsAsPrinted(t *testing.T) {
 	t.Parallel()
+	r, dir := merchantRecipe(t, dialect.Default)
+
+	require.Equal(t, 0, r.code, r.out)
+	assert.Contains(t, r.out, "Verifying a pact between wallet and acme-shop")
+	assert.Equal(t, 6, strings.Count(r.out, "has status code 200 (OK)"), "every interaction verified:\n%s", r.out)
+	written, err := os.ReadFile(filepath.Join(dir, "wallet-merchant.json"))
+	require.NoError(t, err)
+	assert.NotContains(t, string(written), fixtures.ClientID, "--write-pact honours --client-id")
+}
+
+func TestPactRecipeForAV2MerchantRunsAsPrinted(t *testing.T) {
+	t.Parallel()
+	r, dir := merchantRecipe(t, "v2")
+
+	require.Equal(t, 0, r.code, r.out)
+	assert.Contains(t, r.out, "Verifying a pact between wallet-v2 and acme-shop")
+	assert.Equal(t, 5, strings.Count(r.out, "has status code 200 (OK)"), "every interaction verified:\n%s", r.out)
+	written, err := os.ReadFile(filepath.Join(dir, "wallet-merchant-v2.json"))
+	require.NoError(t, err)
+	assert.Contains(t, string(written), `"paymentResult"`, "--write-pact writes the v2 pair's pact")
+}
+
+// merchantRecipe runs the merchant's CLI recipe of the preset against the reference merchant
+// and the wallet mock, both speaking the preset.
+func merchantRecipe(t *testing.T, preset string) (recipeRun, string) {
+	t.Helper()
 	dir := recipeDir(t, pactCLI(t))
-	wallet := startParty(t, "wallet-mock", "--client-id", recipeClientID)
-	merchant := startParty(t, "reference-merchant", "--wallet-url", wallet.url, "--client-id", recipeClientID)
+	wallet := startParty(t, "wallet-mock", "--client-id", recipeClientID, "--dialect", preset)
+	merchant := startParty(t, "reference-merchant", "--wallet-url", wallet.url, "--client-id", recipeClientID, "--dialect", preset)
 	ln, port := listenerFile(t)
-	script := fill(t, recipe(t, "merchant"),
+	script := fill(t, recipe(t, "merchant", preset),
 		"--listen 127.0.0.1:8112", "--listen fd:3",
 		"8112", port,
 		"https://shop.acme.example/pay/notify", merchant.url+"/v1/payments/notifyPayment",
@@ -230,14 +288,7 @@ func TestPactRecipeForAMerchantRunsAsPrinted(t *testing.T) {
 		"ACME-CLIENT-ID", recipeClientID,
 	)
 
-	r := runRecipe(t, dir, script, ln)
-
-	require.Equal(t, 0, r.code, r.out)
-	assert.Contains(t, r.out, "Verifying a pact between wallet and acme-shop")
-	assert.Equal(t, 6, strings.Count(r.out, "has status code 200 (OK)"), "every interaction verified:\n%s", r.out)
-	written, err := os.ReadFile(filepath.Join(dir, "wallet-merchant.json"))
-	require.NoError(t, err)
-	assert.NotContains(t, string(written), fixtures.ClientID, "--write-pact honours --client-id")
+	return runRecipe(t, dir, script, ln), dir
 }
 
 // cliArgs returns the words of a recipe, its line continuations joined.
@@ -257,51 +308,61 @@ func argAfter(words []string, flag string) string {
 
 // TestPactRecipesForGradleAndPactJSMatchTheCLIRecipe: the Gradle and pact-js recipes cannot
 // run here (their Pact packages are not on the test machines), so they are held to the CLI
-// recipe, which runs: the same front (every flag of pact-provider), and a verifier pointed
-// at the same port, state change URL, pact file and provider name.
+// recipe of the same preset, which runs: the same front (every flag of pact-provider), and a
+// verifier pointed at the same port, state change URL, pact file and provider name, and
+// (Gradle) the consumer name of the preset's pair.
 func TestPactRecipesForGradleAndPactJSMatchTheCLIRecipe(t *testing.T) {
-	cli := cliArgs(recipe(t, "wallet"))
-	sep := slices.Index(cli, "--")
-	require.Positive(t, sep, "the CLI recipe runs the verifier after --")
-	front, verifier := cli[:sep], cli[sep+1:]
-	port := argAfter(verifier, "--port")
-	host := argAfter(verifier, "--hostname")
-	stateURL := argAfter(verifier, "--state-change-url")
-	file := argAfter(verifier, "--file")
-	provider := argAfter(verifier, "--provider-name")
-	require.NotEmpty(t, port)
-	require.Equal(t, host+":"+port, argAfter(front, "--listen"), "the verifier calls the front where it listens")
-	require.Equal(t, "http://"+host+":"+port+"/_tradepaykit/provider-state", stateURL)
-	require.Equal(t, file, argAfter(front, "--write-pact"))
-	require.Equal(t, provider, argAfter(front, "--provider-name"))
-	require.Contains(t, verifier, "--state-change-teardown")
-
-	for _, c := range []struct {
-		name, info, command string
-		names               []string
-	}{
-		{"Gradle", "groovy pact-recipe-gradle", "./gradlew pactVerify", []string{
-			"'" + provider + "'", "host = '" + host + "'", "port = " + port, "stateChangeUrl = url('" + stateURL + "')",
-			"stateChangeTeardown = true", "pactSource = file('" + file + "')",
-		}},
-		{"pact-js", "js pact-recipe-js", "node verify-pact.js", []string{
-			"provider: '" + provider + "'", "providerBaseUrl: 'http://" + host + ":" + port + "'", "pactUrls: ['" + file + "']",
-			"providerStatesSetupUrl: '" + stateURL + "'",
-		}},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			configs := readmeBlocks(t, c.info)
-			require.Len(t, configs, 1)
-			for _, n := range c.names {
-				assert.Contains(t, configs[0], n)
+	for _, p := range []struct{ preset, suffix string }{{dialect.Default, ""}, {"v2", "-v2"}} {
+		t.Run(p.preset, func(t *testing.T) {
+			pair, err := pacts.PairFor(p.preset)
+			require.NoError(t, err)
+			cli := cliArgs(recipe(t, "wallet", p.preset))
+			sep := slices.Index(cli, "--")
+			require.Positive(t, sep, "the CLI recipe runs the verifier after --")
+			front, verifier := cli[:sep], cli[sep+1:]
+			port := argAfter(verifier, "--port")
+			host := argAfter(verifier, "--hostname")
+			stateURL := argAfter(verifier, "--state-change-url")
+			file := argAfter(verifier, "--file")
+			provider := argAfter(verifier, "--provider-name")
+			require.NotEmpty(t, port)
+			require.Equal(t, host+":"+port, argAfter(front, "--listen"), "the verifier calls the front where it listens")
+			require.Equal(t, "http://"+host+":"+port+"/_tradepaykit/provider-state", stateURL)
+			require.Equal(t, file, argAfter(front, "--write-pact"))
+			require.Equal(t, provider, argAfter(front, "--provider-name"))
+			require.Contains(t, verifier, "--state-change-teardown")
+			if p.preset != dialect.Default {
+				require.Equal(t, p.preset, argAfter(front, "--dialect"))
 			}
-			launches := readmeBlocks(t, "sh "+strings.Fields(c.info)[1])
-			require.Len(t, launches, 1)
-			words := cliArgs(launches[0])
-			i := slices.Index(words, "--")
-			require.Positive(t, i, "the front runs the verifier after --")
-			assert.Equal(t, front, words[:i], "the same front as the CLI recipe")
-			assert.Equal(t, strings.Fields(c.command), words[i+1:])
+
+			for _, c := range []struct {
+				name, info, command string
+				names               []string
+			}{
+				{"Gradle", "groovy pact-recipe-gradle" + p.suffix, "./gradlew pactVerify", []string{
+					"'" + provider + "'", "host = '" + host + "'", "port = " + port, "stateChangeUrl = url('" + stateURL + "')",
+					"stateChangeTeardown = true", "pactSource = file('" + file + "')", "hasPactWith('" + pair.Merchant + "')",
+				}},
+				{"pact-js", "js pact-recipe-js" + p.suffix, "node verify-pact.js", []string{
+					"provider: '" + provider + "'", "providerBaseUrl: 'http://" + host + ":" + port + "'", "pactUrls: ['" + file + "']",
+					"providerStatesSetupUrl: '" + stateURL + "'",
+				}},
+			} {
+				t.Run(c.name, func(t *testing.T) {
+					configs := readmeBlocks(t, c.info)
+					require.Len(t, configs, 1)
+					for _, n := range c.names {
+						assert.Contains(t, configs[0], n)
+					}
+					launches := readmeBlocks(t, "sh "+strings.Fields(c.info)[1])
+					require.Len(t, launches, 1)
+					words := cliArgs(launches[0])
+					i := slices.Index(words, "--")
+					require.Positive(t, i, "the front runs the verifier after --")
+					assert.Equal(t, front, words[:i], "the same front as the CLI recipe")
+					assert.Equal(t, strings.Fields(c.command), words[i+1:])
+				})
+			}
 		})
 	}
 }
