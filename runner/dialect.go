@@ -52,13 +52,15 @@ func judgedDialect(prof profile.Profile, d dialect.Dialect) dialect.Dialect {
 	return d
 }
 
-// pactsApply reports whether the kit's contracts (pacts/) can be verified under d: they pin
-// the kit preset's shape; note says why not.
+// pactsApply reports whether the kit's contracts can be verified under d: every preset has
+// its pair (pacts/, pacts/<preset>/), which pins the preset as published; a profile that
+// overrides a preset's switches is held to its preset's pair, whose failures then name the
+// difference.
 func pactsApply(d dialect.Dialect) (ok bool, note string) {
-	if d.Preset == dialect.Default {
-		return true, ""
+	if _, err := dialect.Lookup(d.Preset); err != nil {
+		return false, err.Error()
 	}
-	return false, fmt.Sprintf("the kit's contracts (pacts/) pin the kit dialect's shape, and none pins the %s dialect's yet", d.Label())
+	return true, ""
 }
 
 // apiNames are the dialect's API names as its paths carry them, in the protocol's order

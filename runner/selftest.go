@@ -98,7 +98,7 @@ func selfTest(ctx context.Context, opts suiteOptions, args []string, stdout, std
 				verifyWalletPact(ctx, walletPactSpec{
 					walletURL: parties.WalletURL(), controlURL: parties.ControlURL(), clientID: fixtures.ClientID,
 					merchantKey: fixtures.PrivateKey(fixtures.MerchantPrivateKey), walletKey: fixtures.PublicKey(fixtures.WalletPublicKey),
-					profile: fixtures.DefaultWalletProfile(), verifier: opts.verifier,
+					profile: parties.Profile, verifier: opts.verifier,
 				}, prof, opts.expectations),
 				verifyMerchantPact(ctx, merchantPactSpec{
 					notifyURL: parties.Merchant.NotifyURL(), merchantURL: parties.MerchantURL(), controlURL: parties.ControlURL(),
