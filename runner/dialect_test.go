@@ -113,6 +113,12 @@ func TestWalletMockBannerShowsTheDialectsPaths(t *testing.T) {
 	wallet := startParty(t, "wallet-mock", "--listen", "127.0.0.1:0", "--dialect", "v1-alipay")
 	require.Eventually(t, func() bool { return strings.Contains(wallet.output(), "Stop with Ctrl-C.") }, 10*time.Second, 10*time.Millisecond, "the whole banner")
 	assert.Contains(t, wallet.output(), "v1-alipay, partnerId "+dialect.DefaultPartnerID, "the partnerId it expects")
+
+	// A notify URL registered on loopback: the suggested run listens there, so the
+	// scenarios of an orderStr without notify_url run too.
+	wallet = startParty(t, "wallet-mock", "--listen", "127.0.0.1:0", "--dialect", "v2", "--notify-url", "http://127.0.0.1:47013/v1/payments/notifyPayment")
+	require.Eventually(t, func() bool { return strings.Contains(wallet.output(), "Stop with Ctrl-C.") }, 10*time.Second, 10*time.Millisecond, "the whole banner")
+	assert.Regexp(t, `tradepaykit verify-wallet .* --dialect v2 --notify-listen 127\.0\.0\.1:47013 --notify-url-registered\n`, wallet.output())
 }
 
 // TestSelfTestPerPreset runs the whole suite on the kit's own parties speaking each preset

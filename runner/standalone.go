@@ -7,12 +7,14 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/tradepaykit/tradepaykit/fixtures"
 	"github.com/tradepaykit/tradepaykit/internal/clock"
+	"github.com/tradepaykit/tradepaykit/internal/merchant"
 	"github.com/tradepaykit/tradepaykit/internal/target"
 	"github.com/tradepaykit/tradepaykit/internal/wallet"
 )
@@ -124,6 +126,11 @@ func runWalletMock(ctx context.Context, args []string, stdout, stderr io.Writer)
 	verifyDialect := ""
 	if *dialectFlag != "" {
 		verifyDialect = " --dialect " + shellQuote(*dialectFlag)
+	}
+	// A notify URL registered on this machine's loopback is one the verify run can listen on,
+	// so the scenarios about an orderStr without notify_url (REQ-WAL-003) run too.
+	if u, err := url.Parse(*notifyURL); err == nil && *notifyURL != "" && u.Port() != "" && u.Path == merchant.NotifyPath && (u.Hostname() == "127.0.0.1" || u.Hostname() == "localhost") {
+		verifyDialect += " --notify-listen " + shellQuote(u.Host) + " --notify-url-registered"
 	}
 	// The first line is what scripts (and the kit's tests) read.
 	fmt.Fprintf(stdout, "tradepaykit wallet mock listening on %s\n", wm.url)
