@@ -38,6 +38,16 @@ type DefectInfo struct {
 	Name        Defect // kebab-case, e.g. "unsigned-responses"
 	Requirement string // the requirement id a verify run must fail on, e.g. "REQ-SIG-003"
 	What        string // one line: the realistic mistake
+	// Preset is the dialect preset the defect shows under (dialect_defects.go): a wallet mock
+	// started with it speaks that preset. Empty: every preset.
+	Preset string
+}
+
+// catalogEntry is one row of the catalog of defects that show under every preset.
+type catalogEntry struct {
+	Name        Defect
+	Requirement string
+	What        string
 }
 
 // The defects, by seam.
@@ -125,7 +135,7 @@ const (
 	DefectNotifyLowerCaseCurrency Defect = "notify-lower-case-currency"
 )
 
-var catalog = []DefectInfo{
+var catalog = []catalogEntry{
 	{DefectUnsignedResponses, "REQ-SIG-003", "OpenAPI answers carry no Signature header"},
 	{DefectResponseFullURLSigned, "REQ-SIG-003", "answers are signed over the full URL instead of the request path"},
 	{DefectResponseStaleKey, "REQ-SIG-003", "answers are signed with a stale key, not the wallet's published one"},
@@ -209,15 +219,22 @@ var clockOnly = map[Defect]bool{DefectFreezePayTimeout: true}
 // NeedsClock reports whether a defect is caught only where the wallet offers clock control.
 func NeedsClock(d Defect) bool { return clockOnly[d] }
 
-// Defects returns the catalog, in a fixed order.
-func Defects() []DefectInfo { return append([]DefectInfo(nil), catalog...) }
+// Defects returns the catalog, in a fixed order: the defects of every preset, then those of
+// one preset.
+func Defects() []DefectInfo {
+	out := make([]DefectInfo, 0, len(catalog)+len(dialectCatalog))
+	for _, e := range catalog {
+		out = append(out, DefectInfo{Name: e.Name, Requirement: e.Requirement, What: e.What})
+	}
+	return append(out, dialectCatalog...)
+}
 
 // defectSet is the defects a server was started with.
 type defectSet map[Defect]bool
 
 func newDefectSet(names []Defect) (defectSet, error) {
 	known := map[Defect]bool{}
-	for _, d := range catalog {
+	for _, d := range Defects() {
 		known[d.Name] = true
 	}
 	set := defectSet{}
@@ -515,6 +532,9 @@ func (s *Server) buildNotification(n *openapi.NotifyPaymentRequest, p *payment) 
 	if d.on(DefectNotifyLowerCaseCurrency) {
 		n.PaymentAmount.Currency = strings.ToLower(n.PaymentAmount.Currency)
 	}
+	if d.on(DefectNotifyNoCreateTime) {
+		n.PaymentCreateTime = ""
+	}
 }
 
 // notificationOwed reports whether a payment's final status is notified at all.
@@ -607,8 +627,8 @@ func (s *Server) authorizationValidity() time.Duration {
 
 // DefectNames lists the catalog's names, sorted, for messages.
 func DefectNames() []string {
-	out := make([]string, 0, len(catalog))
-	for _, d := range catalog {
+	out := make([]string, 0, len(catalog)+len(dialectCatalog))
+	for _, d := range Defects() {
 		out = append(out, string(d.Name))
 	}
 	sort.Strings(out)

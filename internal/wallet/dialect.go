@@ -73,8 +73,9 @@ func (s *Server) apiPathPrefix() string {
 // APIs one way).
 func (s *Server) routes() map[string]string {
 	out := make(map[string]string, len(servedAPIs))
+	d := s.routeDialect()
 	for _, api := range servedAPIs {
-		out[s.dialect.PathFor(api)] = string(api)
+		out[d.PathFor(api)] = string(api)
 	}
 	return out
 }
@@ -141,7 +142,8 @@ func (s *Server) wireAnswer(resp any) any {
 // under a partnerId names it; else the payment's client id stands for it (the kit's merchant's
 // client id is dialect.DefaultPartnerID).
 func (s *Server) notificationBody(n openapi.NotifyPaymentRequest, p *payment) ([]byte, error) {
-	if s.dialect.CarriesPartnerID() {
+	d := s.notifyDialect()
+	if d.CarriesPartnerID() {
 		n.PartnerID = p.PartnerID
 		if n.PartnerID == "" {
 			n.PartnerID = p.ClientID
@@ -151,7 +153,7 @@ func (s *Server) notificationBody(n openapi.NotifyPaymentRequest, p *payment) ([
 	if n.PaymentStatus == openapi.PaymentFail && p.FailReason == declinedReason {
 		out.FailCode = openapi.UserBalanceNotEnough
 	}
-	return openapi.EncodeNotifyPayment(s.dialect, out)
+	return openapi.EncodeNotifyPayment(d, out)
 }
 
 // payKind tells a general payment from a pre-authorization by the pay request's productCode

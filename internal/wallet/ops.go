@@ -3,7 +3,6 @@ package wallet
 import (
 	"time"
 
-	"github.com/tradepaykit/tradepaykit/internal/dialect"
 	"github.com/tradepaykit/tradepaykit/internal/money"
 	"github.com/tradepaykit/tradepaykit/internal/openapi"
 )
@@ -13,7 +12,7 @@ import (
 const defaultPayWindow = 15 * time.Minute
 
 func (s *Server) pay(clientID string, body []byte) (any, error) {
-	req, err := openapi.DecodePay(s.dialect, body)
+	req, err := openapi.DecodePay(s.readerDialect(), body)
 	if err != nil {
 		return nil, err
 	}
@@ -124,7 +123,7 @@ func (s *Server) withPayment(clientID, paymentID, requestID string, f func(p *pa
 }
 
 func (s *Server) inquiryPayment(clientID string, body []byte) (any, error) {
-	req, err := openapi.DecodeInquiryPayment(s.dialect, body)
+	req, err := openapi.DecodeInquiryPayment(s.readerDialect(), body)
 	if err != nil {
 		return nil, err
 	}
@@ -234,7 +233,7 @@ func (s *Server) capture(clientID string, body []byte) (any, error) {
 		return nil, openapi.Errorf(openapi.ProcessFail, "authorization %s is not granted yet", p.ID)
 	case p.Kind == PreAuth && !now.Before(p.AuthExpiry) && !s.defects.on(DefectAuthExpiryIgnored):
 		return nil, openapi.Errorf(openapi.AuthorizationExpired, "authorization %s expired at %s", p.ID, formatTime(p.AuthExpiry))
-	case p.Captured.Value > 0 && s.dialect.Captures == dialect.One:
+	case p.Captured.Value > 0 && s.oneCapture():
 		// AUTH_CANCELLED: the code published (Rebell's capture list) for an authorization that
 		// can no longer be captured; one capture closed it.
 		return nil, openapi.Errorf(openapi.AuthCancelled, "authorization %s was captured already: the %s dialect takes one capture per authorization, and the rest was released",
@@ -257,7 +256,7 @@ func (s *Server) capture(clientID string, body []byte) (any, error) {
 	}
 	// Under a dialect of one capture per authorization, the first one, full or partial, is
 	// the last.
-	last := s.lastCapture(req.IsLastCapture) || s.dialect.Captures == dialect.One
+	last := s.lastCapture(req.IsLastCapture) || s.oneCapture()
 	p.Captured.Value += amount.Value
 	p.Captured.Currency = p.Amount.Currency
 	p.Status = openapi.PaymentSuccess
@@ -277,7 +276,7 @@ func (s *Server) capture(clientID string, body []byte) (any, error) {
 }
 
 func (s *Server) refund(clientID string, body []byte) (any, error) {
-	req, err := openapi.DecodeRefund(s.dialect, body)
+	req, err := openapi.DecodeRefund(s.readerDialect(), body)
 	if err != nil {
 		return nil, err
 	}
