@@ -169,13 +169,14 @@ bench: build
 ## mutants: the mutation kill test: every defect of the wallet mock's and the reference
 ## merchant's catalogs must fail verify-wallet / verify-merchant (bare profiles) naming its
 ## requirement, and the correct parties pass; two runs at a time. KILL_TABLE_UPDATE=1
-## rewrites README.md's kill table from the run; MUTANTS_PARTY=wallet (or merchant) runs one catalog.
+## rewrites README.md's kill table from the run; MUTANTS_PARTY=wallet (or merchant) runs one catalog,
+## MUTANTS_PRESET=v2 (or another preset; kit: the defects of every preset) the defects of one dialect.
 ## It ends with the five slowest verdicts (the table's "verdict in" column has each one's time).
 # -v, so that each verdict's time and the closing lines (defects killed, the five slowest)
 # show on a green run too; the subtests' RUN, PAUSE and CONT lines are dropped.
 mutants: ffi
 	$(GO) test -v -tags '$(GO_TAGS)' -count=1 -timeout 90m -parallel 2 -run '^(TestMutantsAreKilled|TestOrderStrPayTimeoutsWaitedForInRealTime)$$' ./runner \
-		-mutants $(if $(KILL_TABLE_UPDATE),-kill-table-update) $(if $(MUTANTS_PARTY),-mutants-party $(MUTANTS_PARTY)) \
+		-mutants $(if $(KILL_TABLE_UPDATE),-kill-table-update) $(if $(MUTANTS_PARTY),-mutants-party $(MUTANTS_PARTY)) $(if $(MUTANTS_PRESET),-mutants-preset $(MUTANTS_PRESET)) \
 		| grep -v -E '^=== (RUN|PAUSE|CONT|NAME) '
 
 ## kill-table: list new catalog defects in README.md's kill table (as not run yet), without running them

@@ -17,6 +17,9 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/tradepaykit/tradepaykit/internal/dialect"
+	"github.com/tradepaykit/tradepaykit/internal/merchant"
 )
 
 // The mutation kill test (issue 9, "A mutation catalog kept in the repository"): the wallet
@@ -24,13 +27,16 @@ import (
 // (wallet-mock / reference-merchant --list-defects). Every defective party, started as a
 // process with the extension-less profile, must be caught: verify-wallet / verify-merchant
 // with kit:wallet-bare / kit:merchant-bare exits 1 and names the defect's requirement among
-// the failed ones. The correct parties pass under the same profiles. It takes minutes, so it
-// runs with -mutants only: `make mutants`, which .ci/run runs after `make test`.
+// the failed ones. The correct parties pass under the same profiles. A defect of one dialect
+// (its catalog entry names a "preset") is started and verified with --dialect PRESET, and
+// the correct party of that preset passes too (issue 18). It takes minutes, so it runs with
+// -mutants only: `make mutants`, which .ci/run runs after `make test`.
 
 var (
 	mutants         = flag.Bool("mutants", false, "run the mutation kill test (make mutants): every catalog defect against verify-wallet / verify-merchant")
 	killTableUpdate = flag.Bool("kill-table-update", false, "with -mutants: rewrite README.md's kill table from this run")
 	mutantsParty    = flag.String("mutants-party", "", "with -mutants: only this party's catalog (wallet or merchant); the kill table is then not checked")
+	mutantsPreset   = flag.String("mutants-preset", "", "with -mutants: only the defects shown under this dialect preset (kit: those of every preset), and the correct parties under it; the kill table is then not checked")
 )
 
 // The top-level README's kill table sits between these two lines.
@@ -54,6 +60,53 @@ type mutant struct {
 // key names the mutant's row in the kill table: party/defect/requirement.
 func (m mutant) key() string { return m.party + "/" + m.Name + "/" + m.Requirement }
 
+// runPreset is the preset the kill test runs the mutant under: its own, or the kit's for a
+// defect of every preset.
+func (m mutant) runPreset() string { return presetOrKit(m.Preset) }
+
+func presetOrKit(preset string) string {
+	if preset == "" {
+		return dialect.Default
+	}
+	return preset
+}
+
+// dialectArgs are the --dialect flags of a run under preset: none under the kit preset, so
+// that the defects of every preset run exactly as before issue 18.
+func dialectArgs(preset string) []string {
+	if presetOrKit(preset) == dialect.Default {
+		return nil
+	}
+	return []string{"--dialect", preset}
+}
+
+// correctRuns are the runs of the correct parties the kill test makes: each party under each
+// preset one of its mutants runs under, in the table's order.
+func correctRuns(all []mutant) []mutant {
+	var out []mutant
+	seen := map[string]bool{}
+	for _, p := range catalogParties {
+		for _, m := range all {
+			key := p.party + "/" + m.runPreset()
+			if m.party != p.party || seen[key] {
+				continue
+			}
+			seen[key] = true
+			out = append(out, mutant{party: p.party, defectEntry: defectEntry{Preset: m.Preset}})
+		}
+	}
+	return out
+}
+
+// correctName is the subtest of the correct party's run under a preset: "wallet/correct"
+// under the kit preset, "wallet/correct-under-v2" under another.
+func correctName(party, preset string) string {
+	if presetOrKit(preset) == dialect.Default {
+		return party + "/correct"
+	}
+	return party + "/correct-under-" + preset
+}
+
 // catalogs reads both parties' catalogs from the binary, in catalog order.
 func catalogs(t *testing.T, only string) []mutant {
 	t.Helper()
@@ -72,6 +125,10 @@ func catalogs(t *testing.T, only string) []mutant {
 		for _, d := range list {
 			require.NotEmpty(t, d.Name, "%s: a defect without a name", p.command)
 			require.Regexp(t, `^REQ-[A-Z]+(-[A-Z]+)*-[0-9]{3}$`, d.Requirement, "%s: defect %s", p.command, d.Name)
+			if d.Preset != "" {
+				_, err := dialect.Lookup(d.Preset)
+				require.NoError(t, err, "%s: defect %s names a preset the kit does not know", p.command, d.Name)
+			}
 			all = append(all, mutant{party: p.party, defectEntry: d})
 		}
 	}
@@ -130,45 +187,61 @@ func failedRequirements(t *testing.T, r result) []string {
 	return slices.Compact(out)
 }
 
-// runWallet starts wallet-mock with the bare profile and the defects given, and verifies it
-// with the bare profile. The kit's merchant's port is bound first, so the mock has the
-// kit's notify URL registered (the scenarios whose orderStr names no notify_url run).
-func runWallet(t *testing.T, defects ...string) result {
-	return runWalletAs(t, "kit:wallet-bare", defects...)
+// runWallet starts wallet-mock with the bare profile, the preset ("" or kit: the kit's) and
+// the defects given, and verifies it with the bare profile and the same preset. The kit's
+// merchant's port is bound first, so the mock has the kit's notify URL registered (the
+// scenarios whose orderStr names no notify_url run).
+func runWallet(t *testing.T, preset string, defects ...string) result {
+	return runWalletAs(t, "kit:wallet-bare", preset, defects...)
 }
 
 // runWalletAs is runWallet under another profile: kit:wallet-mock for a defect only clock
 // control shows (its catalog entry says "needs": "@clock").
-func runWalletAs(t *testing.T, profile string, defects ...string) result {
+func runWalletAs(t *testing.T, profile, preset string, defects ...string) result {
 	ln, base := walletListener(t)
-	args := []string{"wallet-mock", "--listen", "127.0.0.1:0", "--notify-timeout", "2s", "--profile", profile,
-		"--notify-url", base + "/v1/payments/notifyPayment"}
+	args := append([]string{"wallet-mock", "--listen", "127.0.0.1:0", "--notify-timeout", "2s", "--profile", profile,
+		"--notify-url", base + merchant.NotifyPath}, dialectArgs(preset)...)
 	for _, d := range defects {
 		args = append(args, "--defect", d)
 	}
 	w := startParty(t, args...)
-	return verifyWithin(t, mutantTimeout, []*os.File{ln}, "verify-wallet", "--wallet-url", w.url, "--profile", profile,
-		"--notify-listen", "fd:3", "--notify-url-registered")
+	return verifyWithin(t, mutantTimeout, []*os.File{ln}, append([]string{"verify-wallet", "--wallet-url", w.url, "--profile", profile,
+		"--notify-listen", "fd:3", "--notify-url-registered"}, dialectArgs(preset)...)...)
 }
 
-// runMerchant starts reference-merchant with the defects given, pointed at the kit's wallet,
-// and verifies it with the bare profile.
-func runMerchant(t *testing.T, defects ...string) result {
+// runMerchant starts reference-merchant with the preset and the defects given, pointed at the
+// kit's wallet, and verifies it with the bare profile and the same preset.
+func runMerchant(t *testing.T, preset string, defects ...string) result {
 	ln, walletURL := walletListener(t)
-	args := []string{"reference-merchant", "--listen", "127.0.0.1:0", "--wallet-url", walletURL}
+	args := append([]string{"reference-merchant", "--listen", "127.0.0.1:0", "--wallet-url", walletURL}, dialectArgs(preset)...)
 	for _, d := range defects {
 		args = append(args, "--defect", d)
 	}
 	m := startParty(t, args...)
-	return verifyWithin(t, mutantTimeout, []*os.File{ln}, "verify-merchant", "--merchant-url", m.url, "--wallet-listen", "fd:3",
-		"--notify-timeout", "2s", "--profile", "kit:merchant-bare")
+	return verifyWithin(t, mutantTimeout, []*os.File{ln}, append([]string{"verify-merchant", "--merchant-url", m.url, "--wallet-listen", "fd:3",
+		"--notify-timeout", "2s", "--profile", "kit:merchant-bare"}, dialectArgs(preset)...)...)
 }
 
-func runParty(t *testing.T, party string, defects ...string) result {
+func runParty(t *testing.T, party, preset string, defects ...string) result {
 	if party == "wallet" {
-		return runWallet(t, defects...)
+		return runWallet(t, preset, defects...)
 	}
-	return runMerchant(t, defects...)
+	return runMerchant(t, preset, defects...)
+}
+
+// selected are the mutants a run of the kill test takes: -mutants-preset keeps those shown
+// under one preset.
+func selected(all []mutant) []mutant {
+	if *mutantsPreset == "" {
+		return all
+	}
+	var out []mutant
+	for _, m := range all {
+		if m.runPreset() == *mutantsPreset {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 // TestMutantsAreKilled is the kill test. Run it with -parallel 2 (two defects at a time).
@@ -177,19 +250,19 @@ func TestMutantsAreKilled(t *testing.T) {
 		t.Skip("the mutation kill test runs with -mutants: make mutants")
 	}
 	start := time.Now()
-	all := catalogs(t, *mutantsParty)
-	require.NotEmpty(t, all, "-mutants-party %q: want wallet or merchant", *mutantsParty)
+	all := selected(catalogs(t, *mutantsParty))
+	require.NotEmpty(t, all, "-mutants-party %q -mutants-preset %q: want wallet or merchant, and a preset some defect shows under", *mutantsParty, *mutantsPreset)
 	var mu sync.Mutex
 	results := map[string]killResult{}
 	t.Run("parties", func(t *testing.T) {
-		for _, p := range catalogParties {
-			if *mutantsParty != "" && p.party != *mutantsParty {
-				continue
-			}
-			t.Run(p.party+"/correct", func(t *testing.T) {
+		// The correct party of each preset used passes, so a scenario that kills a defect of
+		// that preset is one the correct party passes.
+		for _, c := range correctRuns(all) {
+			t.Run(correctName(c.party, c.Preset), func(t *testing.T) {
 				t.Parallel()
-				r := runParty(t, p.party)
-				assert.Equal(t, exitPass, r.code, "the correct %s passes under the bare profile, with no expected failures\n%s", p.party, r.String())
+				r := runParty(t, c.party, c.Preset)
+				assert.Equal(t, exitPass, r.code, "the correct %s passes under the bare profile and the %s preset, with no expected failures\n%s",
+					c.party, c.runPreset(), r.String())
 			})
 		}
 		for _, m := range all {
@@ -198,9 +271,9 @@ func TestMutantsAreKilled(t *testing.T) {
 				var r result
 				if m.Needs == "@clock" {
 					// The one blind spot a bare wallet keeps (issue 16): caught on the kit's clock.
-					r = runWalletAs(t, "kit:wallet-mock", m.Name)
+					r = runWalletAs(t, "kit:wallet-mock", m.Preset, m.Name)
 				} else {
-					r = runParty(t, m.party, m.Name)
+					r = runParty(t, m.party, m.Preset, m.Name)
 				}
 				failed := failedRequirements(t, r)
 				k := killResult{killed: r.code == exitFail && slices.Contains(failed, m.Requirement), elapsed: r.elapsed}
@@ -210,7 +283,7 @@ func TestMutantsAreKilled(t *testing.T) {
 				mu.Lock()
 				results[m.key()] = k
 				mu.Unlock()
-				assert.True(t, k.killed, "%s --defect %s (%s) must fail %s: %s\n%s", m.party, m.Name, m.What, m.Requirement, k.detail, r.String())
+				assert.True(t, k.killed, "%s --defect %s (%s) under the %s preset must fail %s: %s\n%s", m.party, m.Name, m.What, m.runPreset(), m.Requirement, k.detail, r.String())
 			})
 		}
 	})
@@ -231,8 +304,8 @@ func TestMutantsAreKilled(t *testing.T) {
 		writeKillTable(t, killTable(catalogs(t, ""), cells))
 		return
 	}
-	if len(results) < len(all) || *mutantsParty != "" {
-		return // a subset ran (-run, -mutants-party): the table is about both whole catalogs
+	if len(results) < len(all) || *mutantsParty != "" || *mutantsPreset != "" {
+		return // a subset ran (-run, -mutants-party, -mutants-preset): the table is about both whole catalogs
 	}
 	// The verdicts must be the table's; their times differ from run to run, so the table's
 	// are kept for the comparison.
@@ -281,35 +354,42 @@ func knownCells(t *testing.T) map[string]killCell {
 	t.Helper()
 	cells := map[string]killCell{}
 	for _, row := range killTableRows(readKillTable(t)) {
-		c := killCell{killed: row[4]}
-		if len(row) > 5 {
-			c.time = row[5]
-		}
-		cells[row[0]+"/"+row[1]+"/"+row[2]] = c
+		cells[row.party+"/"+row.defect+"/"+row.requirement] = killCell{killed: row.killed, time: row.time}
 	}
 	return cells
 }
 
 // TestKillTableListsTheCatalogs keeps the README's kill table in step with the catalogs in
-// every `make test`: one row per defect, with its party and requirement, in catalog order.
-// Whether each is killed is the kill test's business.
+// every `make test`: one row per defect, with its party, preset and requirement, in catalog
+// order. Whether each is killed is the kill test's business.
 func TestKillTableListsTheCatalogs(t *testing.T) {
 	var want, got []string
 	for _, m := range catalogs(t, "") {
-		want = append(want, strings.Join([]string{m.party, m.Name, m.Requirement}, " "))
+		want = append(want, strings.Join([]string{m.party, m.Name, presetCell(m.Preset), m.Requirement}, " "))
 	}
 	if *killTableUpdate {
 		// New defects are listed as not run yet; make mutants KILL_TABLE_UPDATE=1 runs them.
 		writeKillTable(t, killTable(catalogs(t, ""), knownCells(t)))
 	}
 	for _, row := range killTableRows(readKillTable(t)) {
-		got = append(got, strings.Join(row[:3], " "))
+		got = append(got, strings.Join([]string{row.party, row.defect, row.preset, row.requirement}, " "))
 	}
-	assert.Equal(t, want, got, "README.md's kill table does not list the catalogs (party defect requirement): make kill-table")
+	assert.Equal(t, want, got, "README.md's kill table does not list the catalogs (party defect preset requirement): make kill-table")
 }
 
 // notRun is the killed column of a defect no kill test has run yet.
 const notRun = "not run yet"
+
+// everyPreset is the preset column of a defect that shows under every preset (the kill test
+// runs it under the kit's).
+const everyPreset = "all"
+
+func presetCell(preset string) string {
+	if preset == "" {
+		return everyPreset
+	}
+	return preset
+}
 
 // killTable renders the kill table: cells holds the killed and time columns by
 // party/defect/requirement.
@@ -328,7 +408,7 @@ func killTable(all []mutant, cells map[string]killCell) string {
 	if unrun > 0 {
 		fmt.Fprintf(&b, " (%d not run yet)", unrun)
 	}
-	b.WriteString(".\n\n| party | defect | requirement | the mistake | killed | verdict in |\n|---|---|---|---|---|---|\n")
+	b.WriteString(".\n\n| party | defect | preset | requirement | the mistake | killed | verdict in |\n|---|---|---|---|---|---|---|\n")
 	for _, m := range all {
 		cell := cells[m.key()]
 		if cell.killed == "" || cell.killed == notRun {
@@ -337,27 +417,52 @@ func killTable(all []mutant, cells map[string]killCell) string {
 		if cell.time == "" {
 			cell.time = "–"
 		}
-		fmt.Fprintf(&b, "| %s | `%s` | %s | %s | %s | %s |\n", m.party, m.Name, m.Requirement, strings.ReplaceAll(m.What, "|", `\|`), cell.killed, cell.time)
+		fmt.Fprintf(&b, "| %s | `%s` | %s | %s | %s | %s | %s |\n", m.party, m.Name, presetCell(m.Preset), m.Requirement, strings.ReplaceAll(m.What, "|", `\|`), cell.killed, cell.time)
 	}
 	b.WriteString("\n" + killTableEnd)
 	return b.String()
 }
 
-// killTableRows returns the cells of the table's rows: party, defect, requirement, mistake,
-// killed and, once the table has it, the verdict's time.
-func killTableRows(table string) [][]string {
-	var rows [][]string
-	for _, line := range strings.Split(table, "\n") {
-		if !strings.HasPrefix(line, "| ") || strings.HasPrefix(line, "| party ") {
-			continue
-		}
+// killRow is one row of the kill table.
+type killRow struct {
+	party, defect, preset, requirement, what, killed, time string
+}
+
+// killTableRows returns the table's rows, their columns found by the header: a table written
+// before a column existed reads as without it (the preset then is every preset's).
+func killTableRows(table string) []killRow {
+	var rows []killRow
+	columns := map[string]int{}
+	cellsOf := func(line string) []string {
 		cells := strings.Split(strings.Trim(line, "|"), " | ")
 		for i := range cells {
 			cells[i] = strings.Trim(strings.TrimSpace(cells[i]), "`")
 		}
-		if len(cells) >= 5 {
-			rows = append(rows, cells)
+		return cells
+	}
+	for _, line := range strings.Split(table, "\n") {
+		if strings.HasPrefix(line, "| party ") {
+			for i, name := range cellsOf(line) {
+				columns[name] = i
+			}
+			continue
 		}
+		cells := cellsOf(line)
+		if !strings.HasPrefix(line, "| ") || len(cells) < 5 {
+			continue
+		}
+		cell := func(name string) string {
+			if i, ok := columns[name]; ok && i < len(cells) {
+				return cells[i]
+			}
+			return ""
+		}
+		row := killRow{party: cell("party"), defect: cell("defect"), preset: cell("preset"), requirement: cell("requirement"),
+			what: cell("the mistake"), killed: cell("killed"), time: cell("verdict in")}
+		if row.preset == "" {
+			row.preset = everyPreset
+		}
+		rows = append(rows, row)
 	}
 	return rows
 }
@@ -391,16 +496,59 @@ func TestSlowestKillsNamesTheSlowestFirst(t *testing.T) {
 		slowestKills(results, 2))
 }
 
-// The kill table shows each kill's time, and a defect no run has reached as not run yet.
+// The kill table shows each defect's preset and kill's time, and a defect no run has reached
+// as not run yet.
 func TestKillTableShowsEachKillsTime(t *testing.T) {
 	all := []mutant{
 		{party: "wallet", defectEntry: defectEntry{Name: "a", Requirement: "REQ-X-001", What: "one | two"}},
-		{party: "wallet", defectEntry: defectEntry{Name: "b", Requirement: "REQ-X-002", What: "three"}},
+		{party: "wallet", defectEntry: defectEntry{Name: "b", Requirement: "REQ-X-002", What: "three", Preset: "v2"}},
 	}
 	table := killTable(all, map[string]killCell{"wallet/a/REQ-X-001": {killed: "yes", time: "7 s"}})
-	assert.Contains(t, table, "| wallet | `a` | REQ-X-001 | one \\| two | yes | 7 s |\n")
-	assert.Contains(t, table, "| wallet | `b` | REQ-X-002 | three | not run yet | – |\n")
+	assert.Contains(t, table, "| wallet | `a` | all | REQ-X-001 | one \\| two | yes | 7 s |\n")
+	assert.Contains(t, table, "| wallet | `b` | v2 | REQ-X-002 | three | not run yet | – |\n")
 	rows := killTableRows(table)
 	require.Len(t, rows, 2)
-	assert.Equal(t, []string{"wallet", "a", "REQ-X-001", "one \\| two", "yes", "7 s"}, rows[0])
+	assert.Equal(t, killRow{"wallet", "a", "all", "REQ-X-001", "one \\| two", "yes", "7 s"}, rows[0])
+	assert.Equal(t, killRow{"wallet", "b", "v2", "REQ-X-002", "three", notRun, "–"}, rows[1])
+}
+
+// A table written before the preset column reads as every preset's, its other cells in place.
+func TestKillTableRowsReadsATableWithoutPresets(t *testing.T) {
+	old := "| party | defect | requirement | the mistake | killed | verdict in |\n|---|---|---|---|---|---|\n" +
+		"| merchant | `x` | REQ-X-003 | four | yes | 3 s |\n"
+	assert.Equal(t, []killRow{{"merchant", "x", "all", "REQ-X-003", "four", "yes", "3 s"}}, killTableRows(old))
+}
+
+// Each preset a defect shows under gets a run of the correct party under it; defects of every
+// preset run under the kit's, without --dialect.
+func TestCorrectRunsPerPreset(t *testing.T) {
+	all := []mutant{
+		{party: "wallet", defectEntry: defectEntry{Name: "a"}},
+		{party: "merchant", defectEntry: defectEntry{Name: "b", Preset: "v2"}},
+		{party: "wallet", defectEntry: defectEntry{Name: "c", Preset: "v2"}},
+		{party: "wallet", defectEntry: defectEntry{Name: "d", Preset: "v2"}},
+		{party: "wallet", defectEntry: defectEntry{Name: "e", Preset: "v1-qi"}},
+	}
+	var got []string
+	for _, c := range correctRuns(all) {
+		got = append(got, correctName(c.party, c.Preset)+" "+strings.Join(dialectArgs(c.Preset), " "))
+	}
+	assert.Equal(t, []string{"wallet/correct ", "wallet/correct-under-v2 --dialect v2", "wallet/correct-under-v1-qi --dialect v1-qi",
+		"merchant/correct-under-v2 --dialect v2"}, got)
+}
+
+// Each party's catalog, as --list-defects prints it, holds at least 6 defects that show only
+// under one dialect preset (issue 18), each naming a preset the kit knows (catalogs checks
+// that) other than the kit's own.
+func TestCatalogsNameTheirPresets(t *testing.T) {
+	for _, p := range catalogParties {
+		var shown []string
+		for _, m := range catalogs(t, p.party) {
+			if m.Preset != "" {
+				assert.NotEqual(t, dialect.Default, m.Preset, "%s: a defect of the kit preset shows under every preset: leave its preset empty", m.Name)
+				shown = append(shown, m.Preset+":"+m.Name)
+			}
+		}
+		assert.GreaterOrEqual(t, len(shown), 6, "%s defects shown under one preset: %v", p.command, shown)
+	}
 }

@@ -16,7 +16,7 @@ import (
 func listWalletDefects(w io.Writer) error {
 	out := []defectEntry{}
 	for _, d := range wallet.Defects() {
-		e := defectEntry{Name: string(d.Name), Requirement: d.Requirement, What: d.What}
+		e := defectEntry{Name: string(d.Name), Requirement: d.Requirement, What: d.What, Preset: d.Preset}
 		if wallet.NeedsClock(d.Name) {
 			e.Needs = "@clock"
 		}

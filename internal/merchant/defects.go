@@ -27,6 +27,16 @@ type DefectInfo struct {
 	Name        Defect // kebab-case, e.g. "plain-text-success"
 	Requirement string // the requirement id a verify run must fail on, e.g. "REQ-SIG-004"
 	What        string // one line: the realistic mistake
+	// Preset is the dialect preset the defect shows under (dialect_defects.go): a reference
+	// merchant started with it speaks that preset. Empty: every preset.
+	Preset string
+}
+
+// catalogEntry is one row of the catalog of defects that show under every preset.
+type catalogEntry struct {
+	Name        Defect
+	Requirement string
+	What        string
 }
 
 // The merchant's defects, grouped by the seam that consults them.
@@ -95,64 +105,71 @@ const (
 	DefectOrderStrTimestampUTC   Defect = "orderstr-timestamp-in-utc"
 )
 
-// Defects returns the catalog, in a fixed order.
+// Defects returns the catalog, in a fixed order: the defects of every preset, then those of
+// one preset.
 func Defects() []DefectInfo {
-	return []DefectInfo{
-		{DefectAmountMajorUnits, "REQ-GEN-001", "writes pay's paymentAmount.value in major units (\"10.00\"), as the orderStr's total_amount"},
-		{DefectAmountTwoDecimal, "REQ-GEN-016", "assumes two decimals for every currency: 1000 JPY goes out as \"100000\""},
-		{DefectOrderStrMinorUnits, "REQ-GEN-002", "writes the orderStr's total_amount from the minor-unit value: 10.00 USD becomes \"1000.00\""},
-		{DefectOrderStrChangedSigned, "REQ-GEN-002", "appends a tracking parameter to notify_url after signing the orderStr"},
-		{DefectOrderStrNoSignature, "REQ-GEN-002", "hands out the orderStr without its sign parameter"},
-		{DefectSignFullURL, "REQ-GEN-001", "signs the full URL (scheme and host) instead of the request path"},
-		{DefectSignOtherBytes, "REQ-GEN-001", "signs a re-serialized copy of the body, not the bytes it sends"},
-		{DefectSignWithoutClient, "REQ-GEN-001", "sends its requests without the Client-Id header"},
-		{DefectTrustUnsignedAnswers, "REQ-MER-006", "does not verify the signature of the wallet's answers"},
-		{DefectIgnoreClientIDEcho, "REQ-MER-006", "accepts a wallet answer addressed to another Client-Id"},
-		{DefectInquiryAnyAmount, "REQ-MER-007", "settles an order from an inquiryPayment answer without comparing the amount"},
-		{DefectInquiryAnyCurrency, "REQ-MER-007", "compares the inquiryPayment amount's value but not its currency"},
-		{DefectInquiryAnyPaymentID, "REQ-MER-007", "settles an order from an inquiryPayment answer about another paymentId"},
-		{DefectTrust9000, "REQ-GEN-005", "marks the order PAID when the mini program reports 9000, without asking the wallet"},
-		{DefectTrust8000, "REQ-MER-001", "marks the order PAID when the mini program reports 8000, without asking the wallet"},
-		{DefectTrust6004, "REQ-MER-001", "marks the order PAID when the mini program reports 6004, without asking the wallet"},
-		{DefectTrust4000, "REQ-MER-002", "marks the order FAILED when the mini program reports 4000, without asking the wallet"},
-		{DefectFailOn6001, "REQ-GEN-008", "marks the order FAILED when the payer cancels (6001)"},
-		{DefectNoQueryOn8000, "REQ-MER-002", "waits for the notification on 8000 instead of asking the wallet"},
-		{DefectNoQueryOn6004, "REQ-MER-002", "waits for the notification on 6004 instead of asking the wallet"},
-		{DefectNoQueryOn6002, "REQ-MER-002", "treats 6002 like 6001 and asks the wallet nothing"},
-		{DefectPayUnknownFails, "REQ-MER-003", "marks the order FAILED when pay answers U (UNKNOWN_EXCEPTION)"},
-		{DefectPayRetryNewID, "REQ-MER-003", "retries a pay whose outcome is unknown under a new paymentRequestId"},
-		{DefectInquiryUnknownFails, "REQ-MER-004", "marks the order FAILED when inquiryPayment answers U"},
-		{DefectCancelUnknownFails, "REQ-MER-005", "refuses the cancel when the wallet answers U, without asking where the payment stands"},
-		{DefectCaptureRetryNewID, "REQ-PRE-013", "retries a capture answered CAPTURE_IN_PROCESS under a new captureRequestId"},
-		{DefectRefundRetryNewID, "REQ-REF-009", "retries a refund answered REFUND_IN_PROCESS under a new refundRequestId: refunds twice"},
-		{DefectCancelWithoutWallet, "REQ-GEN-013", "cancels the order in its own records only, without the wallet's cancel"},
-		{DefectPlainTextSuccess, "REQ-GEN-004", "acknowledges a notification with the plain text success, not the JSON result"},
-		{DefectDuplicateNotifyError, "REQ-IDEM-004", "answers HTTP 500 to a notification about a payment it already acknowledged"},
-		{DefectDuplicateNotifyF, "REQ-IDEM-004", "answers F (already processed) to a duplicate notification"},
-		{DefectNotifyNoSignature, "REQ-SIG-004", "does not verify the signature of notifications"},
-		{DefectNotifyAnyClientID, "REQ-SIG-004", "does not check the Client-Id of notifications"},
-		{DefectNotifyAnyAmount, "REQ-SIG-005", "does not compare a notification's amount with the order's"},
-		{DefectNotifyAnyCurrency, "REQ-SIG-005", "compares a notification's amount value but not its currency"},
-		{DefectNotifyAnyPaymentID, "REQ-SIG-005", "does not compare a notification's paymentId with the one pay answered"},
-		{DefectNotifyFailUndoesPaid, "REQ-NTF-003", "lets a FAIL notification after SUCCESS mark a paid order FAILED"},
-		{DefectNotifyServerError, "REQ-BAD-005", "answers HTTP 500 to a notification it cannot parse"},
-		{DefectAuthSuccessAsPaid, "REQ-PRE-001", "marks a pre-authorization PAID on AUTH_SUCCESS, as if it were captured"},
-		{DefectNotifyStrictFields, "REQ-BAD-006", "refuses a notification that carries a field it does not know"},
-		{DefectNotifyUnescapesSig, "REQ-SIG-007", "URL-decodes every signature value, so a raw Base64 signature's + becomes a space"},
-		{DefectLateNotifyRefused, "REQ-NTF-004", "answers F to a notification about an order it already settled by inquiryPayment"},
-		{DefectAdapterServerError, "REQ-BAD-003", "answers HTTP 500 to a malformed adapter request"},
-		{DefectUnknownOrderError, "REQ-HOOK-M-002", "answers HTTP 500 for an order it does not know"},
-		{DefectWalletFailureAs409, "REQ-HOOK-M-003", "answers 409 when the wallet's answer fails verification"},
-		{DefectAdapterStrictFields, "REQ-BAD-004", "refuses an adapter request that carries a field it does not know"},
-		{DefectViewPaidIsPrice, "REQ-HOOK-M-001", "shows the price as paidAmount before anything was paid"},
-
-		// Part blind (issue 16, section 3).
-		{DefectCancelRefusedMarked, "REQ-GEN-013", "marks the order CANCELLED although the wallet refused the cancel"},
-		{DefectAuthNotifyAnyAmount, "REQ-SIG-005", "compares the amount of general payments' notifications only: an AUTH_SUCCESS for another amount is accepted"},
-		{DefectCaptureUnknownDone, "REQ-PRE-013", "records a capture answered CAPTURE_IN_PROCESS (U) as done, without asking the wallet again"},
-		{DefectOrderStrUnicodeEscaped, "REQ-GEN-002", "signs the orderStr over its UTF-8 text but sends biz_content with \\uXXXX escapes: non-ASCII titles break the sign"},
-		{DefectOrderStrTimestampUTC, "REQ-GEN-002", "writes the orderStr timestamp in UTC instead of GMT+8"},
+	out := make([]DefectInfo, 0, len(catalog)+len(dialectCatalog))
+	for _, e := range catalog {
+		out = append(out, DefectInfo{Name: e.Name, Requirement: e.Requirement, What: e.What})
 	}
+	return append(out, dialectCatalog...)
+}
+
+var catalog = []catalogEntry{
+	{DefectAmountMajorUnits, "REQ-GEN-001", "writes pay's paymentAmount.value in major units (\"10.00\"), as the orderStr's total_amount"},
+	{DefectAmountTwoDecimal, "REQ-GEN-016", "assumes two decimals for every currency: 1000 JPY goes out as \"100000\""},
+	{DefectOrderStrMinorUnits, "REQ-GEN-002", "writes the orderStr's total_amount from the minor-unit value: 10.00 USD becomes \"1000.00\""},
+	{DefectOrderStrChangedSigned, "REQ-GEN-002", "appends a tracking parameter to notify_url after signing the orderStr"},
+	{DefectOrderStrNoSignature, "REQ-GEN-002", "hands out the orderStr without its sign parameter"},
+	{DefectSignFullURL, "REQ-GEN-001", "signs the full URL (scheme and host) instead of the request path"},
+	{DefectSignOtherBytes, "REQ-GEN-001", "signs a re-serialized copy of the body, not the bytes it sends"},
+	{DefectSignWithoutClient, "REQ-GEN-001", "sends its requests without the Client-Id header"},
+	{DefectTrustUnsignedAnswers, "REQ-MER-006", "does not verify the signature of the wallet's answers"},
+	{DefectIgnoreClientIDEcho, "REQ-MER-006", "accepts a wallet answer addressed to another Client-Id"},
+	{DefectInquiryAnyAmount, "REQ-MER-007", "settles an order from an inquiryPayment answer without comparing the amount"},
+	{DefectInquiryAnyCurrency, "REQ-MER-007", "compares the inquiryPayment amount's value but not its currency"},
+	{DefectInquiryAnyPaymentID, "REQ-MER-007", "settles an order from an inquiryPayment answer about another paymentId"},
+	{DefectTrust9000, "REQ-GEN-005", "marks the order PAID when the mini program reports 9000, without asking the wallet"},
+	{DefectTrust8000, "REQ-MER-001", "marks the order PAID when the mini program reports 8000, without asking the wallet"},
+	{DefectTrust6004, "REQ-MER-001", "marks the order PAID when the mini program reports 6004, without asking the wallet"},
+	{DefectTrust4000, "REQ-MER-002", "marks the order FAILED when the mini program reports 4000, without asking the wallet"},
+	{DefectFailOn6001, "REQ-GEN-008", "marks the order FAILED when the payer cancels (6001)"},
+	{DefectNoQueryOn8000, "REQ-MER-002", "waits for the notification on 8000 instead of asking the wallet"},
+	{DefectNoQueryOn6004, "REQ-MER-002", "waits for the notification on 6004 instead of asking the wallet"},
+	{DefectNoQueryOn6002, "REQ-MER-002", "treats 6002 like 6001 and asks the wallet nothing"},
+	{DefectPayUnknownFails, "REQ-MER-003", "marks the order FAILED when pay answers U (UNKNOWN_EXCEPTION)"},
+	{DefectPayRetryNewID, "REQ-MER-003", "retries a pay whose outcome is unknown under a new paymentRequestId"},
+	{DefectInquiryUnknownFails, "REQ-MER-004", "marks the order FAILED when inquiryPayment answers U"},
+	{DefectCancelUnknownFails, "REQ-MER-005", "refuses the cancel when the wallet answers U, without asking where the payment stands"},
+	{DefectCaptureRetryNewID, "REQ-PRE-013", "retries a capture answered CAPTURE_IN_PROCESS under a new captureRequestId"},
+	{DefectRefundRetryNewID, "REQ-REF-009", "retries a refund answered REFUND_IN_PROCESS under a new refundRequestId: refunds twice"},
+	{DefectCancelWithoutWallet, "REQ-GEN-013", "cancels the order in its own records only, without the wallet's cancel"},
+	{DefectPlainTextSuccess, "REQ-GEN-004", "acknowledges a notification with the plain text success, not the JSON result"},
+	{DefectDuplicateNotifyError, "REQ-IDEM-004", "answers HTTP 500 to a notification about a payment it already acknowledged"},
+	{DefectDuplicateNotifyF, "REQ-IDEM-004", "answers F (already processed) to a duplicate notification"},
+	{DefectNotifyNoSignature, "REQ-SIG-004", "does not verify the signature of notifications"},
+	{DefectNotifyAnyClientID, "REQ-SIG-004", "does not check the Client-Id of notifications"},
+	{DefectNotifyAnyAmount, "REQ-SIG-005", "does not compare a notification's amount with the order's"},
+	{DefectNotifyAnyCurrency, "REQ-SIG-005", "compares a notification's amount value but not its currency"},
+	{DefectNotifyAnyPaymentID, "REQ-SIG-005", "does not compare a notification's paymentId with the one pay answered"},
+	{DefectNotifyFailUndoesPaid, "REQ-NTF-003", "lets a FAIL notification after SUCCESS mark a paid order FAILED"},
+	{DefectNotifyServerError, "REQ-BAD-005", "answers HTTP 500 to a notification it cannot parse"},
+	{DefectAuthSuccessAsPaid, "REQ-PRE-001", "marks a pre-authorization PAID on AUTH_SUCCESS, as if it were captured"},
+	{DefectNotifyStrictFields, "REQ-BAD-006", "refuses a notification that carries a field it does not know"},
+	{DefectNotifyUnescapesSig, "REQ-SIG-007", "URL-decodes every signature value, so a raw Base64 signature's + becomes a space"},
+	{DefectLateNotifyRefused, "REQ-NTF-004", "answers F to a notification about an order it already settled by inquiryPayment"},
+	{DefectAdapterServerError, "REQ-BAD-003", "answers HTTP 500 to a malformed adapter request"},
+	{DefectUnknownOrderError, "REQ-HOOK-M-002", "answers HTTP 500 for an order it does not know"},
+	{DefectWalletFailureAs409, "REQ-HOOK-M-003", "answers 409 when the wallet's answer fails verification"},
+	{DefectAdapterStrictFields, "REQ-BAD-004", "refuses an adapter request that carries a field it does not know"},
+	{DefectViewPaidIsPrice, "REQ-HOOK-M-001", "shows the price as paidAmount before anything was paid"},
+
+	// Part blind (issue 16, section 3).
+	{DefectCancelRefusedMarked, "REQ-GEN-013", "marks the order CANCELLED although the wallet refused the cancel"},
+	{DefectAuthNotifyAnyAmount, "REQ-SIG-005", "compares the amount of general payments' notifications only: an AUTH_SUCCESS for another amount is accepted"},
+	{DefectCaptureUnknownDone, "REQ-PRE-013", "records a capture answered CAPTURE_IN_PROCESS (U) as done, without asking the wallet again"},
+	{DefectOrderStrUnicodeEscaped, "REQ-GEN-002", "signs the orderStr over its UTF-8 text but sends biz_content with \\uXXXX escapes: non-ASCII titles break the sign"},
+	{DefectOrderStrTimestampUTC, "REQ-GEN-002", "writes the orderStr timestamp in UTC instead of GMT+8"},
 }
 
 // defects is the set of defects a Server makes; the zero value makes none.
