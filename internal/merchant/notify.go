@@ -94,6 +94,7 @@ func (s *Server) notify(w http.ResponseWriter, r *http.Request, body []byte) err
 	if err != nil {
 		return err
 	}
+	s.misreadOutcome(body, &n)
 	if s.defects.on(DefectNotifyStrictFields) {
 		if err := decodeStrict(body, s.knownNotifyFields()); err != nil {
 			return openapi.Errorf(openapi.ParamIllegal, "%v", err)
@@ -156,7 +157,7 @@ func (s *Server) notify(w http.ResponseWriter, r *http.Request, body []byte) err
 // partnerId where the dialect requires it; a malformed optional field is logged and
 // tolerated (docs/protocol.md, "Where published wallets differ").
 func (s *Server) decodeNotification(body []byte) (openapi.Notification, error) {
-	d := s.dialect
+	d := s.notifyDialect()
 	if s.cfg.RefuseMalformedOptional {
 		return openapi.DecodeNotifyPayment(d, body)
 	}

@@ -167,6 +167,7 @@ func NewServer(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	clientDialect, cfg.Profile = set.clientDialect(clientDialect, cfg.Profile)
 	s := &Server{
 		cfg:     cfg,
 		dialect: d,
