@@ -18,11 +18,13 @@ import (
 // The merchant's dialect defects.
 const (
 	// Wallet client (requests the merchant sends).
-	DefectPayWithoutPartnerID  Defect = "pay-without-partner-id"
-	DefectPayWithoutAppID      Defect = "pay-without-app-id"
-	DefectTitleInV1Field       Defect = "title-in-payment-order-title"
-	DefectPayWithoutCode       Defect = "pay-without-product-code"
-	DefectRefundUnderV2Name    Defect = "refund-instead-of-refund-apply"
+	DefectPayWithoutPartnerID Defect = "pay-without-partner-id"
+	DefectPayWithoutAppID     Defect = "pay-without-app-id"
+	DefectTitleInV1Field      Defect = "title-in-payment-order-title"
+	DefectPayWithoutCode      Defect = "pay-without-product-code"
+	DefectRefundUnderV2Name   Defect = "refund-instead-of-refund-apply"
+	DefectPrefixLeftOut       Defect = "wallet-prefix-left-out"
+	// Reader of notifications.
 	DefectNotifyStatusOnly     Defect = "notify-reads-payment-status-only"
 	DefectNotifyNeedsPartnerID Defect = "notify-requires-partner-id"
 )
@@ -35,6 +37,7 @@ var dialectCatalog = []DefectInfo{
 	{DefectTitleInV1Field, "REQ-GEN-001", "a v2 merchant sends the title as paymentOrderTitle, the v1 field, instead of order.orderDescription", "v2"},
 	{DefectPayWithoutCode, "REQ-GEN-001", "a v1-qi merchant sends pay without productCode, optional on the Alipay v1 pages but required by Qi", "v1-qi"},
 	{DefectRefundUnderV2Name, "REQ-REF-002", "a v1-alipay merchant calls /v1/payments/refund, the v2 name, where its wallet serves refundApply", "v1-alipay"},
+	{DefectPrefixLeftOut, "REQ-GEN-001", "a v1-tng merchant calls /v1/payments/* without the /acl/api prefix Touch 'n Go serves them under", "v1-tng"},
 	{DefectNotifyStatusOnly, "REQ-GEN-007", "a v2 merchant reads a notification's outcome from paymentStatus only: a FAIL, which v2 reports in paymentResult, settles the order as paid", "v2"},
 	{DefectNotifyNeedsPartnerID, "REQ-GEN-004", "a v2 merchant refuses a notification without partnerId, which only v1-alipay carries", "v2"},
 }
@@ -57,6 +60,9 @@ func (d defects) clientDialect(c dialect.Dialect, p fixtures.WalletProfile) (dia
 	}
 	if d.on(DefectRefundUnderV2Name) {
 		c.RefundAPI = dialect.RefundAPIRefund
+	}
+	if d.on(DefectPrefixLeftOut) {
+		c.BasePath = ""
 	}
 	return c, p
 }

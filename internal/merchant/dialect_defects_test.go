@@ -76,6 +76,10 @@ func TestDialectDefectsShowUnderTheirPreset(t *testing.T) {
 			}
 			return fmt.Sprint(paths)
 		}, "[/v1/payments/refundApply]", "[/v1/payments/refund]"},
+		{merchant.DefectPrefixLeftOut, func(t *testing.T, h *harness, d dialect.Dialect) string {
+			pendingOrder(h, "GENERAL")
+			return h.wallet.received("pay")[0].Path
+		}, "/acl/api/v1/payments/pay", "/v1/payments/pay"},
 		{merchant.DefectNotifyStatusOnly, func(t *testing.T, h *harness, d dialect.Dialect) string {
 			v := pendingOrder(h, "GENERAL")
 			a := h.notify(notificationIn(t, d, "P1", v.PaymentRequestID, openapi.PaymentFail, "1000"))

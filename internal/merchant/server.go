@@ -159,15 +159,15 @@ func NewServer(cfg Config) (*Server, error) {
 	if bp := strings.TrimRight(cfg.Profile.BasePath, "/"); bp != "" {
 		clientDialect.BasePath = bp
 	}
-	base, err := walletBase(cfg.WalletURL, clientDialect.BasePath)
-	if err != nil {
-		return nil, err
-	}
 	set, err := newDefects(cfg.Defects)
 	if err != nil {
 		return nil, err
 	}
 	clientDialect, cfg.Profile = set.clientDialect(clientDialect, cfg.Profile)
+	base, err := walletBase(cfg.WalletURL, clientDialect.BasePath)
+	if err != nil {
+		return nil, err
+	}
 	s := &Server{
 		cfg:     cfg,
 		dialect: d,
