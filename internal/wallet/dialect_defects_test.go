@@ -123,6 +123,10 @@ func TestDialectDefectsShowUnderTheirPreset(t *testing.T) {
 			res := dcall(t, s, d, dialect.Pay, without(t, payIn(t, d, "P-1", false, ""), "partnerId"), nil)
 			return string(res.ResultCode) + ": " + res.ResultMessage
 		}, "~PARAM_ILLEGAL: partnerId is missing", "~ACCEPT"},
+		{DefectPartnerIDRequired, func(t *testing.T, s *Server, d dialect.Dialect, _ *rawReceiver) outcome {
+			res := dcall(t, s, d, dialect.Pay, payIn(t, d, "Q-1", false, ""), nil)
+			return string(res.ResultCode) + ": " + res.ResultMessage
+		}, "~ACCEPT", "~PARAM_ILLEGAL: partnerId is missing"},
 		{DefectRefundApplyNotServed, func(t *testing.T, s *Server, d dialect.Dialect, _ *rawReceiver) outcome {
 			var paid openapi.PayResponse
 			res := dcall(t, s, d, dialect.Pay, payIn(t, d, "R-1", false, ""), &paid)
