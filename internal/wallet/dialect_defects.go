@@ -35,7 +35,7 @@ var dialectCatalog = []DefectInfo{
 	{DefectPayTitleV1Field, "REQ-GEN-025", "a v2 wallet reads the title from paymentOrderTitle, as v1 does: a pay with order.orderDescription only is refused PARAM_ILLEGAL", "v2"},
 	{DefectAppIDNotRequired, "REQ-GEN-020", "a v2 wallet accepts a pay without appId, which v2 requires", "v2"},
 	{DefectPartnerIDNotRequired, "REQ-GEN-020", "a v1-alipay wallet never checks partnerId: a pay without it is accepted", "v1-alipay"},
-	{DefectPartnerIDRequired, "REQ-GEN-025", "a v1-tng wallet built from the Alipay v1 pages requires partnerId, which Touch 'n Go's merchants do not send: every pay is refused PARAM_ILLEGAL", "v1-tng"},
+	{DefectPartnerIDRequired, "REQ-GEN-025", "a v1-tng wallet built from the Alipay v1 pages requires partnerId in pay, which Touch 'n Go's merchants do not send: every pay is refused PARAM_ILLEGAL", "v1-tng"},
 	{DefectRefundApplyNotServed, "REQ-REF-004", "a v1-alipay wallet serves the refund API as /v1/payments/refund, the v2 name, not refundApply", "v1-alipay"},
 	{DefectNotifyOutcomeInStatus, "REQ-WAL-001", "a v2 wallet reports a notification's outcome in paymentStatus, the v1 shape, instead of paymentResult", "v2"},
 	{DefectNotifyNoCreateTime, "REQ-WAL-001", "a v2 wallet leaves paymentCreateTime, which v2 requires, out of its notifications", "v2"},
@@ -43,9 +43,9 @@ var dialectCatalog = []DefectInfo{
 	{DefectSecondCaptureTaken, "REQ-PRE-005", "a v1-qi wallet takes a second capture of an authorization, where Qi takes exactly one", "v1-qi"},
 }
 
-// readerDialect is the dialect the request reader reads pay, inquiryPayment and refund in:
-// the wallet's, unless a defect forgets one of its rules.
-func (s *Server) readerDialect() dialect.Dialect {
+// readerDialect is the dialect the request reader reads an API's request in (pay,
+// inquiryPayment, refund): the wallet's, unless a defect forgets one of its rules.
+func (s *Server) readerDialect(api dialect.API) dialect.Dialect {
 	d := s.dialect
 	if s.defects.on(DefectPayTitleV1Field) {
 		d.OrderTitle = dialect.TitlePaymentOrderTitle
@@ -56,7 +56,7 @@ func (s *Server) readerDialect() dialect.Dialect {
 	if s.defects.on(DefectPartnerIDNotRequired) && d.PartnerID == dialect.Required {
 		d.PartnerID = dialect.Optional
 	}
-	if s.defects.on(DefectPartnerIDRequired) {
+	if s.defects.on(DefectPartnerIDRequired) && api == dialect.Pay {
 		d.PartnerID = dialect.Required
 	}
 	return d

@@ -3,6 +3,7 @@ package wallet
 import (
 	"time"
 
+	"github.com/tradepaykit/tradepaykit/internal/dialect"
 	"github.com/tradepaykit/tradepaykit/internal/money"
 	"github.com/tradepaykit/tradepaykit/internal/openapi"
 )
@@ -12,7 +13,7 @@ import (
 const defaultPayWindow = 15 * time.Minute
 
 func (s *Server) pay(clientID string, body []byte) (any, error) {
-	req, err := openapi.DecodePay(s.readerDialect(), body)
+	req, err := openapi.DecodePay(s.readerDialect(dialect.Pay), body)
 	if err != nil {
 		return nil, err
 	}
@@ -123,7 +124,7 @@ func (s *Server) withPayment(clientID, paymentID, requestID string, f func(p *pa
 }
 
 func (s *Server) inquiryPayment(clientID string, body []byte) (any, error) {
-	req, err := openapi.DecodeInquiryPayment(s.readerDialect(), body)
+	req, err := openapi.DecodeInquiryPayment(s.readerDialect(dialect.InquiryPayment), body)
 	if err != nil {
 		return nil, err
 	}
@@ -276,7 +277,7 @@ func (s *Server) capture(clientID string, body []byte) (any, error) {
 }
 
 func (s *Server) refund(clientID string, body []byte) (any, error) {
-	req, err := openapi.DecodeRefund(s.readerDialect(), body)
+	req, err := openapi.DecodeRefund(s.readerDialect(dialect.Refund), body)
 	if err != nil {
 		return nil, err
 	}
