@@ -85,11 +85,6 @@ func TestDialectDefectsShowUnderTheirPreset(t *testing.T) {
 			a := h.notify(notificationIn(t, d, "P1", v.PaymentRequestID, openapi.PaymentFail, "1000"))
 			return a.Result.ResultStatus + " " + h.get(v.OrderID).Status
 		}, "S FAILED", "S PAID"},
-		{merchant.DefectNotifyNeedsPartnerID, func(t *testing.T, h *harness, d dialect.Dialect) string {
-			v := pendingOrder(h, "GENERAL")
-			a := h.notify(notificationIn(t, d, "P1", v.PaymentRequestID, openapi.PaymentSuccess, "1000"))
-			return a.Result.ResultStatus + " " + a.Result.ResultCode + " " + h.get(v.OrderID).Status
-		}, "S SUCCESS PAID", "F PARAM_ILLEGAL PENDING"},
 	} {
 		t.Run(string(tc.defect), func(t *testing.T) {
 			preset := presets[tc.defect]

@@ -157,7 +157,7 @@ func (s *Server) notify(w http.ResponseWriter, r *http.Request, body []byte) err
 // partnerId where the dialect requires it; a malformed optional field is logged and
 // tolerated (docs/protocol.md, "Where published wallets differ").
 func (s *Server) decodeNotification(body []byte) (openapi.Notification, error) {
-	d := s.notifyDialect()
+	d := s.dialect
 	if s.cfg.RefuseMalformedOptional {
 		return openapi.DecodeNotifyPayment(d, body)
 	}
