@@ -20,6 +20,7 @@ import (
 
 	"github.com/tradepaykit/tradepaykit/internal/dialect"
 	"github.com/tradepaykit/tradepaykit/internal/merchant"
+	"github.com/tradepaykit/tradepaykit/internal/preflight"
 )
 
 // The mutation kill test (issue 9, "A mutation catalog kept in the repository"): the wallet
@@ -142,6 +143,9 @@ const mutantTimeout = DefaultTimeLimit + 2*time.Minute
 // killResult is what the verify run made of one defect.
 type killResult struct {
 	killed bool
+	// byProbe: the dialect probe stopped the verify run before any scenario (exit 2, "target
+	// speaks another dialect"), the kit's verdict on a party of another shape.
+	byProbe bool
 	// detail says why a defect was not killed: the exit status and the requirements failed.
 	detail string
 	// elapsed is how long the verify run took to its verdict.
@@ -275,10 +279,15 @@ func TestMutantsAreKilled(t *testing.T) {
 				} else {
 					r = runParty(t, m.party, m.Preset, m.Name)
 				}
-				failed := failedRequirements(t, r)
-				k := killResult{killed: r.code == exitFail && slices.Contains(failed, m.Requirement), elapsed: r.elapsed}
-				if !k.killed {
-					k.detail = fmt.Sprintf("exit %d; failed: %s", r.code, strings.Join(failed, ", "))
+				var k killResult
+				if stoppedByDialectProbe(m, r) {
+					k = killResult{killed: true, byProbe: true, elapsed: r.elapsed}
+				} else {
+					failed := failedRequirements(t, r)
+					k = killResult{killed: r.code == exitFail && slices.Contains(failed, m.Requirement), elapsed: r.elapsed}
+					if !k.killed {
+						k.detail = fmt.Sprintf("exit %d; failed: %s", r.code, strings.Join(failed, ", "))
+					}
 				}
 				mu.Lock()
 				results[m.key()] = k
@@ -291,6 +300,9 @@ func TestMutantsAreKilled(t *testing.T) {
 	cells := knownCells(t)
 	for key, k := range results {
 		cells[key] = killCell{killed: "yes", time: killTime(k.elapsed)}
+		if k.byProbe {
+			cells[key] = killCell{killed: killedByProbe, time: killTime(k.elapsed)}
+		}
 		if k.killed {
 			killed++
 		} else {
@@ -380,6 +392,18 @@ func TestKillTableListsTheCatalogs(t *testing.T) {
 // notRun is the killed column of a defect no kill test has run yet.
 const notRun = "not run yet"
 
+// killedByProbe is the killed column of a dialect defect the dialect probe stopped.
+const killedByProbe = "yes (dialect probe)"
+
+// stoppedByDialectProbe reports whether the verify run against a dialect defect ended in the
+// dialect probe (issue 17): the party looked like another dialect's, and verify-wallet /
+// verify-merchant stopped before any scenario with exit 2, naming the difference. That is
+// the kit's verdict on such a party, so the defect counts as killed; a defect of every
+// preset never does (the probe must not hide it).
+func stoppedByDialectProbe(m mutant, r result) bool {
+	return m.Preset != "" && r.code == exitUsage && strings.Contains(r.stderr, preflight.ErrDialect.Error())
+}
+
 // everyPreset is the preset column of a defect that shows under every preset (the kill test
 // runs it under the kit's).
 const everyPreset = "all"
@@ -398,7 +422,7 @@ func killTable(all []mutant, cells map[string]killCell) string {
 	killed, unrun := 0, 0
 	for _, m := range all {
 		switch cells[m.key()].killed {
-		case "yes":
+		case "yes", killedByProbe:
 			killed++
 		case "", notRun:
 			unrun++
@@ -504,6 +528,7 @@ func TestKillTableShowsEachKillsTime(t *testing.T) {
 		{party: "wallet", defectEntry: defectEntry{Name: "b", Requirement: "REQ-X-002", What: "three", Preset: "v2"}},
 	}
 	table := killTable(all, map[string]killCell{"wallet/a/REQ-X-001": {killed: "yes", time: "7 s"}})
+	assert.Contains(t, table, "1 of 2 defects killed (1 not run yet)")
 	assert.Contains(t, table, "| wallet | `a` | all | REQ-X-001 | one \\| two | yes | 7 s |\n")
 	assert.Contains(t, table, "| wallet | `b` | v2 | REQ-X-002 | three | not run yet | – |\n")
 	rows := killTableRows(table)
@@ -551,4 +576,20 @@ func TestCatalogsNameTheirPresets(t *testing.T) {
 		}
 		assert.GreaterOrEqual(t, len(shown), 6, "%s defects shown under one preset: %v", p.command, shown)
 	}
+}
+
+// A dialect defect the dialect probe stops counts as killed; a defect of every preset, or a
+// run that stopped for another reason, does not.
+func TestStoppedByDialectProbe(t *testing.T) {
+	probeStop := result{code: exitUsage, stderr: "tradepaykit verify-wallet: target speaks another dialect: the wallet likely speaks kit"}
+	dialectDefect := mutant{party: "wallet", defectEntry: defectEntry{Name: "a", Preset: "v2"}}
+	assert.True(t, stoppedByDialectProbe(dialectDefect, probeStop))
+	assert.False(t, stoppedByDialectProbe(mutant{party: "wallet", defectEntry: defectEntry{Name: "b"}}, probeStop), "a defect of every preset")
+	assert.False(t, stoppedByDialectProbe(dialectDefect, result{code: exitUsage, stderr: "target not reachable"}))
+	assert.False(t, stoppedByDialectProbe(dialectDefect, result{code: exitFail, stderr: probeStop.stderr}))
+
+	all := []mutant{dialectDefect}
+	table := killTable(all, map[string]killCell{"wallet/a/": {killed: killedByProbe, time: "0 s"}})
+	assert.Contains(t, table, "1 of 1 defects killed.")
+	assert.Contains(t, table, "| wallet | `a` | v2 |  |  | yes (dialect probe) | 0 s |")
 }
