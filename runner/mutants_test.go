@@ -196,12 +196,12 @@ func failedRequirements(t *testing.T, r result) []string {
 // merchant's port is bound first, so the mock has the kit's notify URL registered (the
 // scenarios whose orderStr names no notify_url run).
 func runWallet(t *testing.T, preset string, defects ...string) result {
-	return runWalletAs(t, "kit:wallet-bare", preset, defects...)
+	return runWalletAs(t, "kit:wallet-bare", preset, nil, defects...)
 }
 
 // runWalletAs is runWallet under another profile: kit:wallet-mock for a defect only clock
 // control shows (its catalog entry says "needs": "@clock").
-func runWalletAs(t *testing.T, profile, preset string, defects ...string) result {
+func runWalletAs(t *testing.T, profile, preset string, verifyExtra []string, defects ...string) result {
 	ln, base := walletListener(t)
 	args := append([]string{"wallet-mock", "--listen", "127.0.0.1:0", "--notify-timeout", "2s", "--profile", profile,
 		"--notify-url", base + merchant.NotifyPath}, dialectArgs(preset)...)
@@ -210,12 +210,12 @@ func runWalletAs(t *testing.T, profile, preset string, defects ...string) result
 	}
 	w := startParty(t, args...)
 	return verifyWithin(t, mutantTimeout, []*os.File{ln}, append([]string{"verify-wallet", "--wallet-url", w.url, "--profile", profile,
-		"--notify-listen", "fd:3", "--notify-url-registered"}, dialectArgs(preset)...)...)
+		"--notify-listen", "fd:3", "--notify-url-registered"}, append(dialectArgs(preset), verifyExtra...)...)...)
 }
 
 // runMerchant starts reference-merchant with the preset and the defects given, pointed at the
 // kit's wallet, and verifies it with the bare profile and the same preset.
-func runMerchant(t *testing.T, preset string, defects ...string) result {
+func runMerchant(t *testing.T, preset string, verifyExtra []string, defects ...string) result {
 	ln, walletURL := walletListener(t)
 	args := append([]string{"reference-merchant", "--listen", "127.0.0.1:0", "--wallet-url", walletURL}, dialectArgs(preset)...)
 	for _, d := range defects {
@@ -223,14 +223,19 @@ func runMerchant(t *testing.T, preset string, defects ...string) result {
 	}
 	m := startParty(t, args...)
 	return verifyWithin(t, mutantTimeout, []*os.File{ln}, append([]string{"verify-merchant", "--merchant-url", m.url, "--wallet-listen", "fd:3",
-		"--notify-timeout", "2s", "--profile", "kit:merchant-bare"}, dialectArgs(preset)...)...)
+		"--notify-timeout", "2s", "--profile", "kit:merchant-bare"}, append(dialectArgs(preset), verifyExtra...)...)...)
 }
 
 func runParty(t *testing.T, party, preset string, defects ...string) result {
+	return runPartyWith(t, party, preset, nil, defects...)
+}
+
+// runPartyWith is runParty with more verify flags (--dialect-probe=false).
+func runPartyWith(t *testing.T, party, preset string, verifyExtra []string, defects ...string) result {
 	if party == "wallet" {
-		return runWallet(t, preset, defects...)
+		return runWalletAs(t, "kit:wallet-bare", preset, verifyExtra, defects...)
 	}
-	return runMerchant(t, preset, defects...)
+	return runMerchant(t, preset, verifyExtra, defects...)
 }
 
 // selected are the mutants a run of the kill test takes: -mutants-preset keeps those shown
@@ -275,19 +280,23 @@ func TestMutantsAreKilled(t *testing.T) {
 				var r result
 				if m.Needs == "@clock" {
 					// The one blind spot a bare wallet keeps (issue 16): caught on the kit's clock.
-					r = runWalletAs(t, "kit:wallet-mock", m.Preset, m.Name)
+					r = runWalletAs(t, "kit:wallet-mock", m.Preset, nil, m.Name)
 				} else {
 					r = runParty(t, m.party, m.Preset, m.Name)
 				}
 				var k killResult
-				if stoppedByDialectProbe(m, r) {
-					k = killResult{killed: true, byProbe: true, elapsed: r.elapsed}
-				} else {
-					failed := failedRequirements(t, r)
-					k = killResult{killed: r.code == exitFail && slices.Contains(failed, m.Requirement), elapsed: r.elapsed}
-					if !k.killed {
-						k.detail = fmt.Sprintf("exit %d; failed: %s", r.code, strings.Join(failed, ", "))
-					}
+				byProbe := stoppedByDialectProbe(m, r)
+				if byProbe {
+					// The probe caught it before any scenario: the scenarios must catch it
+					// too, for a user who turns the probe off (issue 18: killed by a
+					// scenario the correct party of that preset passes, naming the
+					// requirement).
+					r = runPartyWith(t, m.party, m.Preset, []string{"--dialect-probe=false"}, m.Name)
+				}
+				failed := failedRequirements(t, r)
+				k = killResult{killed: r.code == exitFail && slices.Contains(failed, m.Requirement), byProbe: byProbe, elapsed: r.elapsed}
+				if !k.killed {
+					k.detail = fmt.Sprintf("exit %d; failed: %s", r.code, strings.Join(failed, ", "))
 				}
 				mu.Lock()
 				results[m.key()] = k
@@ -392,14 +401,16 @@ func TestKillTableListsTheCatalogs(t *testing.T) {
 // notRun is the killed column of a defect no kill test has run yet.
 const notRun = "not run yet"
 
-// killedByProbe is the killed column of a dialect defect the dialect probe stopped.
-const killedByProbe = "yes (dialect probe)"
+// killedByProbe is the killed column of a dialect defect the dialect probe stopped, which a
+// run without the probe then failed on its requirement too.
+const killedByProbe = "yes (dialect probe, and the scenarios without it)"
 
 // stoppedByDialectProbe reports whether the verify run against a dialect defect ended in the
 // dialect probe (issue 17): the party looked like another dialect's, and verify-wallet /
-// verify-merchant stopped before any scenario with exit 2, naming the difference. That is
-// the kit's verdict on such a party, so the defect counts as killed; a defect of every
-// preset never does (the probe must not hide it).
+// verify-merchant stopped before any scenario with exit 2, naming the difference. The kill
+// test then runs it again with --dialect-probe=false, and the defect counts as killed only
+// when that run fails its requirement; a defect of every preset is never taken for a probe
+// stop (the probe must not hide it).
 func stoppedByDialectProbe(m mutant, r result) bool {
 	return m.Preset != "" && r.code == exitUsage && strings.Contains(r.stderr, preflight.ErrDialect.Error())
 }
@@ -591,5 +602,5 @@ func TestStoppedByDialectProbe(t *testing.T) {
 	all := []mutant{dialectDefect}
 	table := killTable(all, map[string]killCell{"wallet/a/": {killed: killedByProbe, time: "0 s"}})
 	assert.Contains(t, table, "1 of 1 defects killed.")
-	assert.Contains(t, table, "| wallet | `a` | v2 |  |  | yes (dialect probe) | 0 s |")
+	assert.Contains(t, table, "| wallet | `a` | v2 |  |  | yes (dialect probe, and the scenarios without it) | 0 s |")
 }

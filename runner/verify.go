@@ -11,6 +11,7 @@ import (
 
 	"github.com/tradepaykit/tradepaykit/fixtures"
 	"github.com/tradepaykit/tradepaykit/internal/clock"
+	"github.com/tradepaykit/tradepaykit/internal/dialect"
 	"github.com/tradepaykit/tradepaykit/internal/preflight"
 	"github.com/tradepaykit/tradepaykit/internal/profile"
 	"github.com/tradepaykit/tradepaykit/internal/report"
@@ -55,6 +56,7 @@ func runVerifyWallet(ctx context.Context, args []string, stdout, stderr io.Write
 	notifyRegistered := fs.Bool("notify-url-registered", false, "the wallet has the kit's notify URL (printed at the start; fix it with --notify-listen or --advertise-url) registered for --client-id: run the scenarios whose orderStr names no notify_url")
 	secondClientID := fs.String("second-client-id", fixtures.SecondClientID, "the client `ID` of a second test merchant the wallet knows, to check that it cannot reach the first one's payments")
 	secondKey := fs.String("second-merchant-key", "", "the second merchant's private key `PEM` file; default the kit's second test key (fixtures/keys/second-merchant-private.pem)")
+	dialectProbe := fs.Bool("dialect-probe", true, "probe the target's dialect first and stop (exit 2) when it speaks another than the profile says; false runs the scenarios anyway, which then fail on each difference")
 	if code := parseFlags(fs, args, stderr); code >= 0 {
 		return code
 	}
@@ -117,10 +119,12 @@ func runVerifyWallet(ctx context.Context, args []string, stdout, stderr io.Write
 	// naming the one it likely speaks, within preflight.DialectBudget.
 	probeCtx, stopProbe := context.WithTimeout(ctx, preflight.DialectBudget)
 	defer stopProbe()
-	seen, err := preflight.WalletPaths(probeCtx, preflight.Wallet{HTTPClient: httpClient, URL: base, Root: strings.TrimSuffix(base, strings.TrimRight(wp.BasePath, "/")),
-		Dialect: d, ClientID: *clientID, PartnerID: prof.PartnerIDValue(), Key: mKey, Style: prof.Style()})
-	if err != nil {
-		return unreachable(stderr, cmd, err)
+	var seen dialect.Signals
+	if *dialectProbe {
+		if seen, err = preflight.WalletPaths(probeCtx, preflight.Wallet{HTTPClient: httpClient, URL: base, Root: strings.TrimSuffix(base, strings.TrimRight(wp.BasePath, "/")),
+			Dialect: d, ClientID: *clientID, PartnerID: prof.PartnerIDValue(), Key: mKey, Style: prof.Style()}); err != nil {
+			return unreachable(stderr, cmd, err)
+		}
 	}
 	if err := probe(ctx, httpClient, "wallet OpenAPI", "--wallet-url", base+"/"+d.PathVersion+"/payments/inquiryPayment",
 		"that the wallet sandbox runs and that --wallet-url (with its path prefix, or the profile's basePath) is its OpenAPI base"); err != nil {
@@ -151,9 +155,11 @@ func runVerifyWallet(ctx context.Context, args []string, stdout, stderr io.Write
 			return unreachable(stderr, cmd, fmt.Errorf("%w: reading the wallet's clock (POST %s/conformance/clock): %v\n  check: the profile declares clock control; set capabilities.clock to false if the wallet has none", errUnreachable, control, err))
 		}
 	}
-	if err := preflight.WalletPayment(probeCtx, preflight.Payment{HTTPClient: httpClient, MerchantURL: m.http.local, ControlURL: control,
-		Dialect: d, Flows: prof.SupportsFlow}, seen); err != nil {
-		return unreachable(stderr, cmd, err)
+	if *dialectProbe {
+		if err := preflight.WalletPayment(probeCtx, preflight.Payment{HTTPClient: httpClient, MerchantURL: m.http.local, ControlURL: control,
+			Dialect: d, Flows: prof.SupportsFlow}, seen); err != nil {
+			return unreachable(stderr, cmd, err)
+		}
 	}
 	stopProbe()
 
@@ -211,6 +217,7 @@ func runVerifyMerchant(ctx context.Context, args []string, stdout, stderr io.Wri
 	notifyTimeout := fs.Duration("notify-timeout", 10*time.Second, "how long the wallet waits for the merchant's answer to a notification")
 	profileFlag := fs.String("profile", "", "the merchant's target profile: a JSON `FILE`, or kit:NAME (kit:reference-merchant, kit:merchant-sample, kit:merchant-bare)")
 	stateURL := fs.String("pact-states-url", "", "the merchant's own provider-state `URL` for the pact; default: the kit sets states up through the test adapter")
+	dialectProbe := fs.Bool("dialect-probe", true, "probe the target's dialect first and stop (exit 2) when it speaks another than the profile says; false runs the scenarios anyway, which then fail on each difference")
 	var vf verificationFlags
 	vf.register(fs)
 	if code := parseFlags(fs, args, stderr); code >= 0 {
@@ -288,8 +295,10 @@ func runVerifyMerchant(ctx context.Context, args []string, stdout, stderr io.Wri
 	// The dialect probe: a merchant paying in another dialect stops the run here, naming the
 	// one it likely speaks.
 	probeCtx, stopProbe := context.WithTimeout(ctx, preflight.DialectBudget)
-	err = preflight.MerchantPay(probeCtx, preflight.Merchant{HTTPClient: httpClient, AdapterURL: adapter, Dialect: d, Flows: prof.SupportsFlow,
-		Watch: payWatch, ControlURL: wm.http.local, Notifications: notifyWatch})
+	if *dialectProbe {
+		err = preflight.MerchantPay(probeCtx, preflight.Merchant{HTTPClient: httpClient, AdapterURL: adapter, Dialect: d, Flows: prof.SupportsFlow,
+			Watch: payWatch, ControlURL: wm.http.local, Notifications: notifyWatch})
+	}
 	stopProbe()
 	if err != nil {
 		return unreachable(stderr, cmd, err)
