@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/tradepaykit/tradepaykit/fixtures"
 	"github.com/tradepaykit/tradepaykit/internal/dialect"
 	"github.com/tradepaykit/tradepaykit/internal/profile"
 )
@@ -19,37 +18,20 @@ func registerDialect(fs *flag.FlagSet) *string {
 		" (docs/dialects.md); replaces the profile's \"dialect\", whose other switch fields still apply; default the profile's, or kit")
 }
 
-// withDialect returns the profile with its preset replaced by preset (when not empty), and
-// the dialect it resolves to. profileValue is the --profile the profile was read from: the
-// declarations of kit:wallet-mock (notifications, captures, partial refunds) describe the
-// kit's wallet mock under the kit preset; under another preset the mock follows the preset,
-// so they are dropped. An unknown preset or a switch value the preset does not take is an
-// error listing the presets or the values.
+// withDialect returns the profile under preset (profile.UnderPreset; the declarations of
+// kit:wallet-mock hold under the kit preset only) and the dialect it resolves to. An unknown
+// preset or a switch value the preset does not take is an error listing the presets or the
+// values.
 func withDialect(prof profile.Profile, profileValue, preset string) (profile.Profile, dialect.Dialect, error) {
-	if preset != "" {
-		if _, err := dialect.Lookup(preset); err != nil {
-			return prof, dialect.Dialect{}, fmt.Errorf("--dialect: %w", err)
-		}
-		prof.Preset = preset
-	}
-	if profileValue == "kit:wallet-mock" && prof.Preset != "" && prof.Preset != dialect.Default {
-		prof.Notifications = fixtures.Notifications{}
-		prof.Captures, prof.PartialRefunds = "", ""
+	prof, err := prof.UnderPreset(preset, profileValue == "kit:wallet-mock")
+	if err != nil {
+		return prof, dialect.Dialect{}, fmt.Errorf("--dialect: %w", err)
 	}
 	d, err := prof.Dialect()
 	if err != nil {
 		return prof, dialect.Dialect{}, fmt.Errorf("the profile's dialect: %w", err)
 	}
 	return prof, d, nil
-}
-
-// judgedDialect is the dialect the steps judge by (profile.JudgedDialect): under the kit
-// preset the profile's declarations stay declarations; d is what the kit's own parties speak.
-func judgedDialect(prof profile.Profile, d dialect.Dialect) dialect.Dialect {
-	if j, err := prof.JudgedDialect(); err == nil {
-		return j
-	}
-	return d
 }
 
 // pactsApply reports whether the kit's contracts can be verified under d: every preset has

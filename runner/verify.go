@@ -163,7 +163,7 @@ func runVerifyWallet(ctx context.Context, args []string, stdout, stderr io.Write
 	}
 	stopProbe()
 
-	judged := judgedDialect(prof, d)
+	judged := prof.JudgedDialectOr(d)
 	fmt.Fprintf(stdout, "tradepaykit verify-wallet %s, dialect %s%s\n", kitVersion(), judged.Label(), opts.pactNote())
 	fmt.Fprintf(stdout, "  wallet OpenAPI      %s\n  wallet test control %s\n  profile             %s\n", base, control, profName)
 	fmt.Fprintf(stdout, "  the kit's merchant  client id %s, app id %s, key %s\n", *clientID, *appID, mKeyName)
@@ -304,7 +304,7 @@ func runVerifyMerchant(ctx context.Context, args []string, stdout, stderr io.Wri
 		return unreachable(stderr, cmd, err)
 	}
 
-	judged := judgedDialect(prof, d)
+	judged := prof.JudgedDialectOr(d)
 	fmt.Fprintf(stdout, "tradepaykit verify-merchant %s, dialect %s%s\n", kitVersion(), judged.Label(), opts.pactNote())
 	fmt.Fprintf(stdout, "  merchant test adapter %s\n  profile               %s\n", adapter, profName)
 	fmt.Fprintf(stdout, "  the kit's wallet      %s (listening on %s; the merchant's deployment calls %s)\n", wm.url, wm.http.local, joinBase(wm.url, wp.BasePath))

@@ -131,3 +131,31 @@ func (p Profile) JudgedDialect() (dialect.Dialect, error) {
 	p.Captures, p.PartialRefunds, p.Notifications = "", "", fixtures.Notifications{}
 	return p.Dialect()
 }
+
+// JudgedDialectOr is JudgedDialect, or d (the dialect the kit's own parties speak) when the
+// profile's cannot be built.
+func (p Profile) JudgedDialectOr(d dialect.Dialect) dialect.Dialect {
+	if j, err := p.JudgedDialect(); err == nil {
+		return j
+	}
+	return d
+}
+
+// UnderPreset returns the profile with its preset replaced by preset (when not empty; an
+// unknown one is dialect.Lookup's error, listing the presets). kitWalletMock says the profile
+// is the kit's own wallet mock's (kit:wallet-mock): its declarations (notifications, captures,
+// partial refunds) describe the mock under the kit preset, and under another preset the mock
+// follows the preset, so they are dropped.
+func (p Profile) UnderPreset(preset string, kitWalletMock bool) (Profile, error) {
+	if preset != "" {
+		if _, err := dialect.Lookup(preset); err != nil {
+			return p, err
+		}
+		p.Preset = preset
+	}
+	if kitWalletMock && p.Preset != "" && p.Preset != dialect.Default {
+		p.Notifications = fixtures.Notifications{}
+		p.Captures, p.PartialRefunds = "", ""
+	}
+	return p, nil
+}

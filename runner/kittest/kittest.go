@@ -288,35 +288,20 @@ func (w *Wallet) AdvanceClock(t testing.TB, d time.Duration) time.Time {
 	return now
 }
 
-// withDialect returns the profile with its preset replaced by preset (when not empty), and
-// the dialect it resolves to. The declarations of kit:wallet-mock (notifications, captures,
-// partial refunds) describe the mock under the kit preset; under another preset the mock
-// follows the preset, so they are dropped.
+// withDialect returns the profile under preset (profile.UnderPreset; the declarations of
+// kit:wallet-mock hold under the kit preset only) and the dialect it resolves to. An unknown
+// preset or a switch value the preset does not take is an error listing the presets or the
+// values.
 func withDialect(prof profile.Profile, profileValue, preset string) (profile.Profile, dialect.Dialect, error) {
-	if preset != "" {
-		if _, err := dialect.Lookup(preset); err != nil {
-			return prof, dialect.Dialect{}, fmt.Errorf("Dialect: %w", err)
-		}
-		prof.Preset = preset
-	}
-	if profileValue == "kit:wallet-mock" && prof.Preset != "" && prof.Preset != dialect.Default {
-		prof.Notifications = fixtures.Notifications{}
-		prof.Captures, prof.PartialRefunds = "", ""
+	prof, err := prof.UnderPreset(preset, profileValue == "kit:wallet-mock")
+	if err != nil {
+		return prof, dialect.Dialect{}, fmt.Errorf("Dialect: %w", err)
 	}
 	d, err := prof.Dialect()
 	if err != nil {
 		return prof, dialect.Dialect{}, fmt.Errorf("profile %s: %w", profileValue, err)
 	}
 	return prof, d, nil
-}
-
-// judgedDialect is the dialect the steps judge by (profile.JudgedDialect): under the kit
-// preset the profile's declarations stay declarations; d is what the kit's own parties speak.
-func judgedDialect(prof profile.Profile, d dialect.Dialect) dialect.Dialect {
-	if j, err := prof.JudgedDialect(); err == nil {
-		return j
-	}
-	return d
 }
 
 // loadProfile reads "kit:NAME" from the profiles the kit embeds, or a JSON file.

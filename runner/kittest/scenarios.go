@@ -95,7 +95,7 @@ func RunMerchant(t *testing.T, w *Wallet, m Merchant) {
 	}
 	// The kit's wallet brings the clock control and the kit's extensions.
 	prof.Capabilities.Clock, prof.Capabilities.WalletMock = true, true
-	judged := judgedDialect(w.prof, w.dialect)
+	judged := w.prof.JudgedDialectOr(w.dialect)
 	run(t, "@merchant", prof, judged, m.Run, w.wallet.RenewIfAhead, steps.Targets{
 		Dialect: judged, PartnerID: w.prof.PartnerIDValue(),
 		HTTPClient: hc, WalletURL: w.OpenAPIURL(), ControlURL: w.URL(), MerchantURL: strings.TrimRight(m.URL, "/"),
@@ -301,7 +301,7 @@ func RunWallet(t *testing.T, wu WalletUnderTest) {
 		mhc.CloseIdleConnections()
 	})
 	prof.Capabilities.ReferenceMerchant = true
-	judged := judgedDialect(prof, d)
+	judged := prof.JudgedDialectOr(d)
 	run(t, "@wallet", prof, judged, wu.Run, nil, steps.Targets{
 		Dialect: judged, PartnerID: prof.PartnerIDValue(),
 		HTTPClient: hc, WalletURL: base, ControlURL: control, MerchantURL: ref.URL(),
