@@ -27,7 +27,7 @@ export PACT_DO_NOT_TRACK := true
 PACT_LOG_LEVEL ?= ERROR
 export PACT_LOG_LEVEL
 
-.PHONY: mutants kill-table ffi build run test fmt-check vet unit race load memory pacts-unchanged fuzz clean distclean dist
+.PHONY: mutants kill-table ffi build run test fmt-check vet unit long race load memory pacts-unchanged fuzz clean distclean dist
 .PHONY: pact-cli vendor-tools
 
 ## ffi: fetch libpact_ffi into .tools/pact/lib (once)
@@ -57,8 +57,8 @@ vendor-tools: build pact-cli
 
 # The unit tests run the official CLI: its verifier through pact-provider and in the dist
 # binary, and its strict validation and publishing of both pact files (runner/pact_cli_test.go).
-unit race: pact-cli
-unit race: export TRADEPAYKIT_REQUIRE_PACT_CLI := 1
+unit long race: pact-cli
+unit long race: export TRADEPAYKIT_REQUIRE_PACT_CLI := 1
 
 # The version the runner prints and writes into its reports, and the commit it was built from.
 VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
@@ -112,18 +112,27 @@ vet: ffi
 # rules: they run in parallel (t.Parallel), several at a time on two cores.
 TEST_PARALLEL ?= 8
 
-# make test runs every test. LONG_TESTS names tests to leave out of a quicker local loop, e.g.
-# make test LONG_TESTS='TestDistBinaryWithoutGo|TestVerifyWalletPassesPublishedVariants' (the
-# dist binary's test compiles the runner once more without cgo; the twelve published
-# variants' verify-wallet runs are the runner's costliest); make race runs them either way.
+# The long tests: each reruns the whole suite over every dialect preset or published variant,
+# waits out a 5-s delay on every exchange, or compiles the runner a second time (the dist
+# binary). make test leaves them out and make long runs them alone; CI runs both, and make race
+# runs them too. make test LONG_TESTS= runs every test at once.
+LONG_TESTS ?= TestSelfTestPerPreset|TestPactCLIVerifiesEveryPresetPairThroughPactProvider|TestVerifyWalletPassesPublishedVariants|TestVerifyMerchantPassesPublishedVariants|TestVerifyWalletPassesAWalletWhoseAnswersAndNotificationsComeLate|TestVerifyMerchantPassesAMerchantWhoseAnswersAndNotificationsComeLate|TestDistBinaryWithoutGo
 # The load test sends 2,000 payments here and 10,000 in make load, which CI also runs.
-LONG_TESTS ?=
 UNIT_LOAD_PAYMENTS ?= 2000
 
 # go test's own vet checks are a subset of what the vet target just ran: -vet=off.
 unit: ffi
 	TRADEPAYKIT_LOAD_PAYMENTS=$(UNIT_LOAD_PAYMENTS) $(GO) test -vet=off -tags '$(GO_TAGS)' -count=1 -timeout 20m \
 		-parallel $(TEST_PARALLEL) $(if $(LONG_TESTS),-skip '^($(LONG_TESTS))$$') ./...
+
+## long: the long tests make test leaves out (LONG_TESTS): the suite over every preset and
+## published variant, parties 5 s late, the dist binary without Go
+long: ffi
+	@listed="$$($(GO) test -tags '$(GO_TAGS)' -list '^($(LONG_TESTS))$$' ./runner)"; \
+	for name in $$(tr '|' ' ' <<< '$(LONG_TESTS)'); do \
+		grep -qx "$$name" <<< "$$listed" || { echo "LONG_TESTS names $$name, a test ./runner does not have" >&2; exit 1; }; \
+	done
+	$(GO) test -vet=off -tags '$(GO_TAGS)' -count=1 -timeout 20m -parallel $(TEST_PARALLEL) -run '^($(LONG_TESTS))$$' ./runner
 
 ## race: every unit test again under the race detector (CI runs it after make test); it
 ## compiles every package a second time, with -race. There the load test sends 2,000
