@@ -93,9 +93,9 @@ dist:
 run: build
 	bin/tradepaykit
 
-## test: gofmt, vet, every test (units, features, pacts, the load test), pact files unchanged;
+## test: gofmt, vet, every test but the long ones (units, features, pacts, the load test), pact files unchanged;
 ## without the race detector (make race)
-test: ffi fmt-check vet unit pacts-unchanged
+test: ffi fmt-check unit pacts-unchanged
 
 fmt-check:
 	@unformatted="$$(gofmt -l .)"; \
@@ -120,9 +120,11 @@ LONG_TESTS ?= TestSelfTestPerPreset|TestPactCLIVerifiesEveryPresetPairThroughPac
 # The load test sends 2,000 payments here and 10,000 in make load, which CI also runs.
 UNIT_LOAD_PAYMENTS ?= 2000
 
-# go test's own vet checks are a subset of what the vet target just ran: -vet=off.
+# -vet=all: go test runs every check of go vet (the vet target) on each package, the packages
+# without tests too, inside its own build, so a package's tests start once it is vetted instead
+# of after a whole go vet ./... pass; a vet finding fails the package.
 unit: ffi
-	TRADEPAYKIT_LOAD_PAYMENTS=$(UNIT_LOAD_PAYMENTS) $(GO) test -vet=off -tags '$(GO_TAGS)' -count=1 -timeout 20m \
+	TRADEPAYKIT_LOAD_PAYMENTS=$(UNIT_LOAD_PAYMENTS) $(GO) test -vet=all -tags '$(GO_TAGS)' -count=1 -timeout 20m \
 		-parallel $(TEST_PARALLEL) $(if $(LONG_TESTS),-skip '^($(LONG_TESTS))$$') ./...
 
 ## long: the long tests make test leaves out (LONG_TESTS): the suite over every preset and
