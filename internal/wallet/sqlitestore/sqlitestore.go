@@ -153,8 +153,17 @@ func Open(path string) (*Store, error) {
 }
 
 func (st *Store) open() error {
+	fi, err := st.lock.Stat()
+	if err != nil {
+		return err
+	}
 	if err := check(st.path, st.lock); err != nil {
 		return err
+	}
+	if fi.Size() == 0 {
+		if err := create(st.path); err != nil {
+			return fmt.Errorf("creating the database: %w", err)
+		}
 	}
 	db, err := sql.Open("sqlite", dsn(st.path, "busy_timeout(5000)", "journal_mode(WAL)", "synchronous(NORMAL)", "foreign_keys(ON)"))
 	if err != nil {
@@ -176,6 +185,32 @@ func (st *Store) open() error {
 		st.stmts[q] = s
 	}
 	return nil
+}
+
+// pageSize is the page size of a new data file: four times SQLite's default. A clock move's
+// batch writes each page it changed into the write-ahead log as one frame, two write calls a
+// frame; with 16 KiB pages a 20,000-payment move writes a quarter as many frames, and its
+// commit took a quarter less CPU. A save outside a batch writes a few frames, four times
+// larger, which costs little. A file made before keeps its 4 KiB pages (SQLite fixes the size
+// when it creates the file): it opens as it did, its clock moves slower.
+const pageSize = 16384
+
+// create makes the empty file at path a SQLite database of pageSize pages in WAL mode. The
+// driver sets the connection's pragmas in name order, journal_mode first, and WAL mode
+// written to a new file fixes its page size: so the page size is set alone, first.
+func create(path string) error {
+	db, err := sql.Open("sqlite", dsn(path, "busy_timeout(5000)"))
+	if err != nil {
+		return err
+	}
+	db.SetMaxOpenConns(1)
+	for _, q := range []string{"PRAGMA page_size = " + strconv.Itoa(pageSize), "PRAGMA journal_mode = WAL"} {
+		if _, err := db.Exec(q); err != nil {
+			_ = db.Close()
+			return err
+		}
+	}
+	return db.Close()
 }
 
 // dsn is the driver's name for the file at path with these pragmas.

@@ -182,6 +182,43 @@ func TestBatchSavesTogether(t *testing.T) {
 	assert.Equal(t, "C1", c.ID)
 }
 
+// TestNewFilesHaveLargePagesOldFilesKeepTheirs: a new data file is made of 16 KiB pages (a
+// clock move writes a quarter as many log frames); a file made by an earlier version, of
+// SQLite's default 4 KiB pages, opens, keeps its pages and keeps what is saved in it.
+func TestNewFilesHaveLargePagesOldFilesKeepTheirs(t *testing.T) {
+	pageSize := func(path string) int {
+		t.Helper()
+		db, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
+		require.NoError(t, err)
+		defer db.Close()
+		var n int
+		require.NoError(t, db.QueryRow("PRAGMA page_size").Scan(&n))
+		return n
+	}
+	assert.Equal(t, 16384, pageSize(newFile(t)), "a new file")
+
+	// An earlier version set WAL mode on the new file before anything else: 4 KiB pages.
+	old := filepath.Join(t.TempDir(), "old.db")
+	db, err := sql.Open("sqlite", "file:"+old+"?_pragma=journal_mode(WAL)")
+	require.NoError(t, err)
+	_, err = db.Exec("PRAGMA user_version = 0")
+	require.NoError(t, err)
+	require.NoError(t, db.Close())
+	require.Equal(t, 4096, pageSize(old))
+	st, err := sqlitestore.Open(old)
+	require.NoError(t, err)
+	require.NoError(t, st.SavePayment(&records.Payment{ID: "P1", ClientID: "c", RequestID: "r1", Status: openapi.PaymentProcessing, Open: true}))
+	require.NoError(t, st.Close())
+	st, err = sqlitestore.Open(old)
+	require.NoError(t, err)
+	defer st.Close()
+	p, err := st.Payment("P1")
+	require.NoError(t, err)
+	require.NotNil(t, p)
+	assert.Equal(t, "r1", p.RequestID)
+	assert.Equal(t, 4096, pageSize(old), "an earlier file keeps its pages")
+}
+
 // TestBatchReadAheadServesTheNewestRecord: a batch that reads many payments one by one reads
 // the open ones at once; a payment saved since, in the batch or in a transaction of its own,
 // or kept unwritten when the batch read ahead, is found as last saved, never as read ahead.
