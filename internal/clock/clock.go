@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sync"
 	"time"
 )
@@ -44,12 +45,16 @@ var ErrAdvance = errors.New("clock: cannot advance")
 //
 // Pending timers sit in a heap ordered by due time: arming, stopping and firing one costs
 // O(log n), so an advance over 20,000 pending payments runs in milliseconds, not minutes.
+// A timer armed during an Advance and due within it gets no runtime timer: that Advance fires
+// it before it returns (a clock move over 20,000 payments arms 20,000 retries so).
 type Virtual struct {
 	mu      sync.Mutex
 	real    func() time.Time
 	offset  time.Duration
 	pending timerHeap
 	seq     uint64 // arming order, which breaks ties between timers due at the same time
+	// advancing holds the offset each Advance under way moves the clock to.
+	advancing []time.Duration
 }
 
 type virtualTimer struct {
@@ -58,7 +63,7 @@ type virtualTimer struct {
 	seq   uint64
 	index int // in v.pending; -1 once fired or stopped
 	f     func()
-	rt    *time.Timer
+	rt    *time.Timer // nil: an Advance under way fires it, or it fired at once
 }
 
 // NewVirtual returns a Virtual clock that starts at the wall-clock time.
@@ -82,12 +87,33 @@ func (v *Virtual) AfterFunc(d time.Duration, f func()) Timer {
 	v.seq++
 	t := &virtualTimer{v: v, due: v.nowLocked().Add(d), seq: v.seq, f: f}
 	heap.Push(&v.pending, t)
-	t.rt = time.AfterFunc(d, func() {
-		if v.claim(t) {
-			t.f()
-		}
-	})
+	switch {
+	case d <= 0:
+		go v.fire(t)
+	case v.advancedPastLocked(t.due):
+		// The Advance under way fires it.
+	default:
+		t.rt = time.AfterFunc(d, func() { v.fire(t) })
+	}
 	return t
+}
+
+// fire runs t's function unless t fired or was stopped already.
+func (v *Virtual) fire(t *virtualTimer) {
+	if v.claim(t) {
+		t.f()
+	}
+}
+
+// advancedPastLocked reports whether an Advance under way reaches due: it fires every timer
+// due by then before it returns, however late it armed.
+func (v *Virtual) advancedPastLocked(due time.Time) bool {
+	for _, final := range v.advancing {
+		if !due.After(v.real().Add(final)) {
+			return true
+		}
+	}
+	return false
 }
 
 // claim takes t out of the pending timers; it reports false when t already fired or was
@@ -107,7 +133,9 @@ func (t *virtualTimer) Stop() bool {
 	if !t.v.claim(t) {
 		return false
 	}
-	t.rt.Stop()
+	if t.rt != nil {
+		t.rt.Stop()
+	}
 	return true
 }
 
@@ -134,12 +162,15 @@ func (v *Virtual) Advance(d time.Duration) error {
 			ErrAdvance, d, ahead, time.Duration(math.MaxInt64))
 	}
 	final := v.offset + d
+	v.advancing = append(v.advancing, final)
 	v.mu.Unlock()
 	for {
 		v.mu.Lock()
 		limit := v.real().Add(final)
 		if len(v.pending) == 0 || v.pending[0].due.After(limit) {
 			v.offset = final
+			i := slices.Index(v.advancing, final)
+			v.advancing = slices.Delete(v.advancing, i, i+1)
 			v.mu.Unlock()
 			return nil
 		}
@@ -148,7 +179,9 @@ func (v *Virtual) Advance(d time.Duration) error {
 			v.offset = next.due.Sub(v.real())
 		}
 		v.mu.Unlock()
-		next.rt.Stop()
+		if next.rt != nil {
+			next.rt.Stop()
+		}
 		next.f()
 	}
 }

@@ -51,6 +51,24 @@ func TestVirtualTimersSetWhileAdvancingFireWithinTheSpan(t *testing.T) {
 	assert.Equal(t, 1, v.Pending())
 }
 
+// TestVirtualTimerSetWhileAdvancingBeyondTheSpanFiresOnRealTime: a timer armed during an
+// Advance that the Advance does not reach still fires when its time comes on the wall clock
+// (only a timer the Advance reaches goes without a runtime timer).
+func TestVirtualTimerSetWhileAdvancingBeyondTheSpanFiresOnRealTime(t *testing.T) {
+	v := NewVirtual()
+	done := make(chan struct{})
+	v.AfterFunc(time.Minute, func() {
+		v.AfterFunc(20*time.Millisecond, func() { close(done) })
+	})
+	require.NoError(t, v.Advance(time.Minute))
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("a timer armed during an advance, due after it, did not fire on real time")
+	}
+	assert.Equal(t, 0, v.Pending())
+}
+
 func TestVirtualStopPreventsFiring(t *testing.T) {
 	v := NewVirtual()
 	fired := false
