@@ -6,8 +6,10 @@
 // Store; the SQLite back end (package sqlitestore) is linked only by the command that offers
 // `wallet-mock --data`, so a Go test that starts the wallet mock does not compile SQLite.
 //
-// The JSON tags are the form a back end that writes documents keeps a record in (the SQLite
-// back end's data files): changing one changes the data file's format.
+// The JSON tags are the form a back end that writes documents keeps a record in: the SQLite
+// back end writes captures, refunds and merchants so, and reads payments and pending
+// deliveries so from files of its schema 1 (it writes those two in a binary form of its own).
+// Changing a tag changes the data file's format.
 package records
 
 import (

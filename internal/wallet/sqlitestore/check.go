@@ -70,9 +70,9 @@ func check(path string, f *os.File) error {
 	switch {
 	case len(names) == 0 && version == 0:
 		return nil // an empty database: the mock makes it its own
-	case version == schemaVersion && slices.Equal(names, tables):
+	case readableSchema(version) && slices.Equal(names, tables):
 		return nil
-	case version != 0 && version != schemaVersion && slices.Equal(names, tables):
+	case version != 0 && slices.Equal(names, tables):
 		return fmt.Errorf("written by another version of the wallet mock (schema %d, want %d): use a new file", version, schemaVersion)
 	}
 	return fmt.Errorf("another program's SQLite database, not the wallet mock's (tables %s, user_version %d): use a new file",

@@ -3,7 +3,8 @@
 // it; the wallet mock itself knows the records.Store interface alone, so a Go test that
 // starts a wallet mock does not compile SQLite.
 //
-// Each record is a JSON document beside the columns it is looked up by. Outside a batch
+// Each record is a document beside the columns it is looked up by: payments and pending
+// deliveries in a compact binary form (codec.go), the others JSON. Outside a batch
 // nothing is cached in Go: memory stays what SQLite's page cache takes, however many payments
 // the file holds. A batch keeps the payments it changed until it writes them (at most
 // maxUnwritten), and, once it has read many one by one, the open payments read in one query
@@ -48,8 +49,14 @@ import (
 )
 
 // schemaVersion is written to PRAGMA user_version; a file of another version is refused rather
-// than misread.
-const schemaVersion = 1
+// than misread. Schema 2 keeps payments and pending deliveries in a binary form (codec.go);
+// a file of schema 1, whose records are all JSON, is read as it is and marked schema 2 when
+// it opens, as the records it rewrites take the binary form (an earlier wallet mock then
+// refuses it, naming both versions, rather than misread it).
+const schemaVersion = 2
+
+// readableSchema reports whether this version reads a file of schema version v.
+func readableSchema(v int) bool { return v == 1 || v == schemaVersion }
 
 // tables are the tables the schema creates; a database holding others is another program's.
 var tables = []string{"captures", "merchants", "meta", "payments", "pending", "refunds"}
@@ -118,10 +125,11 @@ type Store struct {
 	readAheadDone bool
 	// txStmts are the prepared statements bound to the open batch's transaction.
 	txStmts map[string]*sql.Stmt
-	// enc writes records as JSON into buf, reused from one save to the next (the driver
-	// copies what it binds).
-	buf bytes.Buffer
-	enc *json.Encoder
+	// enc writes records as JSON into buf, and scratch holds a record's binary form, reused
+	// from one save to the next (the driver copies what it binds).
+	buf     bytes.Buffer
+	enc     *json.Encoder
+	scratch []byte
 	// inBatch is whether tx is set, for Flush to read without the lock; closed, that Close
 	// was called.
 	inBatch atomic.Bool
@@ -227,7 +235,7 @@ func (st *Store) init() error {
 	if err := st.db.QueryRow("PRAGMA user_version").Scan(&version); err != nil {
 		return fmt.Errorf("not a SQLite database: %w", err)
 	}
-	if version != 0 && version != schemaVersion {
+	if version != 0 && !readableSchema(version) {
 		return fmt.Errorf("written by another version of the wallet mock (schema %d, want %d): use a new file", version, schemaVersion)
 	}
 	if _, err := st.db.Exec(schema); err != nil {
@@ -404,7 +412,7 @@ func (st *Store) writeLocked() error {
 		if d == nil {
 			_, err = c.Exec(queryDeletePending, id)
 		} else {
-			err = st.execJSONLocked(c, "saving the pending notification of "+id, d, querySavePending, id)
+			err = st.savePendingLocked(c, d)
 		}
 		if err != nil {
 			return fmt.Errorf("data file: pending notification of %s: %w", id, err)
@@ -415,8 +423,8 @@ func (st *Store) writeLocked() error {
 }
 
 // encodeAheadFrom is how many unwritten payments a write encodes on a goroutine of its own,
-// ahead of the inserts: JSON encoding is a third of the write, and on a second core it
-// overlaps SQLite's work instead of adding to it.
+// ahead of the inserts: on a second core encoding overlaps SQLite's work instead of adding to
+// it.
 const encodeAheadFrom = 256
 
 // savePaymentsEncodedAheadLocked writes the unwritten payments ids, in that order, while a
@@ -437,7 +445,7 @@ func (st *Store) savePaymentsEncodedAheadLocked(c conn, ids []string) error {
 	go func() {
 		defer close(queue)
 		for _, id := range ids {
-			data, err := json.Marshal(st.unwritten[id])
+			data, err := appendPayment(nil, st.unwritten[id])
 			select {
 			case queue <- encoded{data, err}:
 			case <-stop:
@@ -574,14 +582,6 @@ func (st *Store) inTx(f func(c conn) error) error {
 		return fmt.Errorf("data file: %w", err)
 	}
 	return nil
-}
-
-func decodePayment(data []byte) (*records.Payment, error) {
-	var p records.Payment
-	if err := json.Unmarshal(data, &p); err != nil {
-		return nil, fmt.Errorf("data file: a payment record does not decode: %w", err)
-	}
-	return &p, nil
 }
 
 // onePayment reads one payment; by id, a payment the batch keeps unwritten is found
@@ -726,7 +726,8 @@ func clonePayment(p *records.Payment) *records.Payment {
 }
 
 func (st *Store) savePaymentLocked(c conn, p *records.Payment) error {
-	data, err := st.encodeLocked(p)
+	data, err := appendPayment(st.scratch[:0], p)
+	st.scratch = data
 	if err != nil {
 		return fmt.Errorf("data file: encoding payment %s: %w", p.ID, err)
 	}
@@ -905,12 +906,12 @@ func (st *Store) Pending() ([]records.Delivery, error) {
 	var out []records.Delivery
 	for rows.Next() {
 		var data []byte
-		var d records.Delivery
 		if err := rows.Scan(&data); err != nil {
 			return nil, fmt.Errorf("data file: listing pending notifications: %w", err)
 		}
-		if err := json.Unmarshal(data, &d); err != nil {
-			return nil, fmt.Errorf("data file: a pending notification does not decode: %w", err)
+		d, err := decodeDelivery(data)
+		if err != nil {
+			return nil, err
 		}
 		out = append(out, d)
 	}
@@ -920,14 +921,24 @@ func (st *Store) Pending() ([]records.Delivery, error) {
 // SavePending saves the next delivery of a payment's notification.
 func (st *Store) SavePending(d records.Delivery) error {
 	st.mu.Lock()
+	defer st.mu.Unlock()
 	if st.tx != nil {
 		st.unwrittenPending[d.PaymentID] = &d
-		st.mu.Unlock()
 		return nil
 	}
-	st.mu.Unlock()
-	return st.exec("saving the pending notification of "+d.PaymentID, d,
-		querySavePending, d.PaymentID)
+	return st.savePendingLocked(st.connLocked(), &d)
+}
+
+func (st *Store) savePendingLocked(c conn, d *records.Delivery) error {
+	data, err := appendDelivery(st.scratch[:0], d)
+	st.scratch = data
+	if err == nil {
+		_, err = c.Exec(querySavePending, d.PaymentID, data)
+	}
+	if err != nil {
+		return fmt.Errorf("data file: saving the pending notification of %s: %w", d.PaymentID, err)
+	}
+	return nil
 }
 
 // DeletePending drops a payment's pending delivery.

@@ -219,6 +219,52 @@ func TestNewFilesHaveLargePagesOldFilesKeepTheirs(t *testing.T) {
 	assert.Equal(t, 4096, pageSize(old), "an earlier file keeps its pages")
 }
 
+// TestSchema1FileOpensAndIsRead: a data file of the previous version (schema 1, every record
+// JSON) opens; its payments and pending deliveries read as they were saved, it is marked
+// schema 2, and a payment saved again (now in the binary form) reads back after a restart.
+func TestSchema1FileOpensAndIsRead(t *testing.T) {
+	path := newFile(t)
+	at := time.Date(2026, 12, 7, 16, 0, 0, 0, time.UTC)
+	p := records.Payment{ID: "P1", RequestID: "R1", ClientID: "C1", Kind: "GENERAL", Amount: records.Amount{Currency: "USD", Value: 1000},
+		Status: openapi.PaymentFail, CreatedAt: at, Deadline: at.Add(15 * time.Minute), FailReason: "expired", NotifyDue: true,
+		Notifications: []records.Attempt{{Attempt: 1, At: at.Add(16 * time.Minute), PaymentStatus: "FAIL", Outcome: "UNREACHABLE"}}}
+	d := records.Delivery{PaymentID: "P1", RequestID: "R1", ClientID: "C1", Status: "FAIL", Body: `{"paymentId":"P1"}`, Attempt: 2, Due: at.Add(18 * time.Minute)}
+	pj, err := json.Marshal(p)
+	require.NoError(t, err)
+	dj, err := json.Marshal(d)
+	require.NoError(t, err)
+	rawSQL(t, path, "PRAGMA user_version = 1",
+		fmt.Sprintf("INSERT INTO payments (id, client_id, request_id, open, awaiting, data) VALUES ('P1', 'C1', 'R1', 0, 0, '%s')", pj),
+		fmt.Sprintf("INSERT INTO pending (payment_id, data) VALUES ('P1', '%s')", dj))
+
+	st, err := sqlitestore.Open(path)
+	require.NoError(t, err)
+	got, err := st.Payment("P1")
+	require.NoError(t, err)
+	assert.Equal(t, &p, got)
+	pending, err := st.Pending()
+	require.NoError(t, err)
+	assert.Equal(t, []records.Delivery{d}, pending)
+	got.Title = "saved again"
+	require.NoError(t, st.SavePayment(got))
+	require.NoError(t, st.Close())
+
+	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
+	require.NoError(t, err)
+	var version int
+	require.NoError(t, db.QueryRow("PRAGMA user_version").Scan(&version))
+	require.NoError(t, db.Close())
+	assert.Equal(t, 2, version, "marked as the schema its new records are written in")
+	st, err = sqlitestore.Open(path)
+	require.NoError(t, err)
+	defer st.Close()
+	got, err = st.Payment("P1")
+	require.NoError(t, err)
+	require.NotNil(t, got)
+	assert.Equal(t, "saved again", got.Title)
+	assert.Equal(t, p.Notifications, got.Notifications)
+}
+
 // TestBatchReadAheadServesTheNewestRecord: a batch that reads many payments one by one reads
 // the open ones at once; a payment saved since, in the batch or in a transaction of its own,
 // or kept unwritten when the batch read ahead, is found as last saved, never as read ahead.
