@@ -26,7 +26,8 @@ type notifyJob struct {
 	url       string
 	status    string
 	body      []byte
-	owed      bool // false: a defective wallet keeps it to itself
+	text      string // body as a string, for the store: converted once, saved at each attempt
+	owed      bool   // false: a defective wallet keeps it to itself
 }
 
 // jobLocked builds the notification for the payment's current (final) status.
@@ -59,7 +60,7 @@ func (s *Server) jobLocked(p *payment) *notifyJob {
 		}
 		body, _ = json.Marshal(n) // plain structs always marshal
 	}
-	return &notifyJob{paymentID: p.ID, requestID: p.RequestID, clientID: p.ClientID, url: p.NotifyURL, status: p.Status, body: body, owed: owed}
+	return &notifyJob{paymentID: p.ID, requestID: p.RequestID, clientID: p.ClientID, url: p.NotifyURL, status: p.Status, body: body, text: string(body), owed: owed}
 }
 
 // notify starts delivering job in the background: the first attempt now, then one after each
@@ -230,11 +231,12 @@ func (s *Server) deliver(ctx context.Context, job *notifyJob, attempt int) Attem
 // or HTTP_<code>, TIMEOUT, GARBAGE, UNREACHABLE.
 func (n Notifier) Deliver(ctx context.Context, url string, clientID string, body []byte) Attempt {
 	var a Attempt
-	u, err := neturl.Parse(url)
-	switch {
-	case url == "":
+	if url == "" {
 		a.Outcome, a.Detail = "UNREACHABLE", "no paymentNotifyUrl and no registered notify URL"
 		return a
+	}
+	u, err := neturl.Parse(url)
+	switch {
 	case err != nil || (u.Scheme != "http" && u.Scheme != "https"):
 		a.Outcome, a.Detail = "UNREACHABLE", fmt.Sprintf("notify URL %q is not an http(s) URL", url)
 		return a

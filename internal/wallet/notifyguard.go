@@ -112,6 +112,9 @@ func withoutRedirects(c *http.Client) *http.Client {
 
 // notifyTarget is the key of the per-target cap: the URL's scheme and host with port.
 func notifyTarget(raw string) string {
+	if raw == "" {
+		return "://" // as parsed; no delivery goes anywhere (a clock move notifies thousands so)
+	}
 	u, err := url.Parse(raw)
 	if err != nil {
 		return raw

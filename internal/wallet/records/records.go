@@ -22,6 +22,12 @@ import (
 // Store keeps the wallet's records. The wallet calls it with its own lock held, one call at
 // a time, except Flush, which it may call from any goroutine. A lookup that finds nothing
 // returns nil and no error. Every save is durable when it returns, unless a batch is open.
+//
+// A store may keep the payment given to SavePayment (a batch holds it until it writes it):
+// the caller does not change it afterwards. A payment a lookup returns is the caller's, but
+// its Notifications may share an array with the store's record: the caller may append to them,
+// never change an attempt in place. (A clock move saves twenty thousand payments three times
+// each: copying each record on the way in and out was a tenth of its work.)
 type Store interface {
 	Payment(id string) (*Payment, error)
 	PaymentByRequest(clientID, requestID string) (*Payment, error)

@@ -592,7 +592,8 @@ func (st *Store) onePayment(query string, args ...any) (*records.Payment, error)
 	if query == queryPayment {
 		id := args[0].(string)
 		if p, ok := st.unwritten[id]; ok {
-			return clonePayment(p), nil
+			c := *p
+			return &c, nil
 		}
 		if data, ok, err := st.readAheadLocked(id); ok || err != nil {
 			if err != nil {
@@ -711,18 +712,14 @@ func (st *Store) SavePayment(p *records.Payment) error {
 		return st.savePaymentLocked(st.connLocked(), p)
 	}
 	delete(st.readAhead, p.ID)
-	st.unwritten[p.ID] = clonePayment(p)
+	// Kept as given (records.Store): the caller does not change it. Its attempts are clipped,
+	// so that an append to a copy read back never writes into this record's array.
+	p.Notifications = slices.Clip(p.Notifications)
+	st.unwritten[p.ID] = p
 	if len(st.unwritten) >= maxUnwritten {
 		return st.writeLocked()
 	}
 	return nil
-}
-
-// clonePayment copies p, so that neither the caller nor the store changes the other's.
-func clonePayment(p *records.Payment) *records.Payment {
-	c := *p
-	c.Notifications = slices.Clone(p.Notifications)
-	return &c
 }
 
 func (st *Store) savePaymentLocked(c conn, p *records.Payment) error {
