@@ -10,8 +10,35 @@ import (
 // recordStore keeps the server's records in a records.Store (Config.OpenStore), converting
 // them on the way in and out: every lookup returns a fresh copy, which the server changes
 // and then saves.
+//
+// In a batch (a clock move) it keeps the payments saved or read, by id, and a lookup returns
+// the one kept, as the memory store returns its own: a clock move reads each payment three
+// times (its expiry, then each delivery attempt), and converting it from a record each time
+// was a sixth of the move's allocations. At most maxBatchPayments are kept; the batch's end
+// drops them.
 type recordStore struct {
-	st records.Store
+	st    records.Store
+	depth int                 // beginBatch calls not ended yet
+	batch map[string]*payment // nil outside a batch
+}
+
+// maxBatchPayments bounds the payments a batch keeps: past it, it starts again empty.
+const maxBatchPayments = 1 << 15
+
+// keep notes p as the batch's payment of its id, and returns it; outside a batch it only
+// returns p.
+func (s *recordStore) keep(p *payment) *payment {
+	if s.batch == nil || p == nil {
+		return p
+	}
+	if kept, ok := s.batch[p.ID]; ok {
+		return kept
+	}
+	if len(s.batch) >= maxBatchPayments {
+		clear(s.batch)
+	}
+	s.batch[p.ID] = p
+	return p
 }
 
 func toAmount(a money.Amount) records.Amount {
@@ -47,43 +74,57 @@ func fromPaymentRecord(r *records.Payment) *payment {
 	}
 }
 
-func fromPaymentRecords(rs []*records.Payment, err error) ([]*payment, error) {
+func (s *recordStore) fromPaymentRecords(rs []*records.Payment, err error) ([]*payment, error) {
 	if err != nil {
 		return nil, err
 	}
 	out := make([]*payment, len(rs))
 	for i, r := range rs {
-		out[i] = fromPaymentRecord(r)
+		out[i] = s.keep(fromPaymentRecord(r))
 	}
 	return out, nil
 }
 
-func (s recordStore) payment(id string) (*payment, error) {
+func (s *recordStore) payment(id string) (*payment, error) {
+	if p, ok := s.batch[id]; ok {
+		return p, nil
+	}
 	r, err := s.st.Payment(id)
-	return fromPaymentRecord(r), err
+	return s.keep(fromPaymentRecord(r)), err
 }
 
-func (s recordStore) paymentByRequest(clientID, requestID string) (*payment, error) {
+func (s *recordStore) paymentByRequest(clientID, requestID string) (*payment, error) {
 	r, err := s.st.PaymentByRequest(clientID, requestID)
-	return fromPaymentRecord(r), err
+	return s.keep(fromPaymentRecord(r)), err
 }
 
-func (s recordStore) paymentByAnyClient(requestID string) (*payment, error) {
+func (s *recordStore) paymentByAnyClient(requestID string) (*payment, error) {
 	r, err := s.st.PaymentByAnyClient(requestID)
-	return fromPaymentRecord(r), err
+	return s.keep(fromPaymentRecord(r)), err
 }
 
-func (s recordStore) savePayment(p *payment) error { return s.st.SavePayment(toPaymentRecord(p)) }
-
-func (s recordStore) openPayments() ([]*payment, error) {
-	return fromPaymentRecords(s.st.OpenPayments())
+func (s *recordStore) savePayment(p *payment) error {
+	s.keepSaved(p)
+	return s.st.SavePayment(toPaymentRecord(p))
 }
 
-func (s recordStore) awaitingFirstDelivery() ([]*payment, error) {
-	return fromPaymentRecords(s.st.AwaitingFirstDelivery())
+// keepSaved makes p the batch's payment of its id.
+func (s *recordStore) keepSaved(p *payment) {
+	if s.batch != nil && s.batch[p.ID] != p {
+		delete(s.batch, p.ID)
+		s.keep(p)
+	}
 }
 
-func (s recordStore) capture(clientID, requestID string) (*capture, error) {
+func (s *recordStore) openPayments() ([]*payment, error) {
+	return s.fromPaymentRecords(s.st.OpenPayments())
+}
+
+func (s *recordStore) awaitingFirstDelivery() ([]*payment, error) {
+	return s.fromPaymentRecords(s.st.AwaitingFirstDelivery())
+}
+
+func (s *recordStore) capture(clientID, requestID string) (*capture, error) {
 	r, err := s.st.Capture(clientID, requestID)
 	if r == nil || err != nil {
 		return nil, err
@@ -92,7 +133,8 @@ func (s recordStore) capture(clientID, requestID string) (*capture, error) {
 		fingerprint: r.Fingerprint, response: r.Response}, nil
 }
 
-func (s recordStore) saveCapture(clientID string, c *capture, p *payment) error {
+func (s *recordStore) saveCapture(clientID string, c *capture, p *payment) error {
+	s.keepSaved(p)
 	return s.st.SaveCapture(clientID, &records.Capture{ID: c.ID, RequestID: c.RequestID, PaymentID: c.PaymentID,
 		Amount: toAmount(c.Amount), Time: c.Time, Fingerprint: c.fingerprint, Response: c.response}, toPaymentRecord(p))
 }
@@ -105,18 +147,19 @@ func fromRefundRecord(r *records.Refund, err error) (*refund, error) {
 		Reason: r.Reason, Time: r.Time, fingerprint: r.Fingerprint, response: r.Response}, nil
 }
 
-func (s recordStore) refund(id string) (*refund, error) { return fromRefundRecord(s.st.Refund(id)) }
+func (s *recordStore) refund(id string) (*refund, error) { return fromRefundRecord(s.st.Refund(id)) }
 
-func (s recordStore) refundByRequest(clientID, requestID string) (*refund, error) {
+func (s *recordStore) refundByRequest(clientID, requestID string) (*refund, error) {
 	return fromRefundRecord(s.st.RefundByRequest(clientID, requestID))
 }
 
-func (s recordStore) saveRefund(r *refund, p *payment) error {
+func (s *recordStore) saveRefund(r *refund, p *payment) error {
+	s.keepSaved(p)
 	return s.st.SaveRefund(&records.Refund{ID: r.ID, RequestID: r.RequestID, ClientID: r.ClientID, PaymentID: r.PaymentID,
 		Amount: toAmount(r.Amount), Reason: r.Reason, Time: r.Time, Fingerprint: r.fingerprint, Response: r.response}, toPaymentRecord(p))
 }
 
-func (s recordStore) merchants() ([]Merchant, error) {
+func (s *recordStore) merchants() ([]Merchant, error) {
 	rs, err := s.st.Merchants()
 	if err != nil {
 		return nil, err
@@ -128,11 +171,11 @@ func (s recordStore) merchants() ([]Merchant, error) {
 	return out, nil
 }
 
-func (s recordStore) saveMerchant(m Merchant) error {
+func (s *recordStore) saveMerchant(m Merchant) error {
 	return s.st.SaveMerchant(records.Merchant{ClientID: m.ClientID, PublicKey: m.PublicKey, AppID: m.AppID, NotifyURL: m.NotifyURL, KitKey: m.KitKey})
 }
 
-func (s recordStore) pending() ([]pendingDelivery, error) {
+func (s *recordStore) pending() ([]pendingDelivery, error) {
 	rs, err := s.st.Pending()
 	if err != nil {
 		return nil, err
@@ -148,16 +191,34 @@ func (s recordStore) pending() ([]pendingDelivery, error) {
 	return out, nil
 }
 
-func (s recordStore) savePending(d pendingDelivery) error {
+func (s *recordStore) savePending(d pendingDelivery) error {
 	j := d.Job
 	return s.st.SavePending(records.Delivery{PaymentID: j.paymentID, RequestID: j.requestID, ClientID: j.clientID, URL: j.url,
 		Status: j.status, Body: j.text, Attempt: d.Attempt, Due: d.Due})
 }
 
-func (s recordStore) deletePending(paymentID string) error  { return s.st.DeletePending(paymentID) }
-func (s recordStore) clockOffset() (time.Duration, error)   { return s.st.ClockOffset() }
-func (s recordStore) saveClockOffset(d time.Duration) error { return s.st.SaveClockOffset(d) }
-func (s recordStore) beginBatch() error                     { return s.st.BeginBatch() }
-func (s recordStore) flush() error                          { return s.st.Flush() }
-func (s recordStore) endBatch() error                       { return s.st.EndBatch() }
-func (s recordStore) close() error                          { return s.st.Close() }
+func (s *recordStore) deletePending(paymentID string) error  { return s.st.DeletePending(paymentID) }
+func (s *recordStore) clockOffset() (time.Duration, error)   { return s.st.ClockOffset() }
+func (s *recordStore) saveClockOffset(d time.Duration) error { return s.st.SaveClockOffset(d) }
+func (s *recordStore) flush() error                          { return s.st.Flush() }
+
+func (s *recordStore) beginBatch() error {
+	if err := s.st.BeginBatch(); err != nil {
+		return err
+	}
+	if s.depth++; s.batch == nil {
+		s.batch = map[string]*payment{}
+	}
+	return nil
+}
+
+func (s *recordStore) endBatch() error {
+	if s.depth > 0 {
+		if s.depth--; s.depth == 0 {
+			s.batch = nil
+		}
+	}
+	return s.st.EndBatch()
+}
+
+func (s *recordStore) close() error { return s.st.Close() }

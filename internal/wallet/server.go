@@ -214,7 +214,7 @@ func NewServer(cfg Config) (*Server, error) {
 		if err != nil {
 			return nil, err
 		}
-		s.store = recordStore{st}
+		s.store = &recordStore{st: st}
 		if err := s.restore(); err != nil {
 			_ = s.store.close()
 			return nil, err

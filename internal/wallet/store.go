@@ -18,8 +18,8 @@ import (
 // replays as before and resumes its notification retries.
 //
 // A lookup that finds nothing returns nil and no error. A record returned by one call may be
-// the store's own copy (memoryStore) or a fresh one (recordStore): the server changes it, then
-// saves it.
+// the store's own copy (memoryStore, and recordStore within a batch) or a fresh one
+// (recordStore): the server changes it, then saves it.
 type store interface {
 	payment(id string) (*payment, error)
 	paymentByRequest(clientID, requestID string) (*payment, error)

@@ -347,12 +347,13 @@ func (p prepared) QueryRow(query string, args ...any) *sql.Row {
 
 // hotQueries are prepared when the store opens: a clock move runs them in a batch, where no
 // statement can be prepared on the database.
-var hotQueries = []string{queryPayment, queryOpenPaymentsAhead, querySavePayment, querySavePending, queryDeletePending}
+var hotQueries = []string{queryPayment, queryOpenPaymentsAhead, querySavePayment, queryUpdatePayment, querySavePending, queryDeletePending}
 
 const (
 	queryPayment     = "SELECT data FROM payments WHERE id = ?"
 	querySavePayment = `INSERT INTO payments (id, client_id, request_id, open, awaiting, data) VALUES (?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET open = excluded.open, awaiting = excluded.awaiting, data = excluded.data`
+	queryUpdatePayment = "UPDATE payments SET open = ?, awaiting = ?, data = ? WHERE id = ?"
 	querySavePending   = "INSERT OR REPLACE INTO pending (payment_id, data) VALUES (?, ?)"
 	queryDeletePending = "DELETE FROM pending WHERE payment_id = ?"
 )
@@ -459,7 +460,15 @@ func (st *Store) savePaymentsEncodedAheadLocked(c conn, ids []string) error {
 		if e.err != nil {
 			return fmt.Errorf("data file: encoding payment %s: %w", id, e.err)
 		}
-		if _, err := c.Exec(querySavePayment, p.ID, p.ClientID, p.RequestID, p.Open, p.AwaitingFirstDelivery, e.data); err != nil {
+		r, err := c.Exec(queryUpdatePayment, p.Open, p.AwaitingFirstDelivery, e.data, p.ID)
+		var n int64
+		if err == nil {
+			n, err = r.RowsAffected()
+		}
+		if err == nil && n == 0 {
+			_, err = c.Exec(querySavePayment, p.ID, p.ClientID, p.RequestID, p.Open, p.AwaitingFirstDelivery, e.data)
+		}
+		if err != nil {
 			return fmt.Errorf("data file: saving payment %s: %w", id, err)
 		}
 	}
