@@ -22,10 +22,12 @@ import (
 // TestClockMoveInMemoryOverManyPayments is the in-memory counterpart of the data file's
 // TestClockMoveOverManyPaymentsSavesInOneBatch (package sqlitestore): a clock move past the
 // deadline of many waiting payments expires each, notifies it and retries once. It bounds the
-// CPU time of the move, 0.1 ms a payment: a move that does work in proportion to all the
-// payments for each one (a scan of the store per save, say) fails it. Measured at about
-// 0.03 ms a payment on a loaded 2-core machine. make test moves 5,000 payments;
-// TRADEPAYKIT_ADVANCE_PAYMENTS=20000 the full run. Not bounded under the race detector.
+// CPU time of the move, 0.075 ms a payment: a move that does work in proportion to all the
+// payments for each one (a scan of the store per save, say) fails it. Measured at 0.02 to
+// 0.03 ms a payment (0.39 to 0.63 s of CPU for 20,000, 0.10 to 0.14 s for 5,000) on the 2-core
+// machine at load 4 to 8; the bound leaves room for a more loaded one. make test moves 5,000
+// payments; TRADEPAYKIT_ADVANCE_PAYMENTS=20000 the full run. Not bounded under the race
+// detector.
 func TestClockMoveInMemoryOverManyPayments(t *testing.T) {
 	n := 5000
 	if v := os.Getenv("TRADEPAYKIT_ADVANCE_PAYMENTS"); v != "" {
@@ -68,7 +70,7 @@ func TestClockMoveInMemoryOverManyPayments(t *testing.T) {
 	if raceEnabled {
 		return
 	}
-	assert.Less(t, cpu, time.Duration(n)*100*time.Microsecond)
+	assert.Less(t, cpu, time.Duration(n)*75*time.Microsecond)
 }
 
 // cpuTime is the CPU time this process used so far: on a loaded machine, a fairer measure
