@@ -45,8 +45,10 @@ var ErrAdvance = errors.New("clock: cannot advance")
 //
 // Pending timers sit in a heap ordered by due time: arming, stopping and firing one costs
 // O(log n), so an advance over 20,000 pending payments runs in milliseconds, not minutes.
-// A timer armed during an Advance and due within it gets no runtime timer: that Advance fires
-// it before it returns (a clock move over 20,000 payments arms 20,000 retries so).
+// A timer armed during an Advance and due within it gets neither a runtime timer nor a
+// goroutine: that Advance fires it, in due order, before it returns, as it fires the timers
+// armed before it. A clock move over 20,000 payments arms so 20,000 first notifications (due
+// at once) and 20,000 retries.
 type Virtual struct {
 	mu      sync.Mutex
 	real    func() time.Time
@@ -88,10 +90,10 @@ func (v *Virtual) AfterFunc(d time.Duration, f func()) Timer {
 	t := &virtualTimer{v: v, due: v.nowLocked().Add(d), seq: v.seq, f: f}
 	heap.Push(&v.pending, t)
 	switch {
-	case d <= 0:
-		go v.fire(t)
 	case v.advancedPastLocked(t.due):
 		// The Advance under way fires it.
+	case d <= 0:
+		go v.fire(t)
 	default:
 		t.rt = time.AfterFunc(d, func() { v.fire(t) })
 	}

@@ -1,6 +1,8 @@
 package clock
 
 import (
+	"runtime"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -66,6 +68,37 @@ func TestVirtualTimerSetWhileAdvancingBeyondTheSpanFiresOnRealTime(t *testing.T)
 	case <-time.After(5 * time.Second):
 		t.Fatal("a timer armed during an advance, due after it, did not fire on real time")
 	}
+	assert.Equal(t, 0, v.Pending())
+}
+
+// TestVirtualZeroDelayTimersSetWhileAdvancingFireWithinTheAdvance: timers armed during an
+// Advance to fire at once (a clock move's notifications of the payments it expired) are fired
+// by that Advance, on its goroutine and before it returns, not on goroutines of their own that
+// could still be running when it returns.
+func TestVirtualZeroDelayTimersSetWhileAdvancingFireWithinTheAdvance(t *testing.T) {
+	const n = 200
+	v := NewVirtual()
+	var mu sync.Mutex
+	fired, inAdvance := 0, 0
+	v.AfterFunc(time.Minute, func() {
+		for range n {
+			v.AfterFunc(0, func() {
+				buf := make([]byte, 64<<10)
+				stack := string(buf[:runtime.Stack(buf, false)])
+				mu.Lock()
+				defer mu.Unlock()
+				fired++
+				if strings.Contains(stack, "(*Virtual).Advance") {
+					inAdvance++
+				}
+			})
+		}
+	})
+	require.NoError(t, v.Advance(time.Minute))
+	mu.Lock()
+	defer mu.Unlock()
+	assert.Equal(t, n, fired, "fired before Advance returned")
+	assert.Equal(t, n, inAdvance, "fired by the Advance")
 	assert.Equal(t, 0, v.Pending())
 }
 
