@@ -307,20 +307,22 @@ func TestBatchReadAheadServesTheNewestRecord(t *testing.T) {
 // many payments waiting for the payer, on a data file: every one expires, is notified (twice:
 // no notify URL answers) and is saved, and the move's saves go into one transaction.
 //
-// It bounds the CPU time the process spends on the move, not the wall clock: on a shared
-// machine the CPU time is what stays put. With one transaction per save (before batching)
-// a payment took about 0.8 ms of CPU; batched, 0.14 to 0.2 ms; with the open payments read
-// at once and SQLite's page cache left at its default, 0.09 to 0.11 ms (load 14 to 27). With
-// 16 KiB pages, payments in a binary form, fewer copies and no runtime timer for a retry the
-// move fires itself, 0.05 to 0.075 ms (1.0 to 1.5 s of CPU for 20,000 payments; 5,000 took
-// 0.31 s), measured on the 2-core machine at load 4 to 8, where the in-memory mock took
-// 0.02 to 0.03 ms. The bound, 0.15 ms a payment, leaves room for a loaded machine and fails a
-// move that saves each payment in a transaction of its own (0.6 ms a payment with 16 KiB
-// pages, load 4). make test moves 5,000 payments; TRADEPAYKIT_ADVANCE_PAYMENTS=20000 the
-// full run.
-// The race detector slows SQLite's Go code several times: there the bound is not checked.
+// It moves 20,000 payments, the scale of issue 20's goal (a move under 1 s of wall time on a
+// 2-core machine), and bounds the CPU time the process spends on the move rather than the
+// wall clock: on a shared machine the CPU time is what stays put. The bound is twice the
+// goal, 2 s, room for a loaded machine: measured at 0.98 s (0.78 s wall) at load 1.9, 0.90 to
+// 1.04 s (0.74 to 0.81 s wall) at load 3, and up to 1.54 s at load 6 to 8, where the
+// in-memory mock took 0.3 to 0.63 s. Earlier, at load 14 to 27: 16 s with a transaction per
+// save, 2.8 to 4 s batched, 1.6 to 2.1 s with the open payments read at once (1.44 s of CPU,
+// 1.37 s wall, on the quiet machine). With a transaction per save it now takes 0.6 ms a
+// payment (12 s), and fails. TRADEPAYKIT_ADVANCE_PAYMENTS sets another number of payments
+// (bounded in proportion). The race detector slows SQLite's Go code several times: there
+// the move is over 5,000 payments and the bound is not checked.
 func TestClockMoveOverManyPaymentsSavesInOneBatch(t *testing.T) {
-	expiringPayments := 5000
+	expiringPayments := 20000
+	if raceEnabled {
+		expiringPayments = 5000
+	}
 	if v := os.Getenv("TRADEPAYKIT_ADVANCE_PAYMENTS"); v != "" {
 		n, err := strconv.Atoi(v)
 		require.NoError(t, err, "TRADEPAYKIT_ADVANCE_PAYMENTS")
@@ -383,7 +385,7 @@ func TestClockMoveOverManyPaymentsSavesInOneBatch(t *testing.T) {
 	if raceEnabled {
 		return
 	}
-	assert.Less(t, cpu, time.Duration(expiringPayments)*150*time.Microsecond)
+	assert.Less(t, cpu, time.Duration(expiringPayments)*100*time.Microsecond, "2 s of CPU for 20,000 payments")
 }
 
 func jsonDecode(resp *http.Response, v any) error { return json.NewDecoder(resp.Body).Decode(v) }
