@@ -4,7 +4,8 @@
 // starts a wallet mock does not compile SQLite.
 //
 // Each record is a document beside the columns it is looked up by: payments and pending
-// deliveries in a compact binary form (codec.go), the others JSON. Outside a batch
+// deliveries in a compact binary form (codec.go), the others JSON. A new file has 16 KiB
+// pages (pageSize); one made by an earlier version keeps its own, and its JSON records. Outside a batch
 // nothing is cached in Go: memory stays what SQLite's page cache takes, however many payments
 // the file holds. A batch keeps the payments it changed until it writes them (at most
 // maxUnwritten), and, once it has read many one by one, the open payments read in one query
