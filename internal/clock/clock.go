@@ -4,7 +4,6 @@
 package clock
 
 import (
-	"container/heap"
 	"errors"
 	"fmt"
 	"math"
@@ -88,7 +87,7 @@ func (v *Virtual) AfterFunc(d time.Duration, f func()) Timer {
 	defer v.mu.Unlock()
 	v.seq++
 	t := &virtualTimer{v: v, due: v.nowLocked().Add(d), seq: v.seq, f: f}
-	heap.Push(&v.pending, t)
+	v.pending.push(t)
 	switch {
 	case v.advancedPastLocked(t.due):
 		// The Advance under way fires it.
@@ -126,7 +125,7 @@ func (v *Virtual) claim(t *virtualTimer) bool {
 	if t.index < 0 {
 		return false
 	}
-	heap.Remove(&v.pending, t.index)
+	v.pending.remove(t.index)
 	return true
 }
 
@@ -169,14 +168,14 @@ func (v *Virtual) Advance(d time.Duration) error {
 	for {
 		v.mu.Lock()
 		limit := v.real().Add(final)
-		if len(v.pending) == 0 || v.pending[0].due.After(limit) {
+		if len(v.pending) == 0 || v.pending[0].t.due.After(limit) {
 			v.offset = final
 			i := slices.Index(v.advancing, final)
 			v.advancing = slices.Delete(v.advancing, i, i+1)
 			v.mu.Unlock()
 			return nil
 		}
-		next := heap.Pop(&v.pending).(*virtualTimer)
+		next := v.pending.remove(0)
 		if next.due.After(v.nowLocked()) {
 			v.offset = next.due.Sub(v.real())
 		}
@@ -195,34 +194,85 @@ func (v *Virtual) Pending() int {
 	return len(v.pending)
 }
 
-// timerHeap orders pending timers by due time, then by arming order (container/heap).
-type timerHeap []*virtualTimer
+// timerHeap orders pending timers by due time, then by arming order: a binary heap of
+// entries that carry their timer's order, so that sifting it reads no timer (a clock move
+// over 20,000 payments sifts it millions of times, and reading each timer's due time from
+// the timer was a fifth of the move's own work).
+type timerHeap []heapEntry
 
-func (h timerHeap) Len() int { return len(h) }
+type heapEntry struct {
+	sec  int64 // the due time, as time.Time.Unix and Nanosecond give it
+	nsec int64
+	seq  uint64
+	t    *virtualTimer
+}
 
-func (h timerHeap) Less(i, j int) bool {
-	if !h[i].due.Equal(h[j].due) {
-		return h[i].due.Before(h[j].due)
+func (h timerHeap) less(i, j int) bool {
+	a, b := &h[i], &h[j]
+	switch {
+	case a.sec != b.sec:
+		return a.sec < b.sec
+	case a.nsec != b.nsec:
+		return a.nsec < b.nsec
 	}
-	return h[i].seq < h[j].seq
+	return a.seq < b.seq
 }
 
-func (h timerHeap) Swap(i, j int) {
+func (h timerHeap) swap(i, j int) {
 	h[i], h[j] = h[j], h[i]
-	h[i].index, h[j].index = i, j
+	h[i].t.index, h[j].t.index = i, j
 }
 
-func (h *timerHeap) Push(x any) {
-	t := x.(*virtualTimer)
+func (h timerHeap) up(j int) {
+	for j > 0 {
+		i := (j - 1) / 2
+		if !h.less(j, i) {
+			return
+		}
+		h.swap(i, j)
+		j = i
+	}
+}
+
+// down sifts the entry at i0 down; it reports whether it moved.
+func (h timerHeap) down(i0 int) bool {
+	i := i0
+	for {
+		j := 2*i + 1
+		if j >= len(h) {
+			break
+		}
+		if j2 := j + 1; j2 < len(h) && h.less(j2, j) {
+			j = j2
+		}
+		if !h.less(j, i) {
+			break
+		}
+		h.swap(i, j)
+		i = j
+	}
+	return i > i0
+}
+
+func (h *timerHeap) push(t *virtualTimer) {
 	t.index = len(*h)
-	*h = append(*h, t)
+	*h = append(*h, heapEntry{sec: t.due.Unix(), nsec: int64(t.due.Nanosecond()), seq: t.seq, t: t})
+	h.up(t.index)
 }
 
-func (h *timerHeap) Pop() any {
+// remove takes the timer at i out of the heap and returns it, its index -1.
+func (h *timerHeap) remove(i int) *virtualTimer {
 	old := *h
-	t := old[len(old)-1]
-	old[len(old)-1] = nil
+	n := len(old) - 1
+	if n != i {
+		old.swap(i, n)
+		if !old[:n].down(i) {
+			old[:n].up(i)
+		}
+	}
+	t := old[n].t
+	old[n] = heapEntry{}
 	t.index = -1
-	*h = old[:len(old)-1]
+	*h = old[:n]
 	return t
 }

@@ -102,6 +102,28 @@ func TestVirtualZeroDelayTimersSetWhileAdvancingFireWithinTheAdvance(t *testing.
 	assert.Equal(t, 0, v.Pending())
 }
 
+// TestVirtualStoppedTimersLeaveTheRestInOrder: stopping timers anywhere in the heap of
+// pending timers leaves the others to fire in due order, each once.
+func TestVirtualStoppedTimersLeaveTheRestInOrder(t *testing.T) {
+	const n = 3000
+	wall := time.Now()
+	v := &Virtual{real: func() time.Time { return wall }}
+	var fired []int
+	timers := make([]Timer, n)
+	for i := range n {
+		due := (i * 7919) % n // armed out of order
+		timers[i] = v.AfterFunc(time.Hour+time.Duration(due)*time.Second, func() { fired = append(fired, due) })
+	}
+	for i := 0; i < n; i += 3 {
+		require.True(t, timers[i].Stop())
+	}
+	require.NoError(t, v.Advance(3*time.Hour))
+	require.Len(t, fired, n-(n+2)/3)
+	for i := 1; i < len(fired); i++ {
+		require.Less(t, fired[i-1], fired[i], "timers fire in due order")
+	}
+}
+
 func TestVirtualStopPreventsFiring(t *testing.T) {
 	v := NewVirtual()
 	fired := false
