@@ -310,9 +310,9 @@ func TestBatchReadAheadServesTheNewestRecord(t *testing.T) {
 // It moves 20,000 payments, the scale of issue 20's goal (a move under 1 s of wall time on a
 // 2-core machine), and bounds the CPU time the process spends on the move rather than the
 // wall clock: on a shared machine the CPU time is what stays put. The bound is twice the
-// goal, 2 s, room for a loaded machine: measured at 0.98 s (0.78 s wall) at load 1.9, 0.90 to
-// 1.04 s (0.74 to 0.81 s wall) at load 3, and up to 1.54 s at load 6 to 8, where the
-// in-memory mock took 0.3 to 0.63 s. Earlier, at load 14 to 27: 16 s with a transaction per
+// goal, 2 s, room for a loaded machine: measured at 0.79 to 0.87 s (0.62 to 0.67 s wall) at
+// load 0.8 to 1.0, where the in-memory mock took 0.26 to 0.27 s; before the last change (the
+// timer heap), 0.9 to 1.04 s at load 1.9 to 3 and up to 1.54 s at load 6 to 8. Earlier, at load 14 to 27: 16 s with a transaction per
 // save, 2.8 to 4 s batched, 1.6 to 2.1 s with the open payments read at once (1.44 s of CPU,
 // 1.37 s wall, on the quiet machine). With a transaction per save it now takes 0.6 ms a
 // payment (12 s), and fails. TRADEPAYKIT_ADVANCE_PAYMENTS sets another number of payments
