@@ -25,8 +25,7 @@ type notifyJob struct {
 	clientID  string
 	url       string
 	status    string
-	body      []byte
-	text      string // body as a string, for the store: converted once, saved at each attempt
+	body      string // as the store keeps it, saved at each attempt
 	owed      bool   // false: a defective wallet keeps it to itself
 }
 
@@ -60,7 +59,7 @@ func (s *Server) jobLocked(p *payment) *notifyJob {
 		}
 		body, _ = json.Marshal(n) // plain structs always marshal
 	}
-	return &notifyJob{paymentID: p.ID, requestID: p.RequestID, clientID: p.ClientID, url: p.NotifyURL, status: p.Status, body: body, text: string(body), owed: owed}
+	return &notifyJob{paymentID: p.ID, requestID: p.RequestID, clientID: p.ClientID, url: p.NotifyURL, status: p.Status, body: string(body), owed: owed}
 }
 
 // notify starts delivering job in the background: the first attempt now, then one after each
@@ -218,7 +217,7 @@ func (s *Server) deliver(ctx context.Context, job *notifyJob, attempt int) Attem
 			n.AnswerKeys = append(n.AnswerKeys, m.KitKey)
 		}
 	}
-	a := n.Deliver(ctx, job.url, job.clientID, job.body)
+	a := n.Deliver(ctx, job.url, job.clientID, []byte(job.body))
 	a.Attempt, a.At, a.PaymentStatus = attempt, s.clock.Now(), job.status
 	s.log.Info("wallet notify", "paymentId", job.paymentID, "paymentStatus", job.status, "attempt", attempt,
 		"url", job.url, "outcome", a.Outcome, "resultCode", a.ResultCode, "answerSignature", a.AnswerSignature,

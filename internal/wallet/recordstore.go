@@ -184,7 +184,7 @@ func (s *recordStore) pending() ([]pendingDelivery, error) {
 	for i, r := range rs {
 		out[i] = pendingDelivery{
 			Job: notifyJob{paymentID: r.PaymentID, requestID: r.RequestID, clientID: r.ClientID, url: r.URL,
-				status: r.Status, body: []byte(r.Body), text: r.Body},
+				status: r.Status, body: r.Body},
 			Attempt: r.Attempt, Due: r.Due,
 		}
 	}
@@ -194,7 +194,7 @@ func (s *recordStore) pending() ([]pendingDelivery, error) {
 func (s *recordStore) savePending(d pendingDelivery) error {
 	j := d.Job
 	return s.st.SavePending(records.Delivery{PaymentID: j.paymentID, RequestID: j.requestID, ClientID: j.clientID, URL: j.url,
-		Status: j.status, Body: j.text, Attempt: d.Attempt, Due: d.Due})
+		Status: j.status, Body: j.body, Attempt: d.Attempt, Due: d.Due})
 }
 
 func (s *recordStore) deletePending(paymentID string) error  { return s.st.DeletePending(paymentID) }
