@@ -11,6 +11,7 @@ package preflight
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
@@ -91,28 +92,15 @@ func mismatch(party string, d dialect.Dialect, s dialect.Signals, seen []string)
 
 // merge adds the signals of b that a leaves unset.
 func merge(a, b dialect.Signals) dialect.Signals {
-	if a.PathVersion == "" {
-		a.PathVersion = b.PathVersion
+	return dialect.Signals{
+		PathVersion:   cmp.Or(a.PathVersion, b.PathVersion),
+		BasePath:      cmp.Or(a.BasePath, b.BasePath),
+		RefundAPI:     cmp.Or(a.RefundAPI, b.RefundAPI),
+		PartnerID:     cmp.Or(a.PartnerID, b.PartnerID),
+		NotifyOutcome: cmp.Or(a.NotifyOutcome, b.NotifyOutcome),
+		OrderTitle:    cmp.Or(a.OrderTitle, b.OrderTitle),
+		AppID:         cmp.Or(a.AppID, b.AppID),
 	}
-	if a.BasePath == "" {
-		a.BasePath = b.BasePath
-	}
-	if a.RefundAPI == "" {
-		a.RefundAPI = b.RefundAPI
-	}
-	if a.PartnerID == "" {
-		a.PartnerID = b.PartnerID
-	}
-	if a.NotifyOutcome == "" {
-		a.NotifyOutcome = b.NotifyOutcome
-	}
-	if a.OrderTitle == "" {
-		a.OrderTitle = b.OrderTitle
-	}
-	if a.AppID == "" {
-		a.AppID = b.AppID
-	}
-	return a
 }
 
 // ---- wallet side
@@ -237,7 +225,7 @@ type candidate struct {
 // and version under the root.
 func candidates(d dialect.Dialect, base, root string) []candidate {
 	var out []candidate
-	for _, v := range []string{"v1", "v2"} {
+	for _, v := range pathVersions {
 		if v != d.PathVersion {
 			out = append(out, candidate{base, dialect.Signals{PathVersion: v}})
 		}
@@ -256,6 +244,9 @@ func candidates(d dialect.Dialect, base, root string) []candidate {
 	}
 	return out
 }
+
+// pathVersions are the OpenAPI's version segments a probe tries.
+var pathVersions = []string{"v1", "v2"}
 
 func otherVersion(v string) string {
 	if v == "v1" {
@@ -693,7 +684,7 @@ func signalsOfPath(d dialect.Dialect, path string) dialect.Signals {
 		if p.BasePath == "" || p.BasePath == d.BasePath {
 			continue
 		}
-		for _, v := range []string{"v1", "v2"} {
+		for _, v := range pathVersions {
 			if path == p.BasePath+"/"+v+"/payments/"+string(dialect.Pay) {
 				return dialect.Signals{PathVersion: v, BasePath: p.BasePath}
 			}
