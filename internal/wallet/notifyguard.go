@@ -112,9 +112,6 @@ func withoutRedirects(c *http.Client) *http.Client {
 
 // notifyTarget is the key of the per-target cap: the URL's scheme and host with port.
 func notifyTarget(raw string) string {
-	if raw == "" {
-		return "://" // as parsed; no delivery goes anywhere (a clock move notifies thousands so)
-	}
 	u, err := url.Parse(raw)
 	if err != nil {
 		return raw
@@ -145,8 +142,12 @@ func (s *Server) acquireTarget(target string) (func(), bool) {
 }
 
 // deliverCapped is deliver under the per-target cap: a merchant that answers slowly gets at
-// most MaxNotifyInFlight deliveries at once; the others wait their turn.
+// most MaxNotifyInFlight deliveries at once; the others wait their turn. A job without a
+// notify URL sends nothing and takes no slot (a clock move notifies thousands so).
 func (s *Server) deliverCapped(ctx context.Context, job *notifyJob, attempt int) Attempt {
+	if job.url == "" {
+		return s.deliver(ctx, job, attempt)
+	}
 	release, ok := s.acquireTarget(notifyTarget(job.url))
 	if !ok {
 		return Attempt{Attempt: attempt, At: s.clock.Now(), PaymentStatus: job.status, Outcome: "UNREACHABLE", Detail: "wallet is closing"}
