@@ -385,8 +385,8 @@ func TestVerifyWalletBare(t *testing.T) {
 	// without clock control (TestOrderStrPayTimeoutsWaitedForInRealTime allows the wait).
 	require.Equal(t, exitFail, r.code, "--require-all fails on the orderStr pay_timeout alone\n%s", r.String())
 	assert.Regexp(t, `(?m)^FAIL: (\d+) of (\d+) MUST requirements checked; not checked: REQ-GEN-014 on orderStr, REQ-PRE-012 on orderStr pre-auth `+
-		`\(an orderStr's pay_timeout of at least a minute is too long to wait for in real time \(the profile's realTimeWaitLimit allows it with "1m30s" or more\), `+
-		`and the wallet offers no clock control\) \(--require-all`,
+		`\(an orderStr's pay_timeout of at least a minute is too long to wait for in real time \(the profile's realTimeWaitLimit allows it with "1m30s" or more\); `+
+		`the wallet offers no clock control\) \(--require-all`,
 		r.stdout, "only the orderStr pay_timeout left unchecked")
 	got := parseTotals(t, r.stdout)
 	assert.Equal(t, got.scenarios, got.passed+got.skipped, "no scenario failed")

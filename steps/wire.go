@@ -41,7 +41,7 @@ func realTimePayTimeout(ctx context.Context) error {
 		return w.skip("the wallet offers clock control: its @clock scenario checks the same pay_timeout without waiting")
 	}
 	if need := time.Minute + retrySlack; need > w.realTimeLimit() {
-		return w.skip(fmt.Sprintf("an orderStr's pay_timeout of at least a minute is too long to wait for in real time (%s), and the wallet offers no clock control", waitLimitHint(time.Minute)))
+		return w.skip(fmt.Sprintf("an orderStr's pay_timeout of at least a minute is too long to wait for in real time (%s); the wallet offers no clock control", waitLimitHint(time.Minute)))
 	}
 	// The wallet counts the pay_timeout from when it receives the orderStr, a moment
 	// after this; "closes the payment at its deadline" allows retrySlack beyond it.

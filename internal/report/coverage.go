@@ -158,7 +158,7 @@ func (r *Run) Coverage() Coverage {
 			list = append(list, reason)
 			inapplicable = inapplicable && strings.HasPrefix(reason, NotApplicablePrefix)
 		}
-		list = withoutRepeats(list)
+		sort.Strings(list)
 		u := Unchecked{ID: q.ID, Reason: strings.Join(list, "; ")}
 		if inapplicable && len(list) > 0 {
 			c.NotApplicable = append(c.NotApplicable, u)
@@ -219,25 +219,4 @@ func byReason(list []Unchecked) string {
 // checked; not checked: REQ-... (the wallet offers no clock control (@clock))".
 func (r *Run) Headline() string {
 	return r.Verdict() + ": " + r.Coverage().String()
-}
-
-// withoutRepeats sorts reasons and leaves out one that another already says in full ("the
-// wallet offers no clock control" beside "…too long to wait for, and the wallet offers no
-// clock control"), so that the joined text says nothing twice.
-func withoutRepeats(reasons []string) []string {
-	sort.Strings(reasons)
-	kept := reasons[:0:0]
-	for i, r := range reasons {
-		said := false
-		for j, other := range reasons {
-			if j != i && len(other) > len(r) && strings.Contains(other, r) {
-				said = true
-				break
-			}
-		}
-		if !said {
-			kept = append(kept, r)
-		}
-	}
-	return kept
 }

@@ -132,16 +132,6 @@ func TestCoverageGivesEachReasonOnce(t *testing.T) {
 		r.Coverage().String())
 }
 
-// TestCoverageSaysNoReasonTwice: a reason another reason already says in full is left out.
-func TestCoverageSaysNoReasonTwice(t *testing.T) {
-	long := "an orderStr's pay_timeout is too long to wait for in real time, and the wallet offers no clock control"
-	r := &Run{Requirements: map[string]string{"REQ-GEN-014": "A pay_timeout."}, Scenarios: []Scenario{
-		{Name: "a", Requirements: []string{"REQ-GEN-014"}, Status: Skipped, Reason: long},
-		{Name: "b", Requirements: []string{"REQ-GEN-014"}, Status: Skipped, Reason: "the wallet offers no clock control"},
-	}}
-	assert.Equal(t, "0 of 1 MUST requirements checked; not checked: REQ-GEN-014 ("+long+")", r.Coverage().String())
-}
-
 // TestCoverageNotApplicable: a requirement whose every scenario the dialect rules out is
 // listed as not applicable under it, apart from those not checked, and does not fail
 // --require-all; one whose scenarios the dialect rules out on one flow only is checked.
